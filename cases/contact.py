@@ -1,0 +1,70 @@
+"""May we reach this person through this channel? Every letter and notification asks here first.
+
+The answer is no unless safe-contact rules are recorded and allow the channel, the person has the
+details the channel needs (and, for letters, an address the rules allow), and the person is not an
+alleged perpetrator in any case (who is never contacted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import Channel, PartyRole
+from cases.models import CaseParty, Person, SafeContact
+
+
+@dataclass(frozen=True)
+class ContactDecision:
+    allowed: bool
+    channel: str
+    reason: str = ""
+    # Where to send: an e-mail address, a phone number, or the postal address lines.
+    destination: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def is_alleged_perpetrator(person: Person) -> bool:
+    return CaseParty.objects.filter(person=person, role=PartyRole.ALLEGED_PERPETRATOR).exists()
+
+
+def may_contact(person: Person, channel: str) -> ContactDecision:
+    if channel not in Channel.values:
+        return ContactDecision(False, channel, str(_("Unknown channel.")))
+    if is_alleged_perpetrator(person):
+        return ContactDecision(False, channel, str(_("An alleged perpetrator is never contacted.")))
+    try:
+        rules = person.safe_contact
+    except SafeContact.DoesNotExist:
+        return ContactDecision(False, channel, str(_("No safe-contact rules are recorded for this person.")))
+    if not rules.allows(channel):
+        return ContactDecision(False, channel, str(_("The safe-contact rules do not allow this channel.")))
+    if channel == Channel.EMAIL:
+        if not person.email:
+            return ContactDecision(False, channel, str(_("No e-mail address is recorded.")))
+        return ContactDecision(True, channel, destination=[person.email])
+    if channel in (Channel.PHONE, Channel.SMS):
+        if not person.phone:
+            return ContactDecision(False, channel, str(_("No phone number is recorded.")))
+        return ContactDecision(True, channel, destination=[person.phone])
+    if channel == Channel.LETTER:
+        safe_lines = [line.strip() for line in rules.letter_address.splitlines() if line.strip()]
+        if rules.never_write_home or rules.confidential_address:
+            if not safe_lines:
+                return ContactDecision(
+                    False, channel, str(_("Letters may not go to the home address and no safe address is recorded."))
+                )
+            return ContactDecision(True, channel, destination=safe_lines)
+        if safe_lines:
+            return ContactDecision(True, channel, destination=safe_lines)
+        if not person.has_address:
+            return ContactDecision(False, channel, str(_("No postal address is recorded.")))
+        return ContactDecision(True, channel, destination=person.address_lines)
+    return ContactDecision(True, channel)
+
+
+def allowed_channels(person: Person) -> list[ContactDecision]:
+    return [decision for channel in Channel.values if (decision := may_contact(person, channel))]

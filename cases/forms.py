@@ -1,0 +1,442 @@
+"""Forms of the cases app. Validation that concerns the data lives in the models and services; forms
+shape input and carry the version for concurrent edits."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    CaseStatus,
+    ClosureReason,
+    IncidentType,
+    PartyRole,
+    RelationKind,
+)
+from cases.models import AnonymousContact, Case, Contact, Note, Person, PlanItem, SafeContact, Task
+from cases.models.persons import validate_personal_code
+from cases.models.work import PlanItemStatus
+from victimsupport.forms import DateInput
+from victimsupport.models import County, Region, User
+
+
+class DateTimeInput(forms.DateTimeInput):
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "pp.kk.aaaa tt:mm", "autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y %H:%M"
+        )
+
+
+class StyledForm(forms.Form):
+    required_css_class = "required"
+
+
+class StyledModelForm(forms.ModelForm):
+    required_css_class = "required"
+
+
+class VersionedForm(StyledModelForm):
+    """Carries the version the user started editing from (concurrent edits are refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+# --- persons ---
+
+PERSON_FORM_FIELDS = [
+    "first_name",
+    "last_name",
+    "personal_code",
+    "birth_date",
+    "language",
+    "email",
+    "phone",
+    "county",
+    "municipality",
+    "settlement",
+    "street",
+    "house",
+    "apartment",
+    "postal_code",
+]
+
+
+class PersonFieldsMixin:
+    def setup_person_fields(self) -> None:
+        self.fields["personal_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["birth_date"].widget = DateInput()
+        self.fields["birth_date"].help_text = _("Needed when there is no personal code; otherwise taken from it.")
+        self.fields["county"].queryset = County.objects.order_by("name")
+
+    def clean_personal_code(self):
+        code = (self.cleaned_data.get("personal_code") or "").strip().replace(" ", "")
+        validate_personal_code(code)
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("personal_code") and not data.get("birth_date") and "personal_code" not in self.errors:
+            self.add_error("birth_date", _("Enter the birth date of a person without a personal code."))
+        return data
+
+
+class PersonIntakeForm(PersonFieldsMixin, StyledModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_person_fields()
+
+
+class PersonEditForm(PersonFieldsMixin, VersionedForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_person_fields()
+
+
+class SafeContactForm(StyledModelForm):
+    class Meta:
+        model = SafeContact
+        fields = [
+            "phone_allowed",
+            "sms_allowed",
+            "email_allowed",
+            "letter_allowed",
+            "in_person_allowed",
+            "safe_times",
+            "code_word",
+            "never_write_home",
+            "confidential_address",
+            "letter_address",
+            "channel_notes",
+        ]
+        widgets = {
+            "letter_address": forms.Textarea(attrs={"rows": 3}),
+            "channel_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class DuplicateChoiceForm(StyledForm):
+    """After a duplicate warning: use one of the shown persons, or create a new one anyway."""
+
+    use_person = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+# --- cases ---
+
+CASE_INTAKE_FIELDS = [
+    "region",
+    "county",
+    "responsible",
+    "opened_on",
+    "referral_source",
+    "referral_source_detail",
+    "consent_given_by",
+    "consent_at",
+    "consent_scope",
+    "incident_type",
+    "incident_date",
+    "incident_place",
+    "proceedings_kind",
+    "proceedings_number",
+    "proceedings_date",
+    "risk_level",
+    "summary",
+]
+
+
+class CaseFieldsMixin:
+    def setup_case_fields(self) -> None:
+        for name in ("opened_on", "incident_date", "proceedings_date"):
+            if name in self.fields:
+                self.fields[name].widget = DateInput()
+        if "consent_at" in self.fields:
+            self.fields["consent_at"].widget = DateTimeInput()
+            self.fields["consent_at"].help_text = _("Required when another agency forwarded the person's data.")
+        if "summary" in self.fields:
+            self.fields["summary"].widget = forms.Textarea(attrs={"rows": 3})
+
+
+class CaseIntakeForm(CaseFieldsMixin, StyledModelForm):
+    class Meta:
+        model = Case
+        fields = CASE_INTAKE_FIELDS
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_case_fields()
+        regions = Region.objects.filter(pk__in=user.region_ids).order_by("name")
+        self.fields["region"].queryset = regions
+        self.fields["county"].queryset = County.objects.filter(region__in=regions).order_by("name")
+        self.fields["responsible"].queryset = (
+            User.objects.filter(
+                is_active=True, regions__in=regions, groups__name__in=["specialist", "regional_manager"]
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        if not self.is_bound:
+            if regions.count() == 1:
+                self.initial["region"] = regions.first().pk
+            if user.has_role("specialist"):
+                self.initial["responsible"] = user.pk
+            self.initial.setdefault("opened_on", timezone.localdate())
+
+
+class CaseEditForm(CaseFieldsMixin, VersionedForm):
+    class Meta:
+        model = Case
+        fields = [
+            "county",
+            "opened_on",
+            "referral_source",
+            "referral_source_detail",
+            "consent_given_by",
+            "consent_at",
+            "consent_scope",
+            "incident_type",
+            "incident_date",
+            "incident_place",
+            "proceedings_kind",
+            "proceedings_number",
+            "proceedings_date",
+            "risk_level",
+            "summary",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_case_fields()
+        self.fields["county"].queryset = County.objects.filter(region=self.instance.region_id).order_by("name")
+
+
+class CaseFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[("all", _("all I may see")), ("mine", _("my cases")), ("region", _("my region's cases"))],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
+    responsible = forms.ModelChoiceField(
+        label=_("Specialist"), required=False, queryset=User.objects.none(), empty_label=_("anyone")
+    )
+    incident_type = forms.ChoiceField(
+        label=_("Crime type"), required=False, choices=[("", _("any")), *IncidentType.choices]
+    )
+    county = forms.ModelChoiceField(
+        label=_("County"), required=False, queryset=County.objects.order_by("name"), empty_label=_("any")
+    )
+    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
+    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
+    overdue = forms.BooleanField(label=_("Only with overdue tasks"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = (
+            User.objects.filter(
+                is_active=True, regions__in=user.region_ids, groups__name__in=["specialist", "regional_manager"]
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("opened_from"), data.get("opened_to")
+        if start and end and end < start:
+            self.add_error("opened_to", _("The end date is before the start date."))
+        return data
+
+
+class PersonSearchForm(StyledForm):
+    query = forms.CharField(
+        label=_("Name or personal code"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search", "autofocus": True}),
+    )
+
+    def clean_query(self):
+        query = " ".join(self.cleaned_data["query"].split())
+        digits = query.replace(" ", "")
+        if digits.isdigit():
+            if len(digits) != 11:
+                raise forms.ValidationError(_("A personal code has 11 digits."))
+            validate_personal_code(digits)
+            return digits
+        if len(query) < 2:
+            raise forms.ValidationError(_("Type at least two letters of the name."))
+        return query
+
+
+# --- case work ---
+
+
+class ContactForm(StyledModelForm):
+    class Meta:
+        model = Contact
+        fields = ["happened_at", "duration_minutes", "channel", "kind", "summary"]
+        widgets = {"happened_at": DateTimeInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].max_value = 24 * 60
+        if not self.is_bound:
+            self.initial.setdefault("happened_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("duration_minutes", 45)
+
+
+class NoteForm(StyledModelForm):
+    class Meta:
+        model = Note
+        fields = ["text", "restricted"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class PlanItemForm(StyledModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["kind", "text", "target_date"]
+        widgets = {"target_date": DateInput()}
+
+
+class PlanItemStatusForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
+
+
+class TaskForm(StyledModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "due_on", "remind_on", "assigned_to"]
+        widgets = {"due_on": DateInput(), "remind_on": DateInput()}
+
+    def __init__(self, *args, case: Case, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.services.cases import eligible_responsibles
+
+        self.fields["assigned_to"].queryset = eligible_responsibles(case.region)
+        if not self.is_bound:
+            self.initial.setdefault("assigned_to", case.responsible_id or user.pk)
+
+
+class AttachmentForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX, ODT or TXT, at most 10 MB."))
+    from_proceedings = forms.BooleanField(
+        label=_("From criminal proceedings (restricted under AvTS § 35(1)(1))"), required=False
+    )
+
+
+class CloseForm(StyledForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+    closed_on = forms.DateField(label=_("Closing date"), widget=DateInput(), required=False)
+    note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(StyledForm):
+    reason = forms.CharField(label=_("Why is the case reopened?"), max_length=300)
+
+
+class AssignForm(StyledForm):
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible specialist"), queryset=User.objects.none(), required=False, empty_label=_("nobody")
+    )
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cases.services.cases import eligible_responsibles
+
+        self.fields["responsible"].queryset = eligible_responsibles(case.region)
+        if not self.is_bound:
+            self.initial["responsible"] = case.responsible_id
+
+
+class TransferForm(StyledForm):
+    region = forms.ModelChoiceField(label=_("New region"), queryset=Region.objects.order_by("name"))
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.order_by("name"))
+    reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.exclude(pk=case.region_id).order_by("name")
+        self.fields["county"].queryset = County.objects.exclude(region=case.region_id).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        region, county = data.get("region"), data.get("county")
+        if region and county and county.region_id != region.pk:
+            self.add_error("county", _("The county is not in the chosen region."))
+        return data
+
+
+class SealForm(StyledForm):
+    sealed = forms.BooleanField(label=_("Sealed"), required=False)
+    reason = forms.CharField(label=_("Why sealed"), max_length=300, required=False)
+
+
+class SealedReasonForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Why do you need to open this case?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your reason is written to the access log and the regional manager is told."),
+    )
+
+
+class PartyForm(StyledForm):
+    role = forms.ChoiceField(
+        label=_("Role in the case"),
+        choices=[(value, label) for value, label in PartyRole.choices if value != PartyRole.VICTIM]
+        + [(PartyRole.VICTIM, PartyRole.VICTIM.label)],
+    )
+    relation = forms.ChoiceField(
+        label=_("Relation to the client"),
+        required=False,
+        choices=[("", _("none or unknown")), *RelationKind.choices],
+        help_text=_("The new person is ... of the client."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class AnonymousContactForm(StyledModelForm):
+    class Meta:
+        model = AnonymousContact
+        fields = [
+            "happened_at",
+            "region",
+            "county",
+            "age_group",
+            "sex",
+            "incident_type",
+            "channel",
+            "duration_minutes",
+            "topic",
+        ]
+        widgets = {"happened_at": DateTimeInput()}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(pk__in=user.region_ids).order_by("name")
+        self.fields["region"].queryset = regions
+        self.fields["county"].queryset = County.objects.filter(region__in=regions).order_by("name")
+        if not self.is_bound and regions.count() == 1:
+            self.initial["region"] = regions.first().pk
+        if not self.is_bound:
+            self.initial.setdefault("happened_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class AccessReportForm(StyledForm):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())

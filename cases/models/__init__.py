@@ -1,0 +1,29 @@
+from cases.models.anonymous import AnonymousContact
+from cases.models.cases import Case, CaseGroupObjectPermission, CaseParty, CaseUserObjectPermission
+from cases.models.persons import (
+    Person,
+    PersonGroupObjectPermission,
+    PersonRelation,
+    PersonUserObjectPermission,
+    SafeContact,
+)
+from cases.models.work import Attachment, CaseEvent, Contact, Note, PlanItem, Task
+
+__all__ = [
+    "AnonymousContact",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseGroupObjectPermission",
+    "CaseParty",
+    "CaseUserObjectPermission",
+    "Contact",
+    "Note",
+    "Person",
+    "PersonGroupObjectPermission",
+    "PersonRelation",
+    "PersonUserObjectPermission",
+    "PlanItem",
+    "SafeContact",
+    "Task",
+]

@@ -1,0 +1,242 @@
+"""Reads of the cases app, always from restrict(): lists, the timeline, search, start page figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from cases.choices import CaseStatus
+from cases.models import AnonymousContact, Attachment, Case, CaseEvent, Contact, Note, Person, PlanItem, Task
+from cases.models.persons import normalize_name
+from victimsupport.models import User
+from victimsupport.permissions import is_permitted
+
+CASE_SORTS = {
+    "opened": ("opened_on", "id"),
+    "-opened": ("-opened_on", "-id"),
+    "client": ("client__last_name", "client__first_name", "id"),
+    "-client": ("-client__last_name", "-client__first_name", "-id"),
+    "status": ("status", "-opened_on", "-id"),
+    "-status": ("-status", "-opened_on", "-id"),
+    "responsible": ("responsible__last_name", "responsible__first_name", "-opened_on", "-id"),
+    "-responsible": ("-responsible__last_name", "-responsible__first_name", "-opened_on", "-id"),
+    "county": ("county__name", "-opened_on", "-id"),
+    "-county": ("-county__name", "-opened_on", "-id"),
+}
+DEFAULT_CASE_SORT = "-opened"
+
+
+@dataclass
+class CaseFilters:
+    scope: str = "all"  # mine | region | all (everything the user may see)
+    status: str = ""
+    responsible: User | None = None
+    incident_type: str = ""
+    county_id: int | None = None
+    opened_from: date | None = None
+    opened_to: date | None = None
+    overdue: bool = False
+    sort: str = DEFAULT_CASE_SORT
+
+
+def overdue_tasks_exist(outer: str = "pk") -> Exists:
+    return Exists(
+        Task.objects.filter(
+            case=OuterRef(outer), done_at__isnull=True, due_on__lt=timezone.localdate(), case__status=CaseStatus.OPEN
+        )
+    )
+
+
+def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
+    cases = Case.objects.restrict(user, "view").select_related("client", "responsible", "county", "region")
+    if filters.scope == "mine":
+        cases = cases.filter(responsible=user)
+    elif filters.scope == "region":
+        cases = cases.filter(region__in=user.region_ids)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.responsible is not None:
+        cases = cases.filter(responsible=filters.responsible)
+    if filters.incident_type:
+        cases = cases.filter(incident_type=filters.incident_type)
+    if filters.county_id:
+        cases = cases.filter(county_id=filters.county_id)
+    if filters.opened_from:
+        cases = cases.filter(opened_on__gte=filters.opened_from)
+    if filters.opened_to:
+        cases = cases.filter(opened_on__lte=filters.opened_to)
+    cases = cases.annotate(has_overdue=overdue_tasks_exist())
+    if filters.overdue:
+        cases = cases.filter(has_overdue=True)
+    return cases.order_by(*CASE_SORTS.get(filters.sort, CASE_SORTS[DEFAULT_CASE_SORT]))
+
+
+def can_read_restricted_notes(user, case: Case) -> bool:
+    return case.responsible_id == user.pk or is_permitted(user, case, "assign")
+
+
+def visible_notes(user, case: Case, *, privileged: bool | None = None) -> QuerySet[Note]:
+    notes = Note.objects.filter(case=case)
+    if privileged is None:
+        privileged = can_read_restricted_notes(user, case)
+    if not privileged:
+        notes = notes.filter(Q(restricted=False) | Q(written_by=user))
+    return notes
+
+
+@dataclass
+class TimelineEntry:
+    kind: str
+    at: object
+    item: object
+
+
+TIMELINE_PAGE = 50
+
+
+def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = None) -> tuple[list, bool]:
+    """One page of everything that happened in the case, newest first: (entries, has_more). A fixed
+    number of queries: one UNION for the page, then one per kind present."""
+    at = DateTimeField()
+
+    def part(queryset, kind: str, field: str):
+        return queryset.annotate(entry_kind=Value(kind), entry_at=Cast(F(field), at), entry_ref=F("id")).values(
+            "entry_kind", "entry_at", "entry_ref"
+        )
+
+    union = part(Contact.objects.filter(case=case), "contact", "happened_at").union(
+        part(visible_notes(user, case, privileged=privileged), "note", "written_at"),
+        part(PlanItem.objects.filter(case=case), "plan", "created_at"),
+        part(Task.objects.filter(case=case), "task", "created_at"),
+        part(Attachment.objects.filter(case=case), "document", "uploaded_at"),
+        part(CaseEvent.objects.filter(case=case), "event", "at"),
+        all=True,
+    )
+    offset = (max(page, 1) - 1) * TIMELINE_PAGE
+    rows = list(union.order_by("-entry_at", "-entry_ref")[offset : offset + TIMELINE_PAGE + 1])
+    has_more = len(rows) > TIMELINE_PAGE
+    rows = rows[:TIMELINE_PAGE]
+    models = {
+        "contact": Contact.objects.select_related("recorded_by"),
+        "note": Note.objects.select_related("written_by"),
+        "plan": PlanItem.objects.select_related("created_by"),
+        "task": Task.objects.select_related("assigned_to"),
+        "document": Attachment.objects.select_related("uploaded_by"),
+        "event": CaseEvent.objects.select_related("by"),
+    }
+    wanted: dict[str, list[int]] = {}
+    for row in rows:
+        wanted.setdefault(row["entry_kind"], []).append(row["entry_ref"])
+    loaded = {kind: models[kind].in_bulk(ids) for kind, ids in wanted.items()}
+    entries = [
+        TimelineEntry(row["entry_kind"], row["entry_at"], loaded[row["entry_kind"]][row["entry_ref"]])
+        for row in rows
+        if row["entry_ref"] in loaded[row["entry_kind"]]
+    ]
+    return entries, has_more
+
+
+def person_search(user, *, name: str = "", personal_code: str = "", limit: int = 50) -> list[Person]:
+    persons = Person.objects.restrict(user, "view").select_related("county")
+    if personal_code:
+        return list(persons.filter(personal_code=personal_code).order_by("last_name", "first_name", "id")[:limit])
+    query = normalize_name(name)
+    if len(query) < 2:
+        return []
+    return list(
+        persons.filter(Q(search_name__trigram_word_similar=query) | Q(search_name__contains=query))
+        .annotate(similarity=TrigramWordSimilarity(query, "search_name"))
+        .order_by("-similarity", "last_name", "first_name", "id")[:limit]
+    )
+
+
+def person_cases(user, person: Person) -> QuerySet[Case]:
+    """The cases of a person (as client or party) that the user may see."""
+    return (
+        Case.objects.restrict(user, "view")
+        .filter(Q(client=person) | Q(parties__person=person))
+        .distinct()
+        .select_related("region", "county", "responsible")
+        .order_by("-opened_on", "-id")
+    )
+
+
+# --- start page ---
+
+
+def my_open_cases(user, limit: int = 10) -> list[Case]:
+    return list(
+        Case.objects.restrict(user, "view")
+        .filter(responsible=user, status=CaseStatus.OPEN)
+        .select_related("client", "county")
+        .annotate(has_overdue=overdue_tasks_exist())
+        .order_by("-opened_on", "-id")[:limit]
+    )
+
+
+def my_overdue_tasks(user, limit: int = 20) -> list[Task]:
+    visible = Case.objects.restrict(user, "view").values("pk")
+    return list(
+        Task.objects.filter(
+            assigned_to=user,
+            done_at__isnull=True,
+            due_on__lt=timezone.localdate(),
+            case__in=visible,
+            case__status=CaseStatus.OPEN,
+        )
+        .select_related("case")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def my_recent_contacts(user, limit: int = 10) -> list[Contact]:
+    visible = Case.objects.restrict(user, "view").values("pk")
+    return list(
+        Contact.objects.filter(recorded_by=user, case__in=visible)
+        .select_related("case", "case__client")
+        .order_by("-happened_at", "-id")[:limit]
+    )
+
+
+def _count_per_user(queryset: QuerySet, user_field: str) -> Coalesce:
+    counted = (
+        queryset.filter(**{user_field: OuterRef("pk")}).order_by().values(user_field).annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def team_workload(manager) -> list[dict]:
+    """Open cases and overdue tasks per specialist of the manager's regions (counts only)."""
+    today = timezone.localdate()
+    team = (
+        User.objects.filter(is_active=True, regions__in=manager.region_ids, groups__name="specialist")
+        .distinct()
+        .annotate(
+            open_cases=_count_per_user(Case.objects.filter(status=CaseStatus.OPEN), "responsible"),
+            overdue_tasks=_count_per_user(
+                Task.objects.filter(done_at__isnull=True, due_on__lt=today, case__status=CaseStatus.OPEN), "assigned_to"
+            ),
+        )
+        .order_by("last_name", "first_name")
+    )
+    return [{"user": member, "open_cases": member.open_cases, "overdue_tasks": member.overdue_tasks} for member in team]
+
+
+def region_overdue_tasks(manager, limit: int = 20) -> list[Task]:
+    visible = Case.objects.restrict(manager, "view").filter(region__in=manager.region_ids).values("pk")
+    return list(
+        Task.objects.filter(
+            done_at__isnull=True, due_on__lt=timezone.localdate(), case__in=visible, case__status=CaseStatus.OPEN
+        )
+        .select_related("case", "assigned_to")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def region_anonymous_contacts(user) -> QuerySet[AnonymousContact]:
+    return AnonymousContact.objects.restrict(user).select_related("region", "county", "recorded_by")

@@ -1,0 +1,257 @@
+"""Cases: intake, edits with a version check, assignment, transfer, closure, sealing, parties."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.choices import CaseStatus, PartyRole
+from cases.models import Case, CaseEvent, CaseParty, Person
+from cases.models.work import CaseEventKind
+from cases.services.grants import case_sync_grants, person_sync_grants
+from victimsupport.concurrency import lock_version
+from victimsupport.models import County, Region, Role, User
+from victimsupport.models.users import CASEWORK_ROLES
+from victimsupport.notify import notify
+from victimsupport.permissions.views import ensure_permitted
+
+INTAKE_FIELDS = [
+    "opened_on",
+    "referral_source",
+    "referral_source_detail",
+    "consent_given_by",
+    "consent_at",
+    "consent_scope",
+    "incident_type",
+    "incident_date",
+    "incident_place",
+    "proceedings_kind",
+    "proceedings_number",
+    "proceedings_date",
+    "risk_level",
+    "summary",
+]
+EDITABLE_FIELDS = [*INTAKE_FIELDS, "county"]
+
+
+def _event(case: Case, kind: str, actor, detail: str = "") -> None:
+    CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:300])
+
+
+def eligible_responsibles(region: Region):
+    """Active specialists and regional managers who work in the region."""
+    return (
+        User.objects.filter(is_active=True, regions=region, groups__name__in=CASEWORK_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def _check_responsible(responsible: User | None, region: Region) -> None:
+    if responsible is not None and not eligible_responsibles(region).filter(pk=responsible.pk).exists():
+        raise ValidationError({"responsible": _("The responsible specialist must work in the case's region.")})
+
+
+@transaction.atomic
+def case_open(
+    *, actor, client: Person, region: Region, county: County, responsible: User | None = None, **fields
+) -> Case:
+    """Open a case for `client` in `region`. The actor must be able to see it afterwards."""
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown case fields {sorted(unknown)}")
+    _check_responsible(responsible, region)
+    case = Case(client=client, region=region, county=county, responsible=responsible, created_by=actor, **fields)
+    case.full_clean()
+    case.save()
+    CaseParty.objects.create(case=case, person=client, role=PartyRole.VICTIM, created_by=actor)
+    _event(case, CaseEventKind.OPENED, actor)
+    case_sync_grants(case, actor=actor, reason="case opened")
+    ensure_permitted(actor, case, "view")
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown case fields {sorted(unknown)}")
+    lock_version(Case, case.pk, expected_version)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version = expected_version + 1
+    case.full_clean()
+    case.save()
+    ensure_permitted(actor, case, "change")
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor, case: Case, responsible: User | None) -> Case:
+    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    _check_responsible(responsible, case.region)
+    previous = case.responsible
+    case.responsible = responsible
+    case.version += 1
+    case.save()
+    _event(case, CaseEventKind.ASSIGNED, actor, detail=f"{previous or '-'} → {responsible or '-'}")
+    case_sync_grants(case, actor=actor, reason="case assigned")
+    ensure_permitted(actor, case, "assign")
+    if responsible is not None and responsible != actor:
+        notify(
+            [responsible],
+            gettext_noop("Case %(case)s was assigned to you."),
+            params={"case": case.reference},
+            link=reverse("cases:case", args=[case.pk]),
+            email=True,
+        )
+    return case
+
+
+@transaction.atomic
+def case_transfer(
+    *, actor, case: Case, region: Region, county: County, responsible: User | None = None, reason: str = ""
+) -> Case:
+    """Move a case to another region. The old region's staff lose access at once (the actor too,
+    unless they work in the new region)."""
+    case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
+    if region.pk == case.region_id:
+        raise ValidationError({"region": _("The case is already in this region.")})
+    if county.region_id != region.pk:
+        raise ValidationError({"county": _("The county is not in the chosen region.")})
+    _check_responsible(responsible, region)
+    previous = case.region
+    case.region, case.county, case.responsible = region, county, responsible
+    case.version += 1
+    case.full_clean()
+    case.save()
+    _event(case, CaseEventKind.TRANSFERRED, actor, detail=f"{previous} → {region}. {reason}".strip())
+    case_sync_grants(case, actor=actor, reason="case transferred")
+    managers = User.objects.filter(groups=region.managers_group, is_active=True)
+    notify(
+        managers,
+        gettext_noop("Case %(case)s was transferred to your region."),
+        params={"case": case.reference},
+        link=reverse("cases:case", args=[case.pk]),
+        email=True,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, reason: str, note: str = "", closed_on: date | None = None) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already closed."))
+    case.status = CaseStatus.CLOSED
+    case.closure_reason = reason
+    case.closure_note = note
+    case.closed_on = closed_on or timezone.localdate()
+    if case.closed_on < case.opened_on:
+        raise ValidationError({"closed_on": _("A case cannot close before it was opened.")})
+    case.version += 1
+    case.full_clean()
+    case.save()
+    # Open tasks end with the case; they are not overdue work any more.
+    for task in case.tasks.filter(done_at__isnull=True):
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+    _event(case, CaseEventKind.CLOSED, actor, detail=case.get_closure_reason_display())
+    ensure_permitted(actor, case, "change")
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, reason: str = "") -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."))
+    case.status = CaseStatus.OPEN
+    case.closed_on = None
+    case.closure_reason = ""
+    case.closure_note = ""
+    case.version += 1
+    case.full_clean()
+    case.save()
+    _event(case, CaseEventKind.REOPENED, actor, detail=reason)
+    ensure_permitted(actor, case, "change")
+    return case
+
+
+@transaction.atomic
+def case_set_sealed(*, actor, case: Case, sealed: bool, reason: str = "") -> Case:
+    if not actor.has_role(Role.REGIONAL_MANAGER):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if sealed and not reason.strip():
+        raise ValidationError({"sealed_reason": _("Say why the case is sealed.")})
+    case.sealed = sealed
+    case.sealed_reason = reason if sealed else ""
+    case.version += 1
+    case.save()
+    _event(case, CaseEventKind.SEALED if sealed else CaseEventKind.UNSEALED, actor)
+    ensure_permitted(actor, case, "assign")
+    return case
+
+
+def case_sealed_opened(*, actor, case: Case, reason: str) -> None:
+    """Record that `actor` opened a sealed case (access log) and tell the region's managers."""
+    from victimsupport.audit import AccessAction, log_access
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("State why you need to open this case.")})
+    log_access(actor, AccessAction.OPEN_SEALED, obj=case, persons=[case.client_id], reason=reason.strip())
+    managers = User.objects.filter(groups=case.region.managers_group, is_active=True).exclude(pk=actor.pk)
+    notify(
+        managers,
+        gettext_noop("%(user)s opened the sealed case %(case)s."),
+        params={"user": str(actor), "case": case.reference},
+        link=reverse("cases:case", args=[case.pk]),
+        email=True,
+    )
+
+
+@transaction.atomic
+def case_add_party(*, actor, case: Case, person: Person, role: str, note: str = "") -> CaseParty:
+    if role == PartyRole.VICTIM and person.pk == case.client_id:
+        raise ValidationError({"role": _("The client is already the victim in this case.")})
+    if CaseParty.objects.filter(case=case, person=person, role=role).exists():
+        raise ValidationError({"person": _("This person already has this role in the case.")})
+    party = CaseParty(case=case, person=person, role=role, note=note, created_by=actor)
+    party.full_clean()
+    party.save()
+    _event(case, CaseEventKind.PARTY_ADDED, actor, detail=party.get_role_display())
+    person_sync_grants(person, actor=actor)
+    ensure_permitted(actor, case, "change")
+    return party
+
+
+def release_out_of_scope_cases(*, user: User, actor) -> int:
+    """When a user's roles or regions change, the cases they were responsible for outside their new
+    scope are unassigned (and their own grants dropped) at once; the regions' managers are told."""
+    in_scope = user.is_active and user.has_role(*CASEWORK_ROLES)
+    cases = Case.objects.filter(responsible=user)
+    if in_scope:
+        cases = cases.exclude(region__in=user.region_ids)
+    released = 0
+    for case in cases.select_related("region"):
+        case.responsible = None
+        case.version += 1
+        case.save()
+        _event(case, CaseEventKind.ASSIGNED, actor or user, detail=f"{user} → -")
+        case_sync_grants(case, actor=actor, reason="responsible left the region or role")
+        managers = User.objects.filter(groups=case.region.managers_group, is_active=True)
+        notify(
+            managers,
+            gettext_noop("Case %(case)s has no responsible specialist."),
+            params={"case": case.reference},
+            link=reverse("cases:case", args=[case.pk]),
+        )
+        released += 1
+    return released

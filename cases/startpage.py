@@ -1,0 +1,32 @@
+"""Start page panels of the cases app."""
+
+from cases import selectors
+from victimsupport.audit import AccessAction, log_access
+from victimsupport.models import Role
+from victimsupport.startpage import register_panel
+
+
+@register_panel(order=10)
+def specialist_panel(request):
+    user = request.user
+    if not user.has_role(Role.SPECIALIST):
+        return None
+    cases = selectors.my_open_cases(user)
+    if cases:
+        log_access(user, AccessAction.LIST, object_type="cases.case", persons=[case.client_id for case in cases])
+    return "cases/panels/specialist.html", {
+        "cases": cases,
+        "tasks": selectors.my_overdue_tasks(user),
+        "contacts": selectors.my_recent_contacts(user),
+    }
+
+
+@register_panel(order=20)
+def manager_panel(request):
+    user = request.user
+    if not user.has_role(Role.REGIONAL_MANAGER):
+        return None
+    return "cases/panels/manager.html", {
+        "team": selectors.team_workload(user),
+        "tasks": selectors.region_overdue_tasks(user),
+    }

@@ -1,0 +1,106 @@
+"""Shared view machinery of the cases app: fetching cases and persons through restrict(), the sealed
+case gate, access logging and form handling with service validation."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+
+from cases.models import Case, Person
+from victimsupport.audit import AccessAction, log_access
+from victimsupport.models import Role
+from victimsupport.permissions.views import RestrictedObjectMixin
+
+CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
+SEALED_OPEN_SECONDS = 60 * 60
+
+
+def sealed_session_key(case_id: int) -> str:
+    return f"sealed-open:{case_id}"
+
+
+def sealed_is_open(request, case: Case) -> bool:
+    if not case.sealed or case.responsible_id == request.user.pk:
+        return True
+    opened = request.session.get(sealed_session_key(case.pk))
+    return bool(opened and time.time() - opened < SEALED_OPEN_SECONDS)
+
+
+def sealed_gate(request, case: Case, *, next_url: str = ""):
+    """The page asking for a reason, or None when the user may go on."""
+    if sealed_is_open(request, case):
+        return None
+    from cases.forms import SealedReasonForm
+
+    return render(
+        request,
+        "cases/sealed_gate.html",
+        {"case": case, "form": SealedReasonForm(), "next": next_url or request.get_full_path()},
+    )
+
+
+def case_persons(case: Case) -> list[int]:
+    return [case.client_id, *case.parties.values_list("person_id", flat=True)]
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the form's fields (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class CaseMixin(RestrictedObjectMixin):
+    """Views of one case: 404 out of scope, 403 without `action`, the sealed gate, and an access log
+    row for every page that shows the case."""
+
+    model = Case
+    roles = CASEWORK
+    pk_url_kwarg = "pk"
+    log_action = AccessAction.VIEW
+
+    def get_base_queryset(self):
+        return Case.objects.select_related("client", "region", "county", "responsible")
+
+    def prepare(self, request, *args, **kwargs):
+        self.case = self.get_object()
+        gate = sealed_gate(request, self.case)
+        if gate is not None:
+            return gate
+        if request.method == "GET" and self.log_action:
+            log_access(request.user, self.log_action, obj=self.case, persons=case_persons(self.case))
+        return None
+
+    def case_url(self) -> str:
+        return reverse("cases:case", args=[self.case.pk])
+
+
+class PersonMixin(RestrictedObjectMixin):
+    model = Person
+    roles = CASEWORK
+    pk_url_kwarg = "pk"
+
+    def get_base_queryset(self):
+        return Person.objects.select_related("county")
+
+    def prepare(self, request, *args, **kwargs):
+        self.person = self.get_object()
+        for case in (
+            Case.objects.restrict(request.user)
+            .filter(client=self.person, sealed=True)
+            .only("pk", "sealed", "responsible_id", "client_id")
+        ):
+            gate = sealed_gate(request, case)
+            if gate is not None:
+                return gate
+        if request.method == "GET":
+            log_access(request.user, AccessAction.VIEW, obj=self.person, persons=[self.person.pk])
+        return None

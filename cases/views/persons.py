@@ -1,0 +1,195 @@
+"""Person pages: the person, editing, safe-contact rules, search, and who accessed the person's data."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from cases import forms
+from cases.accessreport import (
+    access_events,
+    events_csv,
+    events_datatracker,
+    events_pdf,
+)
+from cases.contact import allowed_channels, is_alleged_perpetrator
+from cases.models import PersonRelation, SafeContact
+from cases.selectors import person_cases, person_search
+from cases.services import persons as person_services
+from cases.services.persons import SAFE_CONTACT_FIELDS
+from cases.views.base import CASEWORK, PersonMixin, apply_service_errors
+from victimsupport.audit import AccessAction, log_access
+from victimsupport.concurrency import ConcurrentEdit, changed_fields
+from victimsupport.permissions import is_permitted
+from victimsupport.permissions.views import RoleRequiredMixin
+
+
+class PersonDetailView(PersonMixin, TemplateView):
+    template_name = "cases/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        person, user = self.person, self.request.user
+        relations = list(PersonRelation.objects.filter(person=person).select_related("related_person")) + list(
+            PersonRelation.objects.filter(related_person=person).select_related("person")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "person": person,
+            "cases": list(person_cases(user, person)),
+            "safe_contact": SafeContact.objects.filter(person=person).first(),
+            "channels": allowed_channels(person),
+            "is_perpetrator": is_alleged_perpetrator(person),
+            "relations": relations,
+            "can_change": is_permitted(user, person, "change"),
+        }
+
+
+class PersonEditView(PersonMixin, View):
+    action = "change"
+    template_name = "cases/person_edit.html"
+
+    def get(self, request, pk):
+        return render(
+            request, self.template_name, {"person": self.person, "form": forms.PersonEditForm(instance=self.person)}
+        )
+
+    def post(self, request, pk):
+        from cases.models import Person
+
+        original = Person.objects.get(pk=self.person.pk)
+        form = forms.PersonEditForm(request.POST, instance=self.person)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                person_services.person_update(
+                    actor=request.user,
+                    person=self.person,
+                    expected_version=data["version"],
+                    **{name: data[name] for name in forms.PERSON_FORM_FIELDS},
+                )
+            except ConcurrentEdit as edit:
+                conflict = changed_fields(form.instance, edit.current, forms.PERSON_FORM_FIELDS)
+                form = forms.PersonEditForm(request.POST, instance=original)
+                form.data = form.data.copy()
+                form.data["version"] = edit.current.version
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this person while you were editing. Their values are "
+                        "shown below next to yours; check them and save again."
+                    ),
+                )
+                return render(
+                    request,
+                    self.template_name,
+                    {
+                        "person": original,
+                        "form": form,
+                        "conflict": conflict,
+                        "conflict_by": edit.current.history.first(),
+                    },
+                    status=409,
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The person's data was saved."))
+                return redirect("cases:person", pk=self.person.pk)
+        return render(request, self.template_name, {"person": original, "form": form}, status=400)
+
+
+class SafeContactEditView(PersonMixin, View):
+    action = "change"
+    template_name = "cases/safe_contact_edit.html"
+
+    def get(self, request, pk):
+        instance = SafeContact.objects.filter(person=self.person).first()
+        return render(
+            request, self.template_name, {"person": self.person, "form": forms.SafeContactForm(instance=instance)}
+        )
+
+    def post(self, request, pk):
+        instance = SafeContact.objects.filter(person=self.person).first()
+        form = forms.SafeContactForm(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    person_services.safe_contact_set(
+                        actor=request.user,
+                        person=self.person,
+                        **{name: form.cleaned_data[name] for name in SAFE_CONTACT_FIELDS},
+                    )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The safe-contact rules were saved."))
+                return redirect("cases:person", pk=self.person.pk)
+        return render(request, self.template_name, {"person": self.person, "form": form}, status=400)
+
+
+class PersonSearchView(RoleRequiredMixin, View):
+    """Search by name (tolerant of diacritics and typos) or by personal code. POST only, so that
+    no name or code ends up in an address or a server log."""
+
+    roles = CASEWORK
+    template_name = "cases/person_search.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": forms.PersonSearchForm()})
+
+    def post(self, request):
+        form = forms.PersonSearchForm(request.POST)
+        results = None
+        if form.is_valid():
+            query = form.cleaned_data["query"]
+            if query.isdigit():
+                results = person_search(request.user, personal_code=query)
+            else:
+                results = person_search(request.user, name=query)
+            log_access(
+                request.user, AccessAction.SEARCH, object_type="cases.person", persons=[person.pk for person in results]
+            )
+        return render(
+            request, self.template_name, {"form": form, "results": results}, status=200 if form.is_valid() else 400
+        )
+
+
+class AccessReportView(PersonMixin, View):
+    """Who accessed this person's data: for staff, and exports for a data-subject request."""
+
+    action = "change"
+    template_name = "cases/access_report.html"
+
+    def get(self, request, pk):
+        form = forms.AccessReportForm(request.GET or None)
+        date_from = date_to = None
+        if form.is_valid():
+            date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        export = request.GET.get("format", "")
+        for_subject = export in {"csv", "pdf"}
+        events = access_events(self.person, date_from=date_from, date_to=date_to, for_subject=for_subject)
+        if export in {"csv", "pdf", "datatracker"}:
+            log_access(request.user, AccessAction.EXPORT, obj=self.person, persons=[self.person.pk])
+            if export == "csv":
+                return events_csv(self.person, events)
+            if export == "pdf":
+                return events_pdf(self.person, events)
+            return events_datatracker(self.person, events)
+        query = request.GET.copy()
+        query.pop("format", None)
+        return render(
+            request,
+            self.template_name,
+            {
+                "person": self.person,
+                "form": form,
+                "events": events[:500],
+                "total": len(events),
+                "query": query.urlencode(),
+            },
+        )

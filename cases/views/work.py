@@ -1,0 +1,175 @@
+"""Case work pages: contacts, notes, the plan, tasks and documents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views import View
+
+from cases import forms
+from cases.models import Attachment, PlanItem, Task
+from cases.services import work as work_services
+from cases.views.base import CaseMixin, apply_service_errors, case_persons
+from victimsupport.audit import AccessAction, log_access
+
+
+class CaseFormView(CaseMixin, View):
+    """Add something to a case with one form: GET shows the form, POST calls the service."""
+
+    action = "change"
+    log_action = None
+    template_name = "cases/case_form.html"
+    title = ""
+    submit_label = _l("Save")
+    success_message = _l("Saved.")
+    multipart = False
+
+    def get_form(self, data=None, files=None):
+        return self.form_class(data, files) if files is not None else self.form_class(data)
+
+    def render_form(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "case": self.case,
+                "form": form,
+                "title": self.title,
+                "submit_label": self.submit_label,
+                "multipart": self.multipart,
+            },
+            status=status,
+        )
+
+    def get(self, request, pk):
+        log_access(request.user, AccessAction.VIEW, obj=self.case, persons=case_persons(self.case))
+        return self.render_form(self.get_form())
+
+    def post(self, request, pk):
+        form = self.get_form(request.POST, request.FILES if self.multipart else None)
+        if form.is_valid():
+            try:
+                self.perform(form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, str(self.success_message))
+                return redirect("cases:case", pk=self.case.pk)
+        return self.render_form(form, status=400)
+
+    def perform(self, data) -> None:
+        raise NotImplementedError
+
+
+class ContactAddView(CaseFormView):
+    form_class = forms.ContactForm
+    title = _l("Record a contact")
+    success_message = _l("The contact was recorded.")
+
+    def perform(self, data):
+        work_services.contact_add(actor=self.request.user, case=self.case, **data)
+
+
+class NoteAddView(CaseFormView):
+    form_class = forms.NoteForm
+    title = _l("Add a note")
+    success_message = _l("The note was added.")
+
+    def perform(self, data):
+        work_services.note_add(actor=self.request.user, case=self.case, **data)
+
+
+class PlanItemAddView(CaseFormView):
+    form_class = forms.PlanItemForm
+    title = _l("Add to the case plan")
+    success_message = _l("The case plan was updated.")
+
+    def perform(self, data):
+        work_services.plan_item_add(actor=self.request.user, case=self.case, **data)
+
+
+class PlanItemStatusView(CaseFormView):
+    form_class = forms.PlanItemStatusForm
+    title = _l("Change the status of a plan item")
+    success_message = _l("The case plan was updated.")
+
+    def prepare(self, request, *args, **kwargs):
+        response = super().prepare(request, *args, **kwargs)
+        self.item = get_object_or_404(PlanItem, pk=kwargs["item_pk"], case=self.case)
+        return response
+
+    def get_form(self, data=None, files=None):
+        form = forms.PlanItemStatusForm(data)
+        if data is None:
+            form.initial = {"status": self.item.status}
+        return form
+
+    def perform(self, data):
+        work_services.plan_item_set_status(actor=self.request.user, item=self.item, status=data["status"])
+
+
+class TaskAddView(CaseFormView):
+    title = _l("Add a task")
+    success_message = _l("The task was added.")
+
+    def get_form(self, data=None, files=None):
+        return forms.TaskForm(data, case=self.case, user=self.request.user)
+
+    def perform(self, data):
+        work_services.task_add(actor=self.request.user, case=self.case, **data)
+
+
+class TaskDoneView(CaseMixin, View):
+    """Mark a task done or not done (a button on the case page)."""
+
+    action = "change"
+    log_action = None
+
+    def post(self, request, pk, task_pk):
+        task = get_object_or_404(Task, pk=task_pk, case=self.case)
+        done = request.POST.get("done", "1") == "1"
+        work_services.task_set_done(actor=request.user, task=task, done=done)
+        messages.success(request, _("The task was marked done.") if done else _("The task is open again."))
+        return redirect("cases:case", pk=self.case.pk)
+
+
+class AttachmentAddView(CaseFormView):
+    form_class = forms.AttachmentForm
+    title = _l("Add a document")
+    success_message = _l("The document was stored.")
+    multipart = True
+
+    def perform(self, data):
+        work_services.attachment_add(
+            actor=self.request.user,
+            case=self.case,
+            title=data["title"],
+            upload=data["file"],
+            from_proceedings=data["from_proceedings"],
+        )
+
+
+class AttachmentDownloadView(CaseMixin, View):
+    log_action = None
+
+    def get(self, request, pk, doc_pk):
+        attachment = get_object_or_404(Attachment, pk=doc_pk, case=self.case)
+        if not attachment.file:
+            raise Http404
+        log_access(
+            request.user,
+            AccessAction.DOWNLOAD,
+            obj=attachment,
+            persons=case_persons(self.case),
+            restricted=attachment.from_proceedings,
+        )
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )

@@ -1,0 +1,27 @@
+// Small behaviours, loaded as a file (CSP forbids inline scripts). Pages work without it.
+(function () {
+  "use strict";
+  // Buttons and links with data-confirm ask before acting.
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-confirm]");
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // Filter forms with data-autosubmit submit when a select changes.
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-autosubmit]");
+    if (form && event.target.tagName === "SELECT") {
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    }
+  });
+  // Close the user menu with Escape, returning focus to it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+})();

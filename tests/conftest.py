@@ -1,0 +1,208 @@
+"""Shared fixtures: standard actors (specialist, colleague, manager in Põhja; outsider in Lõuna), a real
+Celery worker process, and a headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.factories import make_case, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is used there on purpose.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+DOCUMENTS = ARTIFACTS / "documents"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_documents():
+    import shutil
+
+    shutil.rmtree(DOCUMENTS, ignore_errors=True)
+    DOCUMENTS.mkdir(parents=True)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings):
+    """Stored files go to test-artifacts/documents, shared with the test worker process."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DOCUMENTS)}},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def specialist(db):
+    return make_user("specialist", "pohja", first_name="Siiri", last_name="Spetsialist")
+
+
+@pytest.fixture
+def colleague(db):
+    return make_user("specialist", "pohja", first_name="Kati", last_name="Kolleeg")
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("regional_manager", "pohja", first_name="Madis", last_name="Juht")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("specialist", "louna", first_name="Olev", last_name="Teisest")
+
+
+@pytest.fixture
+def case(specialist):
+    return make_case(specialist)
+
+
+@pytest.fixture
+def other_case(outsider):
+    return make_case(outsider, region_code="louna")
+
+
+# --- a real Celery worker -------------------------------------------------------------------------
+
+
+def _test_database_url() -> str:
+    from django.db import connection
+
+    params = connection.settings_dict
+    host = params["HOST"] or "127.0.0.1"
+    port = params["PORT"] or "5432"
+    user = params["USER"]
+    if host.startswith("/"):
+        return f"postgresql://{user}@/{params['NAME']}?host={host}&port={port}"
+    return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A `celery worker` process on the test database and the test Redis databases."""
+    from django.conf import settings
+
+    from victimsupport.celery import app
+
+    with django_db_blocker.unblock():
+        database_url = _test_database_url()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+        "DOCUMENTS_ROOT": str(DOCUMENTS),
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    app.connection_for_write().default_channel.client.flushdb()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / "celery-worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "victimsupport",
+            "worker",
+            "-Q",
+            "default,letters,statistics",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "-n",
+            f"test-{os.getpid()}@%h",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited; see {log.name}")
+        if app.control.ping(timeout=0.5):
+            break
+    else:
+        process.terminate()
+        raise RuntimeError(f"the Celery worker did not answer; see {log.name}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+# --- a headless Chromium ----------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="et-EE")
+    page = context.new_page()
+    page.base_url = live_server.url
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,63 @@
+"""Test data through the services, as the application makes it."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from cases.choices import IncidentType, ReferralSource
+from cases.services import cases as case_services
+from cases.services import persons as person_services
+from victimsupport.management.demo import personal_code
+from victimsupport.models import County, Region, User
+from victimsupport.services import user_set_roles_and_regions
+
+PASSWORD = "Test-parool-2026!"
+_counter = itertools.count(1)
+_rng = random.Random(7)
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def make_user(role: str | None, *region_codes: str, username: str | None = None, **fields) -> User:
+    number = next(_counter)
+    user = User.objects.create_user(
+        username=username or f"{role or 'norole'}{number}",
+        password=PASSWORD,
+        first_name=fields.pop("first_name", "Test"),
+        last_name=fields.pop("last_name", f"Kasutaja{number}"),
+        email=fields.pop("email", f"user{number}@example.invalid"),
+        **fields,
+    )
+    user_set_roles_and_regions(user, roles=[role] if role else [], regions=[region(code) for code in region_codes])
+    return User.objects.get(pk=user.pk)
+
+
+def make_person(actor, *, first_name="Mari", last_name="Maasikas", birth: date | None = None, female=True, **fields):
+    birth = birth or date(1985, 3, 14)
+    fields.setdefault("personal_code", personal_code(_rng, birth=birth, female=female))
+    return person_services.person_create(actor=actor, first_name=first_name, last_name=last_name, **fields)
+
+
+def make_case(
+    actor, *, region_code: str = "pohja", responsible="actor", client=None, county_code: str | None = None, **fields
+):
+    the_region = region(region_code)
+    county = County.objects.get(code=county_code) if county_code else the_region.counties.order_by("name").first()
+    client = client or make_person(actor)
+    fields.setdefault("referral_source", ReferralSource.SELF)
+    fields.setdefault("incident_type", IncidentType.DOMESTIC_VIOLENCE)
+    fields.setdefault("opened_on", timezone.localdate() - timedelta(days=5))
+    return case_services.case_open(
+        actor=actor,
+        client=client,
+        region=the_region,
+        county=county,
+        responsible=actor if responsible == "actor" else responsible,
+        **fields,
+    )

@@ -1,0 +1,37 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlatformConfig(AppConfig):
+    name = "victimsupport"
+    label = "victimsupport"
+    verbose_name = _("Users, regions and registers")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from victimsupport import signals  # noqa: F401
+
+        post_migrate.connect(_reference_data_after_migrate, sender=self)
+
+
+def _reference_data_after_migrate(sender, apps=None, **kwargs) -> None:
+    """After migrate or flush (tests): the reference data is there again."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    from victimsupport.reference import ensure_reference_data
+
+    apps = apps or global_apps
+    try:
+        apps.get_model("victimsupport", "Region")
+    except LookupError:
+        return
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps)
+    ensure_reference_data(apps)
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "victimsupport.admin_site.VictimSupportAdminSite"

@@ -1,0 +1,63 @@
+"""Job rows for long work: claimed by a conditional UPDATE, progress reported as the work goes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from victimsupport.models import Job
+from victimsupport.models.jobs import JobStatus
+
+
+def job_create(
+    *, kind: str, created_by, target: models.Model | None = None, params: dict | None = None, message: str = ""
+) -> Job:
+    return Job.objects.create(
+        kind=kind,
+        created_by=created_by,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        params=params or {},
+        message=message,
+    )
+
+
+def job_claim(job_id: int) -> Job | None:
+    """Take a queued job, or one whose worker was lost past the task time limit. None when another
+    worker has it or it is finished, so a second delivery of the task is harmless."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = Job.objects.filter(
+        models.Q(status=JobStatus.QUEUED) | models.Q(status=JobStatus.RUNNING, started_at__lt=stale), pk=job_id
+    ).update(status=JobStatus.RUNNING, started_at=now, progress=1)
+    if not claimed:
+        return None
+    return Job.objects.get(pk=job_id)
+
+
+def job_progress(job: Job, progress: int, message: str = "") -> None:
+    job.progress = max(0, min(99, progress))
+    if message:
+        job.message = message[:300]
+    Job.objects.filter(pk=job.pk).update(progress=job.progress, message=job.message)
+
+
+def job_finish(job: Job, *, message: str = "", result_url: str = "", document=None) -> None:
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.message = message[:300]
+    job.result_url = result_url
+    if document is not None:
+        job.result_document = document
+    job.save()
+
+
+def job_fail(job: Job, message: str) -> None:
+    job.status = JobStatus.FAILED
+    job.finished_at = timezone.now()
+    job.message = message[:300]
+    job.save(update_fields=["status", "finished_at", "message"])

@@ -1,0 +1,62 @@
+"""PDF letters: an HTML template rendered by WeasyPrint, with the project's own fonts and nothing
+fetched from the network or from files outside static/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+
+class ResourceRefused(FatalURLFetchingError):
+    """A letter asked for something outside static/: rendering stops."""
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(directory).resolve() for directory in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves file: URLs inside the static directories and data: URLs; refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file":
+            raise ResourceRefused(f"letters may not fetch {parts.scheme or 'relative'} URLs: {url[:100]}")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in static_roots()):
+            raise ResourceRefused(f"letters may only read files in static/: {path}")
+        if not path.is_file():
+            raise ResourceRefused(f"no such static file: {path}")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": _mime(path)})
+
+
+def _mime(path: Path) -> str:
+    return {
+        ".css": "text/css",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+        ".jpg": "image/jpeg",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def render_pdf(template_name: str, context: dict, *, language: str = "et") -> bytes:
+    """Render a letter template to PDF bytes in `language` (falls back to Estonian)."""
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(template_name, {"agency": settings.AGENCY, **context, "LANGUAGE_CODE": language})
+    base_url = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).write_pdf()

@@ -1,0 +1,102 @@
+"""Request-wide guards: session lifetime, the second factor, no caching of personal data."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.cache import cache
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from victimsupport.requestcontext import reset_request, set_request
+
+SESSION_AUTH_AT = "vs_auth_at"
+
+
+def client_ip(request) -> str | None:
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def ended_session_key(session_key: str) -> str:
+    return f"session-ended:{session_key}"
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tokens = set_request(client_ip(request), request.path)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request(tokens)
+
+
+class SessionGuardMiddleware:
+    """Absolute session lifetime, and sessions an administrator ended. (The idle limit is the session
+    cookie's age, renewed on every request.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cookie_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if cookie_key and cache.get(ended_session_key(cookie_key)):
+            cache.delete(ended_session_key(cookie_key))
+            if request.user.is_authenticated:
+                logout(request)
+            messages.warning(request, _("An administrator ended your session. Please log in again."))
+            return redirect(settings.LOGIN_URL)
+        if request.user.is_authenticated:
+            auth_at = request.session.get(SESSION_AUTH_AT)
+            if auth_at is None or time.time() - auth_at > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, _("Your session reached its time limit. Please log in again."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Users who must (OTP_REQUIRED) or chose to (a confirmed device) use a second factor reach
+    nothing but the second-factor pages until they have given it."""
+
+    exempt_prefixes = ("/static/", "/heartbeat.json", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
+            from django_otp import user_has_device
+
+            exempt = {reverse("otp-verify"), reverse("otp-setup"), reverse("logout")}
+            if request.path not in exempt:
+                if user_has_device(user):
+                    return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
+                if settings.OTP_REQUIRED:
+                    return redirect("otp-setup")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages may carry personal data: no browser or proxy keeps a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,19 @@
+from victimsupport.models.access import AccessLogEntry
+from victimsupport.models.jobs import Job
+from victimsupport.models.notifications import Notification
+from victimsupport.models.register import RegisteredDocument, RegisterMatter, RegisterSeries
+from victimsupport.models.users import County, Region, Role, User, UserSession
+
+__all__ = [
+    "AccessLogEntry",
+    "County",
+    "Job",
+    "Notification",
+    "Region",
+    "RegisterMatter",
+    "RegisterSeries",
+    "RegisteredDocument",
+    "Role",
+    "User",
+    "UserSession",
+]

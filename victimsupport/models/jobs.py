@@ -1,0 +1,63 @@
+"""Long work a person waits for: a row with status and progress that a page polls."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("in progress")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class JobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> JobQuerySet:
+        """A job and its result belong to the person who started it."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class Job(models.Model):
+    kind = models.CharField(_("kind"), max_length=60)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Ids only, never personal data: the work is keyed by its target so that a rerun finds it.
+    target_type = models.CharField(max_length=60, blank=True, default="")
+    target_id = models.BigIntegerField(null=True, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result_document = models.ForeignKey(
+        "victimsupport.RegisteredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result_file = models.FileField(upload_to="jobs/%Y/%m/", max_length=300, blank=True)
+    result_name = models.CharField(max_length=200, blank=True, default="")
+    # Where the page sends the user when the job is done (a path inside the application).
+    result_url = models.CharField(max_length=300, blank=True, default="")
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_max_100"),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="job_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.FAILED}

@@ -1,0 +1,53 @@
+"""The main navigation, by role. Apps add their entries here as they grow pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from victimsupport.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+ALL_ROLES = frozenset(Role.values)
+CASEWORK = frozenset({Role.SPECIALIST, Role.REGIONAL_MANAGER})
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Start"), "home", ALL_ROLES),
+    NavItem(_("Cases"), "cases:case-list", CASEWORK),
+    NavItem(_("New case"), "cases:intake", CASEWORK),
+    NavItem(_("Find a person"), "cases:person-search", CASEWORK),
+    NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
+    NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
+]
+
+
+def navigation_for(request) -> list[dict]:
+    user = request.user
+    items = []
+    for item in NAV_ITEMS:
+        if not (item.roles & user.roles):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "current": False})
+    # The current entry is the one whose address is the longest start of this page's address.
+    matches = [
+        entry
+        for entry in items
+        if request.path == entry["url"] or (entry["url"] != "/" and request.path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
+    return items

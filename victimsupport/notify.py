@@ -1,0 +1,30 @@
+"""Telling staff something: an in-app notice, and optionally an e-mail without personal data (sent by
+a worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+
+from victimsupport.models import Notification
+
+
+def notify(users: Iterable, message: str, *, params: dict | None = None, link: str = "", email: bool = False) -> None:
+    """`message` is an untranslated message id (gettext_noop) with %(name)s parameters."""
+    from victimsupport.tasks import send_notification_email
+
+    for user in users:
+        notification = Notification.objects.create(user=user, message=message, params=params or {}, link=link)
+        if email and user.email:
+            send_notification_email.delay_on_commit(notification.pk)
+
+
+def email_notification(notification: Notification) -> None:
+    user = notification.user
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = notification.text
+        body = subject + (f"\n\n{settings.SITE_URL}{notification.link}" if notification.link else "")
+    send_mail(subject[:150], body, None, [user.email])

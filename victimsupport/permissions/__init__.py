@@ -1,0 +1,11 @@
+"""The one permission mechanism (DESIGN.md, "Permissions").
+
+- Scope is held in guardian's direct-FK object permission tables, one pair per guarded model.
+- Grants are written and removed only by the services in `grants`.
+- Reads go through `Model.objects.restrict(user, action)`; views use the mixins in `views`, which answer
+  404 for an object out of scope and 403 for a visible object the user may not change.
+"""
+
+from victimsupport.permissions.querysets import GuardedManager, GuardedQuerySet, is_permitted
+
+__all__ = ["GuardedManager", "GuardedQuerySet", "is_permitted"]

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from victimsupport.views import accesslog, auth, health, home, jobs, tools
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", auth.otp_verify, name="otp-verify"),
+    path("account/two-step/", auth.otp_setup, name="otp-setup"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("heartbeat.json", health.heartbeat, name="heartbeat"),
+    path("access-log/", accesslog.AccessLogView.as_view(), name="access-log"),
+    path("jobs/<int:pk>/", jobs.job_status, name="job"),
+    path("jobs/<int:pk>/download/", jobs.job_download, name="job-download"),
+    path("tools/sample-letter/", tools.SampleLetterView.as_view(), name="sample-letter"),
+    path("", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("volunteers/", include("volunteers.urls")),
+    path("marac/", include("marac.urls")),
+    path("reporting/", include("reporting.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "victimsupport.views.errors.bad_request"
+handler403 = "victimsupport.views.errors.permission_denied"
+handler404 = "victimsupport.views.errors.page_not_found"
+handler500 = "victimsupport.views.errors.server_error"

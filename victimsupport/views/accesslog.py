@@ -1,0 +1,73 @@
+"""The access log, for regional managers (their regions' users) and administrators (everyone)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from victimsupport.models import AccessLogEntry, Role, User
+from victimsupport.models.access import AccessAction
+from victimsupport.paging import paginate
+from victimsupport.permissions.views import RoleRequiredMixin
+
+
+class AccessLogFilter(forms.Form):
+    user = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("all")), *AccessAction.choices])
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=60)
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+def access_log_for(user):
+    """The entries a user may read: all for administrators, their regions' users' for managers."""
+    entries = AccessLogEntry.objects.all()
+    if user.has_role(Role.ADMINISTRATOR):
+        return entries
+    if user.has_role(Role.REGIONAL_MANAGER):
+        return entries.filter(user__in=User.objects.filter(regions__in=user.regions.all()).values("pk"))
+    return entries.none()
+
+
+class AccessLogView(RoleRequiredMixin, TemplateView):
+    roles = (Role.REGIONAL_MANAGER, Role.ADMINISTRATOR)
+    template_name = "victimsupport/access_log.html"
+
+    def get_context_data(self, **kwargs):
+        form = AccessLogFilter(self.request.GET or None)
+        entries = access_log_for(self.request.user).select_related("user")
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["user"]:
+                term = data["user"]
+                entries = entries.filter(
+                    Q(user__username__iexact=term) | Q(user__last_name__iexact=term) | Q(user__first_name__iexact=term)
+                )
+            if data["action"]:
+                entries = entries.filter(action=data["action"])
+            if data["object_type"]:
+                entries = entries.filter(object_type=data["object_type"])
+            tz = timezone.get_current_timezone()
+            if data["date_from"]:
+                entries = entries.filter(at__gte=datetime.datetime.combine(data["date_from"], datetime.time.min, tz))
+            if data["date_to"]:
+                end = data["date_to"] + datetime.timedelta(days=1)
+                entries = entries.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
+        elif form.is_bound:
+            entries = entries.none()
+        page = paginate(entries.order_by("-at", "-id"), self.request.GET.get("page"), size=50)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}

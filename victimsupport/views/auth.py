@@ -1,0 +1,131 @@
+"""Login, lockout, logout and the second factor (TOTP)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+import segno
+from axes.models import AccessAttempt
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from victimsupport.middleware import client_ip
+from victimsupport.security import security_event
+
+
+class LoginForm(auth_views.AuthenticationForm):
+    error_messages = {
+        "invalid_login": gettext_lazy("Wrong username or password. Note that both are case-sensitive."),
+        "inactive": gettext_lazy("Wrong username or password. Note that both are case-sensitive."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """axes: the account is locked for this address; say until when."""
+    username = (credentials or {}).get("username", "")
+    attempt = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request)).order_by("-attempt_time").first()
+    )
+    cooloff: timedelta = settings.AXES_COOLOFF_TIME
+    until = (attempt.attempt_time if attempt else timezone.now()) + cooloff
+    security_event("lockout", username=str(username)[:150])
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"until": timezone.localtime(until), "minutes": int(cooloff.total_seconds() // 60)},
+        status=429,
+    )
+
+
+def _safe_next(request, default: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=gettext_lazy("Code from the authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": gettext_lazy("Enter the six digits shown in the app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """The second step of login for a user with a TOTP device."""
+    if request.user.is_verified():
+        return redirect(_safe_next(request))
+    if not user_has_device(request.user):
+        return redirect("otp-setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(request, device)
+                security_event("second_factor", actor=request.user)
+                return redirect(_safe_next(request))
+        security_event("second_factor_failed", actor=request.user)
+        form.add_error("token", _("The code is not valid. Check the clock of your phone and try again."))
+    return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """Set up a TOTP authenticator: scan the code, then confirm with one code from the app."""
+    user = request.user
+    if user.is_verified() or TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        if not user.is_verified():
+            return redirect("otp-verify")
+        messages.info(request, _("Two-step login is already set up."))
+        return redirect("home")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            security_event("second_factor_enrolled", actor=user)
+            messages.success(request, _("Two-step login is set up."))
+            return redirect("home")
+        form.add_error("token", _("The code is not valid. Check the clock of your phone and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    grouped = " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4))
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": grouped, "required": settings.OTP_REQUIRED},
+    )
