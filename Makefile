@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup services venv system-deps migrate messages lint clean-dev stop-dev
+.PHONY: run test bench setup services venv system-deps migrate messages static lint stop-dev
 
 run: setup
 	$(MANAGE) seed_demo
@@ -22,7 +22,7 @@ test: setup
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-setup: system-deps venv services migrate messages
+setup: system-deps venv services migrate messages static
 
 system-deps:
 	@scripts/system-deps.sh
@@ -46,6 +46,9 @@ migrate: services
 
 messages: venv
 	$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=.dev --ignore=node_modules
+
+static: venv
+	$(MANAGE) collectstatic --noinput -v 0
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -26,19 +26,35 @@ class ContactDecision:
     def __bool__(self) -> bool:
         return self.allowed
 
+    @property
+    def label(self) -> str:
+        return str(Channel(self.channel).label) if self.channel in Channel.values else self.channel
+
 
 def is_alleged_perpetrator(person: Person) -> bool:
     return CaseParty.objects.filter(person=person, role=PartyRole.ALLEGED_PERPETRATOR).exists()
 
 
-def may_contact(person: Person, channel: str) -> ContactDecision:
+@dataclass(frozen=True)
+class ContactFacts:
+    """What the decision rests on, read once (fresh: the rules may have just changed)."""
+
+    perpetrator: bool
+    rules: SafeContact | None
+
+
+def contact_facts(person: Person) -> ContactFacts:
+    return ContactFacts(is_alleged_perpetrator(person), SafeContact.objects.filter(person=person).first())
+
+
+def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = None) -> ContactDecision:
     if channel not in Channel.values:
         return ContactDecision(False, channel, str(_("Unknown channel.")))
-    if is_alleged_perpetrator(person):
+    facts = facts or contact_facts(person)
+    if facts.perpetrator:
         return ContactDecision(False, channel, str(_("An alleged perpetrator is never contacted.")))
-    try:
-        rules = person.safe_contact
-    except SafeContact.DoesNotExist:
+    rules = facts.rules
+    if rules is None:
         return ContactDecision(False, channel, str(_("No safe-contact rules are recorded for this person.")))
     if not rules.allows(channel):
         return ContactDecision(False, channel, str(_("The safe-contact rules do not allow this channel.")))
@@ -66,5 +82,6 @@ def may_contact(person: Person, channel: str) -> ContactDecision:
     return ContactDecision(True, channel)
 
 
-def allowed_channels(person: Person) -> list[ContactDecision]:
-    return [decision for channel in Channel.values if (decision := may_contact(person, channel))]
+def allowed_channels(person: Person, *, facts: ContactFacts | None = None) -> list[ContactDecision]:
+    facts = facts or contact_facts(person)
+    return [decision for channel in Channel.values if (decision := may_contact(person, channel, facts=facts))]

@@ -85,6 +85,12 @@ class PersonFieldsMixin:
             self.add_error("birth_date", _("Enter the birth date of a person without a personal code."))
         return data
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A wrong code is the error to fix; the model's "no code, so a birth date is needed" is noise then.
+        if "personal_code" in self._errors and not self.cleaned_data.get("birth_date"):
+            self._errors.pop("birth_date", None)
+
 
 class PersonIntakeForm(PersonFieldsMixin, StyledModelForm):
     class Meta:
@@ -291,8 +297,6 @@ class ContactForm(StyledModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].min_value = 1
-        self.fields["duration_minutes"].max_value = 24 * 60
         if not self.is_bound:
             self.initial.setdefault("happened_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("duration_minutes", 45)

@@ -129,10 +129,11 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
         "document": Attachment.objects.select_related("uploaded_by"),
         "event": CaseEvent.objects.select_related("by"),
     }
-    wanted: dict[str, list[int]] = {}
+    wanted: dict[str, list[int]] = {kind: [] for kind in models}
     for row in rows:
-        wanted.setdefault(row["entry_kind"], []).append(row["entry_ref"])
-    loaded = {kind: models[kind].in_bulk(ids) for kind, ids in wanted.items()}
+        wanted[row["entry_kind"]].append(row["entry_ref"])
+    # Every kind is loaded, even with no ids, so the page always runs the same queries.
+    loaded = {kind: {obj.pk: obj for obj in models[kind].filter(pk__in=ids or [0])} for kind, ids in wanted.items()}
     entries = [
         TimelineEntry(row["entry_kind"], row["entry_at"], loaded[row["entry_kind"]][row["entry_ref"]])
         for row in rows

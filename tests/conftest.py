@@ -49,6 +49,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def eager_celery():
+    """Tasks run in the test process (for tests about what a task does, not about the worker)."""
+    from victimsupport.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def specialist(db):
     return make_user("specialist", "pohja", first_name="Siiri", last_name="Spetsialist")
 

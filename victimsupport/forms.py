@@ -2,6 +2,10 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_noop
+
+# Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
+DJANGO_STRINGS = [gettext_noop("- Select an option -")]
 
 
 class FormRenderer(TemplatesSetting):

@@ -55,6 +55,9 @@ ADMIN_PERMISSIONS = {
         "accesslogentry": ["view"],
         "job": ["view"],
     },
+    # Unlocking a locked-out user, and resetting a lost authenticator.
+    "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},
+    "otp_totp": {"totpdevice": ["view", "delete"]},
 }
 
 
@@ -82,6 +85,9 @@ def ensure_reference_data(apps) -> None:
     for app_label, models in ADMIN_PERMISSIONS.items():
         for model, actions in models.items():
             for action in actions:
-                administrator.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                )
+                # During migrate an app's permissions may not exist yet; post_migrate adds them.
+                permission = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                ).first()
+                if permission is not None:
+                    administrator.permissions.add(permission)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import set_language
 
 from victimsupport.views import accesslog, auth, health, home, jobs, tools
 
@@ -12,7 +12,6 @@ urlpatterns = [
     path("login/verify/", auth.otp_verify, name="otp-verify"),
     path("account/two-step/", auth.otp_setup, name="otp-setup"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("heartbeat.json", health.heartbeat, name="heartbeat"),
     path("access-log/", accesslog.AccessLogView.as_view(), name="access-log"),
     path("jobs/<int:pk>/", jobs.job_status, name="job"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,9 @@ class AnonymousContact(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
     incident_type = models.CharField(_("crime or incident type"), max_length=30, choices=IncidentType.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=30)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), default=30, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
     # Topics only; never names, codes or contact details.
     topic = models.CharField(_("topic (no personal data)"), max_length=300, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,9 @@ class Contact(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     happened_at = models.DateTimeField(_("time"))
-    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=ContactChannel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
     summary = models.TextField(_("summary"), blank=True, default="")

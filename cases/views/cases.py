@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from cases import forms
-from cases.contact import allowed_channels, is_alleged_perpetrator
+from cases.contact import allowed_channels, contact_facts
 from cases.models import Case, CaseParty, Person, SafeContact, Task
 from cases.selectors import (
     CASE_SORTS,
@@ -229,7 +229,7 @@ class CaseDetailView(CaseMixin, TemplateView):
         entries, has_more = case_timeline(user, case, privileged=privileged)
         parties = list(CaseParty.objects.filter(case=case).exclude(person=case.client_id).select_related("person"))
         client = case.client
-        safe_contact = SafeContact.objects.filter(person=client).first()
+        facts = contact_facts(client)
         open_tasks = list(
             Task.objects.filter(case=case, done_at__isnull=True).select_related("assigned_to").order_by("due_on", "id")
         )
@@ -238,9 +238,9 @@ class CaseDetailView(CaseMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "case": case,
             "client": client,
-            "safe_contact": safe_contact,
-            "channels": allowed_channels(client),
-            "is_perpetrator": is_alleged_perpetrator(client),
+            "safe_contact": facts.rules,
+            "channels": allowed_channels(client, facts=facts),
+            "is_perpetrator": facts.perpetrator,
             "parties": parties,
             "entries": entries,
             "has_more": has_more,
@@ -391,9 +391,9 @@ class CaseCloseView(CaseActionView):
     action = "change"
     form_class = forms.CloseForm
 
-    title = _l("Close the case")
-    submit_label = _l("Close the case")
-    success_message = _l("The case was closed.")
+    title = gettext_lazy("Close the case")
+    submit_label = gettext_lazy("Close the case")
+    success_message = gettext_lazy("The case was closed.")
 
     def perform(self, data):
         case_services.case_close(
@@ -408,9 +408,9 @@ class CaseCloseView(CaseActionView):
 class CaseReopenView(CaseActionView):
     action = "change"
     form_class = forms.ReopenForm
-    title = _l("Reopen the case")
-    submit_label = _l("Reopen")
-    success_message = _l("The case was reopened.")
+    title = gettext_lazy("Reopen the case")
+    submit_label = gettext_lazy("Reopen")
+    success_message = gettext_lazy("The case was reopened.")
 
     def perform(self, data):
         case_services.case_reopen(actor=self.request.user, case=self.case, reason=data["reason"])
@@ -418,9 +418,9 @@ class CaseReopenView(CaseActionView):
 
 class CaseAssignView(CaseActionView):
     action = "assign"
-    title = _l("Responsible specialist")
-    submit_label = _l("Save")
-    success_message = _l("The responsible specialist was changed.")
+    title = gettext_lazy("Responsible specialist")
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("The responsible specialist was changed.")
 
     def get_form(self, data=None):
         return forms.AssignForm(data, case=self.case)
@@ -431,9 +431,9 @@ class CaseAssignView(CaseActionView):
 
 class CaseTransferView(CaseActionView):
     action = "assign"
-    title = _l("Transfer to another region")
-    submit_label = _l("Transfer")
-    success_message = _l("The case was transferred. The other region's team now sees it.")
+    title = gettext_lazy("Transfer to another region")
+    submit_label = gettext_lazy("Transfer")
+    success_message = gettext_lazy("The case was transferred. The other region's team now sees it.")
     danger = True
 
     def get_form(self, data=None):
@@ -451,9 +451,9 @@ class CaseTransferView(CaseActionView):
 class CaseSealView(CaseActionView):
     action = "assign"
     roles = ("regional_manager",)
-    title = _l("Seal or unseal the case")
-    submit_label = _l("Save")
-    success_message = _l("Saved.")
+    title = gettext_lazy("Seal or unseal the case")
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("Saved.")
 
     def get_form(self, data=None):
         form = forms.SealForm(data)

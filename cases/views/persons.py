@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,8 +18,8 @@ from cases.accessreport import (
     events_datatracker,
     events_pdf,
 )
-from cases.contact import allowed_channels, is_alleged_perpetrator
-from cases.models import PersonRelation, SafeContact
+from cases.contact import allowed_channels, contact_facts
+from cases.models import Person, PersonRelation, SafeContact
 from cases.selectors import person_cases, person_search
 from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
@@ -34,16 +35,21 @@ class PersonDetailView(PersonMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person, user = self.person, self.request.user
-        relations = list(PersonRelation.objects.filter(person=person).select_related("related_person")) + list(
-            PersonRelation.objects.filter(related_person=person).select_related("person")
+        facts = contact_facts(person)
+        visible = Person.objects.restrict(user, "view").values("pk")  # never name someone out of scope
+        relations = list(
+            PersonRelation.objects.filter(Q(person=person) | Q(related_person=person))
+            .filter(person__in=visible, related_person__in=visible)
+            .select_related("person", "related_person")
+            .order_by("created_at", "id")
         )
         return {
             **super().get_context_data(**kwargs),
             "person": person,
             "cases": list(person_cases(user, person)),
-            "safe_contact": SafeContact.objects.filter(person=person).first(),
-            "channels": allowed_channels(person),
-            "is_perpetrator": is_alleged_perpetrator(person),
+            "safe_contact": facts.rules,
+            "channels": allowed_channels(person, facts=facts),
+            "is_perpetrator": facts.perpetrator,
             "relations": relations,
             "can_change": is_permitted(user, person, "change"),
         }
@@ -59,8 +65,6 @@ class PersonEditView(PersonMixin, View):
         )
 
     def post(self, request, pk):
-        from cases.models import Person
-
         original = Person.objects.get(pk=self.person.pk)
         form = forms.PersonEditForm(request.POST, instance=self.person)
         if form.is_valid():

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cases import forms
@@ -24,8 +24,8 @@ class CaseFormView(CaseMixin, View):
     log_action = None
     template_name = "cases/case_form.html"
     title = ""
-    submit_label = _l("Save")
-    success_message = _l("Saved.")
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("Saved.")
     multipart = False
 
     def get_form(self, data=None, files=None):
@@ -45,11 +45,11 @@ class CaseFormView(CaseMixin, View):
             status=status,
         )
 
-    def get(self, request, pk):
+    def get(self, request, **kwargs):
         log_access(request.user, AccessAction.VIEW, obj=self.case, persons=case_persons(self.case))
         return self.render_form(self.get_form())
 
-    def post(self, request, pk):
+    def post(self, request, **kwargs):
         form = self.get_form(request.POST, request.FILES if self.multipart else None)
         if form.is_valid():
             try:
@@ -67,8 +67,8 @@ class CaseFormView(CaseMixin, View):
 
 class ContactAddView(CaseFormView):
     form_class = forms.ContactForm
-    title = _l("Record a contact")
-    success_message = _l("The contact was recorded.")
+    title = gettext_lazy("Record a contact")
+    success_message = gettext_lazy("The contact was recorded.")
 
     def perform(self, data):
         work_services.contact_add(actor=self.request.user, case=self.case, **data)
@@ -76,8 +76,8 @@ class ContactAddView(CaseFormView):
 
 class NoteAddView(CaseFormView):
     form_class = forms.NoteForm
-    title = _l("Add a note")
-    success_message = _l("The note was added.")
+    title = gettext_lazy("Add a note")
+    success_message = gettext_lazy("The note was added.")
 
     def perform(self, data):
         work_services.note_add(actor=self.request.user, case=self.case, **data)
@@ -85,8 +85,8 @@ class NoteAddView(CaseFormView):
 
 class PlanItemAddView(CaseFormView):
     form_class = forms.PlanItemForm
-    title = _l("Add to the case plan")
-    success_message = _l("The case plan was updated.")
+    title = gettext_lazy("Add to the case plan")
+    success_message = gettext_lazy("The case plan was updated.")
 
     def perform(self, data):
         work_services.plan_item_add(actor=self.request.user, case=self.case, **data)
@@ -94,8 +94,8 @@ class PlanItemAddView(CaseFormView):
 
 class PlanItemStatusView(CaseFormView):
     form_class = forms.PlanItemStatusForm
-    title = _l("Change the status of a plan item")
-    success_message = _l("The case plan was updated.")
+    title = gettext_lazy("Change the status of a plan item")
+    success_message = gettext_lazy("The case plan was updated.")
 
     def prepare(self, request, *args, **kwargs):
         response = super().prepare(request, *args, **kwargs)
@@ -113,8 +113,8 @@ class PlanItemStatusView(CaseFormView):
 
 
 class TaskAddView(CaseFormView):
-    title = _l("Add a task")
-    success_message = _l("The task was added.")
+    title = gettext_lazy("Add a task")
+    success_message = gettext_lazy("The task was added.")
 
     def get_form(self, data=None, files=None):
         return forms.TaskForm(data, case=self.case, user=self.request.user)
@@ -139,8 +139,8 @@ class TaskDoneView(CaseMixin, View):
 
 class AttachmentAddView(CaseFormView):
     form_class = forms.AttachmentForm
-    title = _l("Add a document")
-    success_message = _l("The document was stored.")
+    title = gettext_lazy("Add a document")
+    success_message = gettext_lazy("The document was stored.")
     multipart = True
 
     def perform(self, data):

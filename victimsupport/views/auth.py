@@ -34,6 +34,8 @@ class LoginForm(auth_views.AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("Username")
+        self.fields["password"].label = gettext_lazy("Password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 

@@ -1,0 +1,71 @@
+"""Anonymous contacts: no personal data, counted, and turned into a case when the person agrees."""
+
+import pytest
+from django.utils import timezone
+
+from cases.models import AnonymousContact, Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recording_an_anonymous_contact_and_turning_it_into_a_case(client, specialist):
+    client.force_login(specialist)
+    county = specialist.regions.first().counties.first()
+    response = client.post(
+        "/anonymous/new/",
+        {
+            "happened_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "region": county.region_id,
+            "county": county.pk,
+            "age_group": "27-64",
+            "sex": "F",
+            "incident_type": "sexual_violence",
+            "channel": "phone",
+            "duration_minutes": "40",
+            "topic": "nõustamine",
+        },
+    )
+    assert response.status_code == 302
+    contact = AnonymousContact.objects.get()
+    assert contact.recorded_by == specialist
+    response = client.post(f"/anonymous/{contact.pk}/case/")
+    assert response["Location"] == f"/cases/new/?anonymous={contact.pk}"
+    form = client.get(response["Location"]).context["case_form"]
+    assert form.initial["incident_type"] == "sexual_violence"
+    from tests.cases.test_intake import intake_data
+
+    data = intake_data(specialist, **{"anonymous": str(contact.pk), "case-incident_type": "sexual_violence"})
+    assert client.post("/cases/new/", data).status_code == 302
+    contact.refresh_from_db()
+    assert contact.converted_case == Case.objects.get()
+
+
+def test_anonymous_contacts_are_seen_by_the_regions_casework_staff_only(client, specialist, outsider):
+    client.force_login(specialist)
+    county = specialist.regions.first().counties.first()
+    client.post(
+        "/anonymous/new/",
+        {
+            "happened_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "region": county.region_id,
+            "age_group": "unknown",
+            "incident_type": "other",
+            "channel": "phone",
+            "duration_minutes": "10",
+        },
+    )
+    assert len(client.get("/anonymous/").context["page"].items) == 1
+    client.force_login(outsider)
+    assert client.get("/anonymous/").context["page"].items == []
+    response = client.post(
+        "/anonymous/new/",
+        {
+            "happened_at": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+            "region": county.region_id,
+            "age_group": "unknown",
+            "incident_type": "other",
+            "channel": "phone",
+            "duration_minutes": "10",
+        },
+    )
+    assert response.status_code == 400 and "region" in response.context["form"].errors

@@ -1,0 +1,119 @@
+"""Intake of a person and a case through the page: what is saved, and bad input that saves nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case, Person, SafeContact
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_data(specialist, **overrides):
+    county = specialist.regions.first().counties.order_by("name").first()
+    data = {
+        "person-first_name": "Õie",
+        "person-last_name": "Šmidt",
+        "person-personal_code": "49403136515",
+        "person-language": "et",
+        "person-county": county.pk,
+        "person-phone": "+372 5123 4567",
+        "safe-phone_allowed": "on",
+        "safe-in_person_allowed": "on",
+        "safe-never_write_home": "on",
+        "safe-safe_times": "9-16",
+        "case-region": county.region_id,
+        "case-county": county.pk,
+        "case-responsible": specialist.pk,
+        "case-opened_on": timezone.localdate().strftime("%d.%m.%Y"),
+        "case-referral_source": "self",
+        "case-incident_type": "domestic_violence",
+        "case-risk_level": "high",
+        "case-incident_date": (timezone.localdate() - timedelta(days=2)).strftime("%d.%m.%Y"),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_intake_creates_person_rules_and_case(client, specialist):
+    client.force_login(specialist)
+    response = client.post("/cases/new/", intake_data(specialist))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    case = Case.objects.get()
+    assert response["Location"] == f"/cases/{case.pk}/"
+    assert case.client.full_name == "Õie Šmidt" and case.client.sex == "F"
+    assert case.responsible == specialist and case.risk_level == "high"
+    rules = SafeContact.objects.get(person=case.client)
+    assert rules.never_write_home and rules.phone_allowed and not rules.letter_allowed
+    assert case.events.filter(kind="opened").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_field"),
+    [
+        ("person-personal_code", "49403136510", "personal_code"),  # wrong check digit
+        ("person-personal_code", "49413136515", "personal_code"),  # month 13
+        ("case-incident_date", "01.01.2099", "incident_date"),
+        ("case-opened_on", "31.02.2026", "opened_on"),
+        ("case-referral_source", "police", "consent_at"),  # forwarded without a recorded consent
+        ("case-proceedings_kind", "criminal", "proceedings_number"),
+    ],
+)
+def test_bad_input_is_shown_at_the_field_and_saves_nothing(client, specialist, field, value, error_field):
+    client.force_login(specialist)
+    response = client.post("/cases/new/", intake_data(specialist, **{field: value}))
+    assert response.status_code == 200
+    forms = [response.context[name] for name in ("person_form", "safe_form", "case_form")]
+    assert any(error_field in form.errors for form in forms if form is not None), [f.errors for f in forms]
+    html = response.content.decode()
+    assert "Palun parandage" in html or "Please correct" in html
+    assert 'value="Õie"' in html  # what was typed is kept
+    assert not Case.objects.exists() and not Person.objects.exists()
+
+
+def test_a_forwarded_case_with_consent_is_accepted(client, specialist):
+    client.force_login(specialist)
+    data = intake_data(
+        specialist,
+        **{
+            "case-referral_source": "police",
+            "case-consent_given_by": "konstaabel Kask",
+            "case-consent_at": (timezone.localtime() - timedelta(hours=3)).strftime("%d.%m.%Y %H:%M"),
+            "case-consent_scope": "nimi, telefon",
+        },
+    )
+    assert client.post("/cases/new/", data).status_code == 302
+    assert Case.objects.get().consent_given_by == "konstaabel Kask"
+
+
+def test_a_duplicate_is_shown_and_the_user_chooses(client, specialist):
+    existing = make_case(specialist).client
+    client.force_login(specialist)
+    data = intake_data(specialist, **{"person-personal_code": existing.personal_code})
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 200 and response.context["duplicates"] == [existing]
+    assert Case.objects.count() == 1
+    response = client.post("/cases/new/", {**data, "use_person": str(existing.pk)})
+    assert response.status_code == 302
+    assert Case.objects.filter(client=existing).count() == 2 and Person.objects.count() == 1
+
+
+def test_a_duplicate_out_of_scope_is_not_revealed(client, specialist, outsider):
+    hidden = make_case(outsider, region_code="louna").client
+    client.force_login(specialist)
+    data = intake_data(specialist, **{"person-personal_code": hidden.personal_code})
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 302  # no warning: the other region's person stays unknown
+    response = client.post("/cases/new/", {**data, "use_person": str(hidden.pk)})
+    assert response.status_code in (302, 403)
+    assert not Case.objects.filter(client=hidden).exclude(region__code="louna").exists()
+
+
+def test_a_new_case_for_a_known_person(client, specialist, case):
+    client.force_login(specialist)
+    data = {key: value for key, value in intake_data(specialist).items() if not key.startswith("person-")}
+    response = client.post(f"/persons/{case.client_id}/cases/new/", data)
+    assert response.status_code == 302
+    assert Case.objects.filter(client=case.client).count() == 2

@@ -1,0 +1,111 @@
+"""Case lists with filters, sorting and paging; person search by name and code; the person's cases."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.services import work as work_services
+from tests.factories import make_case, make_person
+from victimsupport.models import AccessLogEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def refs(response):
+    return [case.pk for case in response.context["page"].items]
+
+
+def test_my_cases_and_the_regions_cases(client, specialist, colleague, outsider):
+    mine = make_case(specialist)
+    theirs = make_case(colleague)
+    make_case(outsider, region_code="louna")
+    client.force_login(specialist)
+    assert set(refs(client.get("/cases/", {"scope": "mine"}))) == {mine.pk}
+    assert set(refs(client.get("/cases/", {"scope": "region"}))) == {mine.pk, theirs.pk}
+    assert set(refs(client.get("/cases/"))) == {mine.pk, theirs.pk}
+
+
+def test_filters(client, specialist, colleague):
+    today = timezone.localdate()
+    old = make_case(specialist, opened_on=today - timedelta(days=60), incident_type="property")
+    new = make_case(colleague, opened_on=today - timedelta(days=2))
+    work_services.task_add(
+        actor=specialist, case=old, title="x", assigned_to=specialist, due_on=today - timedelta(days=1)
+    )
+    client.force_login(specialist)
+    assert refs(client.get("/cases/", {"incident_type": "property"})) == [old.pk]
+    assert refs(client.get("/cases/", {"responsible": colleague.pk})) == [new.pk]
+    assert refs(client.get("/cases/", {"overdue": "on"})) == [old.pk]
+    span = {"opened_from": (today - timedelta(days=10)).strftime("%d.%m.%Y"), "opened_to": today.strftime("%d.%m.%Y")}
+    assert refs(client.get("/cases/", span)) == [new.pk]
+    assert refs(client.get("/cases/", {"status": "closed"})) == []
+    assert set(refs(client.get("/cases/", {"county": old.county_id}))) == {old.pk, new.pk}  # same county
+
+
+def test_a_bad_filter_says_so_and_shows_all(client, specialist, case):
+    client.force_login(specialist)
+    response = client.get("/cases/", {"opened_from": "40.40.2026"})
+    assert response.status_code == 200 and "opened_from" in response.context["form"].errors
+
+
+def test_sorting_and_paging(client, specialist):
+    today = timezone.localdate()
+    cases = [
+        make_case(
+            specialist,
+            opened_on=today - timedelta(days=index),
+            client=make_person(specialist, last_name=f"Nimi{index:02d}"),
+        )
+        for index in range(30)
+    ]
+    client.force_login(specialist)
+    first = client.get("/cases/")
+    assert refs(first) == [case.pk for case in cases[:25]] and first.context["page"].has_next
+    assert refs(client.get("/cases/", {"page": 2})) == [case.pk for case in cases[25:]]
+    by_name = refs(client.get("/cases/", {"sort": "-client"}))
+    assert by_name[0] == cases[29].pk
+    assert refs(client.get("/cases/", {"sort": "nonsense"}))[0] == cases[0].pk
+    assert client.get("/cases/", {"page": "x"}).status_code == 200
+
+
+def test_listing_is_logged_with_the_persons_shown(client, specialist, case):
+    client.force_login(specialist)
+    client.get("/cases/")
+    entry = AccessLogEntry.objects.get(action="list")
+    assert entry.person_ids == [case.client_id]
+
+
+def test_search_by_name_forgives_diacritics_and_typos(client, specialist):
+    make_case(specialist, client=make_person(specialist, first_name="Õie", last_name="Šmidt-Jõgi"))
+    other = make_case(specialist, client=make_person(specialist, first_name="Jüri", last_name="Tamm")).client
+    client.force_login(specialist)
+    for query in ("Õie Šmidt", "oie smidt", "Oie Shmidt", "Smidt-Jogi", "šmit"):
+        results = client.post("/persons/search/", {"query": query}).context["results"]
+        assert [person.first_name for person in results][:1] == ["Õie"], query
+    assert other not in client.post("/persons/search/", {"query": "Õie"}).context["results"]
+
+
+def test_search_by_personal_code_goes_by_post_and_never_in_the_address(client, specialist, outsider):
+    person = make_case(specialist, client=make_person(specialist, personal_code="37605030299")).client
+    make_case(outsider, region_code="louna", client=make_person(outsider, personal_code="49403136515"))
+    client.force_login(specialist)
+    response = client.post("/persons/search/", {"query": "376 0503 0299"})
+    assert response.context["results"] == [person]
+    assert client.post("/persons/search/", {"query": "49403136515"}).context["results"] == []  # out of scope
+    assert all("37605030299" not in entry.path for entry in AccessLogEntry.objects.filter(action="search"))
+    bad = client.post("/persons/search/", {"query": "37605030290"})
+    assert bad.status_code == 400 and "query" in bad.context["form"].errors
+    assert client.get("/persons/search/", {"query": "37605030299"}).context.get("results") is None
+
+
+def test_the_persons_page_lists_the_cases_the_user_may_see(client, specialist, outsider):
+    person = make_person(specialist, personal_code="37605030299")
+    mine = make_case(specialist, client=person)
+    theirs = make_case(outsider, region_code="louna", client=make_person(outsider, first_name="X"))
+    from cases.services import cases as case_services
+
+    case_services.case_add_party(actor=outsider, case=theirs, person=person, role="witness")
+    client.force_login(specialist)
+    response = client.get(f"/persons/{person.pk}/")
+    assert [case.pk for case in response.context["cases"]] == [mine.pk]

@@ -1,0 +1,95 @@
+"""List and detail pages run a fixed number of SQL queries whatever the data size (pinned here)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.choices import PartyRole
+from cases.services import cases as case_services
+from cases.services import work as work_services
+from tests.factories import make_case, make_person
+
+pytestmark = pytest.mark.django_db
+
+# The pinned budgets: raise one only with a reason in the commit message.
+BUDGET = {
+    "case-list": 10,
+    "case-detail": 22,
+    "person-detail": 13,
+    "person-search": 8,
+    "start-specialist": 11,
+    "start-manager": 9,
+    "timeline-page": 15,
+}
+
+
+def queries(client, method, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context)
+
+
+def grow_case(specialist, case, size: int) -> None:
+    now = timezone.now()
+    for index in range(size):
+        work_services.contact_add(
+            actor=specialist,
+            case=case,
+            happened_at=now - timedelta(hours=index + 1),
+            duration_minutes=30,
+            channel="phone",
+            kind="counselling",
+        )
+        work_services.note_add(actor=specialist, case=case, text=f"märge {index}", restricted=index % 2 == 0)
+        work_services.task_add(
+            actor=specialist,
+            case=case,
+            title=f"ülesanne {index}",
+            assigned_to=specialist,
+            due_on=timezone.localdate() - timedelta(days=index % 3),
+        )
+        work_services.plan_item_add(actor=specialist, case=case, kind="goal", text=f"eesmärk {index}")
+    for index in range(min(size, 3)):
+        party = make_person(specialist, first_name=f"Pereliige{index}")
+        case_services.case_add_party(actor=specialist, case=case, person=party, role=PartyRole.FAMILY_MEMBER)
+
+
+@pytest.mark.parametrize("page", ["case-list", "case-detail", "person-detail", "person-search", "timeline-page"])
+def test_queries_do_not_grow_with_the_data(client, specialist, page):
+    case = make_case(specialist, client=make_person(specialist, last_name="Kask"))
+    client.force_login(specialist)
+    requests = {
+        "case-list": ("get", "/cases/", None),
+        "case-detail": ("get", f"/cases/{case.pk}/", None),
+        "person-detail": ("get", f"/persons/{case.client_id}/", None),
+        "person-search": ("post", "/persons/search/", {"query": "Kask"}),
+        "timeline-page": ("get", f"/cases/{case.pk}/timeline/?page=2", None),
+    }
+    method, url, data = requests[page]
+    grow_case(specialist, case, 2)
+    small = queries(client, method, url, data)
+    grow_case(specialist, case, 40)
+    for _ in range(30):
+        make_case(specialist, client=make_person(specialist, last_name="Kask"))
+    large = queries(client, method, url, data)
+    assert small == large, f"{page}: {small} queries with little data, {large} with more"
+    assert large <= BUDGET[page], f"{page}: {large} queries, budget {BUDGET[page]}"
+
+
+@pytest.mark.parametrize("who", ["specialist", "manager"])
+def test_start_pages_run_a_fixed_number_of_queries(client, specialist, colleague, manager, who):
+    case = make_case(specialist)
+    user = specialist if who == "specialist" else manager
+    client.force_login(user)
+    grow_case(specialist, case, 2)
+    small = queries(client, "get", "/")
+    for _ in range(10):
+        grow_case(colleague, make_case(colleague), 2)
+    grow_case(specialist, case, 10)
+    large = queries(client, "get", "/")
+    assert small == large
+    assert large <= BUDGET[f"start-{who}"], large

@@ -1,0 +1,119 @@
+"""The permission matrix: for every URL pattern of the project, what each role gets, with an object in
+its scope and one out of it. A pattern without a row here fails tests/permissions/test_matrix.py.
+
+Statuses: 200 page, 302 redirect (anonymous: to the login page), 400 a form posted empty, 403 role or
+action not allowed on a visible object, 404 out of scope (not revealed), 405 method not allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = [
+    "anonymous",
+    "administrator",
+    "regional_manager",
+    "specialist",
+    "colleague",
+    "service_organiser",
+    "coordinator",
+    "volunteer",
+    "marac_partner",
+    "analyst",
+]
+CASEWORK = {"regional_manager", "specialist", "colleague"}
+OTHERS = set(ROLES) - CASEWORK - {"anonymous"}
+
+
+@dataclass
+class Row:
+    """`kwargs` names the scenario objects the URL needs (or None); `expect` maps role to (in scope,
+    out of scope); roles not named get `default`."""
+
+    kwargs: dict[str, str] | None = None
+    method: str = "get"
+    expect: dict[str, tuple[int, int]] = field(default_factory=dict)
+    default: tuple[int, int] = (403, 403)
+    anonymous: int = 302
+
+    def expected(self, role: str) -> tuple[int, int]:
+        if role == "anonymous":
+            return (self.anonymous, self.anonymous)
+        return self.expect.get(role, self.default)
+
+
+def every_role(status: int) -> dict[str, tuple[int, int]]:
+    return {role: (status, status) for role in ROLES if role != "anonymous"}
+
+
+def casework(
+    view: tuple[int, int],
+    *,
+    colleague: tuple[int, int] | None = None,
+    specialist: tuple[int, int] | None = None,
+    manager: tuple[int, int] | None = None,
+):
+    return {
+        "regional_manager": manager or view,
+        "specialist": specialist or view,
+        "colleague": colleague or view,
+    }
+
+
+VIEW = (200, 404)  # visible in scope, not revealed out of it
+CHANGE_ONLY_RESPONSIBLE = {"colleague": (403, 404)}
+CASE = {"pk": "case"}
+PERSON = {"pk": "person"}
+
+MATRIX: dict[str, Row] = {
+    # --- platform ---
+    "home": Row(expect=every_role(200)),
+    "login": Row(expect=every_role(302), anonymous=200),
+    "logout": Row(expect=every_role(405), anonymous=405),
+    "otp-verify": Row(expect=every_role(302)),
+    "otp-setup": Row(expect=every_role(200)),
+    "set_language": Row(expect=every_role(302), anonymous=302),
+    "heartbeat": Row(expect=every_role(200), anonymous=200),
+    "access-log": Row(expect={"regional_manager": (200, 200), "administrator": (200, 200)}),
+    "job": Row(kwargs={"pk": "job"}, expect={role: (200, 404) for role in ROLES if role != "anonymous"}),
+    "job-download": Row(kwargs={"pk": "job"}, expect={role: (200, 404) for role in ROLES if role != "anonymous"}),
+    "sample-letter": Row(expect={"administrator": (200, 200)}),
+    # --- cases ---
+    "cases:case-list": Row(expect=casework((200, 200))),
+    "cases:intake": Row(expect=casework((200, 200))),
+    "cases:case": Row(kwargs=CASE, expect=casework(VIEW)),
+    "cases:case-timeline": Row(kwargs=CASE, expect=casework(VIEW)),
+    "cases:case-edit": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:case-open-sealed": Row(kwargs=CASE, method="post", expect=casework((400, 404))),
+    "cases:case-close": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:case-reopen": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:case-assign": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404), specialist=(403, 404))),
+    "cases:case-transfer": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404), specialist=(403, 404))),
+    "cases:case-seal": Row(kwargs=CASE, expect={"regional_manager": VIEW}),
+    "cases:party-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:contact-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:note-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:plan-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:plan-status": Row(
+        kwargs={"pk": "case", "item_pk": "plan_item"}, expect=casework(VIEW, colleague=(403, 404))
+    ),
+    "cases:task-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:task-done": Row(
+        kwargs={"pk": "case", "task_pk": "task"}, method="post", expect=casework((302, 404), colleague=(403, 404))
+    ),
+    "cases:attachment-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:attachment": Row(kwargs={"pk": "case", "doc_pk": "attachment"}, expect=casework(VIEW)),
+    "cases:person-search": Row(expect=casework((200, 200))),
+    "cases:person": Row(kwargs=PERSON, expect=casework(VIEW)),
+    "cases:person-edit": Row(kwargs=PERSON, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:safe-contact": Row(kwargs=PERSON, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:person-intake": Row(kwargs={"person_pk": "person"}, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:access-report": Row(kwargs=PERSON, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:anonymous-list": Row(expect=casework((200, 200))),
+    "cases:anonymous-add": Row(expect=casework((200, 200))),
+    "cases:anonymous-convert": Row(kwargs={"pk": "anonymous_contact"}, method="post", expect=casework((302, 404))),
+}
+
+# The Django admin: administrators only; everyone else is sent to the login (admin's own redirect).
+ADMIN_ROW = Row(expect={role: (302, 302) for role in ROLES if role not in {"anonymous", "administrator"}})
+ADMIN_ALLOWED_FOR_ADMINISTRATOR = {200, 403}

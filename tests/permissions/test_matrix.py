@@ -1,0 +1,193 @@
+"""Every URL pattern of the project, with every role, with an object in and out of scope."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.services import anonymous as anonymous_services
+from cases.services import work as work_services
+from tests.factories import make_case, make_user, region
+from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
+from victimsupport.jobs import job_create, job_finish
+
+pytestmark = pytest.mark.django_db
+
+
+def url_patterns(resolver=None, namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or ""
+            yield (f"{namespace}:{name}" if namespace else name), pattern
+
+
+def project_patterns():
+    return [(name, pattern) for name, pattern in url_patterns() if not name.startswith("admin:")]
+
+
+def test_every_pattern_has_a_row_in_the_matrix():
+    names = [name for name, _ in project_patterns()]
+    assert all(names), "every URL pattern needs a name"
+    missing = sorted(set(names) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(names))
+    assert not missing, f"URL patterns without a row in tests/permissions/matrix.py: {missing}"
+    assert not stale, f"rows for URL patterns that no longer exist: {stale}"
+    for name, row in MATRIX.items():
+        for role in ROLES:
+            assert row.expected(role), f"{name} has no expectation for {role}"
+
+
+def _scenario(role_users):
+    """Objects in the actors' scope (Põhja, made by the responsible specialist) and out of it (Lõuna)."""
+    specialist = role_users["specialist"]
+    outsider = make_user("specialist", "louna")
+    objects = {}
+    for scope, actor, region_code in (("in", specialist, "pohja"), ("out", outsider, "louna")):
+        case = make_case(actor, region_code=region_code)
+        item = work_services.plan_item_add(actor=actor, case=case, kind="need", text="Turvaline elukoht")
+        task = work_services.task_add(
+            actor=actor, case=case, title="Helista", due_on=timezone.localdate(), assigned_to=actor
+        )
+        attachment = work_services.attachment_add(
+            actor=actor,
+            case=case,
+            title="Avaldus",
+            upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 test"),
+        )
+        contact = anonymous_services.anonymous_contact_add(
+            actor=actor,
+            happened_at=timezone.now() - datetime.timedelta(hours=1),
+            region=region(region_code),
+            county=None,
+            age_group="27-64",
+            sex="F",
+            incident_type="domestic_violence",
+            channel="phone",
+            duration_minutes=30,
+            topic="",
+        )
+        objects[scope] = {
+            "case": case,
+            "person": case.client,
+            "plan_item": item,
+            "task": task,
+            "attachment": attachment,
+            "anonymous_contact": contact,
+        }
+    return objects
+
+
+def _job_for(user, other):
+    from django.core.files.base import ContentFile
+
+    jobs = {}
+    for scope, owner in (("in", user), ("out", other)):
+        job = job_create(kind="sample_letter", created_by=owner)
+        job.result_name = "x.pdf"
+        job.result_file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        job_finish(job, result_url=reverse("job-download", args=[job.pk]))
+        jobs[scope] = job
+    return jobs
+
+
+@pytest.fixture
+def role_users():
+    users = {
+        "administrator": make_user("administrator", is_staff=True),
+        "regional_manager": make_user("regional_manager", "pohja"),
+        "specialist": make_user("specialist", "pohja"),
+        "colleague": make_user("specialist", "pohja"),
+        "service_organiser": make_user("service_organiser", "pohja"),
+        "coordinator": make_user("coordinator", "pohja"),
+        "volunteer": make_user("volunteer", "pohja"),
+        "marac_partner": make_user("marac_partner", "pohja"),
+        "analyst": make_user("analyst"),
+    }
+    return users
+
+
+def _url(name: str, row, objects: dict, scope: str) -> str:
+    if not row.kwargs:
+        return reverse(name)
+    return reverse(name, kwargs={key: objects[scope][value].pk for key, value in row.kwargs.items()})
+
+
+def test_every_role_gets_what_the_matrix_says(role_users):
+    objects = _scenario(role_users)
+    stranger = make_user("analyst")
+    failures = []
+    for role in ROLES:
+        client = Client()
+        owner = stranger
+        if role != "anonymous":
+            owner = role_users[role]
+            client.force_login(owner)
+        jobs = _job_for(owner, stranger)
+        objects["in"]["job"], objects["out"]["job"] = jobs["in"], jobs["out"]
+        for name, row in MATRIX.items():
+            expected = row.expected(role)
+            for scope, want in zip(("in", "out"), expected, strict=True):
+                url = _url(name, row, objects, scope)
+                response = getattr(client, row.method)(url)
+                if response.status_code != want:
+                    failures.append(
+                        f"{role:18} {row.method.upper()} {name} ({scope} scope): "
+                        f"got {response.status_code}, expected {want}"
+                    )
+                if role == "anonymous" and want == 302 and name not in {"set_language"}:
+                    assert response["Location"].startswith("/login/"), (name, response["Location"])
+                if not row.kwargs:
+                    break  # no object: in and out of scope are the same request
+    assert not failures, "\n".join(failures)
+
+
+def admin_urls():
+    """The admin's index, app pages and each registered model's pages (with a real object)."""
+    urls = [reverse("admin:index")]
+    for model, _model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:app_list", kwargs={"app_label": model._meta.app_label}))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        obj = model._default_manager.first()
+        if obj is not None:
+            for page in ("change", "history", "delete"):
+                urls.append(reverse(f"admin:{info[0]}_{info[1]}_{page}", args=[obj.pk]))
+    return sorted(set(urls))
+
+
+def test_the_admin_is_for_administrators_only(role_users):
+    _scenario(role_users)
+    urls = admin_urls()
+    assert len(urls) > 10
+    failures = []
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(role_users[role])
+        for url in urls:
+            status = client.get(url).status_code
+            if role == "administrator":
+                if status not in ADMIN_ALLOWED_FOR_ADMINISTRATOR:
+                    failures.append(f"administrator GET {url}: {status}")
+            elif status != ADMIN_ROW.expected(role)[0]:
+                failures.append(f"{role} GET {url}: {status}")
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_has_no_page_for_cases_or_persons():
+    """Administrators do not read cases through the admin: the case data has no admin pages."""
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert not {label for label in registered if label.startswith("cases.")}
