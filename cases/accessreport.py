@@ -18,31 +18,14 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.contact import is_alleged_perpetrator
 from cases.models import Person
 from victimsupport.letters import render_pdf
 from victimsupport.models import AccessLogEntry
+from victimsupport.models.access import AccessAction
 
 MAX_EVENTS = 10_000
-
-ACTION_LABELS = {
-    "view": gettext_lazy("viewed"),
-    "list": gettext_lazy("saw in a list"),
-    "search": gettext_lazy("found in a search"),
-    "download": gettext_lazy("downloaded a document"),
-    "export": gettext_lazy("exported"),
-    "open_sealed": gettext_lazy("opened a sealed record"),
-    "create": gettext_lazy("created"),
-    "change": gettext_lazy("changed"),
-}
-OBJECT_LABELS = {
-    "cases.case": gettext_lazy("victim support case"),
-    "cases.person": gettext_lazy("personal data"),
-    "cases.attachment": gettext_lazy("case document"),
-    "victimsupport.registereddocument": gettext_lazy("registered document"),
-}
 
 
 @dataclass
@@ -72,8 +55,8 @@ def access_events(
         visibility = "P" if perpetrator or entry.restricted else "A"
         if for_subject and visibility == "P":
             continue
-        action = ACTION_LABELS.get(entry.action, entry.action)
-        label = f"{action}: {OBJECT_LABELS.get(entry.object_type, entry.object_type)}"
+        action = AccessAction(entry.action).label if entry.action in AccessAction.values else entry.action
+        label = f"{action}: {entry.object_label}"
         events.append(
             AccessEvent(
                 at=entry.at,

@@ -85,3 +85,26 @@ def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = No
 def allowed_channels(person: Person, *, facts: ContactFacts | None = None) -> list[ContactDecision]:
     facts = facts or contact_facts(person)
     return [decision for channel in Channel.values if (decision := may_contact(person, channel, facts=facts))]
+
+
+def unusable_channels(person: Person, *, facts: ContactFacts | None = None) -> list[ContactDecision]:
+    """Channels the rules allow but that cannot be used (a detail is missing): shown so nobody wonders."""
+    facts = facts or contact_facts(person)
+    if facts.perpetrator or facts.rules is None:
+        return []
+    return [
+        decision
+        for channel in Channel.values
+        if facts.rules.allows(channel) and not (decision := may_contact(person, channel, facts=facts))
+    ]
+
+
+# A contact's channel and the safe-contact channel it uses (a video call is a phone-type contact).
+CONTACT_CHANNEL_RULE = {
+    "phone": Channel.PHONE,
+    "video": Channel.PHONE,
+    "sms": Channel.SMS,
+    "email": Channel.EMAIL,
+    "letter": Channel.LETTER,
+    "in_person": Channel.IN_PERSON,
+}

@@ -44,7 +44,12 @@ DEMO_CASES_PER_REGION = 12
 def seed(stdout) -> None:
     if Case.objects.exists():
         stdout.write("cases: demo cases exist already, nothing to do")
-        return
+    else:
+        _seed_cases(stdout)
+    _seed_aid(stdout)
+
+
+def _seed_cases(stdout) -> None:
     rng = random.Random(41)
     fake = faker(41)
     today = timezone.localdate()
@@ -137,6 +142,9 @@ def _demo_case(rng, fake, today, region, county, specialist, manager, index) -> 
         in_person_allowed=True,
         safe_times="tööpäeviti 9-16" if rng.random() < 0.5 else "",
         never_write_home=incident == IncidentType.DOMESTIC_VIOLENCE,
+        letter_address=f"Postkast {rng.randint(10, 99)}\n{PLACES[county.code][1]} {PLACES[county.code][0]}"
+        if incident == IncidentType.DOMESTIC_VIOLENCE
+        else "",
         code_word="päikeselill" if rng.random() < 0.3 else "",
     )
     if incident == IncidentType.DOMESTIC_VIOLENCE:
@@ -190,3 +198,70 @@ def _demo_case(rng, fake, today, region, county, specialist, manager, index) -> 
             case_services.case_set_sealed(
                 actor=manager, case=case, sealed=True, reason="Klient töötab politseis (demo)."
             )
+
+
+def _seed_aid(stdout) -> None:
+    """Aid applications in the demo: one waiting for a decision, a partial grant waiting for approval and
+    an issued grant with its letter."""
+    from decimal import Decimal
+
+    from cases.aidletters import _register_letter
+    from cases.models import AidApplication, AidCapYear
+    from cases.services import aid as aid_services
+
+    if AidApplication.objects.exists():
+        return
+    year = timezone.localdate().year
+    if not AidCapYear.objects.filter(year=year).exists():
+        # Demo only: in production an administrator enters the year's minimum monthly wage.
+        AidCapYear.objects.create(year=year, amount=Decimal("886.00"), note="demo value, confirm the real figure")
+    today = timezone.localdate()
+    specialist = User.objects.get(username="spets.pohja")
+    cases = list(
+        Case.objects.filter(
+            responsible=specialist, status="open", incident_type="domestic_violence", sealed=False
+        ).order_by("pk")[:3]
+    )
+    if len(cases) < 3:
+        return
+    with acting_as(specialist):
+        applications = [
+            aid_services.application_create(
+                actor=specialist,
+                case=case,
+                applicant=case.client,
+                applicant_role="victim",
+                basis="domestic_violence",
+                received_on=today - timedelta(days=days),
+                what_happened="Lähisuhtevägivald, korduvad intsidendid.",
+                symptoms="Unehäired, ärevus, raskused tööl keskendumisel.",
+                urgency="soon",
+                language_wish="et",
+                service_wished="counselling",
+            )
+            for case, days in zip(cases, (12, 6, 2), strict=True)
+        ]
+        grant = aid_services.decision_draft(
+            actor=specialist,
+            application=applications[0],
+            kind="grant",
+            amount_cap=Decimal("886.00"),
+            valid_from=today - timedelta(days=5),
+            valid_until=today + timedelta(days=180),
+            service_type="counselling",
+            reasoning="Taotleja on lähisuhtevägivalla ohver ja vajab abi traumast taastumiseks.",
+        )
+        grant = aid_services.decision_issue(actor=specialist, decision=grant)
+        _register_letter(grant, specialist)
+        partial = aid_services.decision_draft(
+            actor=specialist,
+            application=applications[1],
+            kind="partial",
+            amount_cap=Decimal("500.00"),
+            valid_from=today,
+            valid_until=today + timedelta(days=120),
+            service_type="counselling",
+            reasoning="Abivajadus on olemas, kuid soovitud psühhoteraapia asemel sobib nõustamine.",
+        )
+        aid_services.decision_submit(actor=specialist, decision=partial)
+    stdout.write("cases: demo aid applications and decisions created")

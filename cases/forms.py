@@ -4,6 +4,7 @@ shape input and carry the version for concurrent edits."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,19 @@ from cases.choices import (
     PartyRole,
     RelationKind,
 )
-from cases.models import AnonymousContact, Case, Contact, Note, Person, PlanItem, SafeContact, Task
+from cases.models import (
+    AidApplication,
+    AidDecision,
+    AnonymousContact,
+    Case,
+    Contact,
+    Note,
+    Person,
+    PlanItem,
+    SafeContact,
+    Task,
+)
+from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
 from victimsupport.forms import DateInput
@@ -68,6 +81,10 @@ PERSON_FORM_FIELDS = [
 
 
 class PersonFieldsMixin:
+    # A client without a personal code needs a birth date; another party (an alleged perpetrator, say)
+    # may be recorded without one.
+    birth_date_required = True
+
     def setup_person_fields(self) -> None:
         self.fields["personal_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["birth_date"].widget = DateInput()
@@ -81,15 +98,15 @@ class PersonFieldsMixin:
 
     def clean(self):
         data = super().clean()
-        if not data.get("personal_code") and not data.get("birth_date") and "personal_code" not in self.errors:
+        missing = not data.get("personal_code") and not data.get("birth_date")
+        if (
+            self.birth_date_required
+            and missing
+            and "personal_code" not in self.errors
+            and "birth_date" not in self.errors
+        ):
             self.add_error("birth_date", _("Enter the birth date of a person without a personal code."))
         return data
-
-    def _post_clean(self):
-        super()._post_clean()
-        # A wrong code is the error to fix; the model's "no code, so a birth date is needed" is noise then.
-        if "personal_code" in self._errors and not self.cleaned_data.get("birth_date"):
-            self._errors.pop("birth_date", None)
 
 
 class PersonIntakeForm(PersonFieldsMixin, StyledModelForm):
@@ -102,7 +119,13 @@ class PersonIntakeForm(PersonFieldsMixin, StyledModelForm):
         self.setup_person_fields()
 
 
+class PartyPersonForm(PersonIntakeForm):
+    birth_date_required = False
+
+
 class PersonEditForm(PersonFieldsMixin, VersionedForm):
+    birth_date_required = False
+
     class Meta:
         model = Person
         fields = PERSON_FORM_FIELDS
@@ -444,3 +467,93 @@ class AnonymousContactForm(StyledModelForm):
 class AccessReportForm(StyledForm):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+# --- mental-health aid ---
+
+
+class AidApplicationForm(VersionedForm):
+    class Meta:
+        model = AidApplication
+        fields = [
+            "applicant",
+            "applicant_role",
+            "basis",
+            "received_on",
+            "what_happened",
+            "symptoms",
+            "urgency",
+            "language_wish",
+            "service_wished",
+        ]
+        widgets = {
+            "received_on": DateInput(),
+            "what_happened": forms.Textarea(attrs={"rows": 4}),
+            "symptoms": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        persons = (
+            Person.objects.filter(Q(pk=case.client_id) | Q(case_parties__case=case))
+            .exclude(case_parties__case=case, case_parties__role=PartyRole.ALLEGED_PERPETRATOR)
+            .distinct()
+        )
+        self.fields["applicant"].queryset = persons.order_by("last_name", "first_name")
+        self.fields["symptoms"].help_text = _(
+            "The need for help linked to what happened: symptoms, how the person copes with daily life."
+        )
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("applicant", case.client_id)
+            self.initial.setdefault("received_on", timezone.localdate())
+            self.initial.setdefault("language_wish", case.client.language)
+
+
+class AidDecisionForm(VersionedForm):
+    class Meta:
+        model = AidDecision
+        fields = ["kind", "amount_cap", "valid_from", "valid_until", "service_type", "facts", "reasoning"]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "facts": forms.Textarea(attrs={"rows": 3}),
+            "reasoning": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        if kinds is not None:
+            self.fields["kind"].choices = [(value, label) for value, label in DecisionKind.choices if value in kinds]
+        self.fields["amount_cap"].localize = True
+        self.fields["amount_cap"].widget.is_localized = True
+        self.fields["facts"].help_text = _("What happened and what was applied for, as the letter should say it.")
+
+    def validate_constraints(self):
+        """The decision services check these rules with a message at each field (the database holds them too)."""
+
+
+class ReturnDecisionForm(StyledForm):
+    comment = forms.CharField(label=_("What needs to change?"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DeliveryForm(StyledForm):
+    channel = forms.ChoiceField(label=_("Delivered by"))
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(decision.channel, decision.label) for decision in options if decision]
+        choices.append(("pickup", _("the person picks the letter up at the office")))
+        self.fields["channel"].choices = choices

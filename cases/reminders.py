@@ -30,3 +30,60 @@ def send_task_reminders() -> int:
             )
             sent += 1
     return sent
+
+
+def send_aid_deadline_reminders() -> int:
+    """Open applications whose decision is due soon or overdue: the responsible specialist is told
+    (and, when overdue, the region's managers), once a day."""
+    from cases.aid_rules import add_working_days
+    from cases.models import AidApplication, AidPolicy
+    from cases.models.aid import ApplicationStatus
+    from victimsupport.models import User
+
+    today = timezone.localdate()
+    horizon = add_working_days(today, AidPolicy.current().due_soon_working_days)
+    sent = 0
+    due = AidApplication.objects.filter(status=ApplicationStatus.OPEN, decision_due_on__lte=horizon).exclude(
+        reminded_on=today
+    )
+    for application_id in due.values_list("pk", flat=True)[:5000]:
+        with transaction.atomic():
+            if (
+                not AidApplication.objects.filter(pk=application_id)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today)
+            ):
+                continue
+            application = AidApplication.objects.select_related("case__region", "case__responsible").get(
+                pk=application_id
+            )
+            case = application.case
+            overdue = application.decision_due_on < today
+            params = {
+                "application": application.reference,
+                "case": case.reference,
+                "due": application.decision_due_on.strftime("%d.%m.%Y"),
+            }
+            link = reverse("cases:aid-application", args=[application.pk])
+            if case.responsible is not None:
+                message = (
+                    gettext_noop(
+                        "The decision on application %(application)s (case %(case)s) is overdue: it was due on %(due)s."
+                    )
+                    if overdue
+                    else gettext_noop("The decision on application %(application)s (case %(case)s) is due on %(due)s.")
+                )
+                notify([case.responsible], message, params=params, link=link, email=True)
+            if overdue:
+                managers = User.objects.filter(groups=case.region.managers_group, is_active=True)
+                notify(
+                    managers,
+                    gettext_noop(
+                        "The decision on application %(application)s (case %(case)s) is overdue: it was due on %(due)s."
+                    ),
+                    params=params,
+                    link=link,
+                    email=True,
+                )
+            sent += 1
+    return sent

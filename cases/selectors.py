@@ -19,8 +19,9 @@ from victimsupport.permissions import is_permitted
 CASE_SORTS = {
     "opened": ("opened_on", "id"),
     "-opened": ("-opened_on", "-id"),
-    "client": ("client__last_name", "client__first_name", "id"),
-    "-client": ("-client__last_name", "-client__first_name", "-id"),
+    # Sealed cases sort apart, so that their place in a list by name says nothing of the name.
+    "client": ("sealed", "client__last_name", "client__first_name", "id"),
+    "-client": ("sealed", "-client__last_name", "-client__first_name", "-id"),
     "status": ("status", "-opened_on", "-id"),
     "-status": ("-status", "-opened_on", "-id"),
     "responsible": ("responsible__last_name", "responsible__first_name", "-opened_on", "-id"),
@@ -143,7 +144,10 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
 
 
 def person_search(user, *, name: str = "", personal_code: str = "", limit: int = 50) -> list[Person]:
-    persons = Person.objects.restrict(user, "view").select_related("county")
+    """Persons found, each with `sealed` set when they are the client of a sealed case the user is not
+    responsible for (the result then shows no name)."""
+    sealed = Case.objects.filter(client=OuterRef("pk"), sealed=True).exclude(responsible=user)
+    persons = Person.objects.restrict(user, "view").select_related("county").annotate(sealed=Exists(sealed))
     if personal_code:
         return list(persons.filter(personal_code=personal_code).order_by("last_name", "first_name", "id")[:limit])
     query = normalize_name(name)
@@ -241,3 +245,93 @@ def region_overdue_tasks(manager, limit: int = 20) -> list[Task]:
 
 def region_anonymous_contacts(user) -> QuerySet[AnonymousContact]:
     return AnonymousContact.objects.restrict(user).select_related("region", "county", "recorded_by")
+
+
+# --- mental-health aid ---
+
+
+def aid_applications_due(user, *, scope: str = "mine"):
+    """Open applications by their decision due date (the earliest first)."""
+    from cases.models import AidApplication
+    from cases.models.aid import ApplicationStatus
+
+    applications = AidApplication.objects.restrict(user).filter(status=ApplicationStatus.OPEN)
+    if scope == "mine":
+        applications = applications.filter(case__responsible=user)
+    else:
+        applications = applications.filter(case__region__in=user.region_ids)
+    return applications.select_related("case", "applicant").order_by("decision_due_on", "id")
+
+
+def aid_due_soon(user, *, scope: str, limit: int = 10) -> list:
+    from cases.aid_rules import add_working_days
+    from cases.models import AidPolicy
+
+    horizon = add_working_days(timezone.localdate(), AidPolicy.current().due_soon_working_days)
+    return list(aid_applications_due(user, scope=scope).filter(decision_due_on__lte=horizon)[:limit])
+
+
+def decisions_waiting_for(user, limit: int = 10) -> list:
+    from cases.models import AidDecision
+    from cases.models.aid import DecisionStatus
+
+    return list(
+        AidDecision.objects.restrict(user, "assign")
+        .filter(status=DecisionStatus.SUBMITTED)
+        .exclude(drafted_by=user)
+        .select_related("application__case", "drafted_by")
+        .order_by("submitted_at", "id")[:limit]
+    )
+
+
+def drafts_returned_to(user, limit: int = 10) -> list:
+    from cases.models import AidDecision
+    from cases.models.aid import DecisionStatus
+
+    return list(
+        AidDecision.objects.restrict(user, "change")
+        .filter(status=DecisionStatus.RETURNED, drafted_by=user)
+        .select_related("application__case")
+        .order_by("-id")[:limit]
+    )
+
+
+def case_entitlements(user, case: Case) -> list:
+    """The aid granted in the case with what is left of it (one query)."""
+    from decimal import Decimal
+
+    from django.db.models import DecimalField, Sum
+    from django.db.models.functions import Coalesce
+
+    from cases.models import AidEntitlement
+    from cases.models.aid import ChargeKind
+
+    money = DecimalField(max_digits=12, decimal_places=2)
+    zero = Value(Decimal("0.00"), output_field=money)
+    rows = []
+    entitlements = (
+        AidEntitlement.objects.restrict(user)
+        .filter(decision__application__case=case)
+        .select_related("person", "decision__letter")
+        .annotate(
+            held=Coalesce(
+                Sum("charges__amount", filter=Q(charges__kind__in=[ChargeKind.COMMITMENT, ChargeKind.INVOICE])),
+                zero,
+                output_field=money,
+            ),
+            released=Coalesce(
+                Sum("charges__amount", filter=Q(charges__kind=ChargeKind.RELEASE)), zero, output_field=money
+            ),
+        )
+        .order_by("valid_from", "id")
+    )
+    for entitlement in entitlements:
+        used = entitlement.held - entitlement.released
+        rows.append(
+            {
+                "entitlement": entitlement,
+                "charged": used,
+                "remaining": (entitlement.cap - used) if entitlement.is_active else Decimal("0.00"),
+            }
+        )
+    return rows

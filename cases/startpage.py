@@ -1,5 +1,7 @@
 """Start page panels of the cases app."""
 
+from django.utils import timezone
+
 from cases import selectors
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.models import Role
@@ -29,4 +31,27 @@ def manager_panel(request):
     return "cases/panels/manager.html", {
         "team": selectors.team_workload(user),
         "tasks": selectors.region_overdue_tasks(user),
+    }
+
+
+@register_panel(order=15)
+def aid_panel(request):
+    """Aid decisions due soon or overdue, drafts returned, decisions waiting for approval."""
+    user = request.user
+    if not user.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER):
+        return None
+    manager = user.has_role(Role.REGIONAL_MANAGER)
+    due = selectors.aid_due_soon(user, scope="region" if manager else "mine")
+    waiting = selectors.decisions_waiting_for(user) if manager else []
+    returned = selectors.drafts_returned_to(user)
+    if not (due or waiting or returned):
+        return None
+    persons = [application.applicant_id for application in due]
+    if persons:
+        log_access(user, AccessAction.LIST, object_type="cases.aidapplication", persons=persons)
+    return "cases/panels/aid.html", {
+        "due": due,
+        "waiting": waiting,
+        "returned": returned,
+        "today": timezone.localdate(),
     }

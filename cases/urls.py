@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import anonymous, cases, persons, work
+from cases.views import aid, anonymous, cases, persons, work
 
 app_name = "cases"
 
@@ -31,6 +31,37 @@ urlpatterns = [
     path("persons/<int:pk>/safe-contact/", persons.SafeContactEditView.as_view(), name="safe-contact"),
     path("persons/<int:person_pk>/cases/new/", cases.IntakeView.as_view(), name="person-intake"),
     path("persons/<int:pk>/access-report/", persons.AccessReportView.as_view(), name="access-report"),
+    path("cases/<int:pk>/aid/new/", aid.ApplicationCreateView.as_view(), name="aid-application-add"),
+    path("aid/", aid.ApplicationListView.as_view(), name="aid-applications"),
+    path("aid/approvals/", aid.ApprovalQueueView.as_view(), name="aid-approvals"),
+    path("aid/applications/<int:pk>/", aid.ApplicationDetailView.as_view(), name="aid-application"),
+    path("aid/applications/<int:pk>/edit/", aid.ApplicationEditView.as_view(), name="aid-application-edit"),
+    path("aid/applications/<int:pk>/decisions/new/", aid.DecisionDraftView.as_view(), name="aid-decision-add"),
+    path("aid/decisions/<int:pk>/", aid.DecisionDetailView.as_view(), name="aid-decision"),
+    path("aid/decisions/<int:pk>/edit/", aid.DecisionEditView.as_view(), name="aid-decision-edit"),
+    path(
+        "aid/decisions/<int:pk>/submit/",
+        aid.DecisionActionView.as_view(operation="submit", action="change"),
+        name="aid-decision-submit",
+    ),
+    path(
+        "aid/decisions/<int:pk>/approve/",
+        aid.DecisionActionView.as_view(operation="approve", action="assign"),
+        name="aid-decision-approve",
+    ),
+    path(
+        "aid/decisions/<int:pk>/return/",
+        aid.DecisionActionView.as_view(operation="return", action="assign"),
+        name="aid-decision-return",
+    ),
+    path(
+        "aid/decisions/<int:pk>/issue/",
+        aid.DecisionActionView.as_view(operation="issue", action="change"),
+        name="aid-decision-issue",
+    ),
+    path("aid/decisions/<int:pk>/letter/", aid.DecisionLetterView.as_view(), name="aid-decision-letter"),
+    path("aid/decisions/<int:pk>/deliver/", aid.DecisionDeliverView.as_view(), name="aid-decision-deliver"),
+    path("aid/decisions/<int:pk>/amend/", aid.DecisionAmendView.as_view(), name="aid-decision-amend"),
     path("anonymous/", anonymous.AnonymousListView.as_view(), name="anonymous-list"),
     path("anonymous/new/", anonymous.AnonymousAddView.as_view(), name="anonymous-add"),
     path("anonymous/<int:pk>/case/", anonymous.AnonymousConvertView.as_view(), name="anonymous-convert"),

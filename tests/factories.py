@@ -61,3 +61,48 @@ def make_case(
         responsible=actor if responsible == "actor" else responsible,
         **fields,
     )
+
+
+def make_application(actor, case, **fields):
+    from cases.models import AidCapYear
+    from cases.services import aid as aid_services
+
+    # The administrator has entered this year's cap (only 2023-2025 come with the system).
+    AidCapYear.objects.get_or_create(year=timezone.localdate().year, defaults={"amount": "886.00"})
+    fields.setdefault("applicant", case.client)
+    fields.setdefault("applicant_role", "victim")
+    fields.setdefault("basis", "domestic_violence")
+    fields.setdefault("received_on", timezone.localdate() - timedelta(days=2))
+    fields.setdefault("what_happened", "Elukaaslane lõi teda korduvalt.")
+    fields.setdefault("symptoms", "Unehäired, ärevus, ei suuda tööl keskenduda.")
+    fields.setdefault("service_wished", "counselling")
+    return aid_services.application_create(actor=actor, case=case, **fields)
+
+
+def make_decision(actor, application, *, kind="grant", **fields):
+    from decimal import Decimal
+
+    from cases.services import aid as aid_services
+
+    if kind in ("grant", "partial", "amendment"):
+        fields.setdefault("amount_cap", Decimal("500.00"))
+        fields.setdefault("valid_from", timezone.localdate())
+        fields.setdefault("valid_until", timezone.localdate() + timedelta(days=180))
+        fields.setdefault("service_type", "counselling")
+    fields.setdefault("reasoning", "Taotleja on lähisuhtevägivalla ohver ja vajab abi traumast taastumiseks.")
+    return aid_services.decision_draft(actor=actor, application=application, kind=kind, **fields)
+
+
+def make_aid(actor, case):
+    """An application with a draft decision, and a second application with an issued grant and its letter
+    (rendered here, without a worker)."""
+    from cases.aidletters import _register_letter
+    from cases.services import aid as aid_services
+
+    application = make_application(actor, case)
+    draft = make_decision(actor, application)
+    other = make_application(actor, case)
+    issued = aid_services.decision_issue(actor=actor, decision=make_decision(actor, other))
+    _register_letter(issued, actor)
+    issued.refresh_from_db()
+    return application, draft, issued

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import models
 
 from victimsupport.models import AccessLogEntry
-from victimsupport.models.access import AccessAction
+from victimsupport.models.access import OBJECT_TYPE_LABELS, AccessAction
 from victimsupport.requestcontext import current_ip, current_path
 
 
@@ -38,4 +38,8 @@ def log_access(
     )
 
 
-__all__ = ["AccessAction", "log_access"]
+def register_object_type(label: str, name) -> None:
+    OBJECT_TYPE_LABELS[label] = name
+
+
+__all__ = ["AccessAction", "log_access", "register_object_type"]

@@ -20,15 +20,33 @@ def lock_version(model: type[models.Model], pk: int, expected_version: int) -> m
     return current
 
 
-def changed_fields(mine: models.Model, theirs: models.Model, fields: list[str]) -> list[tuple[str, object, object]]:
-    """(label, my value, their value) for the fields where a conflicting save differs from mine."""
-    rows = []
+def _comparable(value):
+    return getattr(value, "pk", value)
+
+
+def merge_after_conflict(current: models.Model, expected_version: int, submitted: dict, fields: list[str]):
+    """After a refused edit: what the form should show now, and the fields both users changed.
+
+    A field the user did not touch takes the value now stored (the other user's change stands); a field the
+    user changed keeps the user's value; where both changed it differently, the field is a conflict to check.
+    The starting point is the history row of the version the user began from."""
+    base = current.history.filter(version=expected_version).order_by("-history_date", "-history_id").first()
+    values, conflicts = {}, []
     for name in fields:
-        field = mine._meta.get_field(name)
-        mine_value, their_value = getattr(mine, name), getattr(theirs, name)
-        if mine_value != their_value:
-            display = f"get_{name}_display"
-            if hasattr(mine, display):
-                mine_value, their_value = getattr(mine, display)(), getattr(theirs, display)()
-            rows.append((field.verbose_name, mine_value, their_value))
-    return rows
+        field = current._meta.get_field(name)
+        theirs = getattr(current, name)
+        mine = submitted.get(name)
+        original = getattr(base, field.attname) if base is not None else _comparable(theirs)
+        if field.is_relation:
+            original_cmp, mine_cmp, theirs_cmp = original, _comparable(mine), _comparable(theirs)
+        else:
+            original_cmp, mine_cmp, theirs_cmp = original, mine, theirs
+        if mine_cmp == original_cmp:
+            values[name] = theirs
+        else:
+            values[name] = mine
+            if theirs_cmp != original_cmp and theirs_cmp != mine_cmp:
+                display = f"get_{name}_display"
+                shown_theirs = getattr(current, display)() if hasattr(current, display) else theirs
+                conflicts.append((field.verbose_name, mine, shown_theirs))
+    return values, conflicts

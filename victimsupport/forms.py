@@ -5,7 +5,23 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_noop
 
 # Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
-DJANGO_STRINGS = [gettext_noop("- Select an option -")]
+# (Django's Estonian catalogue also addresses users informally; these are ours, in the formal voice.)
+DJANGO_STRINGS = [
+    gettext_noop("- Select an option -"),
+    gettext_noop("This field is required."),
+    gettext_noop("Enter a valid date."),
+    gettext_noop("Enter a valid date/time."),
+    gettext_noop("Enter a valid time."),
+    gettext_noop("Enter a whole number."),
+    gettext_noop("Enter a number."),
+    gettext_noop("Enter a valid email address."),
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices."),
+    gettext_noop("Select a valid choice. That choice is not one of the available choices."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("The submitted file is empty."),
+    gettext_noop("No file was submitted. Check the encoding type on the form."),
+]
 
 
 class FormRenderer(TemplatesSetting):

@@ -25,6 +25,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Cases"), "cases:case-list", CASEWORK),
     NavItem(_("New case"), "cases:intake", CASEWORK),
     NavItem(_("Find a person"), "cases:person-search", CASEWORK),
+    NavItem(_("Mental-health aid"), "cases:aid-applications", CASEWORK),
     NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -55,6 +55,11 @@ ADMIN_PERMISSIONS = {
         "accesslogentry": ["view"],
         "job": ["view"],
     },
+    "cases": {
+        "aidcapyear": ["view", "add", "change"],
+        "decisionkindsetting": ["view", "change"],
+        "aidpolicy": ["view", "add", "change"],
+    },
     # Unlocking a locked-out user, and resetting a lost authenticator.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},
     "otp_totp": {"totpdevice": ["view", "delete"]},

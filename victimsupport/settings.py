@@ -263,6 +263,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BAS
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "victimsupport.heartbeat", "schedule": 30.0},
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
+    "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -1,3 +1,12 @@
+from cases.models.aid import (
+    AidApplication,
+    AidCapYear,
+    AidDecision,
+    AidEntitlement,
+    AidPolicy,
+    DecisionKindSetting,
+    EntitlementCharge,
+)
 from cases.models.anonymous import AnonymousContact
 from cases.models.cases import Case, CaseGroupObjectPermission, CaseParty, CaseUserObjectPermission
 from cases.models.persons import (
@@ -10,6 +19,11 @@ from cases.models.persons import (
 from cases.models.work import Attachment, CaseEvent, Contact, Note, PlanItem, Task
 
 __all__ = [
+    "AidApplication",
+    "AidCapYear",
+    "AidDecision",
+    "AidEntitlement",
+    "AidPolicy",
     "AnonymousContact",
     "Attachment",
     "Case",
@@ -18,6 +32,8 @@ __all__ = [
     "CaseParty",
     "CaseUserObjectPermission",
     "Contact",
+    "DecisionKindSetting",
+    "EntitlementCharge",
     "Note",
     "Person",
     "PersonGroupObjectPermission",

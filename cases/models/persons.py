@@ -90,12 +90,6 @@ class Person(models.Model):
             GinIndex(OpClass("search_name", name="gin_trgm_ops"), name="person_search_name_trgm"),
             models.Index(fields=["last_name", "first_name", "birth_date"], name="person_name_birth_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(personal_code="") | models.Q(birth_date__isnull=False),
-                name="person_code_or_birth_date",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -135,8 +129,6 @@ class Person(models.Model):
             else:
                 birth_date, sex = personal_code_facts(self.personal_code)
                 self.birth_date, self.sex = birth_date, sex
-        elif not self.birth_date:
-            errors["birth_date"] = _("Enter the birth date of a person without a personal code.")
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The birth date cannot be in the future.")
         if errors:
@@ -206,6 +198,20 @@ class SafeContact(models.Model):
 
     def __str__(self) -> str:
         return str(_("Safe-contact rules of %(person)s") % {"person": self.person})
+
+    def clean(self) -> None:
+        if (
+            self.letter_allowed
+            and (self.never_write_home or self.confidential_address)
+            and not self.letter_address.strip()
+        ):
+            raise ValidationError(
+                {
+                    "letter_address": _(
+                        "Letters may not go to the home address: enter a safe postal address, or do not allow letters."
+                    )
+                }
+            )
 
     def allows(self, channel: str) -> bool:
         return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,6 +24,16 @@ ANONYMOUS_FIELDS = [
 ]
 
 
+PERSONAL_DATA_PATTERNS = [
+    re.compile(r"\d[\d\s-]{4,}\d"),  # personal codes, phone numbers
+    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),  # e-mail addresses
+]
+
+
+def looks_like_personal_data(text: str) -> bool:
+    return any(pattern.search(text or "") for pattern in PERSONAL_DATA_PATTERNS)
+
+
 def _check_region(actor, region) -> None:
     if not actor.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER) or region.pk not in actor.region_ids:
         raise PermissionDenied
@@ -33,6 +45,15 @@ def anonymous_contact_add(*, actor, **fields) -> AnonymousContact:
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     _check_region(actor, fields["region"])
+    if looks_like_personal_data(fields.get("topic", "")):
+        raise ValidationError(
+            {
+                "topic": _(
+                    "Remove the numbers and e-mail addresses: an anonymous contact holds no "
+                    "personal codes, phone numbers or addresses."
+                )
+            }
+        )
     contact = AnonymousContact(recorded_by=actor, **fields)
     if contact.county_id and contact.county.region_id != contact.region_id:
         raise ValidationError({"county": _("The county is not in the chosen region.")})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,8 +40,8 @@ INTAKE_FIELDS = [
 EDITABLE_FIELDS = [*INTAKE_FIELDS, "county"]
 
 
-def _event(case: Case, kind: str, actor, detail: str = "") -> None:
-    CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:300])
+def _event(case: Case, kind: str, actor, detail: str = "", at=None) -> None:
+    CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:300], at=at or timezone.now())
 
 
 def eligible_responsibles(region: Region):
@@ -71,7 +71,11 @@ def case_open(
     case.full_clean()
     case.save()
     CaseParty.objects.create(case=case, person=client, role=PartyRole.VICTIM, created_by=actor)
-    _event(case, CaseEventKind.OPENED, actor)
+    # In the timeline the case opens on its opening date (an intake may be recorded later).
+    opened_at = timezone.now()
+    if case.opened_on < timezone.localdate():
+        opened_at = timezone.make_aware(datetime.combine(case.opened_on, time(0, 0)))
+    _event(case, CaseEventKind.OPENED, actor, at=opened_at)
     case_sync_grants(case, actor=actor, reason="case opened")
     ensure_permitted(actor, case, "view")
     return case
@@ -101,6 +105,11 @@ def case_assign(*, actor, case: Case, responsible: User | None) -> Case:
     case.version += 1
     case.save()
     _event(case, CaseEventKind.ASSIGNED, actor, detail=f"{previous or '-'} → {responsible or '-'}")
+    if previous is not None and responsible is not None:
+        # The previous holder's open tasks in the case go with the case.
+        for task in case.tasks.filter(done_at__isnull=True, assigned_to=previous):
+            task.assigned_to = responsible
+            task.save(update_fields=["assigned_to"])
     case_sync_grants(case, actor=actor, reason="case assigned")
     ensure_permitted(actor, case, "assign")
     if responsible is not None and responsible != actor:
@@ -158,10 +167,6 @@ def case_close(*, actor, case: Case, reason: str, note: str = "", closed_on: dat
     case.version += 1
     case.full_clean()
     case.save()
-    # Open tasks end with the case; they are not overdue work any more.
-    for task in case.tasks.filter(done_at__isnull=True):
-        task.done_at = timezone.now()
-        task.save(update_fields=["done_at"])
     _event(case, CaseEventKind.CLOSED, actor, detail=case.get_closure_reason_display())
     ensure_permitted(actor, case, "change")
     return case
@@ -204,8 +209,8 @@ def case_sealed_opened(*, actor, case: Case, reason: str) -> None:
     """Record that `actor` opened a sealed case (access log) and tell the region's managers."""
     from victimsupport.audit import AccessAction, log_access
 
-    if not reason.strip():
-        raise ValidationError({"reason": _("State why you need to open this case.")})
+    if len(reason.strip()) < 15:
+        raise ValidationError({"reason": _("State why you need to open this case, in a sentence.")})
     log_access(actor, AccessAction.OPEN_SEALED, obj=case, persons=[case.client_id], reason=reason.strip())
     managers = User.objects.filter(groups=case.region.managers_group, is_active=True).exclude(pk=actor.pk)
     notify(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import Person, PersonRelation, SafeContact
+from cases.models.persons import normalize_name
 from victimsupport.concurrency import lock_version
 from victimsupport.permissions.views import ensure_permitted
 
@@ -74,9 +75,8 @@ def possible_duplicates(
     if personal_code:
         condition |= Q(personal_code=personal_code)
     if first_name and last_name and birth_date:
-        condition |= Q(
-            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), birth_date=birth_date
-        )
+        # Diacritics and case do not matter: "Julia Janes" is "Julia Jänes".
+        condition |= Q(search_name=normalize_name(f"{first_name} {last_name}"), birth_date=birth_date)
     if not condition:
         return []
     found = Person.objects.restrict(user, "view").filter(condition)
@@ -126,3 +126,10 @@ def relation_add(*, actor, person: Person, related_person: Person, kind: str, no
     relation.save()
     ensure_permitted(actor, person, "change")
     return relation
+
+
+def same_code_person(user, personal_code: str) -> Person | None:
+    """The person the user may see who has this personal code: the same person, never recorded twice."""
+    if not personal_code:
+        return None
+    return Person.objects.restrict(user, "view").filter(personal_code=personal_code).order_by("pk").first()

@@ -17,20 +17,21 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases import forms
-from cases.contact import allowed_channels, contact_facts
+from cases.contact import allowed_channels, contact_facts, unusable_channels
 from cases.models import Case, CaseParty, Person, SafeContact, Task
 from cases.selectors import (
     CASE_SORTS,
     DEFAULT_CASE_SORT,
     CaseFilters,
     can_read_restricted_notes,
+    case_entitlements,
     case_list,
     case_timeline,
 )
 from cases.services import cases as case_services
 from cases.services import persons as person_services
 from cases.services.grants import person_sync_grants
-from cases.services.persons import SAFE_CONTACT_FIELDS, possible_duplicates
+from cases.services.persons import SAFE_CONTACT_FIELDS, possible_duplicates, same_code_person
 from cases.views.base import (
     CASEWORK,
     CaseMixin,
@@ -39,7 +40,7 @@ from cases.views.base import (
     sealed_session_key,
 )
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, changed_fields
+from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
 from victimsupport.paging import paginate
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -145,29 +146,46 @@ class IntakeView(RoleRequiredMixin, View):
         if valid and person_form is not None:
             data = person_form.cleaned_data
             use_person = request.POST.get("use_person", "")
-            duplicates = possible_duplicates(
-                request.user,
-                personal_code=data.get("personal_code", ""),
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data.get("birth_date"),
-            )
-            if use_person and use_person != "new":
-                chosen = [person for person in duplicates if str(person.pk) == use_person]
-                if not chosen:
-                    raise PermissionDenied
-                self.existing = chosen[0]
-            elif duplicates and use_person != "new":
-                return render(
-                    request,
-                    self.template_name,
-                    {
-                        **context,
-                        "duplicates": duplicates,
-                        "existing": None,
-                        "anonymous": request.POST.get("anonymous", ""),
-                    },
+            same = same_code_person(request.user, data.get("personal_code", ""))
+            if same is not None:
+                # A personal code belongs to one person: the case is opened for the recorded one.
+                if use_person == str(same.pk):
+                    self.existing = same
+                else:
+                    return render(
+                        request,
+                        self.template_name,
+                        {
+                            **context,
+                            "duplicates": [same],
+                            "code_match": True,
+                            "existing": None,
+                            "anonymous": request.POST.get("anonymous", ""),
+                        },
+                    )
+            else:
+                duplicates = possible_duplicates(
+                    request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data.get("birth_date"),
                 )
+                if use_person and use_person != "new":
+                    chosen = [person for person in duplicates if str(person.pk) == use_person]
+                    if not chosen:
+                        raise PermissionDenied
+                    self.existing = chosen[0]
+                elif duplicates and use_person != "new":
+                    return render(
+                        request,
+                        self.template_name,
+                        {
+                            **context,
+                            "duplicates": duplicates,
+                            "existing": None,
+                            "anonymous": request.POST.get("anonymous", ""),
+                        },
+                    )
         if valid:
             try:
                 case = self._save(person_form, safe_form, case_form)
@@ -234,12 +252,14 @@ class CaseDetailView(CaseMixin, TemplateView):
             Task.objects.filter(case=case, done_at__isnull=True).select_related("assigned_to").order_by("due_on", "id")
         )
         plan = list(case.plan_items.all())
+        applications = list(case.aid_applications.select_related("applicant").order_by("-received_on", "-id"))
         return {
             **super().get_context_data(**kwargs),
             "case": case,
             "client": client,
             "safe_contact": facts.rules,
             "channels": allowed_channels(client, facts=facts),
+            "unusable": unusable_channels(client, facts=facts),
             "is_perpetrator": facts.perpetrator,
             "parties": parties,
             "entries": entries,
@@ -247,6 +267,8 @@ class CaseDetailView(CaseMixin, TemplateView):
             "next_page": 2,
             "open_tasks": open_tasks,
             "plan": plan,
+            "aid_applications": applications,
+            "entitlements": case_entitlements(user, case),
             "can_change": can_change,
             "can_assign": can_assign,
             "privileged": privileged,
@@ -301,22 +323,18 @@ class CaseEditView(CaseMixin, View):
                     **{name: data[name] for name in form.Meta.fields},
                 )
             except ConcurrentEdit as edit:
-                conflict = changed_fields(form.instance, edit.current, form.Meta.fields)
-                form = forms.CaseEditForm(request.POST, instance=original)
-                form.data = form.data.copy()
-                form.data["version"] = edit.current.version
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this case while you were editing. Their values are "
-                        "shown below next to yours; check them and save again."
-                    ),
-                )
-                conflict_by = edit.current.history.first()
+                values, conflict = merge_after_conflict(edit.current, data["version"], data, form.Meta.fields)
+                retry = forms.CaseEditForm(instance=edit.current, initial={**values, "version": edit.current.version})
                 return render(
                     request,
                     self.template_name,
-                    {"case": original, "form": form, "conflict": conflict, "conflict_by": conflict_by},
+                    {
+                        "case": edit.current,
+                        "form": retry,
+                        "conflict": conflict,
+                        "conflict_by": edit.current.history.first(),
+                        "conflict_message": True,
+                    },
                     status=409,
                 )
             except ValidationError as error:
@@ -390,6 +408,7 @@ class CaseActionView(CaseMixin, View):
 class CaseCloseView(CaseActionView):
     action = "change"
     form_class = forms.CloseForm
+    intro = gettext_lazy("Open tasks stay as they are; while the case is closed they are not shown as overdue.")
 
     title = gettext_lazy("Close the case")
     submit_label = gettext_lazy("Close the case")
@@ -468,7 +487,8 @@ class CaseSealView(CaseActionView):
 
 
 class PartyAddView(CaseMixin, View):
-    """Add a person to the case: a family member, a witness or the alleged perpetrator."""
+    """Add a person to the case: a family member, a witness or the alleged perpetrator. A person already
+    recorded (same personal code, or same name and birth date, among those the user sees) is used again."""
 
     action = "change"
     template_name = "cases/party_add.html"
@@ -481,20 +501,37 @@ class PartyAddView(CaseMixin, View):
             {
                 "case": self.case,
                 "form": forms.PartyForm(prefix="party"),
-                "person_form": forms.PersonIntakeForm(prefix="person"),
+                "person_form": forms.PartyPersonForm(prefix="person"),
             },
         )
 
     def post(self, request, pk):
         form = forms.PartyForm(request.POST, prefix="party")
-        person_form = forms.PersonIntakeForm(request.POST, prefix="person")
+        person_form = forms.PartyPersonForm(request.POST, prefix="person")
+        context = {"case": self.case, "form": form, "person_form": person_form}
         if form.is_valid() and person_form.is_valid():
+            data = person_form.cleaned_data
+            use_person = request.POST.get("use_person", "")
+            person = same_code_person(request.user, data.get("personal_code", ""))
+            if person is None:
+                duplicates = possible_duplicates(
+                    request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data.get("birth_date"),
+                )
+                if use_person and use_person != "new":
+                    person = next((p for p in duplicates if str(p.pk) == use_person), None)
+                    if person is None:
+                        raise PermissionDenied
+                elif duplicates and use_person != "new":
+                    return render(request, self.template_name, {**context, "duplicates": duplicates})
             try:
                 with transaction.atomic():
-                    person = person_services.person_create(
-                        actor=request.user,
-                        **{name: person_form.cleaned_data[name] for name in forms.PERSON_FORM_FIELDS},
-                    )
+                    if person is None:
+                        person = person_services.person_create(
+                            actor=request.user, **{name: data[name] for name in forms.PERSON_FORM_FIELDS}
+                        )
                     case_services.case_add_party(
                         actor=request.user,
                         case=self.case,
@@ -513,6 +550,4 @@ class PartyAddView(CaseMixin, View):
             else:
                 messages.success(request, _("%(name)s was added to the case.") % {"name": person.full_name})
                 return redirect("cases:case", pk=self.case.pk)
-        return render(
-            request, self.template_name, {"case": self.case, "form": form, "person_form": person_form}, status=400
-        )
+        return render(request, self.template_name, context, status=400)

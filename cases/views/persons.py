@@ -18,14 +18,14 @@ from cases.accessreport import (
     events_datatracker,
     events_pdf,
 )
-from cases.contact import allowed_channels, contact_facts
+from cases.contact import allowed_channels, contact_facts, unusable_channels
 from cases.models import Person, PersonRelation, SafeContact
 from cases.selectors import person_cases, person_search
 from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, PersonMixin, apply_service_errors
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, changed_fields
+from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin
 
@@ -49,6 +49,7 @@ class PersonDetailView(PersonMixin, TemplateView):
             "cases": list(person_cases(user, person)),
             "safe_contact": facts.rules,
             "channels": allowed_channels(person, facts=facts),
+            "unusable": unusable_channels(person, facts=facts),
             "is_perpetrator": facts.perpetrator,
             "relations": relations,
             "can_change": is_permitted(user, person, "change"),
@@ -77,25 +78,17 @@ class PersonEditView(PersonMixin, View):
                     **{name: data[name] for name in forms.PERSON_FORM_FIELDS},
                 )
             except ConcurrentEdit as edit:
-                conflict = changed_fields(form.instance, edit.current, forms.PERSON_FORM_FIELDS)
-                form = forms.PersonEditForm(request.POST, instance=original)
-                form.data = form.data.copy()
-                form.data["version"] = edit.current.version
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this person while you were editing. Their values are "
-                        "shown below next to yours; check them and save again."
-                    ),
-                )
+                values, conflict = merge_after_conflict(edit.current, data["version"], data, forms.PERSON_FORM_FIELDS)
+                retry = forms.PersonEditForm(instance=edit.current, initial={**values, "version": edit.current.version})
                 return render(
                     request,
                     self.template_name,
                     {
-                        "person": original,
-                        "form": form,
+                        "person": edit.current,
+                        "form": retry,
                         "conflict": conflict,
                         "conflict_by": edit.current.history.first(),
+                        "conflict_message": True,
                     },
                     status=409,
                 )
@@ -174,6 +167,13 @@ class AccessReportView(PersonMixin, View):
         date_from = date_to = None
         if form.is_valid():
             date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        elif form.is_bound and form.errors:
+            return render(
+                request,
+                self.template_name,
+                {"person": self.person, "form": form, "events": [], "total": 0, "query": ""},
+                status=400,
+            )
         export = request.GET.get("format", "")
         for_subject = export in {"csv", "pdf"}
         events = access_events(self.person, date_from=date_from, date_to=date_to, for_subject=for_subject)

@@ -45,7 +45,12 @@ class CaseFormView(CaseMixin, View):
             status=status,
         )
 
+    needs_open_case = False
+
     def get(self, request, **kwargs):
+        if self.needs_open_case and not self.case.is_open:
+            messages.info(request, _("The case is closed. Reopen it to add work."))
+            return redirect("cases:case", pk=self.case.pk)
         log_access(request.user, AccessAction.VIEW, obj=self.case, persons=case_persons(self.case))
         return self.render_form(self.get_form())
 
@@ -66,12 +71,22 @@ class CaseFormView(CaseMixin, View):
 
 
 class ContactAddView(CaseFormView):
+    needs_open_case = True
     form_class = forms.ContactForm
     title = gettext_lazy("Record a contact")
     success_message = gettext_lazy("The contact was recorded.")
 
     def perform(self, data):
+        from cases.contact import CONTACT_CHANNEL_RULE, may_contact
+
         work_services.contact_add(actor=self.request.user, case=self.case, **data)
+        rule = CONTACT_CHANNEL_RULE.get(data["channel"])
+        decision = may_contact(self.case.client, rule) if rule else None
+        if decision is not None and not decision:
+            messages.warning(
+                self.request,
+                _("Note: %(reason)s (%(channel)s)") % {"reason": decision.reason, "channel": decision.label},
+            )
 
 
 class NoteAddView(CaseFormView):
@@ -84,6 +99,7 @@ class NoteAddView(CaseFormView):
 
 
 class PlanItemAddView(CaseFormView):
+    needs_open_case = True
     form_class = forms.PlanItemForm
     title = gettext_lazy("Add to the case plan")
     success_message = gettext_lazy("The case plan was updated.")
@@ -113,6 +129,7 @@ class PlanItemStatusView(CaseFormView):
 
 
 class TaskAddView(CaseFormView):
+    needs_open_case = True
     title = gettext_lazy("Add a task")
     success_message = gettext_lazy("The task was added.")
 

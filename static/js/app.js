@@ -16,6 +16,9 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  // After a refused form, focus goes to the error summary so that it is read out first.
+  var summary = document.querySelector(".form-errors[tabindex], .notice--warn[tabindex]");
+  if (summary) { summary.focus(); }
   // Close the user menu with Escape, returning focus to it.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

@@ -176,7 +176,9 @@ def test_closing_and_reopening(client, specialist, case):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed" and case.closed_on == timezone.localdate()
-    assert not case.tasks.filter(done_at__isnull=True).exists()  # tasks end with the case
+    assert case.tasks.filter(done_at__isnull=True).exists()  # tasks stay as they were...
+    client.force_login(specialist)
+    assert "overdue" not in str(client.get("/").context["panels"])  # ...but are not overdue work while closed
     assert (
         client.post(
             f"/cases/{case.pk}/contacts/new/",

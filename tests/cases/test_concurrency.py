@@ -22,22 +22,35 @@ def case_form(case, **changes):
     return data
 
 
-def test_a_concurrent_case_edit_is_refused_with_the_other_users_values(client, specialist, manager, case):
+def test_a_concurrent_case_edit_is_refused_and_merged_for_checking(client, specialist, manager, case):
     stale = case_form(case, summary="Minu kokkuvõte")
     client.force_login(manager)
     assert client.post(f"/cases/{case.pk}/edit/", case_form(case, risk_level="high")).status_code == 302
     client.force_login(specialist)
     response = client.post(f"/cases/{case.pk}/edit/", stale)
     assert response.status_code == 409
-    html = response.content.decode()
-    assert "Minu kokkuvõte" in html  # what I typed is kept
-    assert response.context["conflict"]
     stored = Case.objects.get(pk=case.pk)
-    assert stored.risk_level == "high" and stored.summary == ""  # the first save stands
-    # Saving again from the refreshed form (new version) works.
+    assert stored.risk_level == "high" and stored.summary == ""  # nothing of mine saved yet; theirs stands
+    form = response.context["form"]
+    assert form.initial["summary"] == "Minu kokkuvõte"  # what I typed is kept
+    assert form.initial["risk_level"] == "high"  # what they changed (and I did not touch) is not undone
+    assert form.initial["version"] == stored.version
+    assert response.context["conflict"] == []  # we changed different fields
     retry = case_form(stored, summary="Minu kokkuvõte")
     assert client.post(f"/cases/{case.pk}/edit/", retry).status_code == 302
-    assert Case.objects.get(pk=case.pk).summary == "Minu kokkuvõte"
+    saved = Case.objects.get(pk=case.pk)
+    assert (saved.summary, saved.risk_level) == ("Minu kokkuvõte", "high")
+
+
+def test_the_same_field_changed_by_both_is_a_conflict_shown_side_by_side(client, specialist, manager, case):
+    stale = case_form(case, risk_level="medium")
+    client.force_login(manager)
+    client.post(f"/cases/{case.pk}/edit/", case_form(case, risk_level="high"))
+    client.force_login(specialist)
+    response = client.post(f"/cases/{case.pk}/edit/", stale)
+    assert response.status_code == 409
+    [(label, mine, theirs)] = response.context["conflict"]
+    assert (mine, str(theirs)) == ("medium", "kõrge")
 
 
 def test_a_concurrent_person_edit_is_refused(client, specialist, manager, case):

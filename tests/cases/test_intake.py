@@ -1,12 +1,12 @@
 """Intake of a person and a case through the page: what is saved, and bad input that saves nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from cases.models import Case, Person, SafeContact
-from tests.factories import make_case
+from tests.factories import make_case, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +107,27 @@ def test_a_duplicate_out_of_scope_is_not_revealed(client, specialist, outsider):
     response = client.post("/cases/new/", data)
     assert response.status_code == 302  # no warning: the other region's person stays unknown
     response = client.post("/cases/new/", {**data, "use_person": str(hidden.pk)})
-    assert response.status_code in (302, 403)
+    # Now the user sees the person they recorded with that code, never the other region's.
+    assert response.status_code == 200 and hidden not in response.context["duplicates"]
     assert not Case.objects.filter(client=hidden).exclude(region__code="louna").exists()
+
+
+def test_a_visible_person_with_the_same_code_is_never_recorded_twice(client, specialist, case):
+    client.force_login(specialist)
+    data = intake_data(specialist, **{"person-personal_code": case.client.personal_code})
+    response = client.post("/cases/new/", {**data, "use_person": "new"})
+    assert response.status_code == 200 and response.context["code_match"]
+    assert Person.objects.count() == 1
+
+
+def test_a_duplicate_by_name_ignores_diacritics(client, specialist):
+    existing = make_case(specialist, client=make_person(specialist, first_name="Julia", last_name="Jänes",
+                                                         personal_code="", birth_date=date(1958, 9, 22))).client
+    client.force_login(specialist)
+    data = intake_data(specialist, **{"person-first_name": "Julia", "person-last_name": "Janes",
+                                      "person-personal_code": "", "person-birth_date": "22.09.1958"})
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 200 and response.context["duplicates"] == [existing]
 
 
 def test_a_new_case_for_a_known_person(client, specialist, case):

@@ -30,14 +30,15 @@ def test_a_wrong_personal_code_is_refused_at_the_field(specialist, code):
     assert "personal_code" in error.value.message_dict
 
 
-def test_a_person_without_a_code_needs_a_birth_date(specialist):
-    with pytest.raises(ValidationError) as error:
-        person_services.person_create(actor=specialist, first_name="John", last_name="Smith")
-    assert "birth_date" in error.value.message_dict
-    person = person_services.person_create(
-        actor=specialist, first_name="John", last_name="Smith", birth_date=date(1990, 1, 2)
-    )
-    assert person.personal_code == ""
+def test_a_client_without_a_code_needs_a_birth_date_but_another_party_need_not(specialist):
+    from cases.forms import PartyPersonForm, PersonIntakeForm
+
+    data = {"first_name": "John", "last_name": "Smith", "language": "en"}
+    client_form = PersonIntakeForm(data)
+    assert not client_form.is_valid() and "birth_date" in client_form.errors
+    assert PartyPersonForm(data).is_valid()  # an alleged perpetrator's birth date is often unknown
+    person = person_services.person_create(actor=specialist, first_name="John", last_name="Smith")
+    assert person.personal_code == "" and person.birth_date is None
 
 
 def test_a_birth_date_in_the_future_is_refused(specialist):
@@ -104,10 +105,15 @@ class TestMayContact:
         person.save()
         person_services.safe_contact_set(actor=specialist, person=person, letter_allowed=True)
         assert may_contact(person, Channel.LETTER).destination[0] == "Jõe tn 5"
-        person_services.safe_contact_set(actor=specialist, person=person, never_write_home=True)
+        with pytest.raises(ValidationError) as error:  # letters allowed, home forbidden: a safe address is needed
+            person_services.safe_contact_set(actor=specialist, person=person, never_write_home=True)
+        assert "letter_address" in error.value.message_dict
+        person_services.safe_contact_set(actor=specialist, person=person, letter_allowed=False, never_write_home=True)
         decision = may_contact(person, Channel.LETTER)
-        assert not decision and "home" in decision.reason
-        person_services.safe_contact_set(actor=specialist, person=person, letter_address="Postkast 12\n10101 Tallinn")
+        assert not decision and "do not allow" in decision.reason
+        person_services.safe_contact_set(
+            actor=specialist, person=person, letter_allowed=True, letter_address="Postkast 12\n10101 Tallinn"
+        )
         assert may_contact(person, Channel.LETTER).destination == ["Postkast 12", "10101 Tallinn"]
 
     @override("en")

@@ -64,6 +64,9 @@ VIEW = (200, 404)  # visible in scope, not revealed out of it
 CHANGE_ONLY_RESPONSIBLE = {"colleague": (403, 404)}
 CASE = {"pk": "case"}
 PERSON = {"pk": "person"}
+APPLICATION = {"pk": "aid_application"}
+DRAFT = {"pk": "aid_decision"}
+ISSUED = {"pk": "aid_issued"}
 
 MATRIX: dict[str, Row] = {
     # --- platform ---
@@ -109,6 +112,27 @@ MATRIX: dict[str, Row] = {
     "cases:safe-contact": Row(kwargs=PERSON, expect=casework(VIEW, colleague=(403, 404))),
     "cases:person-intake": Row(kwargs={"person_pk": "person"}, expect=casework(VIEW, colleague=(403, 404))),
     "cases:access-report": Row(kwargs=PERSON, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:aid-application-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:aid-applications": Row(expect=casework((200, 200))),
+    "cases:aid-approvals": Row(expect={"regional_manager": (200, 200)}),
+    "cases:aid-application": Row(kwargs=APPLICATION, expect=casework(VIEW)),
+    "cases:aid-application-edit": Row(kwargs=APPLICATION, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:aid-decision-add": Row(kwargs=APPLICATION, expect=casework(VIEW, colleague=(403, 404))),
+    "cases:aid-decision": Row(kwargs=DRAFT, expect=casework(VIEW)),
+    "cases:aid-decision-edit": Row(kwargs=DRAFT, expect=casework(VIEW, colleague=(403, 404))),
+    # The actions run against an issued decision: allowed users are refused by the procedure (a message and
+    # a redirect), so the matrix changes no state; the others never reach it.
+    "cases:aid-decision-submit": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
+    "cases:aid-decision-issue": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
+    "cases:aid-decision-approve": Row(
+        kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404), specialist=(403, 404))
+    ),
+    "cases:aid-decision-return": Row(
+        kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404), specialist=(403, 404))
+    ),
+    "cases:aid-decision-letter": Row(kwargs=ISSUED, expect=casework(VIEW)),
+    "cases:aid-decision-deliver": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
+    "cases:aid-decision-amend": Row(kwargs=ISSUED, expect=casework(VIEW, colleague=(403, 404))),
     "cases:anonymous-list": Row(expect=casework((200, 200))),
     "cases:anonymous-add": Row(expect=casework((200, 200))),
     "cases:anonymous-convert": Row(kwargs={"pk": "anonymous_contact"}, method="post", expect=casework((302, 404))),

@@ -12,13 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("viewed")
-    LIST = "list", _("listed")
-    SEARCH = "search", _("searched")
-    DOWNLOAD = "download", _("downloaded")
+    LIST = "list", _("saw in a list")
+    SEARCH = "search", _("found in a search")
+    DOWNLOAD = "download", _("downloaded a document")
     EXPORT = "export", _("exported")
     OPEN_SEALED = "open_sealed", _("opened a sealed record")
     CREATE = "create", _("created")
     CHANGE = "change", _("changed")
+
+
+# What the logged object types are called, for people (apps add theirs: audit.register_object_type).
+OBJECT_TYPE_LABELS: dict[str, object] = {}
 
 
 class AccessLogEntry(models.Model):
@@ -53,3 +57,7 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.user_id} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def object_label(self) -> str:
+        return str(OBJECT_TYPE_LABELS.get(self.object_type, self.object_type))

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from victimsupport.forms import DateInput
 from victimsupport.models import AccessLogEntry, Role, User
-from victimsupport.models.access import AccessAction
+from victimsupport.models.access import OBJECT_TYPE_LABELS, AccessAction
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin
 
@@ -19,9 +20,14 @@ from victimsupport.permissions.views import RoleRequiredMixin
 class AccessLogFilter(forms.Form):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("all")), *AccessAction.choices])
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=60)
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    object_type = forms.ChoiceField(label=_("What was read"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = sorted(((key, str(label)) for key, label in OBJECT_TYPE_LABELS.items()), key=lambda item: item[1])
+        self.fields["object_type"].choices = [("", _("anything")), *known]
 
     def clean(self):
         data = super().clean()
