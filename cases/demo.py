@@ -216,46 +216,56 @@ def _seed_aid(stdout) -> None:
         # Demo only: in production an administrator enters the year's minimum monthly wage.
         AidCapYear.objects.create(year=year, amount=Decimal("886.00"), note="demo value, confirm the real figure")
     today = timezone.localdate()
-    specialist = User.objects.get(username="spets.pohja")
-    cases = list(
-        Case.objects.filter(
-            responsible=specialist, status="open", incident_type="domestic_violence", sealed=False
-        ).order_by("pk")[:3]
-    )
-    if len(cases) < 3:
+    basis_for = {"domestic_violence": "domestic_violence", "sexual_violence": "sexual_violence"}
+    chosen = []
+    for case in (
+        Case.objects.filter(region__code="pohja", status="open", sealed=False, responsible__isnull=False)
+        .select_related("responsible")
+        .order_by("pk")
+    ):
+        basis = basis_for.get(case.incident_type) or ("criminal_proceedings" if case.proceedings_number else None)
+        if basis:
+            chosen.append((case, basis))
+        if len(chosen) == 3:
+            break
+    if len(chosen) < 3:
         return
-    with acting_as(specialist):
-        applications = [
-            aid_services.application_create(
-                actor=specialist,
-                case=case,
-                applicant=case.client,
-                applicant_role="victim",
-                basis="domestic_violence",
-                received_on=today - timedelta(days=days),
-                what_happened="Lähisuhtevägivald, korduvad intsidendid.",
-                symptoms="Unehäired, ärevus, raskused tööl keskendumisel.",
-                urgency="soon",
-                language_wish="et",
-                service_wished="counselling",
+    applications = []
+    for (case, basis), days in zip(chosen, (12, 6, 2), strict=True):
+        with acting_as(case.responsible):
+            applications.append(
+                aid_services.application_create(
+                    actor=case.responsible,
+                    case=case,
+                    applicant=case.client,
+                    applicant_role="victim",
+                    basis=basis,
+                    received_on=today - timedelta(days=days),
+                    what_happened="Vägivallajuhtum, korduvad intsidendid.",
+                    symptoms="Unehäired, ärevus, raskused tööl keskendumisel.",
+                    urgency="soon",
+                    language_wish="et",
+                    service_wished="counselling",
+                )
             )
-            for case, days in zip(cases, (12, 6, 2), strict=True)
-        ]
+    first, second = applications[0], applications[1]
+    with acting_as(first.case.responsible):
         grant = aid_services.decision_draft(
-            actor=specialist,
-            application=applications[0],
+            actor=first.case.responsible,
+            application=first,
             kind="grant",
             amount_cap=Decimal("886.00"),
             valid_from=today - timedelta(days=5),
             valid_until=today + timedelta(days=180),
             service_type="counselling",
-            reasoning="Taotleja on lähisuhtevägivalla ohver ja vajab abi traumast taastumiseks.",
+            reasoning="Taotleja on vägivalla ohver ja vajab abi traumast taastumiseks.",
         )
-        grant = aid_services.decision_issue(actor=specialist, decision=grant)
-        _register_letter(grant, specialist)
+        grant = aid_services.decision_issue(actor=first.case.responsible, decision=grant)
+        _register_letter(grant, first.case.responsible)
+    with acting_as(second.case.responsible):
         partial = aid_services.decision_draft(
-            actor=specialist,
-            application=applications[1],
+            actor=second.case.responsible,
+            application=second,
             kind="partial",
             amount_cap=Decimal("500.00"),
             valid_from=today,
@@ -263,5 +273,5 @@ def _seed_aid(stdout) -> None:
             service_type="counselling",
             reasoning="Abivajadus on olemas, kuid soovitud psühhoteraapia asemel sobib nõustamine.",
         )
-        aid_services.decision_submit(actor=specialist, decision=partial)
+        aid_services.decision_submit(actor=second.case.responsible, decision=partial)
     stdout.write("cases: demo aid applications and decisions created")

@@ -6,6 +6,7 @@ import itertools
 import random
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import IncidentType, ReferralSource
@@ -103,6 +104,93 @@ def make_aid(actor, case):
     draft = make_decision(actor, application)
     other = make_application(actor, case)
     issued = aid_services.decision_issue(actor=actor, decision=make_decision(actor, other))
-    _register_letter(issued, actor)
+    with transaction.atomic():
+        _register_letter(issued, actor)
     issued.refresh_from_db()
     return application, draft, issued
+
+
+def make_provider(*, name="Hingerahu OÜ", registry_code="12345678", county_codes=("harju",), rate="72.50"):
+    from datetime import date
+
+    from referrals.models import Contract, Provider, ProviderSpecialist, Tariff
+    from victimsupport.models import County
+
+    provider = Provider.objects.create(
+        name=name,
+        registry_code=registry_code,
+        iban="EE382200221020145685",
+        languages=["et", "ru"],
+        remote=True,
+        waiting_days=7,
+        address="Pärnu mnt 10",
+        email="info@hingerahu.invalid",
+    )
+    provider.counties.set(County.objects.filter(code__in=county_codes))
+    contract = Contract.objects.create(
+        provider=provider,
+        number=f"L-{registry_code}",
+        valid_from=date(2023, 1, 1),
+        services=["counselling", "psychotherapy"],
+    )
+    Tariff.objects.create(contract=contract, service="counselling", hourly_rate=rate, effective_from=date(2023, 1, 1))
+    Tariff.objects.create(
+        contract=contract, service="psychotherapy", hourly_rate="90.00", effective_from=date(2023, 1, 1)
+    )
+    ProviderSpecialist.objects.create(
+        provider=provider,
+        first_name="Pille",
+        last_name="Psühholoog",
+        licence_kind="clinical",
+        licence_number=f"PS-{registry_code[-4:]}",
+        licence_valid_from=date(2020, 1, 1),
+        languages=["et"],
+    )
+    return provider
+
+
+def make_referral(actor, decision, provider, *, amount="362.50", letter=True):
+    from decimal import Decimal
+
+    from referrals.letters import _register
+    from referrals.services import referrals as referral_services
+
+    entitlement = decision.entitlement if hasattr(decision, "entitlement") else None
+    referral = referral_services.referral_create(
+        actor=actor,
+        decision=decision,
+        provider=provider,
+        amount=Decimal(amount),
+        valid_from=entitlement.valid_from if entitlement else timezone.localdate(),
+        valid_until=entitlement.valid_until if entitlement else timezone.localdate() + timedelta(days=90),
+    )
+    if letter:
+        with transaction.atomic():
+            _register(referral, actor)
+        referral.refresh_from_db()
+    return referral
+
+
+def make_invoice(organiser, referral, *, number="A-1", sessions=2, rate="72.50", first_day=0):
+    from datetime import time
+    from decimal import Decimal
+
+    from referrals.services import invoices as invoice_services
+
+    invoice = invoice_services.invoice_create(
+        actor=organiser, referral=referral, number=number, invoice_date=timezone.localdate()
+    )
+    specialist = referral.provider.specialists.first()
+    for index in range(sessions):
+        invoice_services.line_add(
+            actor=organiser,
+            invoice=invoice,
+            session_date=referral.valid_from + timedelta(days=first_day + index),
+            start_time=time(10, 0),
+            duration_minutes=60,
+            specialist=specialist,
+            service=referral.service,
+            rate=Decimal(rate),
+            amount=Decimal(rate),
+        )
+    return invoice

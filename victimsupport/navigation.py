@@ -27,6 +27,14 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Find a person"), "cases:person-search", CASEWORK),
     NavItem(_("Mental-health aid"), "cases:aid-applications", CASEWORK),
     NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
+    NavItem(
+        _("Providers"),
+        "referrals:provider-list",
+        frozenset({Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER}),
+    ),
+    NavItem(_("Invoices"), "referrals:invoice-list", frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER})),
+    NavItem(_("Payments"), "referrals:payments", frozenset({Role.SERVICE_ORGANISER})),
+    NavItem(_("Budget"), "referrals:budget", frozenset({Role.SERVICE_ORGANISER, Role.ADMINISTRATOR})),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

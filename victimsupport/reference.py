@@ -60,6 +60,7 @@ ADMIN_PERMISSIONS = {
         "decisionkindsetting": ["view", "change"],
         "aidpolicy": ["view", "add", "change"],
     },
+    "referrals": {"billingpolicy": ["view", "add", "change"], "yearlybudget": ["view", "add", "change", "delete"]},
     # Unlocking a locked-out user, and resetting a lost authenticator.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},
     "otp_totp": {"totpdevice": ["view", "delete"]},

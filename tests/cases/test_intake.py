@@ -121,11 +121,22 @@ def test_a_visible_person_with_the_same_code_is_never_recorded_twice(client, spe
 
 
 def test_a_duplicate_by_name_ignores_diacritics(client, specialist):
-    existing = make_case(specialist, client=make_person(specialist, first_name="Julia", last_name="Jänes",
-                                                         personal_code="", birth_date=date(1958, 9, 22))).client
+    existing = make_case(
+        specialist,
+        client=make_person(
+            specialist, first_name="Julia", last_name="Jänes", personal_code="", birth_date=date(1958, 9, 22)
+        ),
+    ).client
     client.force_login(specialist)
-    data = intake_data(specialist, **{"person-first_name": "Julia", "person-last_name": "Janes",
-                                      "person-personal_code": "", "person-birth_date": "22.09.1958"})
+    data = intake_data(
+        specialist,
+        **{
+            "person-first_name": "Julia",
+            "person-last_name": "Janes",
+            "person-personal_code": "",
+            "person-birth_date": "22.09.1958",
+        },
+    )
     response = client.post("/cases/new/", data)
     assert response.status_code == 200 and response.context["duplicates"] == [existing]
 

@@ -67,6 +67,9 @@ PERSON = {"pk": "person"}
 APPLICATION = {"pk": "aid_application"}
 DRAFT = {"pk": "aid_decision"}
 ISSUED = {"pk": "aid_issued"}
+REFERRAL = {"pk": "referral"}
+CLOSED_REFERRAL = {"pk": "closed_referral"}
+INVOICE = {"pk": "invoice"}
 
 MATRIX: dict[str, Row] = {
     # --- platform ---
@@ -133,6 +136,52 @@ MATRIX: dict[str, Row] = {
     "cases:aid-decision-letter": Row(kwargs=ISSUED, expect=casework(VIEW)),
     "cases:aid-decision-deliver": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
     "cases:aid-decision-amend": Row(kwargs=ISSUED, expect=casework(VIEW, colleague=(403, 404))),
+    # --- providers, referrals, invoices ---
+    "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
+    "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),
+    "referrals:provider": Row(
+        kwargs={"pk": "provider"}, expect={**casework((200, 200)), "service_organiser": (200, 200)}
+    ),
+    "referrals:provider-edit": Row(kwargs={"pk": "provider"}, expect={"service_organiser": (200, 200)}),
+    "referrals:specialist-add": Row(kwargs={"pk": "provider"}, expect={"service_organiser": (200, 200)}),
+    "referrals:specialist-edit": Row(
+        kwargs={"specialist_pk": "provider_specialist"}, expect={"service_organiser": (200, 200)}
+    ),
+    "referrals:contract-add": Row(kwargs={"pk": "provider"}, expect={"service_organiser": (200, 200)}),
+    "referrals:tariff-add": Row(kwargs={"pk": "contract"}, expect={"service_organiser": (200, 200)}),
+    "referrals:referral-add": Row(kwargs=ISSUED, expect=casework(VIEW, colleague=(403, 404))),
+    "referrals:referral": Row(kwargs=REFERRAL, expect=casework(VIEW)),
+    "referrals:referral-letter": Row(kwargs=REFERRAL, expect=casework(VIEW)),
+    "referrals:referral-respond": Row(
+        kwargs=REFERRAL, method="post", expect=casework((302, 404), colleague=(403, 404))
+    ),
+    "referrals:referral-cancel": Row(
+        kwargs=CLOSED_REFERRAL, method="post", expect=casework((302, 404), colleague=(403, 404))
+    ),
+    "referrals:referral-complete": Row(
+        kwargs=CLOSED_REFERRAL, method="post", expect=casework((302, 404), colleague=(403, 404))
+    ),
+    "referrals:invoice-list": Row(expect={"service_organiser": (200, 200), "regional_manager": (200, 200)}),
+    "referrals:invoice-add": Row(expect={"service_organiser": (200, 200)}),
+    "referrals:invoice-import": Row(expect={"service_organiser": (200, 200)}),
+    "referrals:invoice": Row(kwargs=INVOICE, expect={"service_organiser": VIEW, "regional_manager": VIEW}),
+    "referrals:invoice-line-add": Row(kwargs=INVOICE, method="post", expect={"service_organiser": (400, 404)}),
+    "referrals:invoice-line-decide": Row(
+        kwargs={"pk": "invoice", "line_pk": "invoice_line"}, method="post", expect={"service_organiser": (302, 404)}
+    ),
+    "referrals:invoice-check": Row(
+        kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404), "regional_manager": (403, 404)}
+    ),
+    "referrals:invoice-approve": Row(
+        kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404), "regional_manager": (302, 404)}
+    ),
+    "referrals:invoice-reject": Row(
+        kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404), "regional_manager": (302, 404)}
+    ),
+    "referrals:invoice-paid": Row(kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404)}),
+    "referrals:payments": Row(expect={"service_organiser": (200, 200)}),
+    "referrals:payment-file": Row(kwargs={"pk": "payment_export", "kind": "__xml"}, expect={"service_organiser": VIEW}),
+    "referrals:budget": Row(expect={"service_organiser": (200, 200), "administrator": (200, 200)}),
     "cases:anonymous-list": Row(expect=casework((200, 200))),
     "cases:anonymous-add": Row(expect=casework((200, 200))),
     "cases:anonymous-convert": Row(kwargs={"pk": "anonymous_contact"}, method="post", expect=casework((302, 404))),

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
-from tests.factories import make_aid, make_case, make_user, region
+from referrals.services import invoices as invoice_services
+from referrals.services import payments as payment_services
+from tests.factories import make_aid, make_case, make_invoice, make_provider, make_referral, make_user, region
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
 from victimsupport.jobs import job_create, job_finish
 
@@ -54,6 +56,9 @@ def _scenario(role_users):
     specialist = role_users["specialist"]
     outsider = make_user("specialist", "louna")
     objects = {}
+    provider = make_provider()
+    organisers = {"in": role_users["service_organiser"], "out": make_user("service_organiser", "louna")}
+    approvers = {"in": make_user("service_organiser", "pohja"), "out": make_user("service_organiser", "louna")}
     for scope, actor, region_code in (("in", specialist, "pohja"), ("out", outsider, "louna")):
         case = make_case(actor, region_code=region_code)
         item = work_services.plan_item_add(actor=actor, case=case, kind="need", text="Turvaline elukoht")
@@ -79,7 +84,30 @@ def _scenario(role_users):
             topic="",
         )
         application, draft, issued = make_aid(actor, case)
+        referral = make_referral(actor, issued, provider, amount="100.00")
+        closed_referral = make_referral(actor, issued, provider, amount="50.00", letter=False)
+        invoice = make_invoice(organisers[scope], referral, number=f"M-{scope}", sessions=1)
+        paid = make_invoice(
+            organisers[scope],
+            make_referral(actor, issued, provider, amount="100.00", letter=False),
+            number=f"P-{scope}",
+            sessions=1,
+            first_day=3,
+        )
+        for line in paid.lines.all():
+            invoice_services.line_decide(actor=organisers[scope], line=line, decision="accepted")
+        invoice_services.invoice_mark_checked(actor=organisers[scope], invoice=paid)
+        invoice_services.invoice_approve(actor=approvers[scope], invoice=paid)
+        export = payment_services.export_payments(actor=organisers[scope])
         objects[scope] = {
+            "provider": provider,
+            "provider_specialist": provider.specialists.first(),
+            "contract": provider.contracts.first(),
+            "referral": referral,
+            "closed_referral": closed_referral,
+            "invoice": invoice,
+            "invoice_line": invoice.lines.first(),
+            "payment_export": export,
             "aid_application": application,
             "aid_decision": draft,
             "aid_issued": issued,
@@ -125,7 +153,11 @@ def role_users():
 def _url(name: str, row, objects: dict, scope: str) -> str:
     if not row.kwargs:
         return reverse(name)
-    return reverse(name, kwargs={key: objects[scope][value].pk for key, value in row.kwargs.items()})
+    kwargs = {}
+    for key, value in row.kwargs.items():
+        # "__text" is a literal URL part, anything else names a scenario object.
+        kwargs[key] = value[2:] if value.startswith("__") else objects[scope][value].pk
+    return reverse(name, kwargs=kwargs)
 
 
 def test_every_role_gets_what_the_matrix_says(role_users):
@@ -196,3 +228,7 @@ def test_admin_has_no_page_for_cases_or_persons():
     registered = {model._meta.label_lower for model in admin.site._registry}
     allowed = {"cases.aidcapyear", "cases.decisionkindsetting", "cases.aidpolicy"}
     assert {label for label in registered if label.startswith("cases.")} == allowed
+    assert {label for label in registered if label.startswith("referrals.")} == {
+        "referrals.billingpolicy",
+        "referrals.yearlybudget",
+    }

@@ -1,0 +1,229 @@
+"""Forms of the referrals app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import Language
+from cases.models.aid import ServiceType
+from referrals.models import Contract, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral, Tariff
+from referrals.models.invoices import InvoiceStatus, LineStatus
+from victimsupport.forms import DateInput
+from victimsupport.models import County
+
+
+class StyledModelForm(forms.ModelForm):
+    required_css_class = "required"
+
+
+class StyledForm(forms.Form):
+    required_css_class = "required"
+
+
+class MultipleChoiceArrayField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class ProviderForm(StyledModelForm):
+    languages = MultipleChoiceArrayField(label=_("Languages"), choices=Language.choices)
+    counties = forms.ModelMultipleChoiceField(
+        label=_("Counties served"),
+        queryset=County.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Provider
+        fields = [
+            "name",
+            "registry_code",
+            "iban",
+            "email",
+            "phone",
+            "address",
+            "languages",
+            "counties",
+            "remote",
+            "waiting_days",
+            "active",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["counties"] = list(self.instance.counties.values_list("pk", flat=True))
+
+
+class SpecialistForm(StyledModelForm):
+    languages = MultipleChoiceArrayField(label=_("Languages"), choices=Language.choices)
+
+    class Meta:
+        model = ProviderSpecialist
+        fields = [
+            "first_name",
+            "last_name",
+            "licence_kind",
+            "licence_number",
+            "licence_valid_from",
+            "licence_valid_until",
+            "psychotherapy_training",
+            "languages",
+            "active",
+        ]
+        widgets = {"licence_valid_from": DateInput(), "licence_valid_until": DateInput()}
+
+
+class ContractForm(StyledModelForm):
+    services = MultipleChoiceArrayField(label=_("Services"), choices=ServiceType.choices)
+
+    class Meta:
+        model = Contract
+        fields = ["number", "valid_from", "valid_until", "services"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+
+class TariffForm(StyledModelForm):
+    class Meta:
+        model = Tariff
+        fields = ["service", "hourly_rate", "effective_from"]
+        widgets = {"effective_from": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hourly_rate"].localize = True
+        self.fields["hourly_rate"].widget.is_localized = True
+
+    def validate_constraints(self):
+        """The service reports a repeated start date at the field."""
+
+
+class ProviderFinderForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=County.objects.order_by("name"), required=False, empty_label=_("any")
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("any")), *Language.choices])
+    service = forms.ChoiceField(label=_("Service"), required=False, choices=[("", _("any")), *ServiceType.choices])
+    remote = forms.BooleanField(label=_("Remote service"), required=False)
+    max_wait = forms.IntegerField(label=_("Waiting at most (days)"), required=False, min_value=0)
+    sort = forms.ChoiceField(
+        label=_("Order"), required=False, choices=[("wait", _("shortest wait first")), ("name", _("by name"))]
+    )
+
+
+class ReferralForm(StyledModelForm):
+    class Meta:
+        model = Referral
+        fields = ["provider", "specialist", "hours", "amount", "valid_from", "valid_until"]
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
+
+    def __init__(self, *args, service: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = Provider.objects.filter(active=True).order_by("name")
+        self.fields["specialist"].queryset = (
+            ProviderSpecialist.objects.filter(active=True).select_related("provider").order_by("last_name")
+        )
+        self.fields["specialist"].required = False
+        for name in ("amount", "hours"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+
+    def validate_constraints(self):
+        """The referral service reports these at the fields."""
+
+
+class ReferralResponseForm(StyledForm):
+    accepted = forms.TypedChoiceField(
+        label=_("Answer"),
+        coerce=lambda value: value == "yes",
+        choices=[("yes", _("the provider accepts")), ("no", _("the provider refuses"))],
+    )
+    answered_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class InvoiceForm(StyledForm):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"))
+    referral_number = forms.CharField(
+        label=_("Referral number"), max_length=60, help_text=_("As on the invoice, e.g. 9-14/12-1 or S-12.")
+    )
+    number = forms.CharField(label=_("Invoice number"), max_length=60)
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
+    received_on = forms.DateField(label=_("Received"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("received_on", timezone.localdate())
+
+
+class LineForm(StyledModelForm):
+    class Meta:
+        model = InvoiceLine
+        fields = ["session_date", "start_time", "duration_minutes", "specialist", "service", "rate", "amount"]
+        widgets = {
+            "session_date": DateInput(),
+            "start_time": forms.TimeInput(format="%H:%M", attrs={"placeholder": "tt:mm"}),
+        }
+
+    def __init__(self, *args, invoice: Invoice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].queryset = ProviderSpecialist.objects.filter(provider=invoice.provider)
+        for name in ("rate", "amount"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+        if not self.is_bound:
+            self.initial.setdefault("service", invoice.referral.service)
+            self.initial.setdefault("duration_minutes", 60)
+
+    def validate_constraints(self):
+        """A repeated session is a finding on the line, not an input error."""
+
+
+class LineDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (LineStatus.ACCEPTED, _("accept")),
+            (LineStatus.REDUCED, _("reduce")),
+            (LineStatus.REJECTED, _("reject")),
+        ],
+    )
+    accepted_amount = forms.DecimalField(
+        label=_("Accepted amount"), required=False, localize=True, max_digits=12, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class RejectForm(StyledForm):
+    reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PaidForm(StyledForm):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+
+
+class InvoiceFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *InvoiceStatus.choices])
+    provider = forms.ModelChoiceField(
+        label=_("Provider"), queryset=Provider.objects.order_by("name"), required=False, empty_label=_("any")
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+class ImportForm(StyledForm):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"))
+    file = forms.FileField(label=_("CSV file"))
+
+
+class ExportForm(StyledForm):
+    execution_date = forms.DateField(label=_("Payment date"), widget=DateInput())
+
+
+class BudgetFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2023, max_value=2100)

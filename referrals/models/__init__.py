@@ -1,0 +1,22 @@
+from referrals.models.invoices import (
+    BillingPolicy,
+    Invoice,
+    InvoiceLine,
+    PaymentExport,
+    YearlyBudget,
+)
+from referrals.models.providers import Contract, Provider, ProviderSpecialist, Tariff
+from referrals.models.referrals import Referral
+
+__all__ = [
+    "BillingPolicy",
+    "Contract",
+    "Invoice",
+    "InvoiceLine",
+    "PaymentExport",
+    "Provider",
+    "ProviderSpecialist",
+    "Referral",
+    "Tariff",
+    "YearlyBudget",
+]
