@@ -312,7 +312,7 @@ class PaymentFileView(RoleRequiredMixin, View):
 
 
 class BudgetView(RoleRequiredMixin, TemplateView):
-    roles = ORGANISER + (Role.ADMINISTRATOR,)
+    roles = (*ORGANISER, Role.ADMINISTRATOR)
     template_name = "referrals/budget.html"
 
     def get_context_data(self, **kwargs):

@@ -49,7 +49,7 @@ def test_the_same_field_changed_by_both_is_a_conflict_shown_side_by_side(client,
     client.force_login(specialist)
     response = client.post(f"/cases/{case.pk}/edit/", stale)
     assert response.status_code == 409
-    [(label, mine, theirs)] = response.context["conflict"]
+    [(_label, mine, theirs)] = response.context["conflict"]
     assert (mine, str(theirs)) == ("medium", "kõrge")
 
 

@@ -62,7 +62,7 @@ def test_only_the_service_organiser_maintains_providers(client, specialist, orga
 
 
 def test_the_finder_filters_by_county_language_service_remote_and_wait(client, specialist):
-    near = make_provider(name="Tallinna Nõustamine", registry_code="10000019", county_codes=("harju",))
+    make_provider(name="Tallinna Nõustamine", registry_code="10000019", county_codes=("harju",))
     far = make_provider(name="Tartu Teraapia", registry_code="10000025", county_codes=("tartu",))
     Provider.objects.filter(pk=far.pk).update(remote=False, waiting_days=30, languages=["et"])
     client.force_login(specialist)
