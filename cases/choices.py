@@ -129,7 +129,7 @@ class RelationKind(models.TextChoices):
 
 class AgeGroup(models.TextChoices):
     CHILD = "0-17", _("under 18")
-    YOUNG = "18-26", _("18–26")  # noqa: RUF001 (an en dash between numbers)
-    ADULT = "27-64", _("27–64")  # noqa: RUF001
+    YOUNG = "18-26", _("18–26")
+    ADULT = "27-64", _("27–64")
     SENIOR = "65+", _("65 and over")
     UNKNOWN = "unknown", _("unknown")
