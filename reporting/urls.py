@@ -1,4 +1,9 @@
-"""URLs of the reporting app (pages arrive with the issues that build them)."""
+from django.urls import path
+
+from reporting import views
 
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/<int:pk>/", views.StatisticsRunView.as_view(), name="statistics-run"),
+]

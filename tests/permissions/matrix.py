@@ -182,6 +182,11 @@ MATRIX: dict[str, Row] = {
     "referrals:payments": Row(expect={"service_organiser": (200, 200)}),
     "referrals:payment-file": Row(kwargs={"pk": "payment_export", "kind": "__xml"}, expect={"service_organiser": VIEW}),
     "referrals:budget": Row(expect={"service_organiser": (200, 200), "administrator": (200, 200)}),
+    # --- statistics (figures only) ---
+    "reporting:statistics": Row(expect={role: (200, 200) for role in ("analyst", "regional_manager",
+                                                                       "service_organiser", "administrator")}),
+    "reporting:statistics-run": Row(kwargs={"pk": "statistics_run"}, expect={
+        role: (200, 200) for role in ("analyst", "regional_manager", "service_organiser", "administrator")}),
     "cases:anonymous-list": Row(expect=casework((200, 200))),
     "cases:anonymous-add": Row(expect=casework((200, 200))),
     "cases:anonymous-convert": Row(kwargs={"pk": "anonymous_contact"}, method="post", expect=casework((302, 404))),

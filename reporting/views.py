@@ -1,0 +1,95 @@
+"""Statistics pages: start a yearly computation (a worker does it), read and export the figures."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from reporting.models import StatisticsRun
+from reporting.services import request_statistics
+from reporting.statistics import suppressed
+from victimsupport.audit import AccessAction, log_access
+from victimsupport.models import Region, Role
+from victimsupport.permissions.views import RoleRequiredMixin
+
+STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
+
+SECTION_TITLES = {
+    "cases_by_region_county_type": _("New cases by region, county and crime type"),
+    "cases_by_month": _("New cases by month"),
+    "cases_closed_by_reason": _("Closed cases by reason"),
+    "contacts_by_channel_kind": _("Contacts by channel and kind"),
+    "anonymous_contacts": _("Anonymous contacts"),
+    "aid_decisions": _("Mental-health aid decisions"),
+    "referrals": _("Referrals to providers"),
+    "invoices_paid": _("Approved invoices"),
+}
+
+
+class YearForm(forms.Form):
+    required_css_class = "required"
+    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
+
+
+def open_regions(user) -> frozenset[str]:
+    """Regions whose small figures the user may see unsuppressed: a regional manager's own regions."""
+    if user.has_role(Role.REGIONAL_MANAGER):
+        return frozenset(Region.objects.filter(pk__in=user.region_ids).values_list("name", flat=True))
+    return frozenset()
+
+
+class StatisticsView(RoleRequiredMixin, TemplateView):
+    roles = STATISTICS_ROLES
+    template_name = "reporting/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or YearForm(initial={"year": timezone.localdate().year})
+        runs = StatisticsRun.objects.only("pk", "year", "computed_at", "seconds")[:20]
+        return {**super().get_context_data(**kwargs), "form": form, "runs": runs}
+
+    def post(self, request):
+        form = YearForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        job = request_statistics(actor=request.user, year=form.cleaned_data["year"])
+        return redirect("job", pk=job.pk)
+
+
+class StatisticsRunView(RoleRequiredMixin, TemplateView):
+    roles = STATISTICS_ROLES
+    template_name = "reporting/statistics_run.html"
+
+    def get_context_data(self, **kwargs):
+        run = get_object_or_404(StatisticsRun, pk=self.kwargs["pk"])
+        data = suppressed(run.data, open_regions=open_regions(self.request.user))
+        sections = [{"key": key, "title": SECTION_TITLES.get(key, key), **section}
+                    for key, section in data["sections"].items()]
+        if self.request.GET.get("format") == "csv":
+            log_access(self.request.user, AccessAction.EXPORT, obj=run)
+            self.csv = _csv(run, sections)
+        return {**super().get_context_data(**kwargs), "run": run, "sections": sections}
+
+    def render_to_response(self, context, **kwargs):
+        if getattr(self, "csv", None) is not None:
+            return self.csv
+        return super().render_to_response(context, **kwargs)
+
+
+def _csv(run: StatisticsRun, sections: list[dict]) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    for section in sections:
+        writer.writerow([str(section["title"])])
+        writer.writerow(section["columns"])
+        writer.writerows(section["rows"])
+        writer.writerow([])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statistika-{run.year}-{run.pk}.csv"'
+    return response
