@@ -30,7 +30,7 @@ from cases.models import (
 from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
-from victimsupport.forms import DateInput
+from victimsupport.forms import DateInput, localize_money
 from victimsupport.models import County, Region, User
 
 
@@ -535,8 +535,7 @@ class AidDecisionForm(VersionedForm):
             self.fields["version"].required = False
         if kinds is not None:
             self.fields["kind"].choices = [(value, label) for value, label in DecisionKind.choices if value in kinds]
-        self.fields["amount_cap"].localize = True
-        self.fields["amount_cap"].widget.is_localized = True
+        localize_money(self, "amount_cap")
         self.fields["facts"].help_text = _("What happened and what was applied for, as the letter should say it.")
 
     def validate_constraints(self):

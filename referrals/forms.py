@@ -10,7 +10,7 @@ from cases.choices import Language
 from cases.models.aid import ServiceType
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral, Tariff
 from referrals.models.invoices import InvoiceStatus, LineStatus
-from victimsupport.forms import DateInput
+from victimsupport.forms import DateInput, MoneyInput, localize_money
 from victimsupport.models import County
 
 
@@ -95,8 +95,7 @@ class TariffForm(StyledModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hourly_rate"].localize = True
-        self.fields["hourly_rate"].widget.is_localized = True
+        localize_money(self, "hourly_rate")
 
     def validate_constraints(self):
         """The service reports a repeated start date at the field."""
@@ -129,9 +128,7 @@ class ReferralForm(StyledModelForm):
             ProviderSpecialist.objects.filter(active=True).select_related("provider").order_by("last_name")
         )
         self.fields["specialist"].required = False
-        for name in ("amount", "hours"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+        localize_money(self, "amount", "hours")
 
     def validate_constraints(self):
         """The referral service reports these at the fields."""
@@ -174,9 +171,7 @@ class LineForm(StyledModelForm):
     def __init__(self, *args, invoice: Invoice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["specialist"].queryset = ProviderSpecialist.objects.filter(provider=invoice.provider)
-        for name in ("rate", "amount"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
+        localize_money(self, "rate", "amount")
         if not self.is_bound:
             self.initial.setdefault("service", invoice.referral.service)
             self.initial.setdefault("duration_minutes", 60)

@@ -37,3 +37,18 @@ class DateInput(forms.DateInput):
             attrs={"placeholder": "pp.kk.aaaa", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
             format="%d.%m.%Y",
         )
+
+
+class MoneyInput(forms.TextInput):
+    """Amounts as typed in Estonia (1 234,50): a text field, since a number field refuses the comma."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+        self.is_localized = True
+
+
+def localize_money(form, *names: str) -> None:
+    for name in names:
+        field = form.fields[name]
+        field.localize = True
+        field.widget = MoneyInput()

@@ -67,7 +67,7 @@ def test_decision_referral_invoice_approval_and_export(browser, live_server):
         page.wait_for_url(f"**/invoices/{invoice.pk}/")
     failing = invoice.lines.get(rate=95)
     assert failing.findings == ["rate_above_tariff"]
-    assert "tariifi" in page.locator(f"#line-{failing.pk}").inner_text()
+    assert "tariif" in page.locator(f"#line-{failing.pk}").inner_text()
     assert serious_accessibility_problems(page) == []
     screenshot(page, "22-invoice-with-a-failing-line")
     good = invoice.lines.get(rate=72.5)

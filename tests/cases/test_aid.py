@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from cases.aid_rules import add_working_days, check_eligibility
 from cases.models import AidApplication, AidDecision, AidEntitlement, DecisionKindSetting
@@ -121,7 +122,7 @@ class TestDecisionRules:
         application = make_application(manager, case)
         partial = make_decision(manager, application, kind="partial")
         aid_services.decision_submit(actor=manager, decision=partial)
-        with pytest.raises(ValidationError, match="own draft"):
+        with override("en"), pytest.raises(ValidationError, match="own draft"):
             aid_services.decision_approve(actor=manager, decision=partial)
         assert AidDecision.objects.get(pk=partial.pk).status == "submitted"
 
