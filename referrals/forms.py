@@ -10,7 +10,7 @@ from cases.choices import Language
 from cases.models.aid import ServiceType
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral, Tariff
 from referrals.models.invoices import InvoiceStatus, LineStatus
-from victimsupport.forms import DateInput, MoneyInput, localize_money
+from victimsupport.forms import DateInput, localize_money
 from victimsupport.models import County
 
 

@@ -31,54 +31,94 @@ def _plain(value):
 
 # Each section: (key, SQL with %(start)s/%(end)s as the year's bounds, column names).
 SECTIONS = [
-    ("cases_by_region_county_type", """
+    (
+        "cases_by_region_county_type",
+        """
         SELECT r.name, co.name, c.incident_type, count(*)
         FROM cases_case c JOIN victimsupport_region r ON r.id = c.region_id
         JOIN victimsupport_county co ON co.id = c.county_id
         WHERE c.opened_on >= %s::date AND c.opened_on < %s::date
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", ["region", "county", "incident_type", "cases"], "date"),
-    ("cases_by_month", """
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+        ["region", "county", "incident_type", "cases"],
+        "date",
+    ),
+    (
+        "cases_by_month",
+        """
         SELECT date_trunc('month', c.opened_on)::date, r.name, count(*),
                count(*) FILTER (WHERE c.referral_source <> 'self')
         FROM cases_case c JOIN victimsupport_region r ON r.id = c.region_id
         WHERE c.opened_on >= %s::date AND c.opened_on < %s::date
-        GROUP BY 1, 2 ORDER BY 1, 2""", ["month", "region", "cases", "forwarded"], "date"),
-    ("cases_closed_by_reason", """
+        GROUP BY 1, 2 ORDER BY 1, 2""",
+        ["month", "region", "cases", "forwarded"],
+        "date",
+    ),
+    (
+        "cases_closed_by_reason",
+        """
         SELECT r.name, c.closure_reason, count(*)
         FROM cases_case c JOIN victimsupport_region r ON r.id = c.region_id
         WHERE c.closed_on >= %s::date AND c.closed_on < %s::date
-        GROUP BY 1, 2 ORDER BY 1, 2""", ["region", "closure_reason", "cases"], "date"),
-    ("contacts_by_channel_kind", """
+        GROUP BY 1, 2 ORDER BY 1, 2""",
+        ["region", "closure_reason", "cases"],
+        "date",
+    ),
+    (
+        "contacts_by_channel_kind",
+        """
         SELECT r.name, ct.channel, ct.kind, count(*), sum(ct.duration_minutes)
         FROM cases_contact ct JOIN cases_case c ON c.id = ct.case_id
         JOIN victimsupport_region r ON r.id = c.region_id
         WHERE ct.happened_at >= %s AND ct.happened_at < %s
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", ["region", "channel", "kind", "contacts", "minutes"], "time"),
-    ("anonymous_contacts", """
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+        ["region", "channel", "kind", "contacts", "minutes"],
+        "time",
+    ),
+    (
+        "anonymous_contacts",
+        """
         SELECT r.name, a.incident_type, a.age_group, count(*)
         FROM cases_anonymouscontact a JOIN victimsupport_region r ON r.id = a.region_id
         WHERE a.happened_at >= %s AND a.happened_at < %s
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""", ["region", "incident_type", "age_group", "contacts"], "time"),
-    ("aid_decisions", """
+        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3""",
+        ["region", "incident_type", "age_group", "contacts"],
+        "time",
+    ),
+    (
+        "aid_decisions",
+        """
         SELECT r.name, d.kind, count(*), coalesce(sum(d.amount_cap), 0)
         FROM cases_aiddecision d JOIN cases_aidapplication a ON a.id = d.application_id
         JOIN cases_case c ON c.id = a.case_id JOIN victimsupport_region r ON r.id = c.region_id
         WHERE d.status = 'issued' AND d.issued_at >= %s AND d.issued_at < %s
-        GROUP BY 1, 2 ORDER BY 1, 2""", ["region", "kind", "decisions", "amount_cap"], "time"),
-    ("referrals", """
+        GROUP BY 1, 2 ORDER BY 1, 2""",
+        ["region", "kind", "decisions", "amount_cap"],
+        "time",
+    ),
+    (
+        "referrals",
+        """
         SELECT r.name, rf.service, count(*), coalesce(sum(rf.amount), 0)
         FROM referrals_referral rf JOIN cases_aiddecision d ON d.id = rf.decision_id
         JOIN cases_aidapplication a ON a.id = d.application_id JOIN cases_case c ON c.id = a.case_id
         JOIN victimsupport_region r ON r.id = c.region_id
         WHERE rf.created_at >= %s AND rf.created_at < %s
-        GROUP BY 1, 2 ORDER BY 1, 2""", ["region", "service", "referrals", "amount"], "time"),
-    ("invoices_paid", """
+        GROUP BY 1, 2 ORDER BY 1, 2""",
+        ["region", "service", "referrals", "amount"],
+        "time",
+    ),
+    (
+        "invoices_paid",
+        """
         SELECT r.name, count(*), coalesce(sum(i.approved_total), 0)
         FROM referrals_invoice i JOIN referrals_referral rf ON rf.id = i.referral_id
         JOIN cases_aiddecision d ON d.id = rf.decision_id JOIN cases_aidapplication a ON a.id = d.application_id
         JOIN cases_case c ON c.id = a.case_id JOIN victimsupport_region r ON r.id = c.region_id
         WHERE i.status IN ('approved', 'sent', 'paid') AND i.received_on >= %s::date AND i.received_on < %s::date
-        GROUP BY 1 ORDER BY 1""", ["region", "invoices", "amount"], "date"),
+        GROUP BY 1 ORDER BY 1""",
+        ["region", "invoices", "amount"],
+        "date",
+    ),
 ]
 
 # The count columns that identify people when small (suppressed for users without case access).
@@ -115,8 +155,14 @@ def suppressed(data: dict, *, open_regions: frozenset[str] = frozenset()) -> dic
                 continue
             small = any(isinstance(row[i], int) and 0 < row[i] < SUPPRESS_BELOW for i in count_positions)
             if small:
-                row = [("<5" if i in count_positions else ("—" if columns[i] in {"minutes", "amount", "amount_cap"}
-                                                           else value)) for i, value in enumerate(row)]
+                row = [
+                    (
+                        "<5"
+                        if i in count_positions
+                        else ("—" if columns[i] in {"minutes", "amount", "amount_cap"} else value)
+                    )
+                    for i, value in enumerate(row)
+                ]
             rows.append(row)
         result["sections"][key] = {"columns": columns, "rows": rows}
     return result

@@ -69,8 +69,9 @@ class StatisticsRunView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         run = get_object_or_404(StatisticsRun, pk=self.kwargs["pk"])
         data = suppressed(run.data, open_regions=open_regions(self.request.user))
-        sections = [{"key": key, "title": SECTION_TITLES.get(key, key), **section}
-                    for key, section in data["sections"].items()]
+        sections = [
+            {"key": key, "title": SECTION_TITLES.get(key, key), **section} for key, section in data["sections"].items()
+        ]
         if self.request.GET.get("format") == "csv":
             log_access(self.request.user, AccessAction.EXPORT, obj=run)
             self.csv = _csv(run, sections)

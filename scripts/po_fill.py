@@ -9,7 +9,7 @@ import sys
 
 
 def unquote(lines: list[str]) -> str:
-    return "".join(json.loads(line[line.index('"'):]) for line in lines)
+    return "".join(json.loads(line[line.index('"') :]) for line in lines)
 
 
 def quote(text: str) -> str:
@@ -17,8 +17,10 @@ def quote(text: str) -> str:
 
 
 def main(po_path: str, json_path: str) -> int:
-    wanted = json.load(open(json_path, encoding="utf-8"))
-    blocks = open(po_path, encoding="utf-8").read().split("\n\n")
+    with open(json_path, encoding="utf-8") as handle:
+        wanted = json.load(handle)
+    with open(po_path, encoding="utf-8") as handle:
+        blocks = handle.read().split("\n\n")
     done = set()
     for index, block in enumerate(blocks):
         lines = block.split("\n")
@@ -35,7 +37,8 @@ def main(po_path: str, json_path: str) -> int:
         head = [line for line in head if line.strip() != "#"]
         blocks[index] = "\n".join([*head, *lines[start:end], f"msgstr {quote(wanted[msgid])}"])
         done.add(msgid)
-    open(po_path, "w", encoding="utf-8").write("\n\n".join(blocks))
+    with open(po_path, "w", encoding="utf-8") as handle:
+        handle.write("\n\n".join(blocks))
     missing = set(wanted) - done
     if missing:
         print("not found:", sorted(missing))

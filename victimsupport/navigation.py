@@ -35,8 +35,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Invoices"), "referrals:invoice-list", frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER})),
     NavItem(_("Payments"), "referrals:payments", frozenset({Role.SERVICE_ORGANISER})),
     NavItem(_("Budget"), "referrals:budget", frozenset({Role.SERVICE_ORGANISER, Role.ADMINISTRATOR})),
-    NavItem(_("Statistics"), "reporting:statistics",
-            frozenset({Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR})),
+    NavItem(
+        _("Statistics"),
+        "reporting:statistics",
+        frozenset({Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR}),
+    ),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

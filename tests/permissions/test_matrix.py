@@ -14,8 +14,8 @@ from django.utils import timezone
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
 from referrals.services import invoices as invoice_services
-from reporting.models import StatisticsRun
 from referrals.services import payments as payment_services
+from reporting.models import StatisticsRun
 from tests.factories import make_aid, make_case, make_invoice, make_provider, make_referral, make_user, region
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
 from victimsupport.jobs import job_create, job_finish
@@ -101,8 +101,9 @@ def _scenario(role_users):
         invoice_services.invoice_approve(actor=approvers[scope], invoice=paid)
         export = payment_services.export_payments(actor=organisers[scope])
         objects[scope] = {
-            "statistics_run": StatisticsRun.objects.create(year=2026, computed_by=actor,
-                                                           data={"year": 2026, "sections": {}}),
+            "statistics_run": StatisticsRun.objects.create(
+                year=2026, computed_by=actor, data={"year": 2026, "sections": {}}
+            ),
             "provider": provider,
             "provider_specialist": provider.specialists.first(),
             "contract": provider.contracts.first(),

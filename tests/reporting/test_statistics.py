@@ -23,8 +23,13 @@ def test_the_yearly_figures(specialist, outsider):
     rows = hidden["sections"]["cases_by_region_county_type"]["rows"]
     assert ["Põhja", "Harju maakond", "domestic_violence", 6] in rows
     assert all(row[3] == "<5" for row in rows if row[0] == "Lõuna")
-    assert any(row[3] == 1 for row in suppressed(data, open_regions=frozenset({"Lõuna"}))["sections"][
-        "cases_by_region_county_type"]["rows"] if row[0] == "Lõuna")
+    assert any(
+        row[3] == 1
+        for row in suppressed(data, open_regions=frozenset({"Lõuna"}))["sections"]["cases_by_region_county_type"][
+            "rows"
+        ]
+        if row[0] == "Lõuna"
+    )
 
 
 def test_a_job_computes_and_the_analyst_sees_suppressed_figures(client, specialist, django_capture_on_commit_callbacks):
