@@ -252,34 +252,38 @@ class CaseEditForm(CaseFieldsMixin, VersionedForm):
 
 
 class CaseFilterForm(forms.Form):
+    """The case list's filters. The specialist and county lists are plain (id, name) choices: built
+    from two small queries on every list page, without a model instance per option."""
+
     scope = forms.ChoiceField(
         label=_("Cases"),
         required=False,
         choices=[("all", _("all I may see")), ("mine", _("my cases")), ("region", _("my region's cases"))],
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
-    responsible = forms.ModelChoiceField(
-        label=_("Specialist"), required=False, queryset=User.objects.none(), empty_label=_("anyone")
-    )
+    responsible = forms.TypedChoiceField(label=_("Specialist"), required=False, coerce=int, empty_value=None)
     incident_type = forms.ChoiceField(
         label=_("Crime type"), required=False, choices=[("", _("any")), *IncidentType.choices]
     )
-    county = forms.ModelChoiceField(
-        label=_("County"), required=False, queryset=County.objects.order_by("name"), empty_label=_("any")
-    )
+    county = forms.TypedChoiceField(label=_("County"), required=False, coerce=int, empty_value=None)
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Only with overdue tasks"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = (
+        staff = (
             User.objects.filter(
                 is_active=True, regions__in=user.region_ids, groups__name__in=["specialist", "regional_manager"]
             )
             .distinct()
-            .order_by("last_name", "first_name")
+            .order_by("last_name", "first_name", "pk")
+            .values_list("pk", "first_name", "last_name", "username")
         )
+        self.fields["responsible"].choices = [("", _("anyone"))] + [
+            (pk, f"{first} {last}".strip() or username) for pk, first, last, username in staff
+        ]
+        self.fields["county"].choices = [("", _("any")), *County.objects.order_by("name").values_list("pk", "name")]
 
     def clean(self):
         data = super().clean()

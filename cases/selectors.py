@@ -14,7 +14,8 @@ from cases.choices import CaseStatus
 from cases.models import AnonymousContact, Attachment, Case, CaseEvent, Contact, Note, Person, PlanItem, Task
 from cases.models.persons import normalize_name
 from victimsupport.models import User
-from victimsupport.permissions import is_permitted
+from victimsupport.permissions import is_permitted, visible_through
+from victimsupport.sql import ProbeExists
 
 CASE_SORTS = {
     "opened": ("opened_on", "id"),
@@ -36,7 +37,7 @@ DEFAULT_CASE_SORT = "-opened"
 class CaseFilters:
     scope: str = "all"  # mine | region | all (everything the user may see)
     status: str = ""
-    responsible: User | None = None
+    responsible_id: int | None = None
     incident_type: str = ""
     county_id: int | None = None
     opened_from: date | None = None
@@ -46,7 +47,8 @@ class CaseFilters:
 
 
 def overdue_tasks_exist(outer: str = "pk") -> Exists:
-    return Exists(
+    # Probed per listed case (task_case_due_idx), never hashed over every overdue task in the land.
+    return ProbeExists(
         Task.objects.filter(
             case=OuterRef(outer), done_at__isnull=True, due_on__lt=timezone.localdate(), case__status=CaseStatus.OPEN
         )
@@ -61,8 +63,8 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(region__in=user.region_ids)
     if filters.status:
         cases = cases.filter(status=filters.status)
-    if filters.responsible is not None:
-        cases = cases.filter(responsible=filters.responsible)
+    if filters.responsible_id is not None:
+        cases = cases.filter(responsible_id=filters.responsible_id)
     if filters.incident_type:
         cases = cases.filter(incident_type=filters.incident_type)
     if filters.county_id:
@@ -104,10 +106,16 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
     """One page of everything that happened in the case, newest first: (entries, has_more). A fixed
     number of queries: one UNION for the page, then one per kind present."""
     at = DateTimeField()
+    offset = (max(page, 1) - 1) * TIMELINE_PAGE
+    enough = offset + TIMELINE_PAGE + 1
 
     def part(queryset, kind: str, field: str):
-        return queryset.annotate(entry_kind=Value(kind), entry_at=Cast(F(field), at), entry_ref=F("id")).values(
-            "entry_kind", "entry_at", "entry_ref"
+        # Each kind cut to what the page can need, along its (case, time) index: a case with
+        # thousands of entries is not sorted whole for every page.
+        return (
+            queryset.annotate(entry_kind=Value(kind), entry_at=Cast(F(field), at), entry_ref=F("id"))
+            .values("entry_kind", "entry_at", "entry_ref")
+            .order_by(f"-{field}", "-id")[:enough]
         )
 
     union = part(Contact.objects.filter(case=case), "contact", "happened_at").union(
@@ -118,8 +126,7 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
         part(CaseEvent.objects.filter(case=case), "event", "at"),
         all=True,
     )
-    offset = (max(page, 1) - 1) * TIMELINE_PAGE
-    rows = list(union.order_by("-entry_at", "-entry_ref")[offset : offset + TIMELINE_PAGE + 1])
+    rows = list(union.order_by("-entry_at", "-entry_ref")[offset:enough])
     has_more = len(rows) > TIMELINE_PAGE
     rows = rows[:TIMELINE_PAGE]
     models = {
@@ -185,13 +192,12 @@ def my_open_cases(user, limit: int = 10) -> list[Case]:
 
 
 def my_overdue_tasks(user, limit: int = 20) -> list[Task]:
-    visible = Case.objects.restrict(user, "view").values("pk")
     return list(
         Task.objects.filter(
+            visible_through(Case, user, "view", "case"),
             assigned_to=user,
             done_at__isnull=True,
             due_on__lt=timezone.localdate(),
-            case__in=visible,
             case__status=CaseStatus.OPEN,
         )
         .select_related("case")
@@ -200,9 +206,8 @@ def my_overdue_tasks(user, limit: int = 20) -> list[Task]:
 
 
 def my_recent_contacts(user, limit: int = 10) -> list[Contact]:
-    visible = Case.objects.restrict(user, "view").values("pk")
     return list(
-        Contact.objects.filter(recorded_by=user, case__in=visible)
+        Contact.objects.filter(visible_through(Case, user, "view", "case"), recorded_by=user)
         .select_related("case", "case__client")
         .order_by("-happened_at", "-id")[:limit]
     )
@@ -233,10 +238,13 @@ def team_workload(manager) -> list[dict]:
 
 
 def region_overdue_tasks(manager, limit: int = 20) -> list[Task]:
-    visible = Case.objects.restrict(manager, "view").filter(region__in=manager.region_ids).values("pk")
     return list(
         Task.objects.filter(
-            done_at__isnull=True, due_on__lt=timezone.localdate(), case__in=visible, case__status=CaseStatus.OPEN
+            visible_through(Case, manager, "view", "case"),
+            done_at__isnull=True,
+            due_on__lt=timezone.localdate(),
+            case__region__in=manager.region_ids,
+            case__status=CaseStatus.OPEN,
         )
         .select_related("case", "assigned_to")
         .order_by("due_on", "id")[:limit]

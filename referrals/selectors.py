@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import EntitlementCharge
 from cases.models.aid import ChargeKind
-from referrals.models import Contract, Invoice, Provider, Referral, YearlyBudget
+from referrals.models import Contract, Invoice, InvoiceLine, Provider, Referral, YearlyBudget
 from referrals.models.invoices import InvoiceStatus
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES
 
@@ -67,7 +67,16 @@ def invoice_list(user, *, status: str = "", provider=None, overdue: bool = False
                 InvoiceStatus.SENT_FOR_PAYMENT,
             ],
         )
-    return invoices.annotate(claimed=Sum("lines__amount")).order_by("due_on", "id")
+    # The claimed total per listed invoice (a correlated subquery): a GROUP BY over every invoice the
+    # user may see would have to finish before the first page could be cut from it.
+    claimed = (
+        InvoiceLine.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return invoices.annotate(claimed=Subquery(claimed)).order_by("due_on", "id")
 
 
 def overdue_invoices(user, limit: int = 10) -> list[Invoice]:

@@ -52,6 +52,7 @@ def user_sync_region_groups(user: User, *, actor=None) -> None:
         security_event("region_groups_changed", actor=actor, user=user, added=sorted(add), removed=sorted(remove))
     user.__dict__.pop("roles", None)
     user.__dict__.pop("region_ids", None)
+    user.__dict__.pop("group_ids", None)
     # Apps drop the user's own grants that the new roles and regions no longer cover.
     user_scope_changed.send(sender=User, user=user, actor=actor)
 

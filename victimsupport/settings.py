@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "marac",
     "reporting",
 ]
+# `make bench` only: the bench app registers the case list in the Django admin as the side-by-side peer.
+BENCH_ADMIN_PEER = env_bool("BENCH_ADMIN_PEER", False)
+if BENCH_ADMIN_PEER:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -107,6 +111,12 @@ TEMPLATES = [
 DATABASES = {"default": database_config(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Choice lists are small: no server-side cursors (they cost a round trip each, and break behind a
+# transaction-pooling proxy).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Pages ask small questions of big tables: JIT compilation (PostgreSQL's default for "expensive"
+# plans) spends more time compiling than the query runs. Reports run in the worker, without it too.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker (db 0) and cache (db 1); tests use db 14 and 15 so a running dev worker never
@@ -127,7 +137,7 @@ CACHES = {
 AUTH_USER_MODEL = "victimsupport.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "victimsupport.backends.Backend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,6 +15,7 @@ from cases.choices import Language, RelationKind
 from cases.models.cases import Case
 from cases.models.persons import Person
 from victimsupport.history import history
+from victimsupport.permissions import visible_through
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -26,7 +27,7 @@ class ThroughCaseQuerySet(models.QuerySet):
     case_path = "case"
 
     def restrict(self, user, action: str = "view"):
-        return self.filter(**{f"{self.case_path}__in": Case.objects.restrict(user, action).values("pk")})
+        return self.filter(visible_through(Case, user, action, self.case_path))
 
 
 class ApplicationQuerySet(ThroughCaseQuerySet):
@@ -39,7 +40,7 @@ class DecisionQuerySet(ThroughCaseQuerySet):
 
 class EntitlementQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
-        return self.filter(decision__application__case__in=Case.objects.restrict(user, action).values("pk"))
+        return self.filter(visible_through(Case, user, action, "decision__application__case"))
 
 
 class AidCapYear(models.Model):

@@ -125,6 +125,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "due_on"], name="task_open_due_idx", condition=models.Q(done_at=None)),
             models.Index(fields=["case", "due_on"], name="task_case_due_idx"),
+            # Open tasks by due date, for the region's overdue list.
+            models.Index(fields=["due_on", "id"], name="task_due_idx", condition=models.Q(done_at=None)),
         ]
 
     def __str__(self) -> str:

@@ -462,7 +462,7 @@ class ApprovalQueueView(RoleRequiredMixin, TemplateView):
             .select_related("application__case__client", "application__applicant", "drafted_by")
             .order_by("submitted_at", "id")
         )
-        page = paginate(waiting, self.request.GET.get("page"))
+        page = paginate(waiting, self.request.GET)
         if page.items:
             log_access(
                 user,
@@ -470,7 +470,7 @@ class ApprovalQueueView(RoleRequiredMixin, TemplateView):
                 object_type="cases.aiddecision",
                 persons=[d.application.applicant_id for d in page.items],
             )
-        return {**super().get_context_data(**kwargs), "page": page, "query": ""}
+        return {**super().get_context_data(**kwargs), "page": page}
 
 
 class ApplicationListView(RoleRequiredMixin, TemplateView):
@@ -484,7 +484,7 @@ class ApplicationListView(RoleRequiredMixin, TemplateView):
 
         user = self.request.user
         scope = self.request.GET.get("scope", "mine")
-        page = paginate(aid_applications_due(user, scope=scope), self.request.GET.get("page"))
+        page = paginate(aid_applications_due(user, scope=scope), self.request.GET)
         if page.items:
             log_access(
                 user,
@@ -496,6 +496,5 @@ class ApplicationListView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "page": page,
             "scope": scope,
-            "query": f"scope={scope}",
             "today": timezone.localdate(),
         }

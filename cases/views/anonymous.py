@@ -24,10 +24,8 @@ class AnonymousListView(RoleRequiredMixin, TemplateView):
     template_name = "cases/anonymous_list.html"
 
     def get_context_data(self, **kwargs):
-        page = paginate(
-            region_anonymous_contacts(self.request.user).order_by("-happened_at", "-id"), self.request.GET.get("page")
-        )
-        return {**super().get_context_data(**kwargs), "page": page, "query": ""}
+        page = paginate(region_anonymous_contacts(self.request.user).order_by("-happened_at", "-id"), self.request.GET)
+        return {**super().get_context_data(**kwargs), "page": page}
 
 
 class AnonymousAddView(RoleRequiredMixin, View):

@@ -41,7 +41,7 @@ from cases.views.base import (
 )
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
-from victimsupport.paging import paginate
+from victimsupport.paging import PAGING_PARAMS, paginate
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 
@@ -61,19 +61,20 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             data = form.cleaned_data
             filters.scope = data["scope"] or "all"
             filters.status = data["status"]
-            filters.responsible = data["responsible"]
+            filters.responsible_id = data["responsible"]
             filters.incident_type = data["incident_type"]
-            filters.county_id = data["county"].pk if data["county"] else None
+            filters.county_id = data["county"]
             filters.opened_from = data["opened_from"]
             filters.opened_to = data["opened_to"]
             filters.overdue = data["overdue"]
-        page = paginate(case_list(user, filters), self.request.GET.get("page"))
+        page = paginate(case_list(user, filters), self.request.GET)
         if page.items:
             log_access(
                 user, AccessAction.LIST, object_type="cases.case", persons=[case.client_id for case in page.items]
             )
         query = self.request.GET.copy()
-        query.pop("page", None)
+        for name in PAGING_PARAMS:
+            query.pop(name, None)
         sort_query = query.copy()
         sort_query.pop("sort", None)
         columns = [

@@ -26,7 +26,7 @@ from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, PersonMixin, apply_service_errors
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
-from victimsupport.permissions import is_permitted
+from victimsupport.permissions import is_permitted, visible_through
 from victimsupport.permissions.views import RoleRequiredMixin
 
 
@@ -36,10 +36,10 @@ class PersonDetailView(PersonMixin, TemplateView):
     def get_context_data(self, **kwargs):
         person, user = self.person, self.request.user
         facts = contact_facts(person)
-        visible = Person.objects.restrict(user, "view").values("pk")  # never name someone out of scope
-        relations = list(
+        relations = list(  # never naming someone out of scope
             PersonRelation.objects.filter(Q(person=person) | Q(related_person=person))
-            .filter(person__in=visible, related_person__in=visible)
+            .filter(visible_through(Person, user, "view", "person"))
+            .filter(visible_through(Person, user, "view", "related_person"))
             .select_related("person", "related_person")
             .order_by("created_at", "id")
         )

@@ -16,6 +16,7 @@ from referrals.models.providers import Provider, ProviderSpecialist
 from referrals.models.referrals import Referral
 from victimsupport.history import history
 from victimsupport.models import Region, Role
+from victimsupport.permissions import visible_through
 
 
 class BillingPolicy(models.Model):
@@ -81,9 +82,7 @@ class InvoiceQuerySet(models.QuerySet):
         if user.has_role(Role.SERVICE_ORGANISER):
             return self.filter(referral__decision__application__case__region__in=user.region_ids)
         if user.has_role(Role.REGIONAL_MANAGER) and action in ("view", "approve"):
-            return self.filter(
-                referral__decision__application__case__in=Case.objects.restrict(user, "assign").values("pk")
-            )
+            return self.filter(visible_through(Case, user, "assign", "referral__decision__application__case"))
         return self.none()
 
 
@@ -147,7 +146,10 @@ class Invoice(models.Model):
                 name="invoice_approver_is_not_checker",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_on"], name="invoice_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="invoice_status_due_idx"),
+            models.Index(fields=["due_on", "id"], name="invoice_due_idx"),  # the invoice list's order
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.number}"

@@ -11,6 +11,7 @@ from cases.models import AidDecision, AidEntitlement, Case
 from cases.models.aid import MONEY, ServiceType
 from referrals.models.providers import Provider, ProviderSpecialist
 from victimsupport.history import history
+from victimsupport.permissions import visible_through
 
 
 class ReferralStatus(models.TextChoices):
@@ -27,7 +28,7 @@ OPEN_REFERRAL_STATUSES = (ReferralStatus.ISSUED, ReferralStatus.ACCEPTED)
 class ReferralQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         """A referral carries a person's data: whoever may see (or change) its case."""
-        return self.filter(decision__application__case__in=Case.objects.restrict(user, action).values("pk"))
+        return self.filter(visible_through(Case, user, action, "decision__application__case"))
 
 
 class Referral(models.Model):

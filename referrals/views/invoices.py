@@ -45,13 +45,10 @@ class InvoiceListView(RoleRequiredMixin, TemplateView):
             provider=filters.get("provider"),
             overdue=bool(filters.get("overdue")),
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "page": paginate(invoices, self.request.GET.get("page")),
-            "query": query.urlencode(),
+            "page": paginate(invoices, self.request.GET),
             "today": timezone.localdate(),
             "organiser": self.request.user.has_role(Role.SERVICE_ORGANISER),
         }
@@ -272,14 +269,13 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
             PaymentExport.objects.filter(created_by__isnull=False)
             .prefetch_related(Prefetch("invoices", queryset=Invoice.objects.only("pk", "export_id")))
             .order_by("-created_at"),
-            self.request.GET.get("page"),
+            self.request.GET,
         )
         return {
             **super().get_context_data(**kwargs),
             "waiting": waiting,
             "exports": exports,
             "form": kwargs.get("form") or forms.ExportForm(initial={"execution_date": timezone.localdate()}),
-            "query": "",
         }
 
     def post(self, request):

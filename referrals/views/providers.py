@@ -50,13 +50,10 @@ class ProviderListView(RoleRequiredMixin, TemplateView):
             max_wait=filters.get("max_wait"),
             sort=filters.get("sort") or "wait",
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
-            "page": paginate(providers, self.request.GET.get("page")),
-            "query": query.urlencode(),
+            "page": paginate(providers, self.request.GET),
             "can_edit": self.request.user.has_role(Role.SERVICE_ORGANISER),
             "decision": self.request.GET.get("decision", ""),
         }

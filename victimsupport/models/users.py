@@ -113,6 +113,11 @@ class User(AbstractUser):
     def region_ids(self) -> frozenset[int]:
         return frozenset(self.regions.values_list("pk", flat=True))
 
+    @cached_property
+    def group_ids(self) -> frozenset[int]:
+        """Role and region groups, whose object grants restrict() honours."""
+        return frozenset(self.groups.values_list("pk", flat=True))
+
 
 class UserSession(models.Model):
     """A login session, so that an administrator can see and end a user's sessions at once."""

@@ -6,6 +6,6 @@
   404 for an object out of scope and 403 for a visible object the user may not change.
 """
 
-from victimsupport.permissions.querysets import GuardedManager, GuardedQuerySet, is_permitted
+from victimsupport.permissions.querysets import GuardedManager, GuardedQuerySet, is_permitted, visible_through
 
-__all__ = ["GuardedManager", "GuardedQuerySet", "is_permitted"]
+__all__ = ["GuardedManager", "GuardedQuerySet", "is_permitted", "visible_through"]

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-from victimsupport.permissions.querysets import permission_filter
 from victimsupport.security import security_event
 
 
@@ -108,4 +107,4 @@ def grants_of(obj: models.Model) -> dict[str, dict[int, set[str]]]:
     return result
 
 
-__all__ = ["grants_of", "permission_filter", "set_object_grants"]
+__all__ = ["grants_of", "set_object_grants"]

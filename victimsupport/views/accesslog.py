@@ -73,7 +73,5 @@ class AccessLogView(RoleRequiredMixin, TemplateView):
                 entries = entries.filter(at__lt=datetime.datetime.combine(end, datetime.time.min, tz))
         elif form.is_bound:
             entries = entries.none()
-        page = paginate(entries.order_by("-at", "-id"), self.request.GET.get("page"), size=50)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return {**super().get_context_data(**kwargs), "form": form, "page": page, "query": query.urlencode()}
+        page = paginate(entries.order_by("-at", "-id"), self.request.GET, size=50)
+        return {**super().get_context_data(**kwargs), "form": form, "page": page}

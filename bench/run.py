@@ -1,0 +1,914 @@
+"""`make bench`: the system at national scale, measured the way its users meet it.
+
+Steps: a separate database (`<name>_bench`) is migrated and filled by `manage.py generate_data` (or the
+data of the same scale is reused); the app starts as production runs it (gunicorn, DEBUG off) with a
+real Celery worker; a load generator in its own process (bench/load.py) requests each page at 1 and at
+16 concurrent users; query counts come from the test client, the raw SQL floor from the page's main
+query run on its own; the worker renders decision letters and computes the yearly statistics. Results
+go to bench/results/<date>-<scale>.json and .md, and the table is printed.
+
+    make bench                              # scale 1 (national, twenty years)
+    make bench BENCH_ARGS="--scale 0.01"    # a quick look
+    .venv/bin/python bench/run.py --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import date
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results"
+WORK = ROOT / ".dev" / "bench"
+PASSWORD = "Bench-parool-2026"  # noqa: S105 (generated benchmark users only)
+
+TARGET_P95_MS = 150
+TARGET_ADMIN_RATIO = 3
+TARGET_FLOOR_RATIO = 5
+TARGET_LETTER_S = 0.5
+TARGET_STATISTICS_S = 30
+
+
+def log(message: str) -> None:
+    print(f"bench: {message}", flush=True)
+
+
+# --- environment ---------------------------------------------------------------------------------
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                values[key.strip()] = value.strip()
+    return values
+
+
+def bench_database_url() -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    base = os.environ.get("DATABASE_URL") or read_env_file(ROOT / ".dev" / "env").get("DATABASE_URL")
+    if not base:
+        sys.exit("bench: no DATABASE_URL (run `make setup` first, or set BENCH_DATABASE_URL)")
+    parts = urllib.parse.urlsplit(base)
+    name = parts.path.lstrip("/") or "victimsupport"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL") or read_env_file(ROOT / ".dev" / "env").get("REDIS_URL")
+    if not url:
+        sys.exit("bench: no REDIS_URL (run `make setup` first)")
+    return url
+
+
+def with_redis_db(url: str, db: int) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def bench_environment(database_url: str) -> dict[str, str]:
+    redis = redis_url()
+    env = dict(os.environ)
+    env.update(
+        {
+            "IGNORE_DEV_ENV": "1",
+            "DJANGO_SETTINGS_MODULE": "victimsupport.settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis,
+            "CELERY_BROKER_URL": with_redis_db(redis, 12),
+            "CACHE_URL": with_redis_db(redis, 13),
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            # The bench users sign in without the second factor; everything else is as in production.
+            "OTP_REQUIRED": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "BENCH_ADMIN_PEER": "1",
+            "DOCUMENTS_ROOT": str(WORK / "documents"),
+            "STATIC_ROOT": str(WORK / "static"),
+            "CELERY_BEAT_SCHEDULE_FILENAME": str(WORK / "celerybeat"),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            log(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port(start: int = 8100) -> int:
+    for port in range(start, start + 200):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port")
+
+
+# --- processes and their memory ------------------------------------------------------------------
+
+
+class ProcessWatch:
+    """Peak resident memory (largest single process and the whole set) and CPU time of a set of
+    processes, sampled: a process tree (the web server, the worker) or PostgreSQL's processes."""
+
+    def __init__(self, pid: int | None = None, name: str | None = None):
+        import psutil
+
+        self.root = psutil.Process(pid) if pid else None
+        self.name = name
+        self.peak_process = 0
+        self.peak_total = 0
+        self.cpu: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.sample()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def processes(self) -> list:
+        import psutil
+
+        if self.root is not None:
+            return [self.root, *self.root.children(recursive=True)]
+        return [process for process in psutil.process_iter(["name"]) if process.info["name"] == self.name]
+
+    def sample(self) -> None:
+        import psutil
+
+        sizes = []
+        try:
+            processes = self.processes()
+        except psutil.Error:
+            return
+        for process in processes:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                sizes.append(process.memory_info().rss)
+                with self.lock:
+                    self.cpu[process.pid] = times.user + times.system
+        if sizes:
+            self.peak_process = max(self.peak_process, max(sizes))
+            self.peak_total = max(self.peak_total, sum(sizes))
+
+    def loop(self) -> None:
+        while not self.stopped.wait(0.2):
+            self.sample()
+
+    def cpu_snapshot(self) -> dict[int, float]:
+        self.sample()
+        with self.lock:
+            return dict(self.cpu)
+
+    @staticmethod
+    def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+        """CPU seconds between two snapshots (processes started in between count from zero)."""
+        return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+
+    def stop(self) -> dict:
+        self.stopped.set()
+        self.thread.join(2)
+        return {
+            "peak_process_mib": round(self.peak_process / 2**20, 1),
+            "peak_total_mib": round(self.peak_total / 2**20, 1),
+        }
+
+
+def start(command: list[str], env: dict, log_name: str) -> subprocess.Popen:
+    WORK.mkdir(parents=True, exist_ok=True)
+    handle = open(WORK / log_name, "w")  # noqa: SIM115 (lives as long as the process)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_http(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/heartbeat.json")
+            if connection.getresponse().status in (200, 503):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the web server did not answer (see .dev/bench/gunicorn.log)")
+
+
+# --- HTTP sessions -------------------------------------------------------------------------------
+
+
+def cookies_of(response) -> dict[str, str]:
+    jar = {}
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def cookie_header(jar: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1)
+
+
+class Session:
+    """A user signed in through the login page, as a browser would."""
+
+    def __init__(self, port: int, username: str):
+        self.port, self.username = port, username
+        connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/login/")
+        response = connection.getresponse()
+        jar = cookies_of(response)
+        token = csrf_from(response.read().decode())
+        body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        connection.request(
+            "POST",
+            "/login/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie_header(jar),
+                "Referer": f"http://127.0.0.1:{port}/login/",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        jar.update(cookies_of(response))
+        if response.status != 302 or "sessionid" not in jar:
+            raise RuntimeError(f"{username} could not sign in (HTTP {response.status})")
+        self.jar = jar
+        connection.request("GET", "/persons/search/", headers={"Cookie": cookie_header(jar)})
+        response = connection.getresponse()
+        html = response.read().decode()
+        jar.update(cookies_of(response))
+        self.csrf = csrf_from(html) if response.status == 200 else ""
+        connection.close()
+
+    def request(self, method: str, path: str, form: dict | None = None) -> dict:
+        headers = {"Cookie": cookie_header(self.jar), "Accept-Language": "et"}
+        body = None
+        if method == "POST":
+            body = urllib.parse.urlencode({**(form or {}), "csrfmiddlewaretoken": self.csrf})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        return {"method": method, "path": path, "headers": headers, "body": body}
+
+
+def measure(
+    port: int, requests: list[dict], concurrency: int, duration: float, min_requests: int, watches: dict
+) -> dict:
+    """One page at one concurrency, with the CPU the web server, PostgreSQL and the load generator
+    spent per request (what limits the throughput on a machine this size)."""
+    spec = {
+        "host": "127.0.0.1",
+        "port": port,
+        "concurrency": concurrency,
+        "duration": duration,
+        "min_requests": min_requests,
+        "max_requests": 100_000,
+        "warmup": 3,
+        "requests": requests,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, dir=WORK) as handle:
+        json.dump(spec, handle)
+    before = {name: watch.cpu_snapshot() for name, watch in watches.items()}
+    try:
+        done = subprocess.run(
+            [PY, str(ROOT / "bench" / "load.py"), handle.name],
+            capture_output=True,
+            text=True,
+            timeout=duration + 600,
+            check=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    after = {name: watch.cpu_snapshot() for name, watch in watches.items()}
+    data = json.loads(done.stdout)
+    served = data["requests"] + spec["warmup"]
+    cpu = {
+        f"{name}_cpu_ms": round(ProcessWatch.cpu_used(before[name], after[name]) / served * 1000, 1) for name in watches
+    }
+    cpu["load_cpu_ms"] = round(data["cpu_seconds"] / served * 1000, 1)
+    latencies = sorted(data["latencies"])
+    ok = data["statuses"].get("200", 0)
+    return {
+        "requests": data["requests"],
+        "errors": data["requests"] - ok,
+        "statuses": data["statuses"],
+        "p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1),
+        "rps": round(data["requests"] / data["wall_seconds"], 1),
+        **cpu,
+    }
+
+
+def percentile(values: list[float], percent: float) -> float:
+    if not values:
+        return float("nan")
+    rank = (len(values) - 1) * percent / 100
+    low = int(rank)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (rank - low)
+
+
+# --- the measurements inside Django --------------------------------------------------------------
+
+
+def dataset_facts() -> dict:
+    from django.db import connection
+    from django.db.models import Count
+
+    from bench.generate import existing_scale
+    from cases.models import Case
+    from victimsupport.models import County, Region
+
+    region = Region.objects.annotate(case_count=Count("cases")).order_by("-case_count").first()
+    county = (
+        County.objects.filter(region=region).annotate(case_count=Count("cases")).order_by("-case_count").first()
+        if region
+        else None
+    )
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in [
+            "cases_person",
+            "cases_case",
+            "cases_contact",
+            "cases_note",
+            "cases_task",
+            "cases_aiddecision",
+            "referrals_referral",
+            "referrals_invoiceline",
+            "victimsupport_accesslogentry",
+        ]:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            rows[table] = int(cursor.fetchone()[0])
+    client = Case.objects.select_related("client").get(pk=1).client
+    return {
+        "scale": existing_scale(),
+        "rows": rows,
+        "region": {"id": region.pk, "code": region.code, "name": region.name, "cases": region.case_count},
+        "county": {"id": county.pk, "name": county.name},
+        "person": {"name": f"{client.first_name} {client.last_name}", "code": client.personal_code},
+    }
+
+
+def path_for(page: dict, role: str) -> str:
+    return page["path"][role] if isinstance(page["path"], dict) else page["path"]
+
+
+def deep_paths(usernames: dict[str, str], roles: list[str], number: int) -> dict[str, str]:
+    """The address of case list page `number` as a user reaches it: by the "next" link of the page
+    before (which continues after that page's last row, instead of counting rows from the top)."""
+    import html
+
+    from django.test import Client
+
+    from victimsupport.models import User
+
+    paths = {}
+    for role in roles:
+        client = Client(HTTP_ACCEPT_LANGUAGE="et")
+        client.force_login(User.objects.get(username=usernames[role]))
+        page = client.get(f"/cases/?page={number - 1}").content.decode()
+        found = re.search(r'<a href="\?([^"]*)" rel="next">', page)
+        if not found:
+            raise RuntimeError(f"the case list of {usernames[role]} has no page {number}")
+        paths[role] = "/cases/?" + html.unescape(found.group(1))
+    return paths
+
+
+def query_counts(pages: list[dict], usernames: dict[str, str]) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from victimsupport.models import User
+
+    counts = {}
+    clients = {}
+    for page in pages:
+        for role in page["roles"]:
+            if role not in clients:
+                clients[role] = Client(HTTP_ACCEPT_LANGUAGE="et")
+                clients[role].force_login(User.objects.get(username=usernames[role]))
+            client = clients[role]
+            with CaptureQueriesContext(connection) as queries:
+                if page["method"] == "POST":
+                    response = client.post(path_for(page, role), page["form"])
+                else:
+                    response = client.get(path_for(page, role))
+            if response.status_code != 200:
+                raise RuntimeError(f"{page['key']} as {role}: HTTP {response.status_code}")
+            counts[f"{page['key']}/{role}"] = len(queries)
+    return counts
+
+
+def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> dict[str, float]:
+    """The case list's main query on its own: the page's rows, as the view asks for them (for the
+    deep page, the rows after the previous page's last one)."""
+    from urllib.parse import parse_qs
+
+    from django.db import connection
+
+    from cases.selectors import CaseFilters, case_list
+    from victimsupport.models import User
+    from victimsupport.paging import PAGE_SIZE, _after, seek_keys
+
+    filtered = {"status": "open", "incident_type": "domestic_violence", "county_id": facts["county"]["id"]}
+    floors = {}
+    for role in ("specialist", "manager"):
+        user = User.objects.get(username=usernames[role])
+        after = int(parse_qs(urllib.parse.urlsplit(deep[role]).query)["after"][0])
+        for key, filters in (("case_list_first", {}), ("case_list_filtered", filtered), ("case_list_deep", {})):
+            queryset = case_list(user, CaseFilters(scope="all", **filters))
+            if key == "case_list_deep":
+                keys = seek_keys(queryset)
+                values = queryset.order_by().filter(pk=after).values(*[name for name, _ in keys]).first()
+                queryset = queryset.filter(_after(keys, values, True))
+            sql, params = queryset[: PAGE_SIZE + 1].query.get_compiler(using="default").as_sql()
+            timings = []
+            with connection.cursor() as cursor:
+                for _ in range(12):
+                    began = time.perf_counter()
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                    timings.append(time.perf_counter() - began)
+            floors[f"{key}/{role}"] = round(statistics.median(timings[2:]) * 1000, 2)
+    return floors
+
+
+def worker_task(name: str, args: list, env: dict, timeout: float) -> dict:
+    """Send a bench task to the running worker and wait for the JSON file it writes."""
+    from victimsupport.celery import app
+
+    out = WORK / f"{name.rsplit('.', 1)[-1]}-{secrets.token_hex(4)}.json"
+    app.send_task(name, args=[*args, str(out)])
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if out.exists():
+            data = json.loads(out.read_text())
+            out.unlink()
+            return data
+        time.sleep(0.2)
+    raise RuntimeError(f"{name}: the worker gave no result in {timeout:.0f} s (see .dev/bench/worker.log)")
+
+
+def versions() -> dict:
+    import celery
+    import django
+    import gunicorn
+    import psycopg
+    import redis
+    import weasyprint
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    try:
+        redis_version = redis.Redis.from_url(redis_url()).info("server")["redis_version"]
+    except redis.RedisError:
+        redis_version = "?"
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "redis": redis_version,
+        "gunicorn": gunicorn.__version__,
+        "celery": celery.__version__,
+        "weasyprint": weasyprint.__version__,
+        "psycopg": psycopg.__version__,
+    }
+
+
+def machine() -> dict:
+    import psutil
+
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "system": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+PAGE_LABELS = {
+    "case_list_first": "Case list, first page",
+    "case_list_filtered": "Case list, filtered",
+    "case_list_deep": "Case list, deep page",
+    "case_detail": "Case detail, long timeline",
+    "person_search_name": "Person search by name",
+    "person_search_code": "Person search by personal code",
+    "start_page": "Start page",
+    "invoice_list": "Invoice list",
+    "admin_case_list_first": "Admin changelist (peer), first page",
+    "admin_case_list_filtered": "Admin changelist (peer), filtered",
+    "admin_case_list_deep": "Admin changelist (peer), deep page",
+}
+
+
+def verdict(ok: bool | None) -> str:
+    return "–" if ok is None else ("yes" if ok else "**no**")
+
+
+def markdown(result: dict) -> str:
+    levels = result["concurrency"]
+    top = levels[-1]
+    lines = [
+        f"# Benchmark {result['date']}, scale {result['scale']}",
+        "",
+        f"Machine: {result['machine']['cores']} cores, {result['machine']['memory_gib']} GiB, "
+        f"{result['machine']['system']}. "
+        + ", ".join(f"{name} {version}" for name, version in result["versions"].items())
+        + ".",
+        "",
+        "Data: "
+        + ", ".join(f"{table.split('_', 1)[1]} {count:,}" for table, count in result["dataset"]["rows"].items())
+        + f". Users of the largest region ({result['dataset']['region']['name']}, "
+        f"{result['dataset']['region']['cases']:,} cases).",
+        "",
+        "| Page | User | Queries | "
+        + " | ".join(f"p50 / p95 ms @{c}" for c in levels)
+        + " | "
+        + " | ".join(f"req/s @{c}" for c in levels)
+        + f" | CPU ms/request @{top}: web, database, load | Errors | p95 ≤ {TARGET_P95_MS} ms @{top} |",
+        "|---|---|---:|" + "---:|" * (2 * len(levels)) + "---:|---:|:---:|",
+    ]
+    for row in result["pages"]:
+        cells = [PAGE_LABELS.get(row["page"], row["page"]), row["role"], str(row.get("queries", "–"))]
+        cells += [f"{row[str(c)]['p50_ms']} / {row[str(c)]['p95_ms']}" for c in levels]
+        cells += [f"{row[str(c)]['rps']}" for c in levels]
+        busiest = row[str(top)]
+        cells.append(" / ".join(str(busiest.get(f"{name}_cpu_ms", "–")) for name in ("web", "database", "load")))
+        cells.append(str(sum(row[str(c)]["errors"] for c in levels)))
+        cells.append(verdict(row[str(top)]["p95_ms"] <= TARGET_P95_MS and not row[str(top)]["errors"]))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Case list against its peer and its floor (p95 at {top} users against the admin's; p50 at 1 user "
+        "against the main query alone):",
+        "",
+        f"| List | User | p95 @{top} ms | Admin p95 @{top} ms | Faster than admin (≥ {TARGET_ADMIN_RATIO}×) "
+        f"| SQL floor ms | p50 @1 ms | Page / floor (≤ {TARGET_FLOOR_RATIO}×) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for item in result["comparisons"]:
+        lines.append(
+            f"| {PAGE_LABELS[item['page']]} | {item['role']} | {item['p95_ms']} | {item['admin_p95_ms']} | "
+            f"{item['admin_ratio']}× {verdict(item['admin_ratio'] >= TARGET_ADMIN_RATIO)} | {item['floor_ms']} | "
+            f"{item['p50_ms']} | {item['floor_ratio']}× {verdict(item['floor_ratio'] <= TARGET_FLOOR_RATIO)} |"
+        )
+    worker = result["worker"]
+    letters = worker["letters"]
+    lines += [
+        "",
+        "| Worker | Figure | Target |",
+        "|---|---:|:---:|",
+        f"| Yearly statistics {worker['statistics']['year']} (national) | {worker['statistics']['seconds']:.2f} s "
+        f"| ≤ {TARGET_STATISTICS_S} s {verdict(worker['statistics']['seconds'] <= TARGET_STATISTICS_S)} |",
+        f"| Decision letter PDF, median of {letters['count']} | {letters['median_s']:.3f} s "
+        f"| ≤ {TARGET_LETTER_S} s {verdict(letters['median_s'] <= TARGET_LETTER_S)} |",
+        f"| Decision letters per second, one worker process | {letters['per_second']:.2f} | |",
+        "",
+        "| Process | Peak RSS, largest process | Peak RSS, whole tree |",
+        "|---|---:|---:|",
+        f"| Web (gunicorn, {result['server']['workers']} workers × {result['server']['threads']} threads) | "
+        f"{result['memory']['web']['peak_process_mib']} MiB | {result['memory']['web']['peak_total_mib']} MiB |",
+        f"| Worker (Celery, 1 process) | {result['memory']['worker']['peak_process_mib']} MiB | "
+        f"{result['memory']['worker']['peak_total_mib']} MiB |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="data scale (1 = national, twenty years)")
+    parser.add_argument("--regenerate", action="store_true", help="generate even if data of this scale exists")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per page and concurrency level")
+    parser.add_argument("--min-requests", type=int, default=40, help="at least this many requests per measure")
+    parser.add_argument("--concurrency", default="1,16", help="comma-separated concurrent users")
+    parser.add_argument("--letters", type=int, default=200, help="decision letters the worker renders")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (as in the Dockerfile)")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--only", default="", help="comma-separated page keys to measure (default: all)")
+    args = parser.parse_args()
+    levels = [int(value) for value in args.concurrency.split(",") if value.strip()]
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+
+    database_url = bench_database_url()
+    env = bench_environment(database_url)
+    ensure_database(database_url)
+    manage = [PY, "manage.py"]
+    log(f"database {urllib.parse.urlsplit(database_url).path.lstrip('/')}: migrating")
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    generate = [*manage, "generate_data", "--scale", str(args.scale)]
+    if not args.regenerate:
+        generate.append("--reuse")
+    generation_started = time.monotonic()
+    subprocess.run(generate, cwd=ROOT, env=env, check=True)
+    generation_seconds = time.monotonic() - generation_started
+
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    import redis
+
+    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+    redis.Redis.from_url(env["CACHE_URL"]).flushdb()
+
+    facts = dataset_facts()
+    region = facts["region"]["code"]
+    from victimsupport.models import User
+
+    specialists = list(
+        User.objects.filter(username__startswith="bench.spets", username__endswith=f".{region}")
+        .order_by("pk")
+        .values_list("username", flat=True)[:16]
+    )
+    usernames = {
+        "specialist": specialists[0],
+        "manager": f"bench.juht.{region}",
+        "organiser": "bench.teenused",
+        "admin": "bench.admin",
+    }
+    deep_page = max(2, min(400, facts["region"]["cases"] // 25 // 2))
+    county = facts["county"]["id"]
+    filtered = f"status=open&incident_type=domestic_violence&county={county}"
+    admin_filtered = f"status__exact=open&incident_type__exact=domestic_violence&county__id__exact={county}"
+    person = facts["person"]
+    pages = [
+        {"key": "case_list_first", "method": "GET", "path": "/cases/", "roles": ["specialist", "manager"]},
+        {
+            "key": "case_list_filtered",
+            "method": "GET",
+            "path": f"/cases/?{filtered}",
+            "roles": ["specialist", "manager"],
+        },
+        {
+            "key": "case_list_deep",
+            "method": "GET",
+            "path": f"/cases/?page={deep_page}",  # replaced by the address the next link gives
+            "roles": ["specialist", "manager"],
+        },
+        {"key": "case_detail", "method": "GET", "path": "/cases/1/", "roles": ["specialist", "manager"]},
+        {
+            "key": "person_search_name",
+            "method": "POST",
+            "path": "/persons/search/",
+            "form": {"query": person["name"]},
+            "roles": ["specialist", "manager"],
+        },
+        {
+            "key": "person_search_code",
+            "method": "POST",
+            "path": "/persons/search/",
+            "form": {"query": person["code"]},
+            "roles": ["specialist", "manager"],
+        },
+        {"key": "start_page", "method": "GET", "path": "/", "roles": ["specialist", "manager"]},
+        # Specialists have no invoice list: the regional manager and the service organiser do.
+        {"key": "invoice_list", "method": "GET", "path": "/referrals/invoices/", "roles": ["manager", "organiser"]},
+        {"key": "admin_case_list_first", "method": "GET", "path": "/admin/cases/case/", "roles": ["admin"]},
+        {
+            "key": "admin_case_list_filtered",
+            "method": "GET",
+            "path": f"/admin/cases/case/?{admin_filtered}",
+            "roles": ["admin"],
+        },
+        {
+            "key": "admin_case_list_deep",
+            "method": "GET",
+            "path": f"/admin/cases/case/?p={deep_page}",
+            "roles": ["admin"],
+        },
+    ]
+    if args.only:
+        wanted = set(args.only.split(","))
+        pages = [page for page in pages if page["key"] in wanted]
+    log(f"the deep page: case list page {deep_page}, reached by its previous page's next link")
+    deep = deep_paths(usernames, ["specialist", "manager"], deep_page)
+    for page in pages:
+        if page["key"] == "case_list_deep":
+            page["path"] = deep
+
+    log("query counts (test client)")
+    counts = query_counts(pages, usernames)
+    log("the raw SQL floor of the case list")
+    floors = sql_floor(usernames, facts, deep)
+
+    port = free_port()
+    server = start(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "victimsupport.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--max-requests",
+            "2000",
+            "--max-requests-jitter",
+            "200",
+            "--timeout",
+            "120",
+        ],
+        env,
+        "gunicorn.log",
+    )
+    worker = start(
+        [
+            str(Path(PY).parent / "celery"),
+            "-A",
+            "victimsupport",
+            "worker",
+            "-Q",
+            "default,letters,statistics",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+        ],
+        env,
+        "worker.log",
+    )
+    web_memory, worker_memory = ProcessWatch(server.pid), ProcessWatch(worker.pid)
+    database = ProcessWatch(name="postgres")
+    rows = []
+    try:
+        wait_http(port)
+        log(f"gunicorn on port {port}: {args.workers} workers × {args.threads} threads, DEBUG off")
+        sessions: dict[str, list[Session]] = {
+            "specialist": [Session(port, name) for name in specialists],
+            "manager": [Session(port, usernames["manager"])],
+            "organiser": [Session(port, usernames["organiser"])],
+            "admin": [Session(port, usernames["admin"])],
+        }
+        for page in pages:
+            for role in page["roles"]:
+                row = {"page": page["key"], "role": role, "queries": counts[f"{page['key']}/{role}"]}
+                for level in levels:
+                    requests = [
+                        s.request(page["method"], path_for(page, role), page.get("form")) for s in sessions[role]
+                    ]
+                    row[str(level)] = measure(
+                        port,
+                        requests,
+                        level,
+                        args.duration,
+                        args.min_requests,
+                        {"web": web_memory, "database": database},
+                    )
+                    log(
+                        f"{page['key']:<26} {role:<10} @{level:<3} p50 {row[str(level)]['p50_ms']:>8} ms  "
+                        f"p95 {row[str(level)]['p95_ms']:>8} ms  {row[str(level)]['rps']:>7} req/s  "
+                        f"errors {row[str(level)]['errors']}  CPU/request: web {row[str(level)]['web_cpu_ms']} ms, "
+                        f"database {row[str(level)]['database_cpu_ms']} ms, load {row[str(level)]['load_cpu_ms']} ms"
+                    )
+                rows.append(row)
+
+        log("yearly statistics in the worker")
+        year = date.today().year - 1
+        statistics_result = worker_task("bench.yearly_statistics", [year], env, timeout=900)
+        log(f"statistics {year}: {statistics_result['seconds']:.2f} s")
+        from cases.models import AidDecision
+
+        decision_ids = list(
+            AidDecision.objects.filter(status="issued", application__case__region__code=region)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: args.letters]
+        )
+        log(f"{len(decision_ids)} decision letters in the worker")
+        letters = worker_task("bench.render_letters", [decision_ids], env, timeout=60 + 10 * len(decision_ids))
+    finally:
+        memory = {"web": web_memory.stop(), "worker": worker_memory.stop()}
+        database.stop()
+        stop(server)
+        stop(worker)
+
+    render_times = letters["seconds"]
+    letter_result = {
+        "count": len(render_times),
+        "median_s": statistics.median(render_times) if render_times else float("nan"),
+        "p95_s": percentile(sorted(render_times), 95),
+        "first_s": render_times[0] if render_times else None,
+        "per_second": len(render_times) / letters["total_seconds"] if letters["total_seconds"] else 0,
+        "median_kib": round(statistics.median(letters["bytes"]) / 1024, 1) if letters["bytes"] else 0,
+        "worker_max_rss_mib": round(letters["worker_max_rss_kib"] / 1024, 1),
+    }
+    comparisons = []
+    by_key = {(row["page"], row["role"]): row for row in rows}
+    top = str(levels[-1])
+    for key in ("case_list_first", "case_list_filtered", "case_list_deep"):
+        admin = by_key.get((f"admin_{key}", "admin"))
+        for role in ("specialist", "manager"):
+            row = by_key.get((key, role))
+            if row is None or admin is None:
+                continue
+            floor = floors[f"{key}/{role}"]
+            comparisons.append(
+                {
+                    "page": key,
+                    "role": role,
+                    "p95_ms": row[top]["p95_ms"],
+                    "admin_p95_ms": admin[top]["p95_ms"],
+                    "admin_ratio": round(admin[top]["p95_ms"] / row[top]["p95_ms"], 1),
+                    "floor_ms": floor,
+                    "p50_ms": row[str(levels[0])]["p50_ms"],
+                    "floor_ratio": round(row[str(levels[0])]["p50_ms"] / floor, 1) if floor else None,
+                }
+            )
+    today = date.today().isoformat()
+    result = {
+        "date": today,
+        "scale": args.scale,
+        "generation_seconds": round(generation_seconds, 1),
+        "machine": machine(),
+        "versions": versions(),
+        "server": {"workers": args.workers, "threads": args.threads, "duration_s": args.duration},
+        "concurrency": levels,
+        "dataset": facts,
+        "users": usernames,
+        "paths": {page["key"]: page["path"] for page in pages},
+        "pages": rows,
+        "sql_floor_ms": floors,
+        "comparisons": comparisons,
+        "worker": {"statistics": statistics_result, "letters": letter_result},
+        "memory": memory,
+    }
+    scale_text = f"{args.scale:g}"
+    json_path = RESULTS / f"{today}-{scale_text}.json"
+    json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(result)
+    (RESULTS / f"{today}-{scale_text}.md").write_text(table)
+    print()
+    print(table)
+    log(f"results in {json_path.relative_to(ROOT)} and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
