@@ -115,6 +115,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
             "STATIC_ROOT": str(WORK / "static"),
             "CELERY_BEAT_SCHEDULE_FILENAME": str(WORK / "celerybeat"),
             "LOG_LEVEL": "WARNING",
+            "SECURITY_LOG_FILE": str(WORK / "security.log"),  # logins and grants, as in production
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
@@ -647,8 +648,13 @@ def main() -> int:
     parser.add_argument("--min-requests", type=int, default=40, help="at least this many requests per measure")
     parser.add_argument("--concurrency", default="1,16", help="comma-separated concurrent users")
     parser.add_argument("--letters", type=int, default=200, help="decision letters the worker renders")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (as in the Dockerfile)")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (2 × cores + 1)"
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
+    parser.add_argument(
+        "--max-requests", type=int, default=2000, help="gunicorn worker recycling (as in the Dockerfile; 0: never)"
+    )
     parser.add_argument("--only", default="", help="comma-separated page keys to measure (default: all)")
     args = parser.parse_args()
     levels = [int(value) for value in args.concurrency.split(",") if value.strip()]
@@ -770,9 +776,9 @@ def main() -> int:
             "--threads",
             str(args.threads),
             "--max-requests",
-            "2000",
+            str(args.max_requests),
             "--max-requests-jitter",
-            "200",
+            str(args.max_requests // 10),
             "--timeout",
             "120",
         ],
@@ -888,7 +894,12 @@ def main() -> int:
         "generation_seconds": round(generation_seconds, 1),
         "machine": machine(),
         "versions": versions(),
-        "server": {"workers": args.workers, "threads": args.threads, "duration_s": args.duration},
+        "server": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "max_requests": args.max_requests,
+            "duration_s": args.duration,
+        },
         "concurrency": levels,
         "dataset": facts,
         "users": usernames,
