@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from stdnum.ee import registrikood
 
+from bench import BENCH_PASSWORD
 from cases.models import (
     AidApplication,
     AidDecision,
@@ -36,8 +37,6 @@ from cases.models import (
 from referrals.models import Invoice, InvoiceLine, Referral
 from victimsupport.models import Region, Role, User
 from victimsupport.services import user_set_roles_and_regions
-
-BENCH_PASSWORD = "Bench-parool-2026"  # noqa: S105 (generated benchmark users only)
 
 # Population by county (approximate, rounded), as the weight of the county's cases.
 COUNTY_POPULATION = {

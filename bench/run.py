@@ -22,7 +22,6 @@ import platform
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,10 +35,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import BENCH_PASSWORD  # noqa: E402
+from scripts import devenv  # noqa: E402 (the same service discovery as `make setup`)
+
 PY = sys.executable
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / ".dev" / "bench"
-PASSWORD = "Bench-parool-2026"  # noqa: S105 (generated benchmark users only)
 
 TARGET_P95_MS = 150
 TARGET_ADMIN_RATIO = 3
@@ -55,41 +56,26 @@ def log(message: str) -> None:
 # --- environment ---------------------------------------------------------------------------------
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    values = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, _, value = line.partition("=")
-                values[key.strip()] = value.strip()
-    return values
-
-
 def bench_database_url() -> str:
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
-    base = os.environ.get("DATABASE_URL") or read_env_file(ROOT / ".dev" / "env").get("DATABASE_URL")
+    base = os.environ.get("DATABASE_URL") or devenv.read_env_file(ROOT / ".dev" / "env").get("DATABASE_URL")
     if not base:
         sys.exit("bench: no DATABASE_URL (run `make setup` first, or set BENCH_DATABASE_URL)")
-    parts = urllib.parse.urlsplit(base)
-    name = parts.path.lstrip("/") or "victimsupport"
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}_bench"))
+    name = urllib.parse.urlsplit(base).path.lstrip("/") or "victimsupport"
+    return devenv.with_database(base, f"{name}_bench")
 
 
 def redis_url() -> str:
-    url = os.environ.get("REDIS_URL") or read_env_file(ROOT / ".dev" / "env").get("REDIS_URL")
+    url = os.environ.get("REDIS_URL") or devenv.read_env_file(ROOT / ".dev" / "env").get("REDIS_URL")
     if not url:
         sys.exit("bench: no REDIS_URL (run `make setup` first)")
     return url
 
 
-def with_redis_db(url: str, db: int) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{db}"))
-
-
 def bench_environment(database_url: str) -> dict[str, str]:
+    from victimsupport.env import redis_url_with_db
+
     redis = redis_url()
     env = dict(os.environ)
     env.update(
@@ -98,8 +84,8 @@ def bench_environment(database_url: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "victimsupport.settings",
             "DATABASE_URL": database_url,
             "REDIS_URL": redis,
-            "CELERY_BROKER_URL": with_redis_db(redis, 12),
-            "CACHE_URL": with_redis_db(redis, 13),
+            "CELERY_BROKER_URL": redis_url_with_db(redis, 12),
+            "CACHE_URL": redis_url_with_db(redis, 13),
             "SECRET_KEY": secrets.token_urlsafe(40),
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -120,26 +106,6 @@ def bench_environment(database_url: str) -> dict[str, str]:
         }
     )
     return env
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            log(f"creating database {name}")
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port(start: int = 8100) -> int:
-    for port in range(start, start + 200):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port")
 
 
 # --- processes and their memory ------------------------------------------------------------------
@@ -273,7 +239,7 @@ class Session:
         response = connection.getresponse()
         jar = cookies_of(response)
         token = csrf_from(response.read().decode())
-        body = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        body = urllib.parse.urlencode({"username": username, "password": BENCH_PASSWORD, "csrfmiddlewaretoken": token})
         connection.request(
             "POST",
             "/login/",
@@ -467,7 +433,7 @@ def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> d
 
     from cases.selectors import CaseFilters, case_list
     from victimsupport.models import User
-    from victimsupport.paging import PAGE_SIZE, _after, seek_keys
+    from victimsupport.paging import PAGE_SIZE, rows_after, seek_keys
 
     filtered = {"status": "open", "incident_type": "domestic_violence", "county_id": facts["county"]["id"]}
     floors = {}
@@ -477,9 +443,7 @@ def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> d
         for key, filters in (("case_list_first", {}), ("case_list_filtered", filtered), ("case_list_deep", {})):
             queryset = case_list(user, CaseFilters(scope="all", **filters))
             if key == "case_list_deep":
-                keys = seek_keys(queryset)
-                values = queryset.order_by().filter(pk=after).values(*[name for name, _ in keys]).first()
-                queryset = queryset.filter(_after(keys, values, True))
+                queryset = rows_after(queryset, seek_keys(queryset), after)
             sql, params = queryset[: PAGE_SIZE + 1].query.get_compiler(using="default").as_sql()
             timings = []
             with connection.cursor() as cursor:
@@ -663,7 +627,7 @@ def main() -> int:
 
     database_url = bench_database_url()
     env = bench_environment(database_url)
-    ensure_database(database_url)
+    devenv.ensure_database(database_url)
     manage = [PY, "manage.py"]
     log(f"database {urllib.parse.urlsplit(database_url).path.lstrip('/')}: migrating")
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
@@ -764,7 +728,7 @@ def main() -> int:
     log("the raw SQL floor of the case list")
     floors = sql_floor(usernames, facts, deep)
 
-    port = free_port()
+    port = devenv.free_port(8100)
     server = start(
         [
             str(Path(PY).parent / "gunicorn"),

@@ -30,7 +30,8 @@ from cases.models import (
 from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
-from victimsupport.forms import DateInput, localize_money
+from cases.services.aid import APPLICATION_FIELDS, DRAFT_FIELDS
+from victimsupport.forms import DateInput, StyledForm, StyledModelForm, check_date_range, localize_money
 from victimsupport.models import County, Region, User
 
 
@@ -39,14 +40,6 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(
             attrs={"placeholder": "pp.kk.aaaa tt:mm", "autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y %H:%M"
         )
-
-
-class StyledForm(forms.Form):
-    required_css_class = "required"
-
-
-class StyledModelForm(forms.ModelForm):
-    required_css_class = "required"
 
 
 class VersionedForm(StyledModelForm):
@@ -287,9 +280,7 @@ class CaseFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("opened_from"), data.get("opened_to")
-        if start and end and end < start:
-            self.add_error("opened_to", _("The end date is before the start date."))
+        check_date_range(self, data, "opened_from", "opened_to")
         return data
 
 
@@ -474,9 +465,7 @@ class AccessReportForm(StyledForm):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
+        check_date_range(self, data, "date_from", "date_to")
         return data
 
 
@@ -486,17 +475,7 @@ class AccessReportForm(StyledForm):
 class AidApplicationForm(VersionedForm):
     class Meta:
         model = AidApplication
-        fields = [
-            "applicant",
-            "applicant_role",
-            "basis",
-            "received_on",
-            "what_happened",
-            "symptoms",
-            "urgency",
-            "language_wish",
-            "service_wished",
-        ]
+        fields = APPLICATION_FIELDS
         widgets = {
             "received_on": DateInput(),
             "what_happened": forms.Textarea(attrs={"rows": 4}),
@@ -525,7 +504,7 @@ class AidApplicationForm(VersionedForm):
 class AidDecisionForm(VersionedForm):
     class Meta:
         model = AidDecision
-        fields = ["kind", "amount_cap", "valid_from", "valid_until", "service_type", "facts", "reasoning"]
+        fields = DRAFT_FIELDS
         widgets = {
             "valid_from": DateInput(),
             "valid_until": DateInput(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from referrals.models import Invoice, InvoiceLine
@@ -70,23 +69,11 @@ def check_line(line: InvoiceLine) -> list[str]:
 def available_for(invoice: Invoice) -> Decimal:
     """What this invoice may still draw: the referral's unused part within what is left of the aid."""
     from cases.services.aid import remaining
+    from referrals.services.referrals import held_by
 
     referral = invoice.referral
-    held = _held_by_referral(referral)
+    held = held_by(referral)
     return remaining(referral.entitlement) + held if referral.entitlement.is_active else Decimal("0.00")
-
-
-def _held_by_referral(referral) -> Decimal:
-    from cases.models import EntitlementCharge
-    from cases.models.aid import ChargeKind
-
-    sums = dict(
-        EntitlementCharge.objects.filter(source_type="referrals.referral", source_id=referral.pk)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-        .values_list("kind", "total")
-    )
-    return (sums.get(ChargeKind.COMMITMENT, Decimal("0")) - sums.get(ChargeKind.RELEASE, Decimal("0"))).quantize(CENT)
 
 
 def run_checks(invoice: Invoice) -> None:

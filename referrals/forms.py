@@ -10,16 +10,10 @@ from cases.choices import Language
 from cases.models.aid import ServiceType
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral, Tariff
 from referrals.models.invoices import InvoiceStatus, LineStatus
-from victimsupport.forms import DateInput, localize_money
+from referrals.services.invoices import LINE_FIELDS
+from referrals.services.providers import CONTRACT_FIELDS, SPECIALIST_FIELDS, TARIFF_FIELDS
+from victimsupport.forms import DateInput, StyledForm, StyledModelForm, localize_money
 from victimsupport.models import County
-
-
-class StyledModelForm(forms.ModelForm):
-    required_css_class = "required"
-
-
-class StyledForm(forms.Form):
-    required_css_class = "required"
 
 
 class MultipleChoiceArrayField(forms.MultipleChoiceField):
@@ -64,17 +58,7 @@ class SpecialistForm(StyledModelForm):
 
     class Meta:
         model = ProviderSpecialist
-        fields = [
-            "first_name",
-            "last_name",
-            "licence_kind",
-            "licence_number",
-            "licence_valid_from",
-            "licence_valid_until",
-            "psychotherapy_training",
-            "languages",
-            "active",
-        ]
+        fields = SPECIALIST_FIELDS
         widgets = {"licence_valid_from": DateInput(), "licence_valid_until": DateInput()}
 
 
@@ -83,14 +67,14 @@ class ContractForm(StyledModelForm):
 
     class Meta:
         model = Contract
-        fields = ["number", "valid_from", "valid_until", "services"]
+        fields = CONTRACT_FIELDS
         widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
 
 
 class TariffForm(StyledModelForm):
     class Meta:
         model = Tariff
-        fields = ["service", "hourly_rate", "effective_from"]
+        fields = TARIFF_FIELDS
         widgets = {"effective_from": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -162,7 +146,7 @@ class InvoiceForm(StyledForm):
 class LineForm(StyledModelForm):
     class Meta:
         model = InvoiceLine
-        fields = ["session_date", "start_time", "duration_minutes", "specialist", "service", "rate", "amount"]
+        fields = LINE_FIELDS
         widgets = {
             "session_date": DateInput(),
             "start_time": forms.TimeInput(format="%H:%M", attrs={"placeholder": "tt:mm"}),

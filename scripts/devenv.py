@@ -111,7 +111,7 @@ def free_port(start: int) -> int:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) != 0:
                 return port
-    raise RuntimeError("no free port for the embedded Redis")
+    raise RuntimeError(f"no free port in {start}-{start + 49}")
 
 
 def embedded_redis(dev: Path, previous_url: str | None) -> str:

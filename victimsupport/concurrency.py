@@ -20,6 +20,11 @@ def lock_version(model: type[models.Model], pk: int, expected_version: int) -> m
     return current
 
 
+def conflict_context(edit: ConcurrentEdit, conflicts: list) -> dict:
+    """What the conflict panel (cases/includes/conflict.html) shows after a refused edit."""
+    return {"conflict": conflicts, "conflict_by": edit.current.history.first(), "conflict_message": True}
+
+
 def _comparable(value):
     return getattr(value, "pk", value)
 

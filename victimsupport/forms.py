@@ -1,7 +1,9 @@
 """Form rendering shared by every app: labels, help and errors next to each field."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 # Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
@@ -27,6 +29,32 @@ DJANGO_STRINGS = [
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
+
+
+class StyledForm(forms.Form):
+    required_css_class = "required"
+
+
+class StyledModelForm(forms.ModelForm):
+    required_css_class = "required"
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError at the form's fields (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def check_date_range(form, data: dict, start: str, end: str) -> None:
+    """A period's end may not come before its start (the error goes on the end field)."""
+    if data.get(start) and data.get(end) and data[end] < data[start]:
+        form.add_error(end, _("The end date is before the start date."))
 
 
 class DateInput(forms.DateInput):

@@ -7,7 +7,7 @@ page number alone (an old link, a typed address) still works, by OFFSET."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 from urllib.parse import urlencode
@@ -28,15 +28,6 @@ class Page:
     has_previous: bool = False
     next_query: str = ""
     previous_query: str = ""
-    keys: list = field(default_factory=list, repr=False)
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
 
     @property
     def start_index(self) -> int:
@@ -138,25 +129,32 @@ def paginate(queryset: QuerySet, params: Mapping | str | int | None, size: int =
         offset = (number - 1) * size
         rows = list(queryset[offset : offset + size + 1])
         page = Page(items=rows[:size], number=number, has_next=len(rows) > size, size=size, has_previous=number > 1)
-    if keys and page.items:
-        last, first = page.items[-1].pk, page.items[0].pk
-        page.next_query = _query(params, page=page.number + 1, after=last)
-        page.previous_query = _query(params, page=page.number - 1, before=first) if page.number > 2 else _query(params)
-    else:
-        page.next_query = _query(params, page=page.number + 1)
-        page.previous_query = _query(params, page=page.number - 1) if page.number > 2 else _query(params)
+    # Links continue from the row shown last (first) where the order allows it, else by number.
+    cursor = bool(keys and page.items)
+    page.next_query = _query(params, page=page.number + 1, after=page.items[-1].pk if cursor else None)
+    page.previous_query = (
+        _query(params, page=page.number - 1, before=page.items[0].pk if cursor else None)
+        if page.number > 2
+        else _query(params)
+    )
     return page
 
 
-def _seek(queryset: QuerySet, keys, row_id: int, *, forward: bool, number: int, size: int) -> Page | None:
-    # The row's sort values, read through the same (restricted) queryset: a row the user may not
-    # see gives nothing away, and the page falls back to its number.
+def rows_after(queryset: QuerySet, keys, row_id: int, *, forward: bool = True) -> QuerySet | None:
+    """The rows that come after (before) the row `row_id` in the queryset's order, nearest first;
+    None if the queryset does not hold that row. The row's sort values are read through the same
+    (restricted) queryset, so a row the user may not see gives nothing away."""
     values = queryset.order_by().filter(pk=row_id).values(*[name for name, _ in keys]).first()
     if values is None:
         return None
     rows = queryset.filter(_after(keys, values, forward))
-    if not forward:
-        rows = rows.reverse()
+    return rows if forward else rows.reverse()
+
+
+def _seek(queryset: QuerySet, keys, row_id: int, *, forward: bool, number: int, size: int) -> Page | None:
+    rows = rows_after(queryset, keys, row_id, forward=forward)
+    if rows is None:
+        return None  # the page falls back to its number
     rows = list(rows[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

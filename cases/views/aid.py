@@ -16,9 +16,10 @@ from cases.aid_rules import check_eligibility
 from cases.models import AidApplication, AidDecision, AidEntitlement
 from cases.models.aid import GRANTING_KINDS, DecisionKind, DecisionStatus
 from cases.services import aid as aid_services
-from cases.views.base import CASEWORK, CaseMixin, apply_service_errors, sealed_gate
+from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
+from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
+from victimsupport.forms import apply_service_errors
 from victimsupport.models import Job, Role
 from victimsupport.paging import paginate
 from victimsupport.permissions import is_permitted
@@ -134,9 +135,7 @@ class ApplicationEditView(ApplicationMixin, View):
                         "case": self.case,
                         "form": retry,
                         "application": edit.current,
-                        "conflict": conflict,
-                        "conflict_by": edit.current.history.first(),
-                        "conflict_message": True,
+                        **conflict_context(edit, conflict),
                     },
                     status=409,
                 )
@@ -304,9 +303,7 @@ class DecisionEditView(DecisionMixin, View):
                 return render(
                     request,
                     self.template_name,
-                    self.context(
-                        retry, conflict=conflict, conflict_by=edit.current.history.first(), conflict_message=True
-                    ),
+                    self.context(retry, **conflict_context(edit, conflict)),
                     status=409,
                 )
             except ValidationError as error:

@@ -14,7 +14,8 @@ from cases import forms
 from cases.models import AnonymousContact
 from cases.selectors import region_anonymous_contacts
 from cases.services.anonymous import ANONYMOUS_FIELDS, anonymous_contact_add
-from cases.views.base import CASEWORK, apply_service_errors
+from cases.views.base import CASEWORK
+from victimsupport.forms import apply_service_errors
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 

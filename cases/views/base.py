@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -44,18 +43,6 @@ def sealed_gate(request, case: Case, *, next_url: str = ""):
 
 def case_persons(case: Case) -> list[int]:
     return [case.client_id, *case.parties.values_list("person_id", flat=True)]
-
-
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError at the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class CaseMixin(RestrictedObjectMixin):

@@ -35,12 +35,12 @@ from cases.services.persons import SAFE_CONTACT_FIELDS, possible_duplicates, sam
 from cases.views.base import (
     CASEWORK,
     CaseMixin,
-    apply_service_errors,
     case_persons,
     sealed_session_key,
 )
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
+from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
+from victimsupport.forms import apply_service_errors
 from victimsupport.paging import PAGING_PARAMS, paginate
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -332,9 +332,7 @@ class CaseEditView(CaseMixin, View):
                     {
                         "case": edit.current,
                         "form": retry,
-                        "conflict": conflict,
-                        "conflict_by": edit.current.history.first(),
-                        "conflict_message": True,
+                        **conflict_context(edit, conflict),
                     },
                     status=409,
                 )

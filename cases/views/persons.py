@@ -23,9 +23,10 @@ from cases.models import Person, PersonRelation, SafeContact
 from cases.selectors import person_cases, person_search
 from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
-from cases.views.base import CASEWORK, PersonMixin, apply_service_errors
+from cases.views.base import CASEWORK, PersonMixin
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, merge_after_conflict
+from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
+from victimsupport.forms import apply_service_errors
 from victimsupport.permissions import is_permitted, visible_through
 from victimsupport.permissions.views import RoleRequiredMixin
 
@@ -86,9 +87,7 @@ class PersonEditView(PersonMixin, View):
                     {
                         "person": edit.current,
                         "form": retry,
-                        "conflict": conflict,
-                        "conflict_by": edit.current.history.first(),
-                        "conflict_message": True,
+                        **conflict_context(edit, conflict),
                     },
                     status=409,
                 )

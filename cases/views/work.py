@@ -13,8 +13,9 @@ from django.views import View
 from cases import forms
 from cases.models import Attachment, PlanItem, Task
 from cases.services import work as work_services
-from cases.views.base import CaseMixin, apply_service_errors, case_persons
+from cases.views.base import CaseMixin, case_persons
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.forms import apply_service_errors
 
 
 class CaseFormView(CaseMixin, View):

@@ -22,8 +22,8 @@ from referrals.models.invoices import InvoiceStatus
 from referrals.selectors import budget, invoice_list
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
-from referrals.views.providers import _apply
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.forms import apply_service_errors
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -79,7 +79,7 @@ class InvoiceCreateView(RoleRequiredMixin, View):
                         received_on=data["received_on"],
                     )
                 except ValidationError as error:
-                    _apply(form, error)
+                    apply_service_errors(form, error)
                 else:
                     messages.success(request, _("The invoice was recorded. Add its sessions."))
                     return redirect("referrals:invoice", pk=invoice.pk)
@@ -154,7 +154,7 @@ class InvoiceLineAddView(InvoiceMixin, View):
                     **{name: form.cleaned_data[name] for name in invoice_services.LINE_FIELDS},
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The session was added and checked."))
                 return redirect("referrals:invoice", pk=self.invoice.pk)
@@ -286,7 +286,7 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
                     actor=request.user, execution_date=form.cleaned_data["execution_date"]
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request, _("%(count)s invoices were sent for payment.") % {"count": export.invoices.count()}

@@ -13,22 +13,13 @@ from referrals import forms
 from referrals.models import Contract, Provider, ProviderSpecialist
 from referrals.selectors import find_providers
 from referrals.services import providers as provider_services
+from victimsupport.forms import apply_service_errors
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 
 READERS = (Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER)
 ORGANISER = (Role.SERVICE_ORGANISER,)
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class ProviderListView(RoleRequiredMixin, TemplateView):
@@ -105,7 +96,7 @@ class EditView(RoleRequiredMixin, View):
             try:
                 obj = self.save(form)
             except ValidationError as error:
-                _apply(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return self.done(obj)

@@ -20,8 +20,8 @@ from referrals.models import Referral
 from referrals.models.referrals import ReferralStatus
 from referrals.services import referrals as referral_services
 from referrals.services.referrals import held_by
-from referrals.views.providers import _apply
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.forms import apply_service_errors
 from victimsupport.models import Job
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -88,7 +88,7 @@ class ReferralCreateView(RoleRequiredMixin, View):
                     specialist=data["specialist"],
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The referral was made. The letter to the provider is being prepared."))
                 return redirect("referrals:referral", pk=referral.pk)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from victimsupport.forms import DateInput
+from victimsupport.forms import DateInput, check_date_range
 from victimsupport.models import AccessLogEntry, Role, User
 from victimsupport.models.access import OBJECT_TYPE_LABELS, AccessAction
 from victimsupport.paging import paginate
@@ -31,9 +31,7 @@ class AccessLogFilter(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
+        check_date_range(self, data, "date_from", "date_to")
         return data
 
 
