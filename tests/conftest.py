@@ -14,7 +14,8 @@ import pytest
 from tests.factories import make_case, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
+# TEST_ARTIFACTS lets two suites run side by side on one checkout without removing each other's files.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "test-artifacts")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used there on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -22,8 +22,7 @@ from victimsupport.models import (
     User,
     UserSession,
 )
-from victimsupport.services import end_sessions, region_create, user_set_roles_and_regions
-from victimsupport.tasks import deactivate_user
+from victimsupport.services import deactivate_user, region_create, user_sessions_end, user_set_roles_and_regions
 
 admin.site.unregister(Group) if admin.site.is_registered(Group) else None
 
@@ -105,7 +104,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("End the selected users' sessions now"))
     def end_user_sessions(self, request, queryset):
-        total = sum(end_sessions(user, actor=request.user) for user in queryset)
+        total = sum(user_sessions_end(user, actor=request.user) for user in queryset)
         self.message_user(
             request,
             ngettext("%(count)d session ended.", "%(count)d sessions ended.", total) % {"count": total},

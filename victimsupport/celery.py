@@ -19,6 +19,7 @@ class ActorTask(DjangoTask):
         actor_id = kwargs.get("actor_id")
         if actor_id is None:
             return super().__call__(*args, **kwargs)
+        # Inside: this module is imported before Django is set up (the worker starts from it).
         from victimsupport.history import acting_as
         from victimsupport.models import User
 

@@ -21,7 +21,7 @@ def lock_version(model: type[models.Model], pk: int, expected_version: int) -> m
 
 
 def conflict_context(edit: ConcurrentEdit, conflicts: list) -> dict:
-    """What the conflict panel (cases/includes/conflict.html) shows after a refused edit."""
+    """What the conflict panel (includes/conflict.html) shows after a refused edit."""
     return {"conflict": conflicts, "conflict_by": edit.current.history.first(), "conflict_message": True}
 
 

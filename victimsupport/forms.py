@@ -31,11 +31,30 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-class StyledForm(forms.Form):
+def restrict_form_fields(form, user, action: str = "view") -> None:
+    """Narrow every choice field over a guarded model to what `user` may see (NetBox's
+    restrict_form_fields). Services check again; this keeps out-of-scope rows off the page."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and hasattr(queryset, "restrict"):
+            field.queryset = queryset.restrict(user, action)
+
+
+class RestrictedFieldsMixin:
+    """Forms take the acting `user` (keyword) and narrow their guarded choice fields in one call."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None:
+            restrict_form_fields(self, user)
+
+
+class StyledForm(RestrictedFieldsMixin, forms.Form):
     required_css_class = "required"
 
 
-class StyledModelForm(forms.ModelForm):
+class StyledModelForm(RestrictedFieldsMixin, forms.ModelForm):
     required_css_class = "required"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from victimsupport.models import Job
 from victimsupport.models.jobs import JobStatus
@@ -61,3 +64,31 @@ def job_fail(job: Job, message: str) -> None:
     job.finished_at = timezone.now()
     job.message = message[:300]
     job.save(update_fields=["status", "finished_at", "message"])
+
+
+LETTER_FAILED = gettext_noop("The letter could not be made. Try again or tell the administrator.")
+
+
+@dataclass
+class JobResult:
+    message: str
+    result_url: str = ""
+    document: models.Model | None = None
+    value: object = None  # what the work made, for the caller (not stored)
+
+
+def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LETTER_FAILED) -> JobResult | None:
+    """The one runner of job work: claim the job (a second delivery of the task finds it taken or done
+    and returns None), run `work` (which reports progress with job_progress and must itself be safe to
+    run again), finish with its result, or record the failure and re-raise so the task's retry and
+    logging see it."""
+    job = job_claim(job_id)
+    if job is None:
+        return None
+    try:
+        result = work(job)
+    except Exception:
+        job_fail(job, failure)
+        raise
+    job_finish(job, message=result.message, result_url=result.result_url, document=result.document)
+    return result

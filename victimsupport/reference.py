@@ -56,7 +56,7 @@ ADMIN_PERMISSIONS = {
         "job": ["view"],
     },
     "cases": {
-        "aidcapyear": ["view", "add", "change"],
+        "aidcap": ["view", "add", "change"],
         "decisionkindsetting": ["view", "change"],
         "aidpolicy": ["view", "add", "change"],
     },

@@ -40,6 +40,12 @@ def open_matter(*, series: RegisterSeries, title: str = "") -> RegisterMatter:
     return RegisterMatter.objects.create(series=series, running_number=number, title=title[:300])
 
 
+def private_person_party(reference: str) -> str:
+    """The register's party for a private person: a reference to their matter, never their name (the
+    register is read by people, administrators among them, who have no access to the case)."""
+    return f"füüsiline isik ({reference})"
+
+
 @transaction.atomic
 def register_document(
     *,
@@ -52,6 +58,7 @@ def register_document(
     matter: RegisterMatter | None = None,
     series: RegisterSeries | None = None,
     party: str = "",
+    addressed_to: str | None = None,
     channel: str = "",
     direction: str = "outgoing",
     restricted: bool = True,
@@ -75,6 +82,7 @@ def register_document(
         doc_type=doc_type,
         direction=direction,
         party=party[:200],
+        addressed_to=addressed_to,
         channel=channel,
         responsible=responsible,
         reply_due=reply_due,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
-from victimsupport.jobs import job_claim, job_fail, job_finish, job_progress
+from victimsupport.celery import ActorTask
+from victimsupport.jobs import JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 
 SAMPLE_TEXT = "Õigus, äri, öö, üks, šokolaad, žürii. Съешь же ещё этих мягких французских булок."
@@ -24,18 +26,16 @@ def sample_letter_pdf(language: str = "et") -> bytes:
     return render_pdf("letters/sample.html", context, language=language)
 
 
-def render_sample_letter_job(job_id: int) -> None:
-    job = job_claim(job_id)
-    if job is None:
-        return
+@shared_task(name="victimsupport.render_sample_letter", base=ActorTask, time_limit=120, soft_time_limit=100)
+def render_sample_letter(job_id: int, *, actor_id: int) -> None:
+    job_run(job_id, _make_sample_letter)
+
+
+def _make_sample_letter(job) -> JobResult:
     language = job.params.get("language", "et")
-    try:
-        job_progress(job, 20, _("Rendering the letter"))
-        pdf = sample_letter_pdf(language)
-        job_progress(job, 80, _("Storing the letter"))
-        job.result_name = f"sample-letter-{language}.pdf"
-        job.result_file.save(job.result_name, ContentFile(pdf), save=False)
-        job_finish(job, message=_("The letter is ready."), result_url=reverse("job-download", args=[job.pk]))
-    except Exception:
-        job_fail(job, _("The letter could not be made. Try again or tell the administrator."))
-        raise
+    job_progress(job, 20, _("Rendering the letter"))
+    pdf = sample_letter_pdf(language)
+    job_progress(job, 80, _("Storing the letter"))
+    job.result_name = f"sample-letter-{language}.pdf"
+    job.result_file.save(job.result_name, ContentFile(pdf), save=False)
+    return JobResult(_("The letter is ready."), reverse("job-download", args=[job.pk]))

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 
+from celery import shared_task
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
-from victimsupport.models import Region, Role, User
+from victimsupport.celery import ActorTask
+from victimsupport.middleware import ended_session_key
+from victimsupport.models import Region, Role, User, UserSession
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.security import security_event
 
@@ -79,17 +86,8 @@ def user_set_roles_and_regions(user: User, *, roles: Iterable[str], regions: Ite
     user_sync_region_groups(user, actor=actor)
 
 
-def end_sessions(user: User, *, actor, reason: str = "ended_by_administrator") -> int:
+def user_sessions_end(user: User, *, actor, reason: str = "ended_by_administrator") -> int:
     """End every open session of `user` at once; the user is told at their next request."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from victimsupport.middleware import ended_session_key
-    from victimsupport.models import UserSession
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for login_session in UserSession.objects.filter(user=user, ended_at__isnull=True):
@@ -108,6 +106,12 @@ def end_sessions(user: User, *, actor, reason: str = "ended_by_administrator") -
 def user_deactivate(user: User, *, actor) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    end_sessions(user, actor=actor, reason="deactivated")
+    user_sessions_end(user, actor=actor, reason="deactivated")
     user_scope_changed.send(sender=User, user=user, actor=actor)
     security_event("user_deactivated", actor=actor, user=user)
+
+
+@shared_task(name="victimsupport.deactivate_user", base=ActorTask, ignore_result=True)
+def deactivate_user(user_id: int, *, actor_id: int) -> None:
+    """A leaver: the account is closed and every open session ended (history records the actor)."""
+    user_deactivate(User.objects.get(pk=user_id), actor=User.objects.get(pk=actor_id))

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, make_user
 from victimsupport.middleware import SESSION_AUTH_AT
-from victimsupport.services import end_sessions
+from victimsupport.services import user_sessions_end
 
 pytestmark = pytest.mark.django_db
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -94,7 +94,7 @@ def test_an_administrator_can_end_a_users_sessions_at_once(client, specialist):
     login(client, specialist.username)
     assert client.get("/").status_code == 200
     administrator = make_user("administrator", is_staff=True)
-    assert end_sessions(specialist, actor=administrator) == 1
+    assert user_sessions_end(specialist, actor=administrator) == 1
     response = client.get("/cases/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/login/")
     assert "Administraator lõpetas teie seansi" in response.content.decode()

@@ -20,13 +20,13 @@ CASE_LINK = re.compile(r'<td class="nowrap" data-label="[^"]*"><a href="/cases/(
 
 
 @pytest.fixture
-def many_cases(specialist, colleague):
+def many_cases(specialist, colleague, manager):
     names = ["Tamm", "Saar", "Mägi", "Kask", "Sepp", "Ilves", "Kukk"]
     today = timezone.localdate()
     for index in range(57):
         client = make_person(specialist, last_name=names[index % len(names)], first_name=f"Eesnimi{index % 4}")
         make_case(
-            specialist,
+            specialist if index % 3 else manager,  # only a manager makes someone else responsible
             client=client,
             opened_on=today - timedelta(days=index % 6),  # many ties: the id decides
             responsible=specialist if index % 3 else colleague,

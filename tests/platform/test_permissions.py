@@ -59,7 +59,8 @@ def test_restrict_agrees_with_guardian_without_global_permissions(specialist):
     """restrict() is guardian's get_objects_for_user(accept_global_perms=False) written as EXISTS."""
     rng = random.Random(3)
     users = [make_user("specialist", code) for code in ("pohja", "louna", "ida")]
-    cases = [make_case(specialist, responsible=None) for _ in range(6)]
+    manager = make_user("regional_manager", "pohja")
+    cases = [make_case(manager, responsible=None) for _ in range(6)]
     for case in cases:
         chosen = rng.sample(users, rng.randint(0, 3))
         set_object_grants(case, users={user: {rng.choice(["view", "change"])} for user in chosen})

@@ -7,6 +7,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from victimsupport.permissions.policies import OwnerOnly
+from victimsupport.permissions.querysets import guarded
+from victimsupport.status import status_properties
+
 
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
@@ -15,14 +19,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-class JobQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> JobQuerySet:
-        """A job and its result belong to the person who started it."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        return self.filter(created_by=user)
-
-
+@status_properties
 class Job(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -44,7 +41,8 @@ class Job(models.Model):
     # Where the page sends the user when the job is done (a path inside the application).
     result_url = models.CharField(max_length=300, blank=True, default="")
 
-    objects = JobQuerySet.as_manager()
+    # A job and its result belong to the person who started it.
+    objects = guarded(OwnerOnly("created_by"))
 
     class Meta:
         ordering = ["-created_at"]

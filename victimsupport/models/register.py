@@ -70,6 +70,10 @@ class RegisteredDocument(models.Model):
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.OUTGOING)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     party = models.CharField(_("party"), max_length=200, blank=True, default="")
+    # The postal or e-mail address printed on the letter when it was rendered, a line each ("" for none;
+    # NULL for letters registered before this was recorded): delivery by post checks it against what
+    # the person's safe-contact rules allow now.
+    addressed_to = models.TextField(_("address on the letter"), null=True, blank=True, default=None)
     channel = models.CharField(_("channel"), max_length=30, blank=True, default="")
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible official")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from victimsupport.forms import DateInput, check_date_range
-from victimsupport.models import AccessLogEntry, Role, User
+from victimsupport.models import AccessLogEntry, Region, Role, User
 from victimsupport.models.access import OBJECT_TYPE_LABELS, AccessAction
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin
@@ -36,12 +36,17 @@ class AccessLogFilter(forms.Form):
 
 
 def access_log_for(user):
-    """The entries a user may read: all for administrators, their regions' users' for managers."""
+    """The entries a user may read: all for administrators; for a regional manager, those of the staff
+    who work in the manager's regions only. What staff of other regions read (someone working in
+    several regions included, whose reads may be about another region) is not the manager's to see:
+    administrators see it."""
     entries = AccessLogEntry.objects.all()
     if user.has_role(Role.ADMINISTRATOR):
         return entries
     if user.has_role(Role.REGIONAL_MANAGER):
-        return entries.filter(user__in=User.objects.filter(regions__in=user.regions.all()).values("pk"))
+        mine = user.region_ids
+        staff = User.objects.filter(regions__in=mine).exclude(regions__in=Region.objects.exclude(pk__in=mine))
+        return entries.filter(user__in=staff.values("pk"))
     return entries.none()
 
 

@@ -9,7 +9,7 @@ from django.views import View
 from victimsupport.jobs import job_create
 from victimsupport.models import Role
 from victimsupport.permissions.views import RoleRequiredMixin
-from victimsupport.tasks import render_sample_letter
+from victimsupport.sampleletter import render_sample_letter
 
 
 class SampleLetterView(RoleRequiredMixin, View):

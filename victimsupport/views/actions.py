@@ -1,0 +1,90 @@
+"""One form, one service: the action view every app uses.
+
+A subclass (combined with the mixin that fetched its object through restrict()) names its form, its
+messages and `perform(data)`, which calls exactly one service. With a `template_name` the action has a
+page of its own (GET shows the form; a rejected form or a service's ValidationError comes back at the
+fields with status 400; a concurrent edit shows the conflict panel with status 409). Without one it is a
+button on the object's page: POST only, and errors come back as messages on that page. Either way the
+form is validated first, a reject with an empty reason included.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views import View
+
+from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
+from victimsupport.forms import apply_service_errors
+
+
+class NoFields(forms.Form):
+    """The form of an action that asks nothing (submit, approve, ...)."""
+
+
+class ActionView(View):
+    form_class: type[forms.Form] = NoFields
+    template_name: str | None = None
+    success_message = ""
+    title = ""
+    submit_label = ""
+    danger = False
+    intro = ""
+    multipart = False
+
+    def get_form(self, data=None) -> forms.Form:
+        return self.form_class(data, self.request.FILES if data is not None else None)
+
+    def perform(self, data: dict) -> str | None:
+        """Call the one service; return where to go next (None: the object's page)."""
+        raise NotImplementedError
+
+    def object_url(self) -> str:
+        raise NotImplementedError
+
+    def page_context(self, form) -> dict:
+        return {
+            "form": form,
+            "title": self.title,
+            "submit_label": self.submit_label,
+            "danger": self.danger,
+            "intro": self.intro,
+            "multipart": self.multipart,
+        }
+
+    def get(self, request, *args, **kwargs):
+        if self.template_name is None:
+            return HttpResponseNotAllowed(["POST"])
+        return render(request, self.template_name, self.page_context(self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                target = self.perform(form.cleaned_data)
+            except ConcurrentEdit as edit:
+                return self.conflict(form, edit)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                if self.success_message:
+                    messages.success(request, self.success_message)
+                return redirect(target or self.object_url())
+        if self.template_name is None:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect(self.object_url())
+        return render(request, self.template_name, self.page_context(form), status=400)
+
+    def conflict(self, form, edit: ConcurrentEdit):
+        """Someone else saved first: the form again with their values merged in, and the conflict panel."""
+        fields = [name for name in form.fields if name != "version"]
+        data = form.cleaned_data
+        values, conflicts = merge_after_conflict(edit.current, data.get("version"), data, fields)
+        retry = self.form_class(initial={**values, "version": edit.current.version})
+        context = {**self.page_context(retry), **conflict_context(edit, conflicts)}
+        return render(self.request, self.template_name, context, status=409)
