@@ -8,8 +8,6 @@ an abuser must never learn that victim support looked at their data.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.contact import is_alleged_perpetrator
 from cases.models import Person
+from victimsupport.exports import csv_response
 from victimsupport.letters import render_pdf
 from victimsupport.models import AccessLogEntry
 from victimsupport.models.access import AccessAction
@@ -78,15 +77,9 @@ def _filename(person: Person, extension: str) -> str:
 
 def events_csv(person: Person, events: list[AccessEvent]) -> HttpResponse:
     """For the data subject: when, which agency, what was done (restricted events left out)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Time"), _("Agency"), _("Action")])
     agency = settings.AGENCY["name"]
-    for event in events:
-        writer.writerow([timezone.localtime(event.at).strftime("%d.%m.%Y %H:%M:%S"), agency, event.action])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(person, "csv")}"'
-    return response
+    rows = ([timezone.localtime(event.at).strftime("%d.%m.%Y %H:%M:%S"), agency, event.action] for event in events)
+    return csv_response(rows, header=[_("Time"), _("Agency"), _("Action")], filename=_filename(person, "csv"))
 
 
 def events_pdf(person: Person, events: list[AccessEvent]) -> HttpResponse:

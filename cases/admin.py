@@ -3,12 +3,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import AidCapYear, AidPolicy, DecisionKindSetting
+from cases.models import AidCap, AidPolicy, DecisionKindSetting
 
 
-@admin.register(AidCapYear)
-class AidCapYearAdmin(SimpleHistoryAdmin):
-    list_display = ("year", "amount", "note")
+@admin.register(AidCap)
+class AidCapAdmin(SimpleHistoryAdmin):
+    """The cap per person (one minimum monthly wage) with the date it is in force from; it holds until the
+    next amount's date. A decision takes the amount in force on its decision date and keeps it."""
+
+    list_display = ("valid_from", "amount", "note")
+    fields = ("valid_from", "amount", "note")
+    ordering = ("-valid_from",)
 
     def has_delete_permission(self, request, obj=None):
         return False

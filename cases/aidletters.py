@@ -3,6 +3,7 @@ the document register and stored with its checksum. Generating twice gives one d
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -12,9 +13,11 @@ from cases.aid_rules import RULE_TEXT
 from cases.choices import Channel
 from cases.contact import contact_facts, may_contact
 from cases.models import AidDecision, DecisionKindSetting
-from victimsupport.jobs import job_claim, job_fail, job_finish, job_progress
+from victimsupport.celery import ActorTask
+from victimsupport.jobs import JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
-from victimsupport.register import register_document, series_for
+from victimsupport.models import RegisterMatter
+from victimsupport.register import open_matter, private_person_party, register_document, series_for
 
 LETTER_LANGUAGES = ("et", "en")
 CHALLENGE_DAYS = 30
@@ -64,55 +67,74 @@ def letter_context(decision: AidDecision, language: str, number: str) -> dict:
         }
 
 
+def current_letter(decision: AidDecision):
+    """The letter in force: the first one, or the newest document that replaced it."""
+    letter = decision.letter
+    while letter is not None:
+        newer = letter.superseded_by.order_by("-id").first()
+        if newer is None:
+            return letter
+        letter = newer
+    return None
+
+
+def letter_is_stale(decision: AidDecision, letter=None) -> bool:
+    """Whether the address printed on the letter is no longer the one the safe-contact rules allow
+    (the rules changed after it was rendered; a letter from before addresses were recorded counts as
+    stale). Such a letter is not posted: it is re-issued to the allowed address."""
+    letter = letter or current_letter(decision)
+    if letter is None:
+        return False
+    if letter.addressed_to is None:
+        return True
+    return letter.addressed_to.splitlines() != addressee_block(decision)["lines"]
+
+
+@shared_task(
+    name="cases.render_decision_letter", base=ActorTask, ignore_result=True, time_limit=120, soft_time_limit=100
+)
+def render_decision_letter(job_id: int, *, actor_id: int) -> None:
+    render_decision_letter_job(job_id)
+
+
 def render_decision_letter_job(job_id: int) -> None:
-    job = job_claim(job_id)
-    if job is None:
-        return
-    try:
-        decision_id = job.target_id
-        job_progress(job, 10, gettext_noop("Preparing the letter"))
-        with transaction.atomic():
-            decision = (
-                AidDecision.objects.select_for_update(of=("self",))
-                .select_related("application__applicant", "application__case", "application__register_matter")
-                .get(pk=decision_id)
-            )
-            if decision.letter_id is None:
-                job_progress(job, 30, gettext_noop("Rendering the letter"))
-                document = _register_letter(decision, job.created_by)
-            else:
-                document = decision.letter
-        job_finish(
-            job,
-            message=gettext_noop("The letter is ready."),
-            result_url=reverse("cases:aid-decision", args=[decision_id]),
-            document=document,
+    job_run(job_id, _make_decision_letter)
+
+
+def _make_decision_letter(job) -> JobResult:
+    job_progress(job, 10, gettext_noop("Preparing the letter"))
+    with transaction.atomic():
+        decision = (
+            AidDecision.objects.select_for_update(of=("self",))
+            .select_related("application__applicant", "application__case", "application__register_matter")
+            .get(pk=job.target_id)
         )
-    except Exception:
-        job_fail(job, gettext_noop("The letter could not be made. Try again or tell the administrator."))
-        raise
+        document = current_letter(decision)
+        if document is None or letter_is_stale(decision, document):
+            # Run twice, this finds the first run's letter and makes nothing more.
+            job_progress(job, 30, gettext_noop("Rendering the letter"))
+            document = _register_letter(decision, job.created_by, replaces=document)
+    return JobResult(gettext_noop("The letter is ready."), reverse("cases:aid-decision", args=[decision.pk]), document)
 
 
-def _register_letter(decision: AidDecision, actor):
-    from victimsupport.models import RegisterMatter
+def _register_letter(decision: AidDecision, actor, replaces=None):
 
     application = decision.application
     language = letter_language(decision)
     matter = application.register_matter
     series = series_for("aid_decision")
     if matter is None:
-        from victimsupport.register import open_matter
-
         matter = open_matter(series=series, title=f"TTTVT {application.reference}")
         type(application).objects.filter(pk=application.pk).update(register_matter=matter)
     # The number is known before rendering: the matter row is locked until this transaction ends.
     RegisterMatter.objects.select_for_update().get(pk=matter.pk)
     number = f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
-    pdf = render_pdf(
-        f"cases/letters/aid_decision_{language}.html", letter_context(decision, language, number), language=language
-    )
+    context = letter_context(decision, language, number) | {"replaces": replaces}
+    pdf = render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language)
     with override("et"):
         title = f"{decision.get_kind_display()}: {application.reference}"
+        if replaces is not None:
+            title = f"{title} (asendab kirja {replaces.number})"
     document = register_document(
         matter=matter,
         title=title,
@@ -120,12 +142,15 @@ def _register_letter(decision: AidDecision, actor):
         responsible=decision.signer or actor,
         content=pdf,
         filename=f"{decision.reference}.pdf",
-        party=application.applicant.full_name,
+        party=private_person_party(application.reference),
+        addressed_to="\n".join(context["addressee"]["lines"]),
         channel="",
         direction="outgoing",
+        supersedes=replaces,
     )
     assert document.number == number, (document.number, number)
-    decision.letter = document
-    decision.letter_language = language
-    decision.save(update_fields=["letter", "letter_language"])
+    if replaces is None:
+        decision.letter = document
+        decision.letter_language = language
+        decision.save(update_fields=["letter", "letter_language"])
     return document

@@ -1,3 +1,4 @@
+# Imports inside functions here: models and what uses them load only once the app registry is ready.
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ def _register_object_types() -> None:
         ("cases.case", _("victim support case")),
         ("cases.person", _("personal data")),
         ("cases.attachment", _("case document")),
+        ("cases.task", _("case task")),
         ("cases.aidapplication", _("aid application")),
         ("cases.aiddecision", _("aid decision")),
         ("victimsupport.registereddocument", _("registered document")),

@@ -16,7 +16,7 @@ from cases.models import CaseParty, Person, SafeContact
 
 
 @dataclass(frozen=True)
-class ContactDecision:
+class Reachability:
     allowed: bool
     channel: str
     reason: str = ""
@@ -47,47 +47,47 @@ def contact_facts(person: Person) -> ContactFacts:
     return ContactFacts(is_alleged_perpetrator(person), SafeContact.objects.filter(person=person).first())
 
 
-def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = None) -> ContactDecision:
+def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = None) -> Reachability:
     if channel not in Channel.values:
-        return ContactDecision(False, channel, str(_("Unknown channel.")))
+        return Reachability(False, channel, str(_("Unknown channel.")))
     facts = facts or contact_facts(person)
     if facts.perpetrator:
-        return ContactDecision(False, channel, str(_("An alleged perpetrator is never contacted.")))
+        return Reachability(False, channel, str(_("An alleged perpetrator is never contacted.")))
     rules = facts.rules
     if rules is None:
-        return ContactDecision(False, channel, str(_("No safe-contact rules are recorded for this person.")))
+        return Reachability(False, channel, str(_("No safe-contact rules are recorded for this person.")))
     if not rules.allows(channel):
-        return ContactDecision(False, channel, str(_("The safe-contact rules do not allow this channel.")))
+        return Reachability(False, channel, str(_("The safe-contact rules do not allow this channel.")))
     if channel == Channel.EMAIL:
         if not person.email:
-            return ContactDecision(False, channel, str(_("No e-mail address is recorded.")))
-        return ContactDecision(True, channel, destination=[person.email])
+            return Reachability(False, channel, str(_("No e-mail address is recorded.")))
+        return Reachability(True, channel, destination=[person.email])
     if channel in (Channel.PHONE, Channel.SMS):
         if not person.phone:
-            return ContactDecision(False, channel, str(_("No phone number is recorded.")))
-        return ContactDecision(True, channel, destination=[person.phone])
+            return Reachability(False, channel, str(_("No phone number is recorded.")))
+        return Reachability(True, channel, destination=[person.phone])
     if channel == Channel.LETTER:
         safe_lines = [line.strip() for line in rules.letter_address.splitlines() if line.strip()]
         if rules.never_write_home or rules.confidential_address:
             if not safe_lines:
-                return ContactDecision(
+                return Reachability(
                     False, channel, str(_("Letters may not go to the home address and no safe address is recorded."))
                 )
-            return ContactDecision(True, channel, destination=safe_lines)
+            return Reachability(True, channel, destination=safe_lines)
         if safe_lines:
-            return ContactDecision(True, channel, destination=safe_lines)
+            return Reachability(True, channel, destination=safe_lines)
         if not person.has_address:
-            return ContactDecision(False, channel, str(_("No postal address is recorded.")))
-        return ContactDecision(True, channel, destination=person.address_lines)
-    return ContactDecision(True, channel)
+            return Reachability(False, channel, str(_("No postal address is recorded.")))
+        return Reachability(True, channel, destination=person.address_lines)
+    return Reachability(True, channel)
 
 
-def allowed_channels(person: Person, *, facts: ContactFacts | None = None) -> list[ContactDecision]:
+def allowed_channels(person: Person, *, facts: ContactFacts | None = None) -> list[Reachability]:
     facts = facts or contact_facts(person)
     return [decision for channel in Channel.values if (decision := may_contact(person, channel, facts=facts))]
 
 
-def unusable_channels(person: Person, *, facts: ContactFacts | None = None) -> list[ContactDecision]:
+def unusable_channels(person: Person, *, facts: ContactFacts | None = None) -> list[Reachability]:
     """Channels the rules allow but that cannot be used (a detail is missing): shown so nobody wonders."""
     facts = facts or contact_facts(person)
     if facts.perpetrator or facts.rules is None:

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cases.aidletters import current_letter
 from cases.choices import Channel
 from cases.contact import may_contact
 from cases.models import AidDecision
+from victimsupport.celery import ActorTask
 from victimsupport.security import security_event
+
+
+@shared_task(
+    name="cases.send_decision_email",
+    base=ActorTask,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_decision_email(decision_id: int, *, actor_id: int) -> None:
+    email_decision_letter(decision_id)
 
 
 def email_decision_letter(decision_id: int) -> bool:
     decision = AidDecision.objects.select_related("application__applicant", "letter").get(pk=decision_id)
     person = decision.application.applicant
     allowed = may_contact(person, Channel.EMAIL)  # the rules may have changed since the letter was queued
-    if not allowed or decision.letter is None:
+    letter = current_letter(decision)
+    if not allowed or letter is None:
         security_event("decision_email_refused", decision=decision.pk, reason=allowed.reason)
         return False
     with override(decision.letter_language or "et"):
         message = EmailMessage(
-            subject=_("Decision %(number)s of the Social Insurance Board") % {"number": decision.letter.number},
+            subject=_("Decision %(number)s of the Social Insurance Board") % {"number": letter.number},
             body=_(
                 "Dear %(name)s,\n\nattached is the decision on your application for mental-health aid.\n\n"
                 "Social Insurance Board, victim support"
@@ -29,8 +45,8 @@ def email_decision_letter(decision_id: int) -> bool:
             % {"name": person.full_name},
             to=allowed.destination,
         )
-    with decision.letter.file.open("rb") as handle:
-        message.attach(f"{decision.letter.number.replace('/', '_')}.pdf", handle.read(), "application/pdf")
+    with letter.file.open("rb") as handle:
+        message.attach(f"{letter.number.replace('/', '_')}.pdf", handle.read(), "application/pdf")
     message.send()
     security_event("decision_emailed", decision=decision.pk)
     return True

@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from cases import selectors
+from cases.aidletters import _register_letter
 from cases.choices import (
     ContactChannel,
     ContactKind,
@@ -18,7 +20,8 @@ from cases.choices import (
     RelationKind,
     RiskLevel,
 )
-from cases.models import Case
+from cases.models import AidApplication, AidCap, Case
+from cases.services import aid as aid_services
 from cases.services import cases as case_services
 from cases.services import persons as person_services
 from cases.services import work as work_services
@@ -135,6 +138,7 @@ def _demo_case(rng, fake, today, region, county, specialist, manager, index) -> 
     person_services.safe_contact_set(
         actor=specialist,
         person=client,
+        expected_version=selectors.safe_contact_version(client),
         phone_allowed=True,
         sms_allowed=rng.random() < 0.7,
         email_allowed=bool(client.email),
@@ -200,21 +204,23 @@ def _demo_case(rng, fake, today, region, county, specialist, manager, index) -> 
             )
 
 
+# 2026: 886 EUR until 31 March, 946 EUR from 1 April (agreed by the social partners; to be confirmed).
+DEMO_CAPS = [(date(2026, 1, 1), "886.00"), (date(2026, 4, 1), "946.00")]
+
+
 def _seed_aid(stdout) -> None:
     """Aid applications in the demo: one waiting for a decision, a partial grant waiting for approval and
     an issued grant with its letter."""
     from decimal import Decimal
 
-    from cases.aidletters import _register_letter
-    from cases.models import AidApplication, AidCapYear
-    from cases.services import aid as aid_services
-
+    # Demo only: in production an administrator enters the minimum monthly wage with its start date.
+    for valid_from, amount in DEMO_CAPS:
+        AidCap.objects.get_or_create(
+            valid_from=valid_from,
+            defaults={"amount": Decimal(amount), "note": "demo value, to be confirmed against the regulation"},
+        )
     if AidApplication.objects.exists():
         return
-    year = timezone.localdate().year
-    if not AidCapYear.objects.filter(year=year).exists():
-        # Demo only: in production an administrator enters the year's minimum monthly wage.
-        AidCapYear.objects.create(year=year, amount=Decimal("886.00"), note="demo value, confirm the real figure")
     today = timezone.localdate()
     basis_for = {"domestic_violence": "domestic_violence", "sexual_violence": "sexual_violence"}
     chosen = []

@@ -30,6 +30,7 @@ from cases.models import (
 from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
+from cases.selectors import eligible_responsibles
 from cases.services.aid import APPLICATION_FIELDS, DRAFT_FIELDS
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, check_date_range, localize_money
 from victimsupport.models import County, Region, User
@@ -129,6 +130,14 @@ class PersonEditForm(PersonFieldsMixin, VersionedForm):
 
 
 class SafeContactForm(StyledModelForm):
+    # The version of the rules the user sees (0: none recorded); stored rules are never replaced unseen.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
+
     class Meta:
         model = SafeContact
         fields = [
@@ -202,13 +211,21 @@ class CaseIntakeForm(CaseFieldsMixin, StyledModelForm):
         regions = Region.objects.filter(pk__in=user.region_ids).order_by("name")
         self.fields["region"].queryset = regions
         self.fields["county"].queryset = County.objects.filter(region__in=regions).order_by("name")
-        self.fields["responsible"].queryset = (
+        responsibles = (
             User.objects.filter(
                 is_active=True, regions__in=regions, groups__name__in=["specialist", "regional_manager"]
             )
             .distinct()
             .order_by("last_name", "first_name")
         )
+        if not user.has_role("regional_manager"):
+            # Assigning a case to someone else is the manager's right (cases.services.cases.case_open).
+            responsibles = responsibles.filter(pk=user.pk)
+            self.fields["responsible"].required = True
+            self.fields["responsible"].help_text = _(
+                "You are responsible for the cases you open; the regional manager can assign them to others."
+            )
+        self.fields["responsible"].queryset = responsibles
         if not self.is_bound:
             if regions.count() == 1:
                 self.initial["region"] = regions.first().pk
@@ -346,9 +363,9 @@ class TaskForm(StyledModelForm):
 
     def __init__(self, *args, case: Case, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        from cases.services.cases import eligible_responsibles
 
         self.fields["assigned_to"].queryset = eligible_responsibles(case.region)
+        self.fields["assigned_to"].required = True
         if not self.is_bound:
             self.initial.setdefault("assigned_to", case.responsible_id or user.pk)
 
@@ -378,7 +395,6 @@ class AssignForm(StyledForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        from cases.services.cases import eligible_responsibles
 
         self.fields["responsible"].queryset = eligible_responsibles(case.region)
         if not self.is_bound:

@@ -1,6 +1,8 @@
-"""Reference data of the aid procedure: yearly caps known so far, decision kind settings and the
-procedure settings. Created by a migration and made sure of after every migrate or flush. Idempotent:
-what an administrator changed stays."""
+"""Reference data of the aid procedure: caps known so far (valid from 1 January of their year), decision
+kind settings and the procedure settings. Created by a migration and made sure of after every migrate or
+flush. Idempotent: what an administrator changed stays."""
+
+from datetime import date
 
 CAPS = [(2023, "725.00"), (2024, "820.00"), (2025, "886.00")]
 
@@ -23,11 +25,19 @@ KINDS = [  # kind, whether a regional manager must approve
 
 
 def ensure_aid_reference_data(apps) -> None:
-    AidCapYear = apps.get_model("cases", "AidCapYear")
     DecisionKindSetting = apps.get_model("cases", "DecisionKindSetting")
     AidPolicy = apps.get_model("cases", "AidPolicy")
-    for year, amount in CAPS:
-        AidCapYear.objects.get_or_create(year=year, defaults={"amount": amount, "note": "minimum monthly wage"})
+    try:
+        AidCap = apps.get_model("cases", "AidCap")
+    except LookupError:  # migration 0002 runs this while the cap was still one amount per year
+        AidCapYear = apps.get_model("cases", "AidCapYear")
+        for year, amount in CAPS:
+            AidCapYear.objects.get_or_create(year=year, defaults={"amount": amount, "note": "minimum monthly wage"})
+    else:
+        for year, amount in CAPS:
+            AidCap.objects.get_or_create(
+                valid_from=date(year, 1, 1), defaults={"amount": amount, "note": "minimum monthly wage"}
+            )
     for kind, approval in KINDS:
         DecisionKindSetting.objects.get_or_create(
             kind=kind,

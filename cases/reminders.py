@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cases.models import Task
+from cases.aid_rules import add_working_days
+from cases.models import AidApplication, AidPolicy, Task
+from cases.models.aid import ApplicationStatus
+from victimsupport.models import User
 from victimsupport.notify import notify
 
 
@@ -20,9 +23,15 @@ def send_task_reminders() -> int:
             # Claimed by a conditional update: a second run, or a second worker, sends nothing twice.
             if not Task.objects.filter(pk=task_id, reminded_at__isnull=True).update(reminded_at=timezone.now()):
                 continue
-            task = Task.objects.select_related("case", "assigned_to").get(pk=task_id)
+            task = Task.objects.select_related("case__region", "assigned_to").get(pk=task_id)
+            # An unassigned task (after a transfer) reminds the region's managers.
+            recipients = (
+                [task.assigned_to]
+                if task.assigned_to is not None
+                else list(User.objects.filter(groups=task.case.region.managers_group, is_active=True))
+            )
             notify(
-                [task.assigned_to],
+                recipients,
                 gettext_noop("Task due on %(due)s in case %(case)s."),
                 params={"due": task.due_on.strftime("%d.%m.%Y"), "case": task.case.reference},
                 link=reverse("cases:case", args=[task.case_id]),
@@ -35,10 +44,6 @@ def send_task_reminders() -> int:
 def send_aid_deadline_reminders() -> int:
     """Open applications whose decision is due soon or overdue: the responsible specialist is told
     (and, when overdue, the region's managers), once a day."""
-    from cases.aid_rules import add_working_days
-    from cases.models import AidApplication, AidPolicy
-    from cases.models.aid import ApplicationStatus
-    from victimsupport.models import User
 
     today = timezone.localdate()
     horizon = add_working_days(today, AidPolicy.current().due_soon_working_days)

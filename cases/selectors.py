@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from cases.choices import CaseStatus
-from cases.models import AnonymousContact, Attachment, Case, CaseEvent, Contact, Note, Person, PlanItem, Task
+from cases.aid_rules import add_working_days
+from cases.choices import CaseStatus, Channel
+from cases.contact import contact_facts, may_contact
+from cases.models import (
+    AidApplication,
+    AidCap,
+    AidDecision,
+    AidEntitlement,
+    AidPolicy,
+    AnonymousContact,
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseParty,
+    Contact,
+    Note,
+    Person,
+    PlanItem,
+    SafeContact,
+    Task,
+)
+from cases.models.aid import ApplicationStatus, ChargeKind, DecisionStatus
 from cases.models.persons import normalize_name
-from victimsupport.models import User
+from victimsupport.models import Region, User
+from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.permissions import is_permitted, visible_through
 from victimsupport.sql import ProbeExists
 
@@ -167,6 +189,38 @@ def person_search(user, *, name: str = "", personal_code: str = "", limit: int =
     )
 
 
+def possible_duplicates(
+    user,
+    *,
+    personal_code: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    birth_date: date | None = None,
+    exclude_pk: int | None = None,
+) -> list[Person]:
+    """Persons the user may see with the same code, or the same name and birth date. Persons out of
+    the user's scope are never revealed."""
+    condition = Q()
+    if personal_code:
+        condition |= Q(personal_code=personal_code)
+    if first_name and last_name and birth_date:
+        # Diacritics and case do not matter: "Julia Janes" is "Julia Jänes".
+        condition |= Q(search_name=normalize_name(f"{first_name} {last_name}"), birth_date=birth_date)
+    if not condition:
+        return []
+    found = Person.objects.restrict(user, "view").filter(condition)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return list(found.order_by("last_name", "first_name")[:10])
+
+
+def same_code_person(user, personal_code: str) -> Person | None:
+    """The person the user may see who has this personal code: the same person, never recorded twice."""
+    if not personal_code:
+        return None
+    return Person.objects.restrict(user, "view").filter(personal_code=personal_code).order_by("pk").first()
+
+
 def person_cases(user, person: Person) -> QuerySet[Case]:
     """The cases of a person (as client or party) that the user may see."""
     return (
@@ -260,8 +314,6 @@ def region_anonymous_contacts(user) -> QuerySet[AnonymousContact]:
 
 def aid_applications_due(user, *, scope: str = "mine"):
     """Open applications by their decision due date (the earliest first)."""
-    from cases.models import AidApplication
-    from cases.models.aid import ApplicationStatus
 
     applications = AidApplication.objects.restrict(user).filter(status=ApplicationStatus.OPEN)
     if scope == "mine":
@@ -272,29 +324,24 @@ def aid_applications_due(user, *, scope: str = "mine"):
 
 
 def aid_due_soon(user, *, scope: str, limit: int = 10) -> list:
-    from cases.aid_rules import add_working_days
-    from cases.models import AidPolicy
 
     horizon = add_working_days(timezone.localdate(), AidPolicy.current().due_soon_working_days)
     return list(aid_applications_due(user, scope=scope).filter(decision_due_on__lte=horizon)[:limit])
 
 
 def decisions_waiting_for(user, limit: int = 10) -> list:
-    from cases.models import AidDecision
-    from cases.models.aid import DecisionStatus
 
     return list(
         AidDecision.objects.restrict(user, "assign")
         .filter(status=DecisionStatus.SUBMITTED)
         .exclude(drafted_by=user)
+        .exclude(contributors=user)  # whoever changed the content does not approve it
         .select_related("application__case", "drafted_by")
         .order_by("submitted_at", "id")[:limit]
     )
 
 
 def drafts_returned_to(user, limit: int = 10) -> list:
-    from cases.models import AidDecision
-    from cases.models.aid import DecisionStatus
 
     return list(
         AidDecision.objects.restrict(user, "change")
@@ -310,9 +357,6 @@ def case_entitlements(user, case: Case) -> list:
 
     from django.db.models import DecimalField, Sum
     from django.db.models.functions import Coalesce
-
-    from cases.models import AidEntitlement
-    from cases.models.aid import ChargeKind
 
     money = DecimalField(max_digits=12, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
@@ -343,3 +387,57 @@ def case_entitlements(user, case: Case) -> list:
             }
         )
     return rows
+
+
+# --- the entitlement ledger ---
+
+
+def charged(entitlement: AidEntitlement) -> Decimal:
+    """What referrals and invoices hold of the entitlement now."""
+    total = Decimal("0.00")
+    sums = dict(entitlement.charges.values_list("kind").annotate(total=Sum("amount")).values_list("kind", "total"))
+    total += sums.get(ChargeKind.COMMITMENT, Decimal("0")) + sums.get(ChargeKind.INVOICE, Decimal("0"))
+    total -= sums.get(ChargeKind.RELEASE, Decimal("0"))
+    return total.quantize(Decimal("0.01"))
+
+
+def remaining(entitlement: AidEntitlement) -> Decimal:
+    if not entitlement.is_active:
+        return Decimal("0.00")
+    return (entitlement.cap - charged(entitlement)).quantize(Decimal("0.01"))
+
+
+# --- persons, responsibles, caps and delivery ---
+
+
+def eligible_responsibles(region: Region):
+    """Active specialists and regional managers who work in the region."""
+    return (
+        User.objects.filter(is_active=True, regions=region, groups__name__in=CASEWORK_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def person_on_record(person: Person) -> bool:
+    """Whether the person is already linked to a case (and so has grants that someone else decided)."""
+    return Case.objects.filter(client=person).exists() or CaseParty.objects.filter(person=person).exists()
+
+
+def safe_contact_version(person: Person) -> int:
+    """The version of the person's stored rules, 0 when none are recorded."""
+    return SafeContact.objects.filter(person=person).values_list("version", flat=True).first() or 0
+
+
+def cap_on(day: date) -> Decimal | None:
+    """The cap per person in force on `day` (amounts with effective dates); None where none is entered."""
+    return AidCap.amount_on(day)
+
+
+DELIVERY_CHANNELS = [Channel.EMAIL, Channel.LETTER, Channel.IN_PERSON]
+
+
+def delivery_options(decision: AidDecision) -> list:
+    person = decision.application.applicant
+    facts = contact_facts(person)
+    return [may_contact(person, channel, facts=facts) for channel in DELIVERY_CHANNELS]

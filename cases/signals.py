@@ -1,10 +1,10 @@
 from django.dispatch import receiver
 
+from cases.services.cases import cases_release_out_of_scope
 from victimsupport.services import user_scope_changed
 
 
 @receiver(user_scope_changed)
 def on_user_scope_changed(sender, user, actor, **kwargs) -> None:
-    from cases.services.cases import release_out_of_scope_cases
 
-    release_out_of_scope_cases(user=user, actor=actor)
+    cases_release_out_of_scope(user=user, actor=actor)

@@ -14,11 +14,14 @@ def specialist_panel(request):
     if not user.has_role(Role.SPECIALIST):
         return None
     cases = selectors.my_open_cases(user)
-    if cases:
-        log_access(user, AccessAction.LIST, object_type="cases.case", persons=[case.client_id for case in cases])
+    tasks = selectors.my_overdue_tasks(user)
+    # Task titles are free text about the client: shown, they are logged with the cases.
+    persons = [case.client_id for case in cases] + [task.case.client_id for task in tasks]
+    if persons:
+        log_access(user, AccessAction.LIST, object_type="cases.case", persons=persons)
     return "cases/panels/specialist.html", {
         "cases": cases,
-        "tasks": selectors.my_overdue_tasks(user),
+        "tasks": tasks,
         "contacts": selectors.my_recent_contacts(user),
     }
 
@@ -28,10 +31,10 @@ def manager_panel(request):
     user = request.user
     if not user.has_role(Role.REGIONAL_MANAGER):
         return None
-    return "cases/panels/manager.html", {
-        "team": selectors.team_workload(user),
-        "tasks": selectors.region_overdue_tasks(user),
-    }
+    tasks = selectors.region_overdue_tasks(user)
+    if tasks:
+        log_access(user, AccessAction.LIST, object_type="cases.task", persons=[task.case.client_id for task in tasks])
+    return "cases/panels/manager.html", {"team": selectors.team_workload(user), "tasks": tasks}
 
 
 @register_panel(order=15)

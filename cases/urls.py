@@ -41,22 +41,22 @@ urlpatterns = [
     path("aid/decisions/<int:pk>/edit/", aid.DecisionEditView.as_view(), name="aid-decision-edit"),
     path(
         "aid/decisions/<int:pk>/submit/",
-        aid.DecisionActionView.as_view(operation="submit", action="change"),
+        aid.DecisionSubmitView.as_view(),
         name="aid-decision-submit",
     ),
     path(
         "aid/decisions/<int:pk>/approve/",
-        aid.DecisionActionView.as_view(operation="approve", action="assign"),
+        aid.DecisionApproveView.as_view(),
         name="aid-decision-approve",
     ),
     path(
         "aid/decisions/<int:pk>/return/",
-        aid.DecisionActionView.as_view(operation="return", action="assign"),
+        aid.DecisionReturnView.as_view(),
         name="aid-decision-return",
     ),
     path(
         "aid/decisions/<int:pk>/issue/",
-        aid.DecisionActionView.as_view(operation="issue", action="change"),
+        aid.DecisionIssueView.as_view(),
         name="aid-decision-issue",
     ),
     path("aid/decisions/<int:pk>/letter/", aid.DecisionLetterView.as_view(), name="aid-decision-letter"),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from cases import selectors
 from cases.choices import IncidentType, ReferralSource
 from cases.services import cases as case_services
 from cases.services import persons as person_services
@@ -65,11 +66,13 @@ def make_case(
 
 
 def make_application(actor, case, **fields):
-    from cases.models import AidCapYear
+    from cases.models import AidCap
     from cases.services import aid as aid_services
 
     # The administrator has entered this year's cap (only 2023-2025 come with the system).
-    AidCapYear.objects.get_or_create(year=timezone.localdate().year, defaults={"amount": "886.00"})
+    AidCap.objects.get_or_create(
+        valid_from=date(timezone.localdate().year, 1, 1), defaults={"amount": "886.00", "note": "test"}
+    )
     fields.setdefault("applicant", case.client)
     fields.setdefault("applicant_role", "victim")
     fields.setdefault("basis", "domestic_violence")
@@ -194,3 +197,11 @@ def make_invoice(organiser, referral, *, number="A-1", sessions=2, rate="72.50",
             amount=Decimal(rate),
         )
     return invoice
+
+
+def set_rules(actor, person, **fields):
+    """Record or change a person's safe-contact rules from the stored version (a test acts as a user
+    who has just looked at them)."""
+    return person_services.safe_contact_set(
+        actor=actor, person=person, expected_version=selectors.safe_contact_version(person), **fields
+    )

@@ -1,6 +1,6 @@
 from cases.models.aid import (
     AidApplication,
-    AidCapYear,
+    AidCap,
     AidDecision,
     AidEntitlement,
     AidPolicy,
@@ -20,7 +20,7 @@ from cases.models.work import Attachment, CaseEvent, Contact, Note, PlanItem, Ta
 
 __all__ = [
     "AidApplication",
-    "AidCapYear",
+    "AidCap",
     "AidDecision",
     "AidEntitlement",
     "AidPolicy",

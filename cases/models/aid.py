@@ -1,8 +1,9 @@
-"""Trauma-recovery mental-health aid (TTTVT): applications, decisions (administrative acts), the yearly
-cap and the entitlement ledger that referrals and invoices draw down."""
+"""Trauma-recovery mental-health aid (TTTVT): applications, decisions (administrative acts), the cap
+(amounts with effective dates) and the entitlement ledger that referrals and invoices draw down."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,49 +16,42 @@ from cases.choices import Language, RelationKind
 from cases.models.cases import Case
 from cases.models.persons import Person
 from victimsupport.history import history
-from victimsupport.permissions import visible_through
+from victimsupport.permissions import Follows, guarded
+from victimsupport.status import status_properties
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-class ThroughCaseQuerySet(models.QuerySet):
-    """Aid records are seen and changed by whoever may see and change their case: restrict() follows
-    the case's grants (the one permission mechanism), so a decision is never wider than its case."""
-
-    case_path = "case"
-
-    def restrict(self, user, action: str = "view"):
-        return self.filter(visible_through(Case, user, action, self.case_path))
+# Aid records are seen and changed by whoever may see and change their case: a decision is never wider
+# than its case.
 
 
-class ApplicationQuerySet(ThroughCaseQuerySet):
-    case_path = "case"
+class AidCap(models.Model):
+    """The cap per person: one minimum monthly wage, in force from `valid_from` until the next amount's
+    start (entered by an administrator). A decision takes the amount in force on its decision date."""
 
-
-class DecisionQuerySet(ThroughCaseQuerySet):
-    case_path = "application__case"
-
-
-class EntitlementQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        return self.filter(visible_through(Case, user, action, "decision__application__case"))
-
-
-class AidCapYear(models.Model):
-    """The cap per person: one minimum monthly wage of the year (entered by an administrator)."""
-
-    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2023)])
+    valid_from = models.DateField(_("valid from"), unique=True, validators=[MinValueValidator(date(2023, 1, 1))])
     amount = models.DecimalField(_("cap (EUR)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
-    note = models.CharField(_("source"), max_length=200, blank=True, default="")
+    note = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("Where the amount comes from (the regulation), or e.g. 'demo value, confirm'."),
+    )
     history = history()
 
     class Meta:
-        ordering = ["-year"]
-        verbose_name = _("yearly aid cap")
-        verbose_name_plural = _("yearly aid caps")
+        ordering = ["-valid_from"]
+        verbose_name = _("aid cap")
+        verbose_name_plural = _("aid caps")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="aidcap_amount_positive")]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount} €"
+        return f"{self.valid_from:%d.%m.%Y}: {self.amount} €"
+
+    @classmethod
+    def amount_on(cls, day: date) -> Decimal | None:
+        """The amount in force on `day`: the one with the latest start on or before it (None if none)."""
+        return cls.objects.filter(valid_from__lte=day).order_by("-valid_from").values_list("amount", flat=True).first()
 
 
 class DecisionKind(models.TextChoices):
@@ -164,6 +158,7 @@ ALLOWED_FAMILY_RELATIONS = frozenset(
 )
 
 
+@status_properties
 class AidApplication(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="aid_applications", verbose_name=_("case"))
     applicant = models.ForeignKey(
@@ -193,7 +188,7 @@ class AidApplication(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = history()
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = guarded(Follows("case"))
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -221,6 +216,7 @@ class DecisionStatus(models.TextChoices):
     ISSUED = "issued", _("issued")
 
 
+@status_properties
 class AidDecision(models.Model):
     """A decision on an application. Once issued it never changes (a database trigger holds this);
     an amendment or a revocation is a new decision that refers to it."""
@@ -237,6 +233,11 @@ class AidDecision(models.Model):
         verbose_name=_("amends or revokes"),
     )
     amount_cap = models.DecimalField(_("amount cap (EUR)"), null=True, blank=True, **MONEY)
+    # The cap (minimum monthly wage) in force on the decision date, kept with the decision: a later amount
+    # entered by an administrator never changes what an issued decision was checked against.
+    cap_in_force = models.DecimalField(
+        _("cap in force on the decision date (EUR)"), null=True, blank=True, editable=False, **MONEY
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     service_type = models.CharField(_("service"), max_length=20, choices=ServiceType.choices, blank=True, default="")
@@ -249,6 +250,10 @@ class AidDecision(models.Model):
     approval_required = models.BooleanField(default=False)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(default=timezone.now)
+    # Everyone who changed the content of the draft (drafted it or edited it): none of them may approve it.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, editable=False, verbose_name=_("content changed by")
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     return_comment = models.TextField(_("comment"), blank=True, default="")
     approved_by = models.ForeignKey(
@@ -282,7 +287,7 @@ class AidDecision(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = history()
 
-    objects = DecisionQuerySet.as_manager()
+    objects = guarded(Follows("application__case"))
 
     class Meta:
         ordering = ["-drafted_at", "-id"]
@@ -349,7 +354,7 @@ class AidEntitlement(models.Model):
     )
     history = history()
 
-    objects = EntitlementQuerySet.as_manager()
+    objects = guarded(Follows("decision__application__case"))
 
     class Meta:
         ordering = ["-valid_from", "-id"]

@@ -11,16 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import AgeGroup, ContactChannel, IncidentType, Sex
 from victimsupport.history import history
 from victimsupport.models import County, Region, Role
-
-
-class AnonymousContactQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view") -> AnonymousContactQuerySet:
-        """No personal data here: the casework staff of the contact's region."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if not user.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER):
-            return self.none()
-        return self.filter(region__in=user.region_ids)
+from victimsupport.permissions import RoleAndRegion, guarded
 
 
 class AnonymousContact(models.Model):
@@ -50,7 +41,8 @@ class AnonymousContact(models.Model):
     )
     history = history()
 
-    objects = AnonymousContactQuerySet.as_manager()
+    # No personal data here: the casework staff of the contact's region.
+    objects = guarded(RoleAndRegion((Role.SPECIALIST, Role.REGIONAL_MANAGER)))
 
     class Meta:
         verbose_name = _("anonymous contact")

@@ -23,8 +23,10 @@ from cases.models.persons import Person
 from victimsupport.history import history
 from victimsupport.models import County, Region
 from victimsupport.permissions import GuardedManager
+from victimsupport.status import status_properties
 
 
+@status_properties
 class Case(models.Model):
     client = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="client_cases", verbose_name=_("client"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cases", verbose_name=_("region"))
@@ -150,6 +152,10 @@ class CaseParty(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_parties")
     role = models.CharField(_("role in the case"), max_length=30, choices=PartyRole.choices)
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
+    # The person was first recorded through this case. Only then does the link carry the right to change
+    # and contact the person (cases.services.grants); a person already on record who is linked to another
+    # case is seen there, never changed through it.
+    recorded_here = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     history = history()

@@ -190,6 +190,9 @@ class SafeContact(models.Model):
     letter_address = models.TextField(_("safe postal address"), blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Rules are replaced only by someone who saw the stored ones: an edit names the version it started
+    # from (0: no rules were recorded), cases.services.persons.safe_contact_set.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     history = history()
 
     class Meta:

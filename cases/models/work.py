@@ -108,8 +108,14 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
     due_on = models.DateField(_("due date"))
+    # Empty when nobody in the case's region holds it (after a transfer): the region's managers see it.
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_tasks", verbose_name=_("assigned to")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
     )
     remind_on = models.DateField(_("reminder date"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)

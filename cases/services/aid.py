@@ -8,18 +8,18 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.aid_rules import add_working_days, applicant_is_linked, check_eligibility
+from cases.aidletters import letter_is_stale, render_decision_letter
 from cases.choices import Channel
 from cases.contact import may_contact
+from cases.delivery import send_decision_email
 from cases.models import (
     AidApplication,
-    AidCapYear,
     AidDecision,
     AidEntitlement,
     AidPolicy,
@@ -33,7 +33,9 @@ from cases.models.aid import (
     DecisionKind,
     DecisionStatus,
 )
+from cases.selectors import cap_on, charged, remaining
 from victimsupport.concurrency import lock_version
+from victimsupport.jobs import job_create
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.permissions import is_permitted
@@ -101,23 +103,11 @@ def application_update(*, actor, application: AidApplication, expected_version: 
 # --- caps and the ledger ---
 
 
-def yearly_cap(year: int) -> Decimal | None:
-    return AidCapYear.objects.filter(year=year).values_list("amount", flat=True).first()
-
-
-def charged(entitlement: AidEntitlement) -> Decimal:
-    """What referrals and invoices hold of the entitlement now."""
-    total = Decimal("0.00")
-    sums = dict(entitlement.charges.values_list("kind").annotate(total=Sum("amount")).values_list("kind", "total"))
-    total += sums.get(ChargeKind.COMMITMENT, Decimal("0")) + sums.get(ChargeKind.INVOICE, Decimal("0"))
-    total -= sums.get(ChargeKind.RELEASE, Decimal("0"))
-    return total.quantize(Decimal("0.01"))
-
-
-def remaining(entitlement: AidEntitlement) -> Decimal:
-    if not entitlement.is_active:
-        return Decimal("0.00")
-    return (entitlement.cap - charged(entitlement)).quantize(Decimal("0.01"))
+def decision_day(decision: AidDecision) -> date:
+    """The date that decides the cap: the decision date, i.e. the day the decision is issued (signed by its
+    author, or approved and signed by a regional manager). A draft has none yet: today, the earliest day
+    it can be issued; it is checked again on the day it is issued."""
+    return decision.decision_date or timezone.localdate()
 
 
 @transaction.atomic
@@ -168,18 +158,20 @@ def _validate_decision(decision: AidDecision) -> None:
             errors["kind"] = _("The applicant is not eligible (%(why)s) - only a refusal is possible.") % {
                 "why": eligibility.explanation
             }
-        cap = yearly_cap(application.received_on.year)
+        day = decision_day(decision)
+        cap = decision.cap_in_force = cap_on(day)
         if decision.amount_cap is None:
             errors["amount_cap"] = _("Enter the amount cap.")
         elif decision.amount_cap <= 0:
             errors["amount_cap"] = _("The amount cap must be more than zero.")
         elif cap is None:
             errors["amount_cap"] = _(
-                "There is no yearly cap for %(year)s yet: an administrator must enter it first."
-            ) % {"year": application.received_on.year}
+                "There is no aid cap in force on %(date)s (the decision date): an administrator must enter the "
+                "minimum monthly wage in the administration first."
+            ) % {"date": day.strftime("%d.%m.%Y")}
         elif decision.amount_cap > cap:
-            errors["amount_cap"] = _("The amount cap is above the yearly cap of %(year)s (%(cap)s €).") % {
-                "year": application.received_on.year,
+            errors["amount_cap"] = _("The amount cap is above the cap in force on %(date)s (%(cap)s €).") % {
+                "date": day.strftime("%d.%m.%Y"),
                 "cap": cap,
             }
         elif decision.amount_cap != decision.amount_cap.quantize(Decimal("0.01")):
@@ -199,7 +191,7 @@ def _validate_decision(decision: AidDecision) -> None:
                     "held": charged(entitlement)
                 }
     else:
-        decision.amount_cap = None
+        decision.amount_cap = decision.cap_in_force = None
         decision.service_type = ""
         if decision.kind == DecisionKind.REFUSAL:
             decision.valid_from = decision.valid_until = None
@@ -246,6 +238,7 @@ def decision_draft(
     _validate_decision(decision)
     decision.full_clean()
     decision.save()
+    decision.contributors.add(actor)
     ensure_permitted(actor, application.case, "change")
     return decision
 
@@ -255,7 +248,7 @@ def decision_update(*, actor, decision: AidDecision, expected_version: int, **fi
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"unknown decision fields {sorted(unknown)}")
-    lock_version(AidDecision, decision.pk, expected_version)
+    stored = lock_version(AidDecision, decision.pk, expected_version)
     if decision.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
         raise ValidationError(_("Only a draft can be changed."))
     for name, value in fields.items():
@@ -266,8 +259,19 @@ def decision_update(*, actor, decision: AidDecision, expected_version: int, **fi
     decision.version = expected_version + 1
     decision.full_clean()
     decision.save()
+    if _content(decision) != _content(stored):
+        decision.contributors.add(actor)  # whoever changed the content may not approve it
     ensure_permitted(actor, decision.application.case, "change")
     return decision
+
+
+def _content(decision: AidDecision) -> list:
+    return [getattr(decision, name) for name in DRAFT_FIELDS]
+
+
+def changed_content(decision: AidDecision, user) -> bool:
+    """Whether the user drafted the decision or changed its content (then another manager approves it)."""
+    return decision.drafted_by_id == user.pk or decision.contributors.filter(pk=user.pk).exists()
 
 
 def _locked(decision: AidDecision) -> AidDecision:
@@ -288,7 +292,11 @@ def decision_submit(*, actor, decision: AidDecision) -> AidDecision:
     decision.save()
     ensure_permitted(actor, decision.application.case, "change")
     case = decision.application.case
-    managers = User.objects.filter(groups=case.region.managers_group, is_active=True).exclude(pk=actor.pk)
+    managers = (
+        User.objects.filter(groups=case.region.managers_group, is_active=True)
+        .exclude(pk=actor.pk)
+        .exclude(pk__in=decision.contributors.values("pk"))
+    )
     notify(
         managers,
         gettext_noop("A decision on case %(case)s waits for your approval."),
@@ -321,9 +329,16 @@ def decision_return(*, actor, decision: AidDecision, comment: str) -> AidDecisio
     return decision
 
 
-def _check_approver(actor, decision: AidDecision) -> None:
+def _check_approver(actor, decision: AidDecision, *, approving: bool = False) -> None:
     if not actor.has_role(Role.REGIONAL_MANAGER) or not is_permitted(actor, decision.application.case, "assign"):
         raise PermissionDenied
+    if approving and changed_content(decision, actor):
+        raise ValidationError(
+            _(
+                "You drafted or changed the content of this draft, so you cannot approve it: another regional "
+                "manager must approve it."
+            )
+        )
     if decision.drafted_by_id == actor.pk:
         raise ValidationError(_("Nobody approves their own draft: another regional manager must approve it."))
 
@@ -331,7 +346,7 @@ def _check_approver(actor, decision: AidDecision) -> None:
 @transaction.atomic
 def decision_approve(*, actor, decision: AidDecision) -> AidDecision:
     decision = _locked(decision)
-    _check_approver(actor, decision)
+    _check_approver(actor, decision, approving=True)
     if decision.status != DecisionStatus.SUBMITTED:
         raise ValidationError(_("Only a decision waiting for approval can be approved."))
     decision.approved_by = actor
@@ -352,11 +367,12 @@ def decision_issue(*, actor, decision: AidDecision) -> AidDecision:
 
 
 def _issue(actor, decision: AidDecision, *, signer) -> AidDecision:
+    # The decision date is the day of issue; the draft is checked against the cap in force on it.
+    decision.decision_date = timezone.localdate()
     _validate_decision(decision)
     application = decision.application
     decision.status = DecisionStatus.ISSUED
     decision.issued_at = timezone.now()
-    decision.decision_date = timezone.localdate()
     decision.signer = signer
     decision.signer_name = signer.get_full_name() or signer.username
     decision.signer_position = signer.position
@@ -391,15 +407,12 @@ def _issue(actor, decision: AidDecision, *, signer) -> AidDecision:
         amount=str(decision.amount_cap or ""),
         signer=signer.pk,
     )
-    request_letter(actor=actor, decision=decision)
+    decision_letter_request(actor=actor, decision=decision)
     return decision
 
 
-def request_letter(*, actor, decision: AidDecision):
+def decision_letter_request(*, actor, decision: AidDecision):
     """A job renders the decision letter in a worker (after commit); the page polls the job."""
-    from cases.tasks import render_decision_letter
-    from victimsupport.jobs import job_create
-
     job = job_create(
         kind="decision_letter", created_by=actor, target=decision, message=gettext_noop("Waiting for a worker")
     )
@@ -410,16 +423,7 @@ def request_letter(*, actor, decision: AidDecision):
 # --- delivery ---
 
 
-DELIVERY_CHANNELS = [Channel.EMAIL, Channel.LETTER, Channel.IN_PERSON]
 PICKUP = "pickup"
-
-
-def delivery_options(decision: AidDecision) -> list:
-    person = decision.application.applicant
-    from cases.contact import contact_facts
-
-    facts = contact_facts(person)
-    return [may_contact(person, channel, facts=facts) for channel in DELIVERY_CHANNELS]
 
 
 @transaction.atomic
@@ -439,11 +443,19 @@ def decision_deliver(
         decision_ok = may_contact(decision.application.applicant, channel)
         if not decision_ok:
             raise ValidationError({"channel": decision_ok.reason})
+    if channel == Channel.LETTER and letter_is_stale(decision):
+        # The rules changed after the letter was rendered: the address printed on it may now be forbidden.
+        raise ValidationError(
+            {
+                "channel": _(
+                    "The safe-contact rules changed after the letter was made, so the address on it may no longer "
+                    "be used. Re-issue the letter to the allowed address and post the new one."
+                )
+            }
+        )
     decision.delivery_channel, decision.delivered_on, decision.delivery_note = channel, delivered_on, note[:300]
     decision.save(update_fields=["delivery_channel", "delivered_on", "delivery_note"])
     if channel == Channel.EMAIL:
-        from cases.tasks import send_decision_email
-
         send_decision_email.delay_on_commit(decision.pk, actor_id=actor.pk)
     security_event("decision_delivered", actor=actor, decision=decision.pk, channel=channel)
     return decision

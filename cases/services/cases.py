@@ -14,11 +14,14 @@ from django.utils.translation import gettext_noop
 from cases.choices import CaseStatus, PartyRole
 from cases.models import Case, CaseEvent, CaseParty, Person
 from cases.models.work import CaseEventKind
+from cases.selectors import eligible_responsibles, person_on_record
 from cases.services.grants import case_sync_grants, person_sync_grants
+from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import lock_version
 from victimsupport.models import County, Region, Role, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.notify import notify
+from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import ensure_permitted
 
 INTAKE_FIELDS = [
@@ -44,33 +47,44 @@ def _event(case: Case, kind: str, actor, detail: str = "", at=None) -> None:
     CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:300], at=at or timezone.now())
 
 
-def eligible_responsibles(region: Region):
-    """Active specialists and regional managers who work in the region."""
-    return (
-        User.objects.filter(is_active=True, regions=region, groups__name__in=CASEWORK_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 def _check_responsible(responsible: User | None, region: Region) -> None:
     if responsible is not None and not eligible_responsibles(region).filter(pk=responsible.pk).exists():
         raise ValidationError({"responsible": _("The responsible specialist must work in the case's region.")})
+
+
+def may_assign_in(user: User, region: Region) -> bool:
+    """Assigning cases to others is the region's managers' right (the case grant "assign")."""
+    return user.has_role(Role.REGIONAL_MANAGER) and region.pk in user.region_ids
 
 
 @transaction.atomic
 def case_open(
     *, actor, client: Person, region: Region, county: County, responsible: User | None = None, **fields
 ) -> Case:
-    """Open a case for `client` in `region`. The actor must be able to see it afterwards."""
+    """Open a case for `client` in `region`. The actor must be able to see it afterwards.
+
+    A client already on record must be one the actor may change: seeing a person (a colleague's client)
+    is not a right to open cases for them and so gain their record. Without the right to assign (the
+    region's managers'), the actor is the one responsible."""
     unknown = set(fields) - set(INTAKE_FIELDS)
     if unknown:
         raise TypeError(f"unknown case fields {sorted(unknown)}")
+    if region.pk not in actor.region_ids:
+        raise PermissionDenied(_("Cases are opened in a region one works in."))
+    new_record = not person_on_record(client)
+    if not new_record and not is_permitted(actor, client, "change"):
+        raise PermissionDenied(_("You may see this person but not work with their record."))
+    if responsible != actor and not may_assign_in(actor, region):
+        raise ValidationError(
+            {"responsible": _("You are responsible for the cases you open; only the regional manager assigns them.")}
+        )
     _check_responsible(responsible, region)
     case = Case(client=client, region=region, county=county, responsible=responsible, created_by=actor, **fields)
     case.full_clean()
     case.save()
-    CaseParty.objects.create(case=case, person=client, role=PartyRole.VICTIM, created_by=actor)
+    CaseParty.objects.create(
+        case=case, person=client, role=PartyRole.VICTIM, created_by=actor, recorded_here=new_record
+    )
     # In the timeline the case opens on its opening date (an intake may be recorded later).
     opened_at = timezone.now()
     if case.opened_on < timezone.localdate():
@@ -78,6 +92,23 @@ def case_open(
     _event(case, CaseEventKind.OPENED, actor, at=opened_at)
     case_sync_grants(case, actor=actor, reason="case opened")
     ensure_permitted(actor, case, "view")
+    link = reverse("cases:case", args=[case.pk])
+    if responsible is not None and responsible != actor:
+        notify(
+            [responsible],
+            gettext_noop("Case %(case)s was assigned to you."),
+            params={"case": case.reference},
+            link=link,
+            email=True,
+        )
+    elif responsible is None:
+        managers = User.objects.filter(groups=region.managers_group, is_active=True).exclude(pk=actor.pk)
+        notify(
+            managers,
+            gettext_noop("Case %(case)s has no responsible specialist."),
+            params={"case": case.reference},
+            link=link,
+        )
     return case
 
 
@@ -141,6 +172,13 @@ def case_transfer(
     case.full_clean()
     case.save()
     _event(case, CaseEventKind.TRANSFERRED, actor, detail=f"{previous} → {region}. {reason}".strip())
+    # Open tasks go with the case: to the new responsible, else unassigned for the new region's managers.
+    # Nobody outside the new region keeps a task (or its reminders) of a case they can no longer see.
+    staying = eligible_responsibles(region).values("pk")
+    moved = case.tasks.filter(done_at__isnull=True).exclude(assigned_to__in=staying)
+    for task in moved:
+        task.assigned_to = responsible
+        task.save(update_fields=["assigned_to"])
     case_sync_grants(case, actor=actor, reason="case transferred")
     managers = User.objects.filter(groups=region.managers_group, is_active=True)
     notify(
@@ -207,7 +245,6 @@ def case_set_sealed(*, actor, case: Case, sealed: bool, reason: str = "") -> Cas
 
 def case_sealed_opened(*, actor, case: Case, reason: str) -> None:
     """Record that `actor` opened a sealed case (access log) and tell the region's managers."""
-    from victimsupport.audit import AccessAction, log_access
 
     if len(reason.strip()) < 15:
         raise ValidationError({"reason": _("State why you need to open this case, in a sentence.")})
@@ -228,7 +265,9 @@ def case_add_party(*, actor, case: Case, person: Person, role: str, note: str = 
         raise ValidationError({"role": _("The client is already the victim in this case.")})
     if CaseParty.objects.filter(case=case, person=person, role=role).exists():
         raise ValidationError({"person": _("This person already has this role in the case.")})
-    party = CaseParty(case=case, person=person, role=role, note=note, created_by=actor)
+    party = CaseParty(
+        case=case, person=person, role=role, note=note, created_by=actor, recorded_here=not person_on_record(person)
+    )
     party.full_clean()
     party.save()
     _event(case, CaseEventKind.PARTY_ADDED, actor, detail=party.get_role_display())
@@ -237,7 +276,7 @@ def case_add_party(*, actor, case: Case, person: Person, role: str, note: str = 
     return party
 
 
-def release_out_of_scope_cases(*, user: User, actor) -> int:
+def cases_release_out_of_scope(*, user: User, actor) -> int:
     """When a user's roles or regions change, the cases they were responsible for outside their new
     scope are unassigned (and their own grants dropped) at once; the regions' managers are told."""
     in_scope = user.is_active and user.has_role(*CASEWORK_ROLES)

@@ -13,9 +13,12 @@ REGION_STAFF_ACTIONS = {"view"}
 REGION_MANAGER_ACTIONS = {"view", "change", "assign"}
 RESPONSIBLE_ACTIONS = {"view", "change"}
 
-# A person is seen by whoever sees one of their cases, and changed (and contacted) by whoever may
-# change one of them.
+# A person is seen by whoever sees one of their cases. They are changed (and contacted) only through a
+# case that holds their record: one where they are the client, or where they were first recorded
+# (CaseParty.recorded_here). Linking a person already on record to another case lets that case's
+# holders see them, never change them: rights never widen through a lookup.
 PERSON_ACTIONS_FROM_CASE = {"view": {"view"}, "change": {"change", "contact"}}
+PERSON_ACTIONS_FROM_LINK = {"view": {"view"}, "change": {"view"}}
 
 
 def case_grant_plan(case: Case) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
@@ -33,17 +36,24 @@ def case_sync_grants(case: Case, *, actor, reason: str = "") -> None:
 
 
 def person_sync_grants(person: Person, *, actor) -> None:
-    cases = Case.objects.filter(Q(client=person) | Q(parties__person=person)).values("pk")
+    """The one place that decides grants on a person, from the grants on the person's cases."""
+    holding = set(
+        Case.objects.filter(Q(client=person) | Q(parties__person=person, parties__recorded_here=True)).values_list(
+            "pk", flat=True
+        )
+    )
+    linked = Case.objects.filter(Q(client=person) | Q(parties__person=person)).values("pk")
     groups: dict[int, set[str]] = defaultdict(set)
     users: dict[int, set[str]] = defaultdict(set)
-    for holder, codename in CaseGroupObjectPermission.objects.filter(content_object__in=cases).values_list(
-        "group_id", "permission__codename"
+    for perm_model, holders, field in (
+        (CaseGroupObjectPermission, groups, "group_id"),
+        (CaseUserObjectPermission, users, "user_id"),
     ):
-        groups[holder] |= PERSON_ACTIONS_FROM_CASE.get(codename.removesuffix("_case"), set())
-    for holder, codename in CaseUserObjectPermission.objects.filter(content_object__in=cases).values_list(
-        "user_id", "permission__codename"
-    ):
-        users[holder] |= PERSON_ACTIONS_FROM_CASE.get(codename.removesuffix("_case"), set())
+        for holder, case_id, codename in perm_model.objects.filter(content_object__in=linked).values_list(
+            field, "content_object_id", "permission__codename"
+        ):
+            mapping = PERSON_ACTIONS_FROM_CASE if case_id in holding else PERSON_ACTIONS_FROM_LINK
+            holders[holder] |= mapping.get(codename.removesuffix("_case"), set())
     set_object_grants(
         person,
         groups={holder: actions for holder, actions in groups.items() if actions},

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from cases.models import Person, PersonRelation, SafeContact
-from cases.models.persons import normalize_name
-from victimsupport.concurrency import lock_version
+from victimsupport.concurrency import ConcurrentEdit, lock_version
+from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import ensure_permitted
 
 PERSON_FIELDS = [
@@ -60,31 +57,6 @@ def person_update(*, actor, person: Person, expected_version: int, **fields) -> 
     return person
 
 
-def possible_duplicates(
-    user,
-    *,
-    personal_code: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    birth_date: date | None = None,
-    exclude_pk: int | None = None,
-) -> list[Person]:
-    """Persons the user may see with the same code, or the same name and birth date. Persons out of
-    the user's scope are never revealed."""
-    condition = Q()
-    if personal_code:
-        condition |= Q(personal_code=personal_code)
-    if first_name and last_name and birth_date:
-        # Diacritics and case do not matter: "Julia Janes" is "Julia Jänes".
-        condition |= Q(search_name=normalize_name(f"{first_name} {last_name}"), birth_date=birth_date)
-    if not condition:
-        return []
-    found = Person.objects.restrict(user, "view").filter(condition)
-    if exclude_pk:
-        found = found.exclude(pk=exclude_pk)
-    return list(found.order_by("last_name", "first_name")[:10])
-
-
 SAFE_CONTACT_FIELDS = [
     "phone_allowed",
     "sms_allowed",
@@ -101,13 +73,23 @@ SAFE_CONTACT_FIELDS = [
 
 
 @transaction.atomic
-def safe_contact_set(*, actor, person: Person, **fields) -> SafeContact:
+def safe_contact_set(*, actor, person: Person, expected_version: int, **fields) -> SafeContact:
+    """Record the person's safe-contact rules. `expected_version` is the version the caller showed the
+    user (0: none were recorded); stored rules are never replaced by someone who did not see them (an
+    intake that found a person already on record, a stale form): ConcurrentEdit with the stored rules."""
     unknown = set(fields) - set(SAFE_CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown safe-contact fields {sorted(unknown)}")
-    rules = SafeContact.objects.select_for_update().filter(person=person).first() or SafeContact(person=person)
+    rules = SafeContact.objects.select_for_update().filter(person=person).first()
+    if rules is not None and rules.version != expected_version:
+        raise ConcurrentEdit(rules)
+    if rules is None and expected_version != 0:
+        raise ValidationError(_("The safe-contact rules are not what the page showed: open the page again."))
+    if rules is None:
+        rules = SafeContact(person=person, version=0)
     for name, value in fields.items():
         setattr(rules, name, value)
+    rules.version += 1
     rules.updated_by = actor
     rules.full_clean()
     rules.save()
@@ -124,12 +106,8 @@ def relation_add(*, actor, person: Person, related_person: Person, kind: str, no
     relation = PersonRelation(person=person, related_person=related_person, kind=kind, note=note, created_by=actor)
     relation.full_clean()
     relation.save()
-    ensure_permitted(actor, person, "change")
+    # A relation belongs to both persons: whoever may change either one records it (a family member on
+    # record elsewhere is linked to one's own client without gaining their record).
+    if not (is_permitted(actor, related_person, "change") or is_permitted(actor, person, "change")):
+        raise PermissionDenied
     return relation
-
-
-def same_code_person(user, personal_code: str) -> Person | None:
-    """The person the user may see who has this personal code: the same person, never recorded twice."""
-    if not personal_code:
-        return None
-    return Person.objects.restrict(user, "view").filter(personal_code=personal_code).order_by("pk").first()

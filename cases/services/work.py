@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, Contact, Note, PlanItem, Task
+from cases.selectors import eligible_responsibles
 from victimsupport.permissions.views import ensure_permitted
 from victimsupport.register import CRIMINAL_PROCEEDINGS_BASIS, PERSONAL_DATA_BASIS, PERSONAL_DATA_YEARS
 
@@ -93,7 +94,6 @@ def plan_item_set_status(*, actor, item: PlanItem, status: str) -> PlanItem:
 @transaction.atomic
 def task_add(*, actor, case: Case, title: str, due_on: date, assigned_to, remind_on: date | None = None) -> Task:
     _require_open(case)
-    from cases.services.cases import eligible_responsibles
 
     if not eligible_responsibles(case.region).filter(pk=assigned_to.pk).exists():
         raise ValidationError({"assigned_to": _("Tasks go to specialists or managers of the case's region.")})

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases import forms
+from cases import forms, selectors
 from cases.aid_rules import check_eligibility
+from cases.aidletters import current_letter, letter_is_stale
 from cases.models import AidApplication, AidDecision, AidEntitlement
 from cases.models.aid import GRANTING_KINDS, DecisionKind, DecisionStatus
+from cases.selectors import aid_applications_due
 from cases.services import aid as aid_services
 from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from victimsupport.audit import AccessAction, log_access
@@ -24,6 +29,7 @@ from victimsupport.models import Job, Role
 from victimsupport.paging import paginate
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 
 def _persons(application: AidApplication) -> list[int]:
@@ -158,10 +164,9 @@ class DecisionDraftView(ApplicationMixin, View):
 
     def initial(self) -> dict:
         application = self.application
-        cap = aid_services.yearly_cap(application.received_on.year)
         return {
             "kind": DecisionKind.GRANT,
-            "amount_cap": cap,
+            "amount_cap": selectors.cap_on(timezone.localdate()),
             "service_type": application.service_wished,
             "valid_from": application.received_on,
         }
@@ -172,7 +177,7 @@ class DecisionDraftView(ApplicationMixin, View):
             "case": self.case,
             "form": form,
             "eligibility": check_eligibility(self.application),
-            "cap": aid_services.yearly_cap(self.application.received_on.year),
+            **_cap_context(),
         }
 
     def get(self, request, pk):
@@ -194,6 +199,12 @@ class DecisionDraftView(ApplicationMixin, View):
                 messages.success(request, _("The draft decision was saved."))
                 return redirect("cases:aid-decision", pk=decision.pk)
         return render(request, self.template_name, self.context(form), status=400)
+
+
+def _cap_context() -> dict:
+    """The cap a draft is checked against: the one in force on its decision date, today if issued today."""
+    today = timezone.localdate()
+    return {"cap": selectors.cap_on(today), "cap_date": today}
 
 
 class DecisionMixin(RoleRequiredMixin):
@@ -227,22 +238,30 @@ class DecisionDetailView(DecisionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         decision, user = self.decision, self.request.user
         can_change = is_permitted(user, self.case, "change")
-        can_approve = user.has_role(Role.REGIONAL_MANAGER) and is_permitted(user, self.case, "assign")
+        approver = user.has_role(Role.REGIONAL_MANAGER) and is_permitted(user, self.case, "assign")
+        contributors = list(decision.contributors.order_by("last_name", "first_name", "pk"))
+        changed_by_user = decision.drafted_by_id == user.pk or any(c.pk == user.pk for c in contributors)
         job = (
             Job.objects.restrict(user)
             .filter(kind="decision_letter", target_type="cases.aiddecision", target_id=decision.pk)
             .order_by("-created_at")
             .first()
         )
-        options = aid_services.delivery_options(decision) if decision.is_issued else []
+        options = selectors.delivery_options(decision) if decision.is_issued else []
+        letter = current_letter(decision)
         return {
+            "letter": letter,
+            "letter_stale": letter is not None and letter_is_stale(decision, letter),
             **super().get_context_data(**kwargs),
             "decision": decision,
             "application": self.application,
             "case": self.case,
             "can_change": can_change,
-            "can_approve": can_approve and decision.drafted_by_id != user.pk,
+            "can_approve": approver and not changed_by_user,
+            # A manager who changed the content sees why approval is closed to them (four eyes).
+            "approval_closed": approver and changed_by_user,
             "own_draft": decision.drafted_by_id == user.pk,
+            "contributors": contributors,
             "job": job,
             "options": options,
             "any_channel": any(options),
@@ -270,7 +289,7 @@ class DecisionEditView(DecisionMixin, View):
             "form": form,
             "decision": self.decision,
             "eligibility": check_eligibility(self.application),
-            "cap": aid_services.yearly_cap(self.application.received_on.year),
+            **_cap_context(),
             **extra,
         }
 
@@ -315,40 +334,54 @@ class DecisionEditView(DecisionMixin, View):
         return render(request, self.template_name, self.context(form), status=400)
 
 
-class DecisionActionView(DecisionMixin, View):
-    """A button on the decision page: submit, approve, return, issue."""
+class DecisionButtonView(DecisionMixin, ActionView):
+    """A button on the decision page that calls one service."""
 
-    operation = ""
+    def object_url(self) -> str:
+        return reverse("cases:aid-decision", args=[self.decision.pk])
 
-    def post(self, request, pk):
-        try:
-            if self.operation == "submit":
-                aid_services.decision_submit(actor=request.user, decision=self.decision)
-                messages.success(request, _("The decision was sent to a regional manager for approval."))
-            elif self.operation == "approve":
-                aid_services.decision_approve(actor=request.user, decision=self.decision)
-                messages.success(request, _("The decision was approved and issued. The letter is being made."))
-            elif self.operation == "issue":
-                aid_services.decision_issue(actor=request.user, decision=self.decision)
-                messages.success(request, _("The decision was issued. The letter is being made."))
-            elif self.operation == "return":
-                form = forms.ReturnDecisionForm(request.POST)
-                comment = form.data.get("comment", "")
-                aid_services.decision_return(actor=request.user, decision=self.decision, comment=comment)
-                messages.success(request, _("The draft was returned to its author."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("cases:aid-decision", pk=self.decision.pk)
+
+class DecisionSubmitView(DecisionButtonView):
+    action = "change"
+    success_message = gettext_lazy("The decision was sent to a regional manager for approval.")
+
+    def perform(self, data):
+        aid_services.decision_submit(actor=self.request.user, decision=self.decision)
+
+
+class DecisionApproveView(DecisionButtonView):
+    action = "assign"
+    success_message = gettext_lazy("The decision was approved and issued. The letter is being made.")
+
+    def perform(self, data):
+        aid_services.decision_approve(actor=self.request.user, decision=self.decision)
+
+
+class DecisionReturnView(DecisionButtonView):
+    action = "assign"
+    form_class = forms.ReturnDecisionForm
+    success_message = gettext_lazy("The draft was returned to its author.")
+
+    def perform(self, data):
+        aid_services.decision_return(actor=self.request.user, decision=self.decision, comment=data["comment"])
+
+
+class DecisionIssueView(DecisionButtonView):
+    action = "change"
+    success_message = gettext_lazy("The decision was issued. The letter is being made.")
+
+    def perform(self, data):
+        aid_services.decision_issue(actor=self.request.user, decision=self.decision)
 
 
 class DecisionLetterView(DecisionMixin, View):
-    """The letter: download it, or (POST) make it again if it has not been made (a failed job)."""
+    """The letter in force: download it, or (POST) make it if it has not been made (a failed job), or
+    re-issue it when the address on it is no longer allowed."""
 
     log_action = None
 
     def get(self, request, pk):
-        letter = self.decision.letter
+        letter = current_letter(self.decision)
         if letter is None or not letter.file:
             raise Http404
         log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=_persons(self.application))
@@ -362,8 +395,8 @@ class DecisionLetterView(DecisionMixin, View):
     def post(self, request, pk):
         if not self.decision.is_issued or not is_permitted(request.user, self.case, "change"):
             raise Http404
-        if self.decision.letter_id is None:
-            job = aid_services.request_letter(actor=request.user, decision=self.decision)
+        if self.decision.letter_id is None or letter_is_stale(self.decision):
+            job = aid_services.decision_letter_request(actor=request.user, decision=self.decision)
             return redirect("job", pk=job.pk)
         return redirect("cases:aid-decision", pk=self.decision.pk)
 
@@ -372,7 +405,7 @@ class DecisionDeliverView(DecisionMixin, View):
     action = "change"
 
     def post(self, request, pk):
-        options = aid_services.delivery_options(self.decision)
+        options = selectors.delivery_options(self.decision)
         form = forms.DeliveryForm(request.POST, options=options)
         if form.is_valid():
             try:
@@ -412,7 +445,7 @@ class DecisionAmendView(DecisionMixin, View):
             "form": form,
             "amends": self.decision,
             "eligibility": check_eligibility(self.application),
-            "cap": aid_services.yearly_cap(self.application.received_on.year),
+            **_cap_context(),
         }
 
     def get(self, request, pk):
@@ -453,9 +486,11 @@ class ApprovalQueueView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        changed_by_user = AidDecision.contributors.through.objects.filter(aiddecision=OuterRef("pk"), user=user)
         waiting = (
             AidDecision.objects.restrict(user, "assign")
             .filter(status=DecisionStatus.SUBMITTED)
+            .annotate(changed_by_user=Exists(changed_by_user))
             .select_related("application__case__client", "application__applicant", "drafted_by")
             .order_by("submitted_at", "id")
         )
@@ -477,7 +512,6 @@ class ApplicationListView(RoleRequiredMixin, TemplateView):
     template_name = "cases/aid/applications.html"
 
     def get_context_data(self, **kwargs):
-        from cases.selectors import aid_applications_due
 
         user = self.request.user
         scope = self.request.GET.get("scope", "mine")

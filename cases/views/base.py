@@ -3,36 +3,23 @@ case gate, access logging and form handling with service validation."""
 
 from __future__ import annotations
 
-import time
-
 from django.shortcuts import render
 from django.urls import reverse
 
+from cases.forms import SealedReasonForm
 from cases.models import Case, Person
+from cases.sealing import sealed_is_open
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.models import Role
 from victimsupport.permissions.views import RestrictedObjectMixin
 
 CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
-SEALED_OPEN_SECONDS = 60 * 60
-
-
-def sealed_session_key(case_id: int) -> str:
-    return f"sealed-open:{case_id}"
-
-
-def sealed_is_open(request, case: Case) -> bool:
-    if not case.sealed or case.responsible_id == request.user.pk:
-        return True
-    opened = request.session.get(sealed_session_key(case.pk))
-    return bool(opened and time.time() - opened < SEALED_OPEN_SECONDS)
 
 
 def sealed_gate(request, case: Case, *, next_url: str = ""):
     """The page asking for a reason, or None when the user may go on."""
     if sealed_is_open(request, case):
         return None
-    from cases.forms import SealedReasonForm
 
     return render(
         request,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,8 @@ from django.views.generic import TemplateView
 
 from cases import forms
 from cases.contact import allowed_channels, contact_facts, unusable_channels
-from cases.models import Case, CaseParty, Person, SafeContact, Task
+from cases.models import AnonymousContact, Case, CaseParty, Person, Task
+from cases.sealing import sealed_session_key
 from cases.selectors import (
     CASE_SORTS,
     DEFAULT_CASE_SORT,
@@ -29,21 +29,17 @@ from cases.selectors import (
     case_timeline,
 )
 from cases.services import cases as case_services
-from cases.services import persons as person_services
-from cases.services.grants import person_sync_grants
-from cases.services.persons import SAFE_CONTACT_FIELDS, possible_duplicates, same_code_person
-from cases.views.base import (
-    CASEWORK,
-    CaseMixin,
-    case_persons,
-    sealed_session_key,
-)
+from cases.services import intake as intake_services
+from cases.services.persons import SAFE_CONTACT_FIELDS
+from cases.views.base import CASEWORK, CaseMixin, case_persons
+from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
 from victimsupport.forms import apply_service_errors
-from victimsupport.paging import PAGING_PARAMS, paginate
+from victimsupport.paging import PAGING_PARAMS, page_number, paginate
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 
 class CaseListView(RoleRequiredMixin, TemplateView):
@@ -96,7 +92,9 @@ class CaseListView(RoleRequiredMixin, TemplateView):
 
 
 class IntakeView(RoleRequiredMixin, View):
-    """A new case: the person (new, or one the user already sees), safe-contact rules and the case."""
+    """A new case: the person (new, or one on record the user may work with), the new person's
+    safe-contact rules, and the case. A person on record keeps their details and rules: intake shows
+    the stored rules and never writes them (they are changed on the person's page)."""
 
     roles = CASEWORK
     template_name = "cases/intake.html"
@@ -106,135 +104,85 @@ class IntakeView(RoleRequiredMixin, View):
         person_id = kwargs.get("person_pk")
         if person_id is not None:
             self.existing = restricted_object(Person.objects.all(), request.user, action="change", pk=person_id)
+        self.anonymous = self._anonymous_contact(request.GET.get("anonymous") or request.POST.get("anonymous"))
         return None
 
-    def forms(self, data=None):
-        user = self.request.user
-        safe_instance = None
-        if self.existing is not None:
-            safe_instance = SafeContact.objects.filter(person=self.existing).first()
+    def _anonymous_contact(self, value: str | None) -> AnonymousContact | None:
+        if not value or not value.isdigit():
+            return None
+        return AnonymousContact.objects.restrict(self.request.user).filter(pk=int(value)).first()
+
+    def forms(self, data=None, *, existing: Person | None = None):
         return {
-            "person_form": None if self.existing else forms.PersonIntakeForm(data, prefix="person"),
-            "safe_form": forms.SafeContactForm(data, prefix="safe", instance=safe_instance),
-            "case_form": forms.CaseIntakeForm(data, prefix="case", user=user),
+            "person_form": None if existing else forms.PersonIntakeForm(data, prefix="person"),
+            "safe_form": None if existing else forms.SafeContactForm(data, prefix="safe"),
+            "case_form": forms.CaseIntakeForm(data, prefix="case", user=self.request.user),
         }
+
+    def render(self, context: dict, *, existing: Person | None, status: int = 200):
+        if existing is not None:
+            facts = contact_facts(existing)
+            context |= {
+                "safe_contact": facts.rules,
+                "channels": allowed_channels(existing, facts=facts),
+                "unusable": unusable_channels(existing, facts=facts),
+                "is_perpetrator": facts.perpetrator,
+            }
+        context |= {"existing": existing, "anonymous": self.anonymous.pk if self.anonymous else ""}
+        return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
-        context = self.forms()
-        anonymous = request.GET.get("anonymous")
-        if anonymous:
-            context["case_form"].initial.update(self._from_anonymous(anonymous))
-        return render(request, self.template_name, {**context, "existing": self.existing, "anonymous": anonymous or ""})
-
-    def _from_anonymous(self, anonymous_id: str) -> dict:
-        from cases.models import AnonymousContact
-
-        contact = AnonymousContact.objects.restrict(self.request.user).filter(pk=anonymous_id).first()
-        if contact is None:
-            return {}
-        return {
-            "region": contact.region_id,
-            "county": contact.county_id,
-            "incident_type": contact.incident_type,
-            "referral_source": "self",
-        }
+        context = self.forms(existing=self.existing)
+        if self.anonymous is not None:
+            context["case_form"].initial.update(
+                {
+                    "region": self.anonymous.region_id,
+                    "county": self.anonymous.county_id,
+                    "incident_type": self.anonymous.incident_type,
+                    "referral_source": "self",
+                }
+            )
+        return self.render(context, existing=self.existing)
 
     def post(self, request, *args, **kwargs):
-        context = self.forms(request.POST)
+        existing = self.existing
+        context = self.forms(request.POST, existing=existing)
         person_form, safe_form, case_form = context["person_form"], context["safe_form"], context["case_form"]
-        valid = all(form.is_valid() for form in (person_form, safe_form, case_form) if form is not None)
-        duplicates = []
-        if valid and person_form is not None:
-            data = person_form.cleaned_data
-            use_person = request.POST.get("use_person", "")
-            same = same_code_person(request.user, data.get("personal_code", ""))
-            if same is not None:
-                # A personal code belongs to one person: the case is opened for the recorded one.
-                if use_person == str(same.pk):
-                    self.existing = same
-                else:
-                    return render(
-                        request,
-                        self.template_name,
-                        {
-                            **context,
-                            "duplicates": [same],
-                            "code_match": True,
-                            "existing": None,
-                            "anonymous": request.POST.get("anonymous", ""),
-                        },
-                    )
-            else:
-                duplicates = possible_duplicates(
-                    request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_date=data.get("birth_date"),
-                )
-                if use_person and use_person != "new":
-                    chosen = [person for person in duplicates if str(person.pk) == use_person]
-                    if not chosen:
-                        raise PermissionDenied
-                    self.existing = chosen[0]
-                elif duplicates and use_person != "new":
-                    return render(
-                        request,
-                        self.template_name,
-                        {
-                            **context,
-                            "duplicates": duplicates,
-                            "existing": None,
-                            "anonymous": request.POST.get("anonymous", ""),
-                        },
-                    )
-        if valid:
-            try:
-                case = self._save(person_form, safe_form, case_form)
-            except ValidationError as error:
-                target = case_form
-                if hasattr(error, "error_dict") and set(error.error_dict) & set(SAFE_CONTACT_FIELDS):
-                    target = safe_form
-                apply_service_errors(target, error)
-            else:
-                messages.success(request, _("Case %(case)s was opened.") % {"case": case.reference})
-                return redirect("cases:case", pk=case.pk)
-        return render(
-            request,
-            self.template_name,
-            {**context, "existing": self.existing, "anonymous": request.POST.get("anonymous", "")},
-        )
-
-    @transaction.atomic
-    def _save(self, person_form, safe_form, case_form) -> Case:
-        user = self.request.user
-        if self.existing is not None:
-            person = self.existing
-        else:
-            fields = {name: person_form.cleaned_data[name] for name in forms.PERSON_FORM_FIELDS}
-            person = person_services.person_create(actor=user, **fields)
+        if not all(form.is_valid() for form in context.values() if form is not None):
+            return self.render(context, existing=existing)
+        if existing is None:
+            choice = choose_person(request, person_form.cleaned_data, require_change=True)
+            if choice.undecided:
+                return self.render({**context, **choice.context()}, existing=None)
+            existing = choice.person
         data = case_form.cleaned_data
-        case = case_services.case_open(
-            actor=user,
-            client=person,
-            region=data["region"],
-            county=data["county"],
-            responsible=data["responsible"],
-            **{
-                name: data[name] for name in forms.CASE_INTAKE_FIELDS if name not in {"region", "county", "responsible"}
-            },
-        )
-        person_services.safe_contact_set(
-            actor=user, person=person, **{name: safe_form.cleaned_data[name] for name in safe_form.Meta.fields}
-        )
-        anonymous_id = self.request.POST.get("anonymous")
-        if anonymous_id:
-            from cases.models import AnonymousContact
-            from cases.services.anonymous import anonymous_contact_link_case
-
-            contact = AnonymousContact.objects.restrict(user).filter(pk=anonymous_id).first()
-            if contact is not None:
-                anonymous_contact_link_case(actor=user, contact=contact, case=case)
-        return case
+        try:
+            case = intake_services.case_intake(
+                actor=request.user,
+                person=existing,
+                person_fields=None if existing else {n: person_form.cleaned_data[n] for n in forms.PERSON_FORM_FIELDS},
+                safe_contact=None if existing else {n: safe_form.cleaned_data[n] for n in SAFE_CONTACT_FIELDS},
+                anonymous_contact=self.anonymous,
+                **{name: data[name] for name in forms.CASE_INTAKE_FIELDS},
+            )
+        except ValidationError as error:
+            target = (
+                safe_form
+                if safe_form and set(getattr(error, "error_dict", {})) & set(SAFE_CONTACT_FIELDS)
+                else case_form
+            )
+            apply_service_errors(target, error)
+            return self.render(context, existing=self.existing)
+        messages.success(request, _("Case %(case)s was opened.") % {"case": case.reference})
+        if existing is not None and self.existing is None and safe_form is not None and safe_form.has_changed():
+            messages.warning(
+                request,
+                _(
+                    "The person was already recorded: their recorded safe-contact rules were kept and what you "
+                    "typed for them was not saved. Check the rules on the case page."
+                ),
+            )
+        return redirect("cases:case", pk=case.pk)
 
 
 class CaseDetailView(CaseMixin, TemplateView):
@@ -284,7 +232,6 @@ class CaseTimelineView(CaseMixin, TemplateView):
     template_name = "cases/case_timeline.html"
 
     def get_context_data(self, **kwargs):
-        from victimsupport.paging import page_number
 
         number = page_number(self.request.GET.get("page"))
         entries, has_more = case_timeline(
@@ -362,46 +309,21 @@ class OpenSealedView(RoleRequiredMixin, View):
         return HttpResponseRedirect(next_url)
 
 
-class CaseActionView(CaseMixin, View):
+class CaseActionView(CaseMixin, ActionView):
     """A form on its own page that calls one service (close, reopen, assign, ...)."""
 
-    form_class: type
-    template_name = "cases/case_action.html"
-    title = ""
-    submit_label = ""
-    success_message = ""
+    template_name = "cases/case_form.html"
     log_action = None
 
-    def get_form(self, data=None):
-        return self.form_class(data)
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "case": self.case}
 
-    def context(self, form):
-        return {
-            "case": self.case,
-            "form": form,
-            "title": self.title,
-            "submit_label": self.submit_label,
-            "danger": getattr(self, "danger", False),
-        }
-
-    def get(self, request, pk):
+    def get(self, request, *args, **kwargs):
         log_access(request.user, AccessAction.VIEW, obj=self.case, persons=case_persons(self.case))
-        return render(request, self.template_name, self.context(self.get_form()))
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request, pk):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                target = self.perform(form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(target or self.case_url())
-        return render(request, self.template_name, self.context(form), status=400)
-
-    def perform(self, data) -> str | None:
-        raise NotImplementedError
+    def object_url(self) -> str:
+        return self.case_url()
 
 
 class CaseCloseView(CaseActionView):
@@ -486,8 +408,9 @@ class CaseSealView(CaseActionView):
 
 
 class PartyAddView(CaseMixin, View):
-    """Add a person to the case: a family member, a witness or the alleged perpetrator. A person already
-    recorded (same personal code, or same name and birth date, among those the user sees) is used again."""
+    """Add a person to the case: a family member, a witness or the alleged perpetrator. A person on
+    record (same personal code, or same name and birth date, among those the user sees) is linked, and
+    seen through this case, never changed through it."""
 
     action = "change"
     template_name = "cases/party_add.html"
@@ -510,43 +433,23 @@ class PartyAddView(CaseMixin, View):
         context = {"case": self.case, "form": form, "person_form": person_form}
         if form.is_valid() and person_form.is_valid():
             data = person_form.cleaned_data
-            use_person = request.POST.get("use_person", "")
-            person = same_code_person(request.user, data.get("personal_code", ""))
-            if person is None:
-                duplicates = possible_duplicates(
-                    request.user,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    birth_date=data.get("birth_date"),
-                )
-                if use_person and use_person != "new":
-                    person = next((p for p in duplicates if str(p.pk) == use_person), None)
-                    if person is None:
-                        raise PermissionDenied
-                elif duplicates and use_person != "new":
-                    return render(request, self.template_name, {**context, "duplicates": duplicates})
+            choice = choose_person(request, data, require_change=False)
+            if choice.undecided and not choice.code_match:
+                return render(request, self.template_name, {**context, **choice.context()})
+            person = choice.person or (choice.candidates[0] if choice.code_match else None)
             try:
-                with transaction.atomic():
-                    if person is None:
-                        person = person_services.person_create(
-                            actor=request.user, **{name: data[name] for name in forms.PERSON_FORM_FIELDS}
-                        )
-                    case_services.case_add_party(
-                        actor=request.user,
-                        case=self.case,
-                        person=person,
-                        role=form.cleaned_data["role"],
-                        note=form.cleaned_data["note"],
-                    )
-                    relation = form.cleaned_data["relation"]
-                    if relation:
-                        person_services.relation_add(
-                            actor=request.user, person=person, related_person=self.case.client, kind=relation
-                        )
-                    person_sync_grants(person, actor=request.user)
+                party = intake_services.case_party_intake(
+                    actor=request.user,
+                    case=self.case,
+                    person=person,
+                    person_fields=None if person else {name: data[name] for name in forms.PERSON_FORM_FIELDS},
+                    role=form.cleaned_data["role"],
+                    note=form.cleaned_data["note"],
+                    relation=form.cleaned_data["relation"],
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                messages.success(request, _("%(name)s was added to the case.") % {"name": person.full_name})
+                messages.success(request, _("%(name)s was added to the case.") % {"name": party.person.full_name})
                 return redirect("cases:case", pk=self.case.pk)
         return render(request, self.template_name, context, status=400)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from cases.accessreport import (
 )
 from cases.contact import allowed_channels, contact_facts, unusable_channels
 from cases.models import Person, PersonRelation, SafeContact
+from cases.sealing import mark_hidden
 from cases.selectors import person_cases, person_search
 from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
@@ -44,6 +44,11 @@ class PersonDetailView(PersonMixin, TemplateView):
             .select_related("person", "related_person")
             .order_by("created_at", "id")
         )
+        others = [r.related_person if r.person_id == person.pk else r.person for r in relations]
+        mark_hidden(self.request, others)
+        shown = [other.pk for other in others if not other.name_hidden]
+        if shown:  # the page names them too
+            log_access(user, AccessAction.LIST, object_type="cases.person", persons=shown)
         return {
             **super().get_context_data(**kwargs),
             "person": person,
@@ -113,13 +118,24 @@ class SafeContactEditView(PersonMixin, View):
         instance = SafeContact.objects.filter(person=self.person).first()
         form = forms.SafeContactForm(request.POST, instance=instance)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    person_services.safe_contact_set(
-                        actor=request.user,
-                        person=self.person,
-                        **{name: form.cleaned_data[name] for name in SAFE_CONTACT_FIELDS},
-                    )
+                person_services.safe_contact_set(
+                    actor=request.user,
+                    person=self.person,
+                    expected_version=data["version"] or 0,
+                    **{name: data[name] for name in SAFE_CONTACT_FIELDS},
+                )
+            except ConcurrentEdit as edit:
+                values, conflict = merge_after_conflict(edit.current, data["version"] or 0, data, SAFE_CONTACT_FIELDS)
+                initial = {**values, "version": edit.current.version}
+                retry = forms.SafeContactForm(instance=edit.current, initial=initial)
+                return render(
+                    request,
+                    self.template_name,
+                    {"person": self.person, "form": retry, **conflict_context(edit, conflict)},
+                    status=409,
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

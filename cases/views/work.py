@@ -3,72 +3,43 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cases import forms
+from cases.contact import CONTACT_CHANNEL_RULE, may_contact
 from cases.models import Attachment, PlanItem, Task
 from cases.services import work as work_services
 from cases.views.base import CaseMixin, case_persons
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.forms import apply_service_errors
+from victimsupport.views.actions import ActionView
 
 
-class CaseFormView(CaseMixin, View):
+class CaseFormView(CaseMixin, ActionView):
     """Add something to a case with one form: GET shows the form, POST calls the service."""
 
     action = "change"
     log_action = None
     template_name = "cases/case_form.html"
-    title = ""
     submit_label = gettext_lazy("Save")
     success_message = gettext_lazy("Saved.")
-    multipart = False
-
-    def get_form(self, data=None, files=None):
-        return self.form_class(data, files) if files is not None else self.form_class(data)
-
-    def render_form(self, form, status=200):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "case": self.case,
-                "form": form,
-                "title": self.title,
-                "submit_label": self.submit_label,
-                "multipart": self.multipart,
-            },
-            status=status,
-        )
-
     needs_open_case = False
 
-    def get(self, request, **kwargs):
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "case": self.case}
+
+    def get(self, request, *args, **kwargs):
         if self.needs_open_case and not self.case.is_open:
             messages.info(request, _("The case is closed. Reopen it to add work."))
             return redirect("cases:case", pk=self.case.pk)
         log_access(request.user, AccessAction.VIEW, obj=self.case, persons=case_persons(self.case))
-        return self.render_form(self.get_form())
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request, **kwargs):
-        form = self.get_form(request.POST, request.FILES if self.multipart else None)
-        if form.is_valid():
-            try:
-                self.perform(form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, str(self.success_message))
-                return redirect("cases:case", pk=self.case.pk)
-        return self.render_form(form, status=400)
-
-    def perform(self, data) -> None:
-        raise NotImplementedError
+    def object_url(self) -> str:
+        return self.case_url()
 
 
 class ContactAddView(CaseFormView):
@@ -78,15 +49,13 @@ class ContactAddView(CaseFormView):
     success_message = gettext_lazy("The contact was recorded.")
 
     def perform(self, data):
-        from cases.contact import CONTACT_CHANNEL_RULE, may_contact
-
         work_services.contact_add(actor=self.request.user, case=self.case, **data)
         rule = CONTACT_CHANNEL_RULE.get(data["channel"])
-        decision = may_contact(self.case.client, rule) if rule else None
-        if decision is not None and not decision:
+        reachability = may_contact(self.case.client, rule) if rule else None
+        if reachability is not None and not reachability:
             messages.warning(
                 self.request,
-                _("Note: %(reason)s (%(channel)s)") % {"reason": decision.reason, "channel": decision.label},
+                _("Note: %(reason)s (%(channel)s)") % {"reason": reachability.reason, "channel": reachability.label},
             )
 
 

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import override
 
+from cases import selectors
 from cases.aid_rules import add_working_days, check_eligibility
 from cases.models import AidApplication, AidDecision, AidEntitlement, DecisionKindSetting
 from cases.services import aid as aid_services
@@ -95,12 +96,14 @@ class TestEligibility:
 
 
 class TestDecisionRules:
-    def test_a_cap_above_the_yearly_cap_is_refused(self, specialist, case):
+    def test_a_cap_above_the_cap_in_force_on_the_decision_date_is_refused(self, specialist, case):
+        # Received in 2024 (cap 820 €), decided now: the cap in force on the decision date applies.
         application = make_application(specialist, case, received_on=date(2024, 6, 1))
+        cap = selectors.cap_on(timezone.localdate())
         with pytest.raises(ValidationError) as error:
-            make_decision(specialist, application, amount_cap=Decimal("820.01"))
-        assert "amount_cap" in error.value.message_dict and "820" in error.value.message_dict["amount_cap"][0]
-        assert make_decision(specialist, application, amount_cap=Decimal("820.00")).amount_cap == Decimal("820.00")
+            make_decision(specialist, application, amount_cap=cap + Decimal("0.01"))
+        assert "amount_cap" in error.value.message_dict and str(cap) in error.value.message_dict["amount_cap"][0]
+        assert make_decision(specialist, application, amount_cap=cap).amount_cap == cap > Decimal("820.00")
 
     def test_a_period_that_ends_before_it_starts_is_refused(self, specialist, case):
         application = make_application(specialist, case)
@@ -122,7 +125,7 @@ class TestDecisionRules:
         application = make_application(manager, case)
         partial = make_decision(manager, application, kind="partial")
         aid_services.decision_submit(actor=manager, decision=partial)
-        with override("en"), pytest.raises(ValidationError, match="own draft"):
+        with override("en"), pytest.raises(ValidationError, match="changed the content"):
             aid_services.decision_approve(actor=manager, decision=partial)
         assert AidDecision.objects.get(pk=partial.pk).status == "submitted"
 
@@ -326,3 +329,176 @@ class TestDeadlines:
             assert send_aid_deadline_reminders() == 0  # once a day
         recipients = {message.to[0] for message in mailoutbox}
         assert {specialist.email, manager.email} <= recipients
+
+
+class TestFourEyes:
+    """Whoever changed the content of a draft may not approve it (finding 6)."""
+
+    def test_a_manager_who_edited_the_draft_cannot_approve_it(self, specialist, manager, other_manager, case):
+        application = make_application(specialist, case)
+        partial = make_decision(specialist, application, kind="partial", amount_cap=Decimal("300.00"))
+        edited = aid_services.decision_update(
+            actor=manager, decision=partial, expected_version=partial.version, amount_cap=Decimal("800.00")
+        )
+        aid_services.decision_submit(actor=manager, decision=edited)
+        with override("en"), pytest.raises(ValidationError, match="changed the content"):
+            aid_services.decision_approve(actor=manager, decision=edited)
+        stored = AidDecision.objects.get(pk=partial.pk)
+        assert stored.status == "submitted" and stored.approved_by is None
+        assert set(stored.contributors.all()) == {specialist, manager}
+        approved = aid_services.decision_approve(actor=other_manager, decision=edited)
+        assert approved.status == "issued" and approved.approved_by == other_manager
+
+    def test_saving_a_draft_without_changes_does_not_make_a_contributor(self, specialist, manager, case):
+        partial = make_decision(specialist, make_application(specialist, case), kind="partial")
+        unchanged = aid_services.decision_update(
+            actor=manager, decision=partial, expected_version=partial.version, reasoning=partial.reasoning
+        )
+        assert list(unchanged.contributors.all()) == [specialist]
+        aid_services.decision_submit(actor=specialist, decision=unchanged)
+        assert aid_services.decision_approve(actor=manager, decision=unchanged).status == "issued"
+
+    def test_the_specialist_who_drafted_cannot_approve(self, specialist, case):
+        from tests.factories import region
+        from victimsupport.services import user_set_roles_and_regions
+
+        application = make_application(specialist, case)
+        partial = make_decision(specialist, application, kind="partial")
+        aid_services.decision_submit(actor=specialist, decision=partial)
+        with pytest.raises(PermissionDenied):
+            aid_services.decision_approve(actor=specialist, decision=partial)
+        # Even after becoming a regional manager too, the author never approves the draft.
+        user_set_roles_and_regions(specialist, roles=["specialist", "regional_manager"], regions=[region("pohja")])
+        specialist = type(specialist).objects.get(pk=specialist.pk)
+        with override("en"), pytest.raises(ValidationError, match="changed the content"):
+            aid_services.decision_approve(actor=specialist, decision=partial)
+        assert AidDecision.objects.get(pk=partial.pk).status == "submitted"
+
+    def test_an_editor_is_neither_asked_nor_shown_the_decision_as_waiting_for_them(
+        self, client, specialist, manager, other_manager, case
+    ):
+        from cases.selectors import decisions_waiting_for
+
+        partial = make_decision(specialist, make_application(specialist, case), kind="partial")
+        aid_services.decision_update(
+            actor=manager, decision=partial, expected_version=partial.version, amount_cap=Decimal("600.00")
+        )
+        aid_services.decision_submit(actor=specialist, decision=AidDecision.objects.get(pk=partial.pk))
+        assert not manager.notifications.exists() and other_manager.notifications.exists()
+        assert decisions_waiting_for(manager) == [] and decisions_waiting_for(other_manager) == [partial]
+        client.force_login(manager)
+        client.cookies["django_language"] = "en"
+        assert "you changed it" in client.get("/aid/approvals/").content.decode()
+
+    def test_the_page_disables_approval_for_an_editor_and_says_why(
+        self, client, specialist, manager, other_manager, case
+    ):
+        partial = make_decision(specialist, make_application(specialist, case), kind="partial")
+        aid_services.decision_update(
+            actor=manager, decision=partial, expected_version=partial.version, amount_cap=Decimal("600.00")
+        )
+        aid_services.decision_submit(actor=specialist, decision=AidDecision.objects.get(pk=partial.pk))
+        client.force_login(manager)
+        client.cookies["django_language"] = "en"
+        page = client.get(f"/aid/decisions/{partial.pk}/").content.decode()
+        assert "You changed the content of this draft" in page
+        assert f'action="/aid/decisions/{partial.pk}/approve/"' not in page
+        response = client.post(f"/aid/decisions/{partial.pk}/approve/", follow=True)
+        assert AidDecision.objects.get(pk=partial.pk).status == "submitted"
+        assert any("changed the content" in str(m) for m in response.context["messages"])
+        client.force_login(other_manager)
+        page = client.get(f"/aid/decisions/{partial.pk}/").content.decode()
+        assert f'action="/aid/decisions/{partial.pk}/approve/"' in page
+        client.post(f"/aid/decisions/{partial.pk}/approve/")
+        assert AidDecision.objects.get(pk=partial.pk).approved_by == other_manager
+
+
+@pytest.fixture
+def caps_2026(db):
+    """The 2026 minimum wage change (demo values, to be confirmed against the regulation)."""
+    from cases.models import AidCap
+
+    AidCap.objects.create(valid_from=date(2026, 1, 1), amount=Decimal("886.00"), note="to be confirmed")
+    AidCap.objects.create(valid_from=date(2026, 4, 1), amount=Decimal("946.00"), note="to be confirmed")
+
+
+def on_day(monkeypatch, day: date) -> None:
+    """Make `day` today for the services (the decision date is the day of issue)."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+class TestCapByDecisionDate:
+    def test_the_cap_in_force_changes_on_its_effective_date(self, caps_2026):
+        assert selectors.cap_on(date(2025, 12, 31)) == Decimal("886.00")
+        assert selectors.cap_on(date(2026, 3, 31)) == Decimal("886.00")
+        assert selectors.cap_on(date(2026, 4, 1)) == Decimal("946.00")
+        assert selectors.cap_on(date(2024, 12, 31)) == Decimal("820.00")
+        assert selectors.cap_on(date(2022, 12, 31)) is None
+
+    def test_a_decision_dated_31_march_2026_gets_886(self, monkeypatch, caps_2026, specialist, case):
+        on_day(monkeypatch, date(2026, 3, 31))
+        application = make_application(specialist, case, received_on=date(2026, 3, 20))
+        with pytest.raises(ValidationError) as error:
+            make_decision(specialist, application, amount_cap=Decimal("946.00"))
+        assert "886" in error.value.message_dict["amount_cap"][0]
+        grant = aid_services.decision_issue(
+            actor=specialist, decision=make_decision(specialist, application, amount_cap=Decimal("886.00"))
+        )
+        assert grant.decision_date == date(2026, 3, 31) and grant.cap_in_force == Decimal("886.00")
+
+    def test_a_decision_dated_1_april_2026_gets_946(self, monkeypatch, caps_2026, specialist, case):
+        # Received in March: the application date does not decide the cap, the decision date does.
+        on_day(monkeypatch, date(2026, 4, 1))
+        application = make_application(specialist, case, received_on=date(2026, 3, 20))
+        grant = aid_services.decision_issue(
+            actor=specialist, decision=make_decision(specialist, application, amount_cap=Decimal("946.00"))
+        )
+        assert grant.decision_date == date(2026, 4, 1) and grant.cap_in_force == Decimal("946.00")
+        assert AidEntitlement.objects.get(decision=grant).cap == Decimal("946.00")
+
+    def test_a_draft_is_checked_again_against_the_cap_of_the_day_it_is_issued(
+        self, monkeypatch, caps_2026, specialist, manager, case
+    ):
+        on_day(monkeypatch, date(2026, 3, 31))
+        application = make_application(specialist, case, received_on=date(2026, 3, 20))
+        partial = make_decision(specialist, application, kind="partial", amount_cap=Decimal("886.00"))
+        assert partial.cap_in_force == Decimal("886.00")
+        aid_services.decision_submit(actor=specialist, decision=partial)
+        on_day(monkeypatch, date(2026, 4, 1))
+        approved = aid_services.decision_approve(actor=manager, decision=partial)
+        assert approved.decision_date == date(2026, 4, 1) and approved.cap_in_force == Decimal("946.00")
+
+    def test_a_missing_cap_gives_a_clear_message(self, client, monkeypatch, specialist, case):
+        from cases.models import AidCap
+
+        application = make_application(specialist, case)
+        draft = make_decision(specialist, application)
+        other = make_application(specialist, case)
+        AidCap.objects.all().delete()
+        with override("en"), pytest.raises(ValidationError) as error:
+            make_decision(specialist, other)
+        message = error.value.message_dict["amount_cap"][0]
+        assert "no aid cap" in message and timezone.localdate().strftime("%d.%m.%Y") in message
+        client.force_login(specialist)
+        assert client.get(f"/aid/applications/{application.pk}/decisions/new/").status_code == 200
+        response = client.post(f"/aid/decisions/{draft.pk}/issue/", follow=True)
+        assert response.status_code == 200
+        assert AidDecision.objects.get(pk=draft.pk).status == "draft"
+        assert not AidEntitlement.objects.exists()
+
+    def test_an_issued_decision_keeps_its_cap_when_a_new_amount_is_entered_later(
+        self, monkeypatch, caps_2026, specialist, case
+    ):
+        from cases.models import AidCap
+
+        on_day(monkeypatch, date(2026, 3, 31))
+        application = make_application(specialist, case, received_on=date(2026, 3, 20))
+        grant = aid_services.decision_issue(
+            actor=specialist, decision=make_decision(specialist, application, amount_cap=Decimal("886.00"))
+        )
+        # Later an administrator enters a (retroactive) amount for March.
+        AidCap.objects.create(valid_from=date(2026, 3, 1), amount=Decimal("900.00"), note="correction")
+        assert selectors.cap_on(date(2026, 3, 31)) == Decimal("900.00")
+        grant = AidDecision.objects.get(pk=grant.pk)
+        assert grant.cap_in_force == Decimal("886.00") and grant.amount_cap == Decimal("886.00")
+        assert AidEntitlement.objects.get(decision=grant).cap == Decimal("886.00")

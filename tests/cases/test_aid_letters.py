@@ -11,9 +11,8 @@ from pypdf import PdfReader
 from cases.aidletters import _register_letter, render_decision_letter_job
 from cases.models import AidDecision
 from cases.services import aid as aid_services
-from cases.services import persons as person_services
 from tests.conftest import wait_for
-from tests.factories import make_application, make_case, make_decision, make_person, make_user
+from tests.factories import make_application, make_case, make_decision, make_person, make_user, set_rules
 from victimsupport.jobs import job_create
 from victimsupport.models import Job, RegisteredDocument
 
@@ -49,7 +48,7 @@ def test_the_grant_letter_has_every_element_of_an_administrative_act(specialist,
     specialist.position = "ohvriabitöötaja"
     specialist.save()
     case = make_case(specialist, client=client_person)
-    person_services.safe_contact_set(actor=specialist, person=client_person, letter_allowed=True)
+    set_rules(specialist, person=client_person, letter_allowed=True)
     decision = issued(specialist, case, amount_cap=Decimal("886.00"), facts="Taotleja pöördus pärast vägivalda.")
     document = _register_letter(decision, specialist)
     text = pdf_text(document)
@@ -100,8 +99,8 @@ def test_the_refusal_letter_states_its_reasons(specialist, manager, client_perso
 
 def test_the_home_address_is_never_printed_when_the_rules_forbid_it(specialist, client_person):
     case = make_case(specialist, client=client_person)
-    person_services.safe_contact_set(
-        actor=specialist,
+    set_rules(
+        specialist,
         person=client_person,
         letter_allowed=True,
         never_write_home=True,
@@ -149,7 +148,7 @@ class TestDelivery:
         assert AidDecision.objects.get(pk=decision.pk).delivered_on is None  # no rules: refused
         case.client.email = "mari@example.invalid"
         case.client.save()
-        person_services.safe_contact_set(actor=specialist, person=case.client, email_allowed=True)
+        set_rules(specialist, person=case.client, email_allowed=True)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(f"/aid/decisions/{decision.pk}/deliver/", {"channel": "email"})
         decision.refresh_from_db()
@@ -171,9 +170,7 @@ class TestDelivery:
 
         decision = issued(specialist, case)
         _register_letter(decision, specialist)
-        person_services.safe_contact_set(
-            actor=specialist, person=case.client, letter_allowed=False, email_allowed=True, never_write_home=True
-        )
+        set_rules(specialist, person=case.client, letter_allowed=False, email_allowed=True, never_write_home=True)
         with pytest.raises(ValidationError):
             aid_services.decision_deliver(actor=specialist, decision=decision, channel="letter")
 
@@ -200,9 +197,13 @@ class TestPages:
         assert not AidDecision.objects.exists()
 
     def test_a_grant_through_the_pages(self, client, specialist, case):
-        from cases.models import AidCapYear
+        from datetime import date
 
-        AidCapYear.objects.get_or_create(year=timezone.localdate().year, defaults={"amount": "886.00"})
+        from cases.models import AidCap
+
+        AidCap.objects.get_or_create(
+            valid_from=date(timezone.localdate().year, 1, 1), defaults={"amount": "886.00", "note": "test"}
+        )
         client.force_login(specialist)
         response = client.post(
             f"/cases/{case.pk}/aid/new/",
@@ -258,7 +259,14 @@ def test_a_real_worker_renders_the_decision_letter_while_the_page_shows_progress
     assert response.status_code == 302
     page = client.get(f"/aid/decisions/{decision.pk}/").content.decode()
     assert "<progress" in page or "9-13/" in page
-    decision = wait_for(lambda: AidDecision.objects.filter(pk=decision.pk, letter__isnull=False).first(), timeout=90)
+    # The letter commits before the job is marked done: wait for both.
+    decision = wait_for(
+        lambda: (
+            Job.objects.filter(kind="decision_letter", status="done").exists()
+            and AidDecision.objects.filter(pk=decision.pk, letter__isnull=False).first()
+        ),
+        timeout=90,
+    )
     job = Job.objects.get(kind="decision_letter")
     assert job.status == "done" and job.result_document_id == decision.letter_id
     assert "Põhjendused" in pdf_text(decision.letter)

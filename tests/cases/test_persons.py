@@ -6,12 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
+from cases import selectors
 from cases.choices import Channel, PartyRole, RelationKind
 from cases.contact import may_contact
 from cases.models.persons import normalize_name
 from cases.services import cases as case_services
 from cases.services import persons as person_services
-from tests.factories import make_case, make_person
+from tests.factories import make_case, make_person, set_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +58,10 @@ def test_names_are_normalised_for_search():
 def test_duplicates_are_found_only_within_the_users_scope(specialist, outsider):
     seen = make_case(specialist).client
     hidden = make_case(outsider, region_code="louna", client=make_person(outsider, personal_code="49403136515")).client
-    by_code = person_services.possible_duplicates(specialist, personal_code=seen.personal_code)
+    by_code = selectors.possible_duplicates(specialist, personal_code=seen.personal_code)
     assert by_code == [seen]
-    assert person_services.possible_duplicates(specialist, personal_code=hidden.personal_code) == []
-    by_name = person_services.possible_duplicates(
+    assert selectors.possible_duplicates(specialist, personal_code=hidden.personal_code) == []
+    by_name = selectors.possible_duplicates(
         specialist, first_name="mari", last_name="MAASIKAS", birth_date=seen.birth_date
     )
     assert seen in by_name and hidden not in by_name
@@ -88,9 +89,7 @@ class TestMayContact:
 
     def test_allowed_channels_need_the_details_they_use(self, specialist, case):
         person = case.client
-        person_services.safe_contact_set(
-            actor=specialist, person=person, email_allowed=True, sms_allowed=True, phone_allowed=False
-        )
+        set_rules(specialist, person=person, email_allowed=True, sms_allowed=True, phone_allowed=False)
         assert not may_contact(person, Channel.EMAIL)  # no address recorded
         person.email, person.phone = "mari@example.invalid", "+372 5555 1234"
         person.save()
@@ -103,24 +102,22 @@ class TestMayContact:
         person = case.client
         person.street, person.house, person.settlement, person.postal_code = "Jõe tn", "5", "Tartu", "50109"
         person.save()
-        person_services.safe_contact_set(actor=specialist, person=person, letter_allowed=True)
+        set_rules(specialist, person=person, letter_allowed=True)
         assert may_contact(person, Channel.LETTER).destination[0] == "Jõe tn 5"
         with pytest.raises(ValidationError) as error:  # letters allowed, home forbidden: a safe address is needed
-            person_services.safe_contact_set(actor=specialist, person=person, never_write_home=True)
+            set_rules(specialist, person=person, never_write_home=True)
         assert "letter_address" in error.value.message_dict
-        person_services.safe_contact_set(actor=specialist, person=person, letter_allowed=False, never_write_home=True)
+        set_rules(specialist, person=person, letter_allowed=False, never_write_home=True)
         decision = may_contact(person, Channel.LETTER)
         assert not decision and "do not allow" in decision.reason
-        person_services.safe_contact_set(
-            actor=specialist, person=person, letter_allowed=True, letter_address="Postkast 12\n10101 Tallinn"
-        )
+        set_rules(specialist, person=person, letter_allowed=True, letter_address="Postkast 12\n10101 Tallinn")
         assert may_contact(person, Channel.LETTER).destination == ["Postkast 12", "10101 Tallinn"]
 
     @override("en")
     def test_an_alleged_perpetrator_is_never_contacted(self, specialist, case):
         abuser = make_person(specialist, first_name="Peeter", female=False, email="p@example.invalid")
         case_services.case_add_party(actor=specialist, case=case, person=abuser, role=PartyRole.OTHER)
-        person_services.safe_contact_set(actor=specialist, person=abuser, email_allowed=True, phone_allowed=True)
+        set_rules(specialist, person=abuser, email_allowed=True, phone_allowed=True)
         assert may_contact(abuser, Channel.EMAIL)
         case_services.case_add_party(actor=specialist, case=case, person=abuser, role=PartyRole.ALLEGED_PERPETRATOR)
         for channel in Channel.values:

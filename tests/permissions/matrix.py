@@ -162,6 +162,10 @@ MATRIX: dict[str, Row] = {
     "referrals:referral-complete": Row(
         kwargs=CLOSED_REFERRAL, method="post", expect=casework((302, 404), colleague=(403, 404))
     ),
+    "referrals:referral-extend": Row(kwargs=REFERRAL, expect=casework(VIEW, colleague=(403, 404))),
+    "referrals:referral-extension-letter": Row(
+        kwargs={"pk": "referral", "extension_pk": "referral_extension"}, expect=casework(VIEW)
+    ),
     "referrals:invoice-list": Row(expect={"service_organiser": (200, 200), "regional_manager": (200, 200)}),
     "referrals:invoice-add": Row(expect={"service_organiser": (200, 200)}),
     "referrals:invoice-import": Row(expect={"service_organiser": (200, 200)}),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
+from referrals.letters import _register_extension
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
+from referrals.services import referrals as referral_services
 from reporting.models import StatisticsRun
 from tests.factories import make_aid, make_case, make_invoice, make_provider, make_referral, make_user, region
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
@@ -86,6 +90,11 @@ def _scenario(role_users):
         )
         application, draft, issued = make_aid(actor, case)
         referral = make_referral(actor, issued, provider, amount="100.00")
+        extension = referral_services.referral_extend(
+            actor=actor, referral=referral, amount=decimal.Decimal("10.00"), reason="Veel üks seanss"
+        )
+        with transaction.atomic():
+            _register_extension(extension, actor)
         closed_referral = make_referral(actor, issued, provider, amount="50.00", letter=False)
         invoice = make_invoice(organisers[scope], referral, number=f"M-{scope}", sessions=1)
         paid = make_invoice(
@@ -99,7 +108,7 @@ def _scenario(role_users):
             invoice_services.line_decide(actor=organisers[scope], line=line, decision="accepted")
         invoice_services.invoice_mark_checked(actor=organisers[scope], invoice=paid)
         invoice_services.invoice_approve(actor=approvers[scope], invoice=paid)
-        export = payment_services.export_payments(actor=organisers[scope])
+        export = payment_services.payments_export(actor=organisers[scope])
         objects[scope] = {
             "statistics_run": StatisticsRun.objects.create(
                 year=2026, computed_by=actor, data={"year": 2026, "sections": {}}
@@ -108,6 +117,7 @@ def _scenario(role_users):
             "provider_specialist": provider.specialists.first(),
             "contract": provider.contracts.first(),
             "referral": referral,
+            "referral_extension": extension,
             "closed_referral": closed_referral,
             "invoice": invoice,
             "invoice_line": invoice.lines.first(),
@@ -230,7 +240,7 @@ def test_the_admin_is_for_administrators_only(role_users):
 def test_admin_has_no_page_for_cases_or_persons():
     """Administrators do not read cases through the admin: only reference data of the cases app is there."""
     registered = {model._meta.label_lower for model in admin.site._registry}
-    allowed = {"cases.aidcapyear", "cases.decisionkindsetting", "cases.aidpolicy"}
+    allowed = {"cases.aidcap", "cases.decisionkindsetting", "cases.aidpolicy"}
     assert {label for label in registered if label.startswith("cases.")} == allowed
     assert {label for label in registered if label.startswith("referrals.")} == {
         "referrals.billingpolicy",
