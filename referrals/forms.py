@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import Language
 from cases.models.aid import ServiceType
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral, Tariff
-from referrals.models.invoices import InvoiceStatus, LineStatus
+from referrals.models.invoices import (
+    INVOICE_NUMBER_MAX_LENGTH,
+    InvoiceStatus,
+    LineStatus,
+    validate_invoice_number,
+)
 from referrals.services.invoices import LINE_FIELDS
 from referrals.services.providers import CONTRACT_FIELDS, SPECIALIST_FIELDS, TARIFF_FIELDS
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, localize_money
@@ -128,12 +133,32 @@ class ReferralResponseForm(StyledForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
+class ReferralExtensionForm(StyledForm):
+    amount = forms.DecimalField(
+        label=_("Added amount (EUR)"), localize=True, max_digits=12, decimal_places=2, min_value=0
+    )
+    hours = forms.DecimalField(
+        label=_("Added hours"), required=False, localize=True, max_digits=6, decimal_places=1, min_value=0
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        localize_money(self, "amount")
+        if referral.hours is None:
+            del self.fields["hours"]
+
+
 class InvoiceForm(StyledForm):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"))
     referral_number = forms.CharField(
         label=_("Referral number"), max_length=60, help_text=_("As on the invoice, e.g. 9-14/12-1 or S-12.")
     )
-    number = forms.CharField(label=_("Invoice number"), max_length=60)
+    number = forms.CharField(  # the one rule for invoice numbers (the import and the model use it too)
+        label=_("Invoice number"),
+        validators=[validate_invoice_number],
+        widget=forms.TextInput(attrs={"maxlength": INVOICE_NUMBER_MAX_LENGTH}),
+    )
     invoice_date = forms.DateField(label=_("Invoice date"), widget=DateInput())
     received_on = forms.DateField(label=_("Received"), widget=DateInput(), required=False)
 

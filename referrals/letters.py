@@ -1,8 +1,10 @@
 """The referral letter to the provider: only what the provider needs (the person's name, the contact the
-person allows, the scope and the referral number). Rendered in a worker, registered, never changed."""
+person allows, the scope and the referral number). Rendered in a worker, registered, never changed: an
+extension of the referral is a new letter in the same matter that refers to the earlier one."""
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,8 +12,9 @@ from django.utils.translation import gettext_noop
 
 from cases.choices import Channel
 from cases.contact import contact_facts, may_contact
-from referrals.models import Referral
-from victimsupport.jobs import job_claim, job_fail, job_finish, job_progress
+from referrals.models import Referral, ReferralExtension
+from victimsupport.celery import ActorTask
+from victimsupport.jobs import JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 from victimsupport.models import RegisterMatter
 from victimsupport.register import open_matter, register_document, series_for
@@ -29,36 +32,69 @@ def allowed_contacts(referral: Referral) -> list[str]:
     return lines
 
 
+@shared_task(
+    name="referrals.render_referral_letter", base=ActorTask, ignore_result=True, time_limit=120, soft_time_limit=100
+)
+def render_referral_letter(job_id: int, *, actor_id: int) -> None:
+    render_referral_letter_job(job_id)
+
+
 def render_referral_letter_job(job_id: int) -> None:
-    job = job_claim(job_id)
-    if job is None:
-        return
-    try:
-        job_progress(job, 10, gettext_noop("Preparing the letter"))
-        with transaction.atomic():
+    job_run(job_id, _make_referral_letter)
+
+
+def _make_referral_letter(job) -> JobResult:
+    job_progress(job, 10, gettext_noop("Preparing the letter"))
+    with transaction.atomic():
+        if job.target_type == ReferralExtension._meta.label_lower:
+            extension = ReferralExtension.objects.select_for_update(of=("self",)).get(pk=job.target_id)
+            referral = extension.referral
+            document = extension.letter if extension.letter_id else _register_extension(extension, job.created_by)
+        else:
             referral = (
                 Referral.objects.select_for_update(of=("self",))
                 .select_related("provider", "entitlement__person", "specialist", "decision")
                 .get(pk=job.target_id)
             )
             document = referral.letter if referral.letter_id else _register(referral, job.created_by)
-        job_finish(
-            job,
-            message=gettext_noop("The letter is ready."),
-            result_url=reverse("referrals:referral", args=[referral.pk]),
-            document=document,
-        )
-    except Exception:
-        job_fail(job, gettext_noop("The letter could not be made. Try again or tell the administrator."))
-        raise
+    return JobResult(gettext_noop("The letter is ready."), reverse("referrals:referral", args=[referral.pk]), document)
 
 
 def _register(referral: Referral, actor):
     matter = open_matter(series=series_for("referral"), title=f"Suunamine {referral.reference}")
+    return _register_in(matter, referral, actor)
+
+
+def _register_extension(extension: ReferralExtension, actor):
+    """The letter of an extension: in the referral's matter, referring to (superseding) the latest earlier
+    letter, stating the scope after the extension."""
+    referral = Referral.objects.select_related("provider", "entitlement__person", "specialist", "letter").get(
+        pk=extension.referral_id
+    )
+    previous = (
+        ReferralExtension.objects.filter(referral=referral, pk__lt=extension.pk, letter__isnull=False)
+        .select_related("letter")
+        .order_by("-pk")
+        .first()
+    )
+    earlier = previous.letter if previous is not None else referral.letter
+    if earlier is not None:
+        matter = earlier.matter
+    else:
+        matter = open_matter(series=series_for("referral"), title=f"Suunamine {referral.reference}")
+    document = _register_in(matter, referral, actor, extension=extension, earlier=earlier)
+    extension.letter = document
+    extension.save(update_fields=["letter"])
+    return document
+
+
+def _register_in(matter, referral: Referral, actor, *, extension: ReferralExtension | None = None, earlier=None):
     matter = RegisterMatter.objects.select_for_update().select_related("series").get(pk=matter.pk)
     number = f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
     person = referral.entitlement.person
     context = {
+        "extension": extension,
+        "earlier": earlier,
         "referral": referral,
         "person": person,
         "contacts": allowed_contacts(referral),
@@ -75,14 +111,16 @@ def _register(referral: Referral, actor):
     pdf = render_pdf("referrals/letters/referral_et.html", context, language="et")
     document = register_document(
         matter=matter,
-        title=f"Suunamiskiri {referral.reference}",
+        title=f"Suunamiskirja muudatus {referral.reference}" if extension else f"Suunamiskiri {referral.reference}",
         doc_type="referral",
         responsible=actor,
         content=pdf,
         filename=f"{referral.reference}.pdf",
         party=referral.provider.name,
         direction="outgoing",
+        supersedes=earlier,
     )
-    referral.letter = document
-    referral.save(update_fields=["letter"])
+    if extension is None:
+        referral.letter = document
+        referral.save(update_fields=["letter"])
     return document

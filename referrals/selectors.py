@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -14,6 +15,19 @@ from cases.models.aid import ChargeKind
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, Referral, YearlyBudget
 from referrals.models.invoices import InvoiceStatus
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES
+from victimsupport.models import Region, Role
+
+CENT = Decimal("0.01")
+
+
+def held_by(referral: Referral) -> Decimal:
+    sums = dict(
+        EntitlementCharge.objects.filter(source_type="referrals.referral", source_id=referral.pk)
+        .values_list("kind")
+        .annotate(total=Sum("amount"))
+        .values_list("kind", "total")
+    )
+    return (sums.get(ChargeKind.COMMITMENT, Decimal("0")) - sums.get(ChargeKind.RELEASE, Decimal("0"))).quantize(CENT)
 
 
 def find_providers(
@@ -86,7 +100,6 @@ def overdue_invoices(user, limit: int = 10) -> list[Invoice]:
 def budget(user, year: int) -> dict:
     """Committed (held by open referrals), invoiced (approved) and paid amounts per region, provider and month,
     with the yearly budgets."""
-    from victimsupport.models import Region, Role
 
     regions = set(Region.objects.values_list("pk", flat=True)) if user.has_role(Role.ADMINISTRATOR) else user.region_ids
     referrals = Referral.objects.filter(decision__application__case__region__in=regions, created_at__year=year)
@@ -138,3 +151,24 @@ def budget(user, year: int) -> dict:
         "budget_total": budget_total,
         "left": budget_total - totals["committed"] - totals["invoiced"],
     }
+
+
+REFERENCE_RE = re.compile(r"[Ss]-([0-9]{1,18})", re.ASCII)
+
+
+def find_referral(number: str, *, actor, provider: Provider) -> Referral | None:
+    """A referral to `provider` that `actor` may invoice against (through restrict()), by the number the
+    provider quotes: the letter's register number (or an extension letter's) or S-<id>. None otherwise."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    referrals = Referral.objects.restrict(actor, "invoice").filter(provider=provider)
+    found = REFERENCE_RE.fullmatch(number)
+    if found:
+        return referrals.filter(pk=int(found.group(1))).first()
+    return (
+        referrals.filter(Q(letter__number=number) | Q(extensions__letter__number=number))
+        .distinct()
+        .order_by("pk")
+        .first()
+    )

@@ -1,12 +1,6 @@
-from celery import shared_task
+"""Tasks of the referrals app, for the worker. The letter task lives next to its work (letters); services
+import that module, never this one."""
 
-from victimsupport.celery import ActorTask
+from referrals.letters import render_referral_letter
 
-
-@shared_task(
-    name="referrals.render_referral_letter", base=ActorTask, ignore_result=True, time_limit=120, soft_time_limit=100
-)
-def render_referral_letter(job_id: int, *, actor_id: int) -> None:
-    from referrals.letters import render_referral_letter_job
-
-    render_referral_letter_job(job_id)
+__all__ = ["render_referral_letter"]

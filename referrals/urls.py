@@ -16,9 +16,15 @@ urlpatterns = [
     path("decisions/<int:pk>/referral/", referrals.ReferralCreateView.as_view(), name="referral-add"),
     path("<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral"),
     path("<int:pk>/letter/", referrals.ReferralLetterView.as_view(), name="referral-letter"),
-    path("<int:pk>/answer/", referrals.ReferralActionView.as_view(operation="respond"), name="referral-respond"),
-    path("<int:pk>/cancel/", referrals.ReferralActionView.as_view(operation="cancel"), name="referral-cancel"),
-    path("<int:pk>/complete/", referrals.ReferralActionView.as_view(operation="complete"), name="referral-complete"),
+    path("<int:pk>/answer/", referrals.ReferralRespondView.as_view(), name="referral-respond"),
+    path("<int:pk>/cancel/", referrals.ReferralCancelView.as_view(), name="referral-cancel"),
+    path("<int:pk>/complete/", referrals.ReferralCompleteView.as_view(), name="referral-complete"),
+    path("<int:pk>/extend/", referrals.ReferralExtendView.as_view(), name="referral-extend"),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/letter/",
+        referrals.ReferralExtensionLetterView.as_view(),
+        name="referral-extension-letter",
+    ),
 ]
 
 # Invoices, payments and the budget.
@@ -33,20 +39,20 @@ billing_patterns = [
         invoices.InvoiceLineDecideView.as_view(),
         name="invoice-line-decide",
     ),
-    path("invoices/<int:pk>/checked/", invoices.InvoiceActionView.as_view(operation="check"), name="invoice-check"),
+    path("invoices/<int:pk>/checked/", invoices.InvoiceCheckView.as_view(), name="invoice-check"),
     path(
         "invoices/<int:pk>/approve/",
-        invoices.InvoiceActionView.as_view(operation="approve", action="approve"),
+        invoices.InvoiceApproveView.as_view(),
         name="invoice-approve",
     ),
     path(
         "invoices/<int:pk>/reject/",
-        invoices.InvoiceActionView.as_view(operation="reject", action="approve"),
+        invoices.InvoiceRejectView.as_view(),
         name="invoice-reject",
     ),
     path(
         "invoices/<int:pk>/paid/",
-        invoices.InvoiceActionView.as_view(operation="paid", roles=("service_organiser",)),
+        invoices.InvoicePaidView.as_view(),
         name="invoice-paid",
     ),
     path("payments/", invoices.PaymentExportView.as_view(), name="payments"),

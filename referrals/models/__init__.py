@@ -6,7 +6,7 @@ from referrals.models.invoices import (
     YearlyBudget,
 )
 from referrals.models.providers import Contract, Provider, ProviderSpecialist, Tariff
-from referrals.models.referrals import Referral
+from referrals.models.referrals import Referral, ReferralExtension
 
 __all__ = [
     "BillingPolicy",
@@ -17,6 +17,7 @@ __all__ = [
     "Provider",
     "ProviderSpecialist",
     "Referral",
+    "ReferralExtension",
     "Tariff",
     "YearlyBudget",
 ]

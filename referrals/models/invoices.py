@@ -3,20 +3,24 @@ a second person; exported for payment once."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Person
+from cases.models import Person
 from cases.models.aid import MONEY, ServiceType
 from referrals.models.providers import Provider, ProviderSpecialist
 from referrals.models.referrals import Referral
 from victimsupport.history import history
 from victimsupport.models import Region, Role
-from victimsupport.permissions import visible_through
+from victimsupport.permissions import AnyOf, EveryRelated, Follows, PerAction, RoleAndRegion, guarded
+from victimsupport.status import status_properties
 
 
 class BillingPolicy(models.Model):
@@ -73,19 +77,38 @@ class InvoiceStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Service organisers handle the invoices of their regions; regional managers see and approve those
-        of their regions' cases. (A person's name on an invoice is shown only to those who may see the case.)"""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.has_role(Role.SERVICE_ORGANISER):
-            return self.filter(referral__decision__application__case__region__in=user.region_ids)
-        if user.has_role(Role.REGIONAL_MANAGER) and action in ("view", "approve"):
-            return self.filter(visible_through(Case, user, "assign", "referral__decision__application__case"))
-        return self.none()
+# An invoice number as providers write them: letters, digits and - / . _ or spaces, starting with a letter or
+# a digit. Nothing else (no = + - @ first), so it can never become a formula in a spreadsheet.
+INVOICE_NUMBER_MAX_LENGTH = 40
+INVOICE_NUMBER_RE = re.compile(r"[^\W_][\w\-/. ]*")
 
 
+def validate_invoice_number(value: str) -> None:
+    """The one rule for an invoice number: the model, the form and the CSV import use it."""
+    if len(value or "") > INVOICE_NUMBER_MAX_LENGTH:
+        raise ValidationError(
+            _("An invoice number has at most %(limit)s characters."),
+            code="max_length",
+            params={"limit": INVOICE_NUMBER_MAX_LENGTH},
+        )
+    if not INVOICE_NUMBER_RE.fullmatch(value or ""):
+        raise ValidationError(
+            _("An invoice number has letters, digits and - / . _ or spaces, and starts with a letter or a digit."),
+            code="invalid",
+        )
+
+
+# Service organisers handle the invoices of their regions; regional managers see and approve those of
+# their regions' cases (the "assign" grant on the case). A person's name on an invoice is shown only to
+# those who may see the case.
+CASE_PATH = "referral__decision__application__case"
+INVOICE_POLICY = AnyOf(
+    RoleAndRegion((Role.SERVICE_ORGANISER,), region_path=f"{CASE_PATH}__region"),
+    PerAction({action: Follows(CASE_PATH, actions={action: "assign"}) for action in ("view", "approve")}),
+)
+
+
+@status_properties
 class Invoice(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("provider")
@@ -93,7 +116,7 @@ class Invoice(models.Model):
     referral = models.ForeignKey(
         Referral, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("referral")
     )
-    number = models.CharField(_("invoice number"), max_length=60)
+    number = models.CharField(_("invoice number"), max_length=60, validators=[validate_invoice_number])
     invoice_date = models.DateField(_("invoice date"))
     received_on = models.DateField(_("received"))
     due_on = models.DateField(_("payment due"))
@@ -127,7 +150,7 @@ class Invoice(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = history()
 
-    objects = InvoiceQuerySet.as_manager()
+    objects = guarded(INVOICE_POLICY)
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -172,6 +195,7 @@ class LineStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+@status_properties
 class InvoiceLine(models.Model):
     """One session billed: date and time, duration, specialist, service, rate and amount."""
 
@@ -193,6 +217,16 @@ class InvoiceLine(models.Model):
     # The automatic checks that failed (codes, see referrals.checks).
     findings = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    # Who decided the line (accept, reduce, reject) and when: that person does not approve the invoice.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     history = history()
 
     class Meta:
@@ -230,6 +264,11 @@ class PaymentExport(models.Model):
     xml_sha256 = models.CharField(max_length=64)
     message_id = models.CharField(max_length=35)
     history = history()
+
+    # Seen whole or not at all: by whoever may see every invoice in it. The file names each invoice's
+    # provider, account, number, referral and amount. (Not "made in the user's region": an export has no
+    # region of its own, and one made by an organiser of two regions holds invoices of both.)
+    objects = guarded(EveryRelated("referrals.Invoice", "export"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,7 +16,8 @@ from stdnum.ee import registrikood
 from cases.choices import Language
 from cases.models.aid import MONEY, ServiceType
 from victimsupport.history import history
-from victimsupport.models import County
+from victimsupport.models import County, Role
+from victimsupport.permissions import PerAction, RoleOnly, guarded
 
 
 def validate_registry_code(value: str) -> None:
@@ -29,18 +30,12 @@ def validate_iban(value: str) -> None:
         raise ValidationError(_("This is not a valid IBAN: check the digits."), code="invalid")
 
 
-class ProviderQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Provider data is the staff's working data (no client data): every staff role reads it; only
-        service organisers change it."""
-        from victimsupport.models import Role
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if action == "view":
-            staff = (Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.ADMINISTRATOR)
-            return self if user.has_role(*staff) else self.none()
-        return self if user.has_role(Role.SERVICE_ORGANISER) else self.none()
+# Provider data is the staff's working data (no client data): every staff role reads it; only service
+# organisers change it.
+PROVIDER_POLICY = PerAction(
+    {"view": RoleOnly((Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.ADMINISTRATOR))},
+    default=RoleOnly((Role.SERVICE_ORGANISER,)),
+)
 
 
 class Provider(models.Model):
@@ -60,7 +55,7 @@ class Provider(models.Model):
     notes = models.TextField(_("notes"), blank=True, default="")
     history = history()
 
-    objects = ProviderQuerySet.as_manager()
+    objects = guarded(PROVIDER_POLICY)
 
     class Meta:
         ordering = ["name"]
@@ -99,7 +94,7 @@ class ProviderSpecialist(models.Model):
     active = models.BooleanField(_("active"), default=True)
     history = history()
 
-    objects = ProviderQuerySet.as_manager()
+    objects = guarded(PROVIDER_POLICY)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -133,7 +128,7 @@ class Contract(models.Model):
     services = ArrayField(models.CharField(max_length=20, choices=ServiceType.choices), verbose_name=_("services"))
     history = history()
 
-    objects = ProviderQuerySet.as_manager()
+    objects = guarded(PROVIDER_POLICY)
 
     class Meta:
         ordering = ["-valid_from"]
@@ -162,7 +157,7 @@ class Tariff(models.Model):
     effective_from = models.DateField(_("effective from"))
     history = history()
 
-    objects = ProviderQuerySet.as_manager()
+    objects = guarded(PROVIDER_POLICY)
 
     class Meta:
         ordering = ["service", "-effective_from"]

@@ -7,11 +7,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import AidDecision, AidEntitlement, Case
+from cases.models import AidDecision, AidEntitlement
 from cases.models.aid import MONEY, ServiceType
 from referrals.models.providers import Provider, ProviderSpecialist
 from victimsupport.history import history
-from victimsupport.permissions import visible_through
+from victimsupport.models import Role
+from victimsupport.permissions import Follows, PerAction, RoleAndRegion, guarded
+from victimsupport.status import status_properties
 
 
 class ReferralStatus(models.TextChoices):
@@ -25,12 +27,15 @@ class ReferralStatus(models.TextChoices):
 OPEN_REFERRAL_STATUSES = (ReferralStatus.ISSUED, ReferralStatus.ACCEPTED)
 
 
-class ReferralQuerySet(models.QuerySet):
-    def restrict(self, user, action: str = "view"):
-        """A referral carries a person's data: whoever may see (or change) its case."""
-        return self.filter(visible_through(Case, user, action, "decision__application__case"))
+# A referral carries a person's data: whoever may see (or change) its case. "invoice": the referrals a
+# service organiser may enter invoices against, those of the organiser's regions (billing shows no case data).
+REFERRAL_POLICY = PerAction(
+    {"invoice": RoleAndRegion((Role.SERVICE_ORGANISER,), region_path="decision__application__case__region")},
+    default=Follows("decision__application__case"),
+)
 
 
+@status_properties
 class Referral(models.Model):
     decision = models.ForeignKey(
         AidDecision, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("decision")
@@ -68,7 +73,7 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = history()
 
-    objects = ReferralQuerySet.as_manager()
+    objects = guarded(REFERRAL_POLICY)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,3 +102,44 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REFERRAL_STATUSES
+
+
+class ReferralExtension(models.Model):
+    """More scope for a referral (amount, and hours if it has an hours scope), drawn from the decision's free
+    remainder: who, when and why, with a new referral letter that refers to the earlier one."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="extensions")
+    amount = models.DecimalField(_("added amount (EUR)"), **MONEY)
+    hours = models.DecimalField(_("added hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    # The scope after the extension, as the new letter states it.
+    amount_after = models.DecimalField(_("amount after"), **MONEY)
+    hours_after = models.DecimalField(_("hours after"), max_digits=6, decimal_places=1, null=True, blank=True)
+    letter = models.OneToOneField(
+        "victimsupport.RegisteredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral_extension",
+        verbose_name=_("letter"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = history()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("referral extension")
+        verbose_name_plural = _("referral extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) & (models.Q(hours__isnull=True) | models.Q(hours__gte=0)),
+                name="referral_extension_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0) | models.Q(hours__gt=0), name="referral_extension_adds_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral} +{self.amount}"

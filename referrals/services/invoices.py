@@ -11,15 +11,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.models import AidEntitlement
 from cases.models.aid import ChargeKind, ServiceType
 from cases.services.aid import entitlement_charge
-from referrals.checks import CENT, run_checks
+from referrals.checks import CENT, counted_minutes, room_for, run_checks
 from referrals.models import BillingPolicy, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral
-from referrals.models.invoices import InvoiceStatus, LineStatus
+from referrals.models.invoices import InvoiceStatus, LineStatus, validate_invoice_number
+from referrals.selectors import find_referral
 from referrals.services.referrals import held_by
 from victimsupport.models import Role
 from victimsupport.security import security_event
@@ -32,12 +33,10 @@ def _organiser(actor) -> None:
         raise PermissionDenied
 
 
-def find_referral(number: str) -> Referral | None:
-    """A referral by the number the provider quotes: the letter's register number or S-<id>."""
-    number = (number or "").strip()
-    if number.upper().startswith("S-") and number[2:].isdigit():
-        return Referral.objects.filter(pk=int(number[2:])).first()
-    return Referral.objects.filter(letter__number=number).first()
+def no_such_referral() -> str:
+    """The one answer for a referral that is unknown, out of the user's regions or another provider's: it
+    tells nothing about which referrals exist or whose they are."""
+    return _("No referral with this number for this provider.")
 
 
 @transaction.atomic
@@ -53,21 +52,26 @@ def invoice_create(
     _organiser(actor)
     provider = provider or referral.provider
     received_on = received_on or timezone.localdate()
+    number = (number or "").strip()
     errors: dict[str, str] = {}
-    if referral.provider_id != provider.pk:
-        errors["referral"] = _("The referral was made to another provider.")
+    if not Referral.objects.restrict(actor, "invoice").filter(pk=referral.pk, provider=provider).exists():
+        raise ValidationError({"referral": no_such_referral()})
+    try:
+        validate_invoice_number(number)
+    except ValidationError as error:
+        errors["number"] = error.messages[0]
     if invoice_date > timezone.localdate():
         errors["invoice_date"] = _("The date cannot be in the future.")
     if received_on > timezone.localdate():
         errors["received_on"] = _("The date cannot be in the future.")
-    if Invoice.objects.filter(provider=provider, number=number.strip()).exists():
+    if "number" not in errors and Invoice.objects.filter(provider=provider, number=number).exists():
         errors["number"] = _("The provider has used this invoice number before.")
     if errors:
         raise ValidationError(errors)
     invoice = Invoice(
         provider=provider,
         referral=referral,
-        number=number.strip(),
+        number=number,
         invoice_date=invoice_date,
         received_on=received_on,
         due_on=received_on + timedelta(days=BillingPolicy.current().payment_days),
@@ -87,17 +91,46 @@ def _editable(invoice: Invoice) -> None:
         raise ValidationError(_("The invoice has been checked; its lines no longer change."))
 
 
+def _in_scope(actor, invoice: Invoice) -> None:
+    """The service's own check: the invoice is one the actor handles (views fetch it through restrict()
+    too, but a service never trusts its caller)."""
+    if not Invoice.objects.restrict(actor, "change").filter(pk=invoice.pk).exists():
+        raise PermissionDenied
+
+
+MAX_MONEY = Decimal("9999999999.99")  # what the columns hold (12 digits, 2 of them decimals)
+
+
+def _money(value, *, positive: bool = False) -> Decimal | None:
+    """An amount with two decimals, or None when it is not one (not a number, negative, too large)."""
+    try:
+        value = Decimal(value)
+        if not value.is_finite() or value < 0 or (positive and value == 0) or value > MAX_MONEY:
+            return None
+        return value.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
 @transaction.atomic
 def line_add(*, actor, invoice: Invoice, **fields) -> InvoiceLine:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     _editable(invoice)
+    _in_scope(actor, invoice)
     unknown = set(fields) - set(LINE_FIELDS)
     if unknown:
         raise TypeError(sorted(unknown))
     line = InvoiceLine(invoice=invoice, person=invoice.referral.entitlement.person, **fields)
-    line.amount = Decimal(line.amount).quantize(CENT)
-    line.rate = Decimal(line.rate).quantize(CENT)
+    errors: dict[str, str] = {}
+    amount, rate = _money(line.amount), _money(line.rate, positive=True)
+    if amount is None:
+        errors["amount"] = _("Enter the amount in euros and cents (not negative).")
+    if rate is None:
+        errors["rate"] = _("Enter the hourly rate in euros and cents (more than zero).")
+    if errors:
+        raise ValidationError(errors)
+    line.amount, line.rate = amount, rate
     line.full_clean(validate_constraints=False)
     line.save()
     run_checks(invoice)
@@ -111,7 +144,8 @@ def line_decide(
     """The checker accepts, reduces or rejects a line. A reduction or rejection, and accepting a line with
     findings, needs a reason."""
     _organiser(actor)
-    line = InvoiceLine.objects.select_for_update().select_related("invoice").get(pk=line.pk)
+    line = InvoiceLine.objects.select_for_update().select_related("invoice__referral__entitlement").get(pk=line.pk)
+    _in_scope(actor, line.invoice)
     _editable(line.invoice)
     errors: dict[str, str] = {}
     if decision == LineStatus.ACCEPTED:
@@ -119,10 +153,11 @@ def line_decide(
         if line.findings and not reason.strip():
             errors["reason"] = _("The line has findings: say why it is accepted anyway.")
     elif decision == LineStatus.REDUCED:
-        if accepted_amount is None or accepted_amount < 0 or accepted_amount >= line.amount:
+        reduced = _money(accepted_amount) if accepted_amount is not None else None
+        if reduced is None or reduced >= line.amount:
             errors["accepted_amount"] = _("A reduced amount is less than the amount claimed.")
         else:
-            line.accepted_amount = Decimal(accepted_amount).quantize(CENT)
+            line.accepted_amount = reduced
         if not reason.strip():
             errors["reason"] = _("Say why the line is reduced.")
     elif decision == LineStatus.REJECTED:
@@ -133,8 +168,11 @@ def line_decide(
         raise ValueError(decision)
     if errors:
         raise ValidationError(errors)
+    if decision != LineStatus.REJECTED and line.accepted_amount > 0:
+        _within_referral(line)
     line.status = decision
     line.reason = reason.strip()[:300]
+    line.decided_by, line.decided_at = actor, timezone.now()
     try:
         with transaction.atomic():
             line.save()
@@ -144,10 +182,46 @@ def line_decide(
     return line
 
 
+def _within_referral(line: InvoiceLine) -> None:
+    """A line is paid only within what is left of the referral's scope, with the lines decided so far: what
+    goes beyond is reduced to what is left (with a reason) or rejected, or the referral is extended first."""
+    invoice = line.invoice
+    room = room_for(invoice)
+    others = [
+        other
+        for other in invoice.lines.exclude(pk=line.pk)
+        if other.status in (LineStatus.ACCEPTED, LineStatus.REDUCED)
+    ]
+    left = room.referral - sum((other.accepted_amount for other in others), Decimal("0.00"))
+    if line.accepted_amount > left:
+        if left > 0:
+            raise ValidationError(
+                {
+                    "accepted_amount": _(
+                        "Only %(left)s € of the referral is left for this session: reduce it to at most that "
+                        "(with a reason), or extend the referral first."
+                    )
+                    % {"left": left}
+                }
+            )
+        raise ValidationError(
+            {
+                "accepted_amount": _(
+                    "Nothing is left of the referral for this session: reject it, or extend the referral first."
+                )
+            }
+        )
+    if room.minutes is not None and counted_minutes(others) + line.duration_minutes > room.minutes:
+        raise ValidationError(
+            _("The session goes beyond the hours of the referral: reject it, or extend the referral first.")
+        )
+
+
 @transaction.atomic
 def invoice_mark_checked(*, actor, invoice: Invoice) -> Invoice:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    _in_scope(actor, invoice)
     _editable(invoice)
     if not invoice.lines.exists():
         raise ValidationError(_("The invoice has no lines."))
@@ -162,24 +236,49 @@ def invoice_mark_checked(*, actor, invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_approve(*, actor, invoice: Invoice) -> Invoice:
-    """A second person approves (never the checker). The approved total is drawn from the person's aid under
-    a lock on the entitlement: two invoices that together exceed the cap cannot both pass."""
-    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("referral__entitlement").get(pk=invoice.pk)
+    """A second person approves: never the checker nor anyone who decided a line. The approved total must
+    fit in what is left of the referral (amount and hours) and is drawn from the person's aid, both measured
+    under the lock on the entitlement: two invoices that together exceed the referral or the cap cannot
+    both pass."""
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     if not Invoice.objects.restrict(actor, "approve").filter(pk=invoice.pk).exists():
         raise PermissionDenied
     if invoice.status != InvoiceStatus.CHECKED:
         raise ValidationError(_("Only a checked invoice can be approved."))
     if invoice.checked_by_id == actor.pk:
         raise ValidationError(_("Nobody approves what they checked: another person must approve this invoice."))
-    total = invoice.lines.exclude(status=LineStatus.REJECTED).aggregate(total=Sum("accepted_amount"))["total"]
-    total = (total or Decimal("0.00")).quantize(CENT)
-    referral = invoice.referral
+    lines = list(invoice.lines.all())
+    if any(line.decided_by_id == actor.pk for line in lines):
+        raise ValidationError(
+            _("Nobody approves an invoice whose sessions they decided: another person must approve this invoice.")
+        )
+    total = sum((line.accepted_amount or 0 for line in lines if line.status != LineStatus.REJECTED), Decimal("0"))
+    total = Decimal(total).quantize(CENT)
     if total > 0:
+        # Lock the entitlement first (the aid ledger's lock), then read the referral as it is now: another
+        # invoice or an extension of the referral may have committed while this one waited.
+        referral = Referral.objects.select_related("entitlement").get(pk=invoice.referral_id)
+        AidEntitlement.objects.select_for_update().get(pk=referral.entitlement_id)
+        referral.refresh_from_db(fields=["amount", "hours"])
+        invoice.referral = referral
+        room = room_for(invoice)
+        if total > room.referral:
+            raise ValidationError(
+                _(
+                    "The invoice (%(total)s €) goes beyond what is left of the referral (%(left)s €): reduce or "
+                    "reject the sessions beyond it, or extend the referral first."
+                )
+                % {"total": total, "left": room.referral}
+            )
+        if room.minutes is not None and counted_minutes(lines) > room.minutes:
+            raise ValidationError(
+                _(
+                    "The invoice goes beyond the hours of the referral: reject the sessions beyond them, or extend "
+                    "the referral first."
+                )
+            )
         entitlement = referral.entitlement
-        # Lock the entitlement first, then move what the referral held over to the invoice.
-        from cases.models import AidEntitlement
-
-        AidEntitlement.objects.select_for_update().get(pk=entitlement.pk)
+        # Move what the referral holds over to the invoice; the rest comes from the free part of the aid.
         release = min(total, held_by(referral))
         if release > 0:
             entitlement_charge(
@@ -215,6 +314,7 @@ def invoice_reject(*, actor, invoice: Invoice, reason: str) -> Invoice:
 def invoice_mark_paid(*, actor, invoice: Invoice, paid_on: date) -> Invoice:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    _in_scope(actor, invoice)
     if invoice.status != InvoiceStatus.SENT_FOR_PAYMENT:
         raise ValidationError(_("Only an invoice sent for payment can be marked paid."))
     if paid_on > timezone.localdate():
@@ -248,57 +348,87 @@ class ImportResult:
     errors: list  # (row number, message)
 
 
-def _parse_decimal(text: str) -> Decimal:
-    return Decimal(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+def _parse_decimal(text: str, column: str) -> Decimal:
+    value = _money(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")) if text else None
+    if value is None:
+        raise ValueError(_("%(column)s is not an amount in euros and cents") % {"column": column})
+    return value
 
 
-def import_invoices(*, actor, provider: Provider, data: bytes) -> ImportResult:
+def _parse_date(text: str, column: str) -> date:
+    try:
+        return datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        raise ValueError(_("%(column)s is not a date (dd.mm.yyyy)") % {"column": column}) from None
+
+
+def _parse_time(text: str) -> time:
+    for pattern in ("%H:%M", "%H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).time()
+        except ValueError:
+            continue
+    raise ValueError(_("start_time is not a time (hh:mm)"))
+
+
+def _parse_row(row: dict, *, actor, provider: Provider) -> dict:
+    referral = find_referral(row["referral_number"], actor=actor, provider=provider)
+    if referral is None:  # unknown, out of the importer's regions or another provider's: the same words
+        raise ValueError(_("no referral with this number for this provider"))
+    specialist = ProviderSpecialist.objects.filter(provider=provider, licence_number=row["specialist_licence"]).first()
+    if specialist is None:
+        raise ValueError(
+            _("no specialist with licence %(licence)s at this provider") % {"licence": row["specialist_licence"]}
+        )
+    if row["service"] not in ServiceType.values:
+        raise ValueError(_("the service must be counselling or psychotherapy"))
+    if not row["invoice_number"]:
+        raise ValueError(_("no invoice number"))
+    try:
+        validate_invoice_number(row["invoice_number"])
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    duration = row["duration_minutes"]
+    if not (duration.isascii() and duration.isdigit() and 1 <= int(duration) <= 600):
+        raise ValueError(_("the duration must be 1-600 minutes"))
+    return {
+        "invoice_number": row["invoice_number"],
+        "invoice_date": _parse_date(row["invoice_date"], "invoice_date"),
+        "referral": referral,
+        "session_date": _parse_date(row["session_date"], "session_date"),
+        "start_time": _parse_time(row["start_time"]),
+        "duration_minutes": int(duration),
+        "specialist": specialist,
+        "service": row["service"],
+        "rate": _parse_decimal(row["rate"], "rate"),
+        "amount": _parse_decimal(row["amount"], "amount"),
+    }
+
+
+def invoices_import(*, actor, provider: Provider, data: bytes) -> ImportResult:
     """Import invoices of one provider from CSV (documented in the README). Every row is read first; any row
-    that cannot be read stops the import with a message per row, and nothing is saved."""
+    that cannot be read stops the import with a message per row, and nothing is saved. A referral is found
+    only among those the importer may invoice against (restrict()), and only the provider's own."""
     _organiser(actor)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return ImportResult([], [(0, _("The file is not UTF-8 text."))])
+    if "\x00" in text:
+        return ImportResult([], [(0, _("The file cannot be read as CSV."))])
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.count(";") >= text.count(",") else ",")
-    if not reader.fieldnames or set(CSV_COLUMNS) - {name.strip() for name in reader.fieldnames}:
-        return ImportResult([], [(1, _("The columns must be: %(columns)s.") % {"columns": ";".join(CSV_COLUMNS)})])
     rows, errors = [], []
-    for number, raw in enumerate(reader, start=2):
-        row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        try:
-            referral = find_referral(row["referral_number"])
-            if referral is None or referral.provider_id != provider.pk:
-                raise ValueError(_("no referral %(number)s to this provider") % {"number": row["referral_number"]})
-            specialist = ProviderSpecialist.objects.filter(
-                provider=provider, licence_number=row["specialist_licence"]
-            ).first()
-            if specialist is None:
-                raise ValueError(
-                    _("no specialist with licence %(licence)s at this provider")
-                    % {"licence": row["specialist_licence"]}
-                )
-            if row["service"] not in ServiceType.values:
-                raise ValueError(_("the service must be counselling or psychotherapy"))
-            if not row["invoice_number"]:
-                raise ValueError(_("no invoice number"))
-            parsed = {
-                "invoice_number": row["invoice_number"],
-                "invoice_date": datetime.strptime(row["invoice_date"], "%d.%m.%Y").date(),
-                "referral": referral,
-                "session_date": datetime.strptime(row["session_date"], "%d.%m.%Y").date(),
-                "start_time": time.fromisoformat(row["start_time"]),
-                "duration_minutes": int(row["duration_minutes"]),
-                "specialist": specialist,
-                "service": row["service"],
-                "rate": _parse_decimal(row["rate"]),
-                "amount": _parse_decimal(row["amount"]),
-            }
-            if not 1 <= parsed["duration_minutes"] <= 600:
-                raise ValueError(_("the duration must be 1-600 minutes"))
-            rows.append(parsed)
-        except (ValueError, InvalidOperation, KeyError) as error:
-            errors.append((number, str(error) or _("the row cannot be read")))
+    try:
+        if not reader.fieldnames or set(CSV_COLUMNS) - {name.strip() for name in reader.fieldnames}:
+            return ImportResult([], [(1, _("The columns must be: %(columns)s.") % {"columns": ";".join(CSV_COLUMNS)})])
+        for number, raw in enumerate(reader, start=2):
+            row = {key.strip(): (value or "").strip() for key, value in raw.items() if isinstance(key, str)}
+            try:
+                rows.append(_parse_row(row, actor=actor, provider=provider))
+            except (ValueError, KeyError) as error:
+                errors.append((number, str(error) if isinstance(error, ValueError) else _("the row cannot be read")))
+    except csv.Error:
+        return ImportResult([], [(reader.line_num, _("The file cannot be read as CSV."))])
     if errors:
         return ImportResult([], errors)
     if not rows:

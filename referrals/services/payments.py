@@ -3,9 +3,7 @@ each invoice exported once."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -19,6 +17,7 @@ from sepaxml import SepaTransfer
 
 from referrals.models import BillingPolicy, Invoice, PaymentExport
 from referrals.models.invoices import InvoiceStatus
+from victimsupport.exports import csv_bytes
 from victimsupport.models import Role
 from victimsupport.security import security_event
 
@@ -50,40 +49,36 @@ def payment_xml(invoices: list[Invoice], *, execution_date: date) -> bytes:
 
 
 def payment_csv(invoices: list[Invoice]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
+    header = [
+        "provider",
+        "registry_code",
+        "iban",
+        "invoice_number",
+        "invoice_date",
+        "received_on",
+        "due_on",
+        "referral",
+        "amount",
+    ]
+    rows = (
         [
-            "provider",
-            "registry_code",
-            "iban",
-            "invoice_number",
-            "invoice_date",
-            "received_on",
-            "due_on",
-            "referral",
-            "amount",
+            invoice.provider.name,
+            invoice.provider.registry_code,
+            invoice.provider.iban,
+            invoice.number,
+            invoice.invoice_date,
+            invoice.received_on,
+            invoice.due_on,
+            invoice.referral.number,
+            invoice.approved_total.quantize(Decimal("0.01")),
         ]
+        for invoice in invoices
     )
-    for invoice in invoices:
-        writer.writerow(
-            [
-                invoice.provider.name,
-                invoice.provider.registry_code,
-                invoice.provider.iban,
-                invoice.number,
-                invoice.invoice_date.isoformat(),
-                invoice.received_on.isoformat(),
-                invoice.due_on.isoformat(),
-                invoice.referral.number,
-                f"{invoice.approved_total:.2f}",
-            ]
-        )
-    return ("\ufeff" + buffer.getvalue()).encode()
+    return csv_bytes(rows, header=header)
 
 
 @transaction.atomic
-def export_payments(
+def payments_export(
     *, actor, execution_date: date | None = None, invoice_ids: list[int] | None = None
 ) -> PaymentExport:
     """Export every approved invoice not yet exported (or the given ones) and mark them sent for payment."""

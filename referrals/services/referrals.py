@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import AidDecision, AidEntitlement, EntitlementCharge
+from cases.models import AidDecision, AidEntitlement
 from cases.models.aid import GRANTING_KINDS, ChargeKind
 from cases.services.aid import entitlement_charge
-from referrals.models import Provider, ProviderSpecialist, Referral
+from referrals.checks import run_checks
+from referrals.letters import render_referral_letter
+from referrals.models import Provider, ProviderSpecialist, Referral, ReferralExtension
+from referrals.models.invoices import InvoiceStatus
 from referrals.models.providers import tariff_on
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES, ReferralStatus
+from referrals.selectors import held_by
+from victimsupport.jobs import job_create
 from victimsupport.permissions.views import ensure_permitted
 from victimsupport.security import security_event
 
 CENT = Decimal("0.01")
-
-
-def held_by(referral: Referral) -> Decimal:
-    sums = dict(
-        EntitlementCharge.objects.filter(source_type="referrals.referral", source_id=referral.pk)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-        .values_list("kind", "total")
-    )
-    return (sums.get(ChargeKind.COMMITMENT, Decimal("0")) - sums.get(ChargeKind.RELEASE, Decimal("0"))).quantize(CENT)
 
 
 @transaction.atomic
@@ -74,6 +69,8 @@ def referral_create(
         errors["specialist"] = _("The specialist must work for the provider and be qualified for the service.")
     if amount is None or amount <= 0:
         errors["amount"] = _("The amount must be positive.")
+    if hours is not None and hours <= 0:
+        errors["hours"] = _("The hours must be more than zero (or left empty).")
     if errors:
         raise ValidationError(errors)
     referral = Referral(
@@ -96,20 +93,93 @@ def referral_create(
         )
     except ValidationError as error:
         raise ValidationError({"amount": error.messages}) from error
-    request_referral_letter(actor=actor, referral=referral)
+    referral_letter_request(actor=actor, referral=referral)
     security_event("referral_issued", actor=actor, referral=referral.pk, amount=str(referral.amount))
     return referral
 
 
-def request_referral_letter(*, actor, referral: Referral):
-    from referrals.tasks import render_referral_letter
-    from victimsupport.jobs import job_create
-
+def referral_letter_request(*, actor, referral: Referral | ReferralExtension):
+    """The letter of a referral, or of its extension (the job's target says which)."""
     job = job_create(
         kind="referral_letter", created_by=actor, target=referral, message=gettext_noop("Waiting for a worker")
     )
     render_referral_letter.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
+
+
+@transaction.atomic
+def referral_extend(
+    *, actor, referral: Referral, amount: Decimal, reason: str, hours: Decimal | None = None
+) -> ReferralExtension:
+    """Widen an open referral's scope: `amount` more (and `hours` more, if it has an hours scope), drawn from
+    the decision's free remainder under the entitlement's lock, recorded with who, when and why, and told to
+    the provider in a new referral letter that refers to the earlier one. The only way an invoice may be paid
+    beyond what the provider was first ordered."""
+
+    # The referral first, then the entitlement (the order referral_close takes them in).
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("decision__application__case", "entitlement")
+        .get(pk=referral.pk)
+    )
+    ensure_permitted(actor, referral.decision.application.case, "change")
+    if not referral.is_open:
+        raise ValidationError(_("The referral is closed: it cannot be extended."))
+    errors: dict[str, str] = {}
+    try:
+        amount = Decimal(amount if amount is not None else "0")
+        valid_amount = amount.is_finite() and amount >= 0 and amount == amount.quantize(CENT)
+    except (InvalidOperation, TypeError, ValueError):
+        valid_amount = False
+    if not valid_amount:
+        errors["amount"] = _("Enter the added amount in euros and cents (zero or more).")
+    if hours is not None:
+        if referral.hours is None:
+            errors["hours"] = _("The referral has no hours scope: extend its amount only.")
+        elif not (Decimal(hours).is_finite() and hours > 0 and hours == Decimal(hours).quantize(Decimal("0.1"))):
+            errors["hours"] = _("Enter the added hours with at most one decimal (more than zero).")
+    if not errors and amount == 0 and not hours:
+        errors["amount"] = _("Add an amount, or hours.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Say why the referral is extended.")
+    if errors:
+        raise ValidationError(errors)
+    amount = amount.quantize(CENT)
+    if amount > 0:
+        try:  # locks the entitlement and refuses more than its free remainder
+            entitlement_charge(
+                actor=actor,
+                entitlement=referral.entitlement,
+                kind=ChargeKind.COMMITMENT,
+                amount=amount,
+                source=referral,
+            )
+        except ValidationError as error:
+            raise ValidationError({"amount": error.messages}) from error
+    referral.amount += amount
+    if hours:
+        referral.hours += Decimal(hours)
+    referral.version += 1
+    referral.full_clean()
+    referral.save()
+    extension = ReferralExtension(
+        referral=referral,
+        amount=amount,
+        hours=Decimal(hours) if hours else None,
+        reason=reason.strip()[:500],
+        amount_after=referral.amount,
+        hours_after=referral.hours,
+        created_by=actor,
+    )
+    extension.full_clean()
+    extension.save()
+    for invoice in referral.invoices.filter(status=InvoiceStatus.RECEIVED):
+        run_checks(invoice)  # what was beyond the referral may fit now
+    referral_letter_request(actor=actor, referral=extension)
+    security_event(
+        "referral_extended", actor=actor, referral=referral.pk, amount=str(amount), total=str(referral.amount)
+    )
+    return extension
 
 
 @transaction.atomic

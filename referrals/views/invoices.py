@@ -11,15 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from cases.models import Case
+from cases.sealing import sealed_is_open
 from referrals import forms
-from referrals.checks import available_for, finding_messages
+from referrals.checks import finding_messages, room_for
 from referrals.models import Invoice, InvoiceLine, PaymentExport
 from referrals.models.invoices import InvoiceStatus
-from referrals.selectors import budget, invoice_list
+from referrals.selectors import budget, find_referral, invoice_list
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from victimsupport.audit import AccessAction, log_access
@@ -27,6 +29,7 @@ from victimsupport.forms import apply_service_errors
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 INVOICE_ROLES = (Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER)
 ORGANISER = (Role.SERVICE_ORGANISER,)
@@ -65,9 +68,9 @@ class InvoiceCreateView(RoleRequiredMixin, View):
         form = forms.InvoiceForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            referral = invoice_services.find_referral(data["referral_number"])
-            if referral is None or referral.decision.application.case.region_id not in request.user.region_ids:
-                form.add_error("referral_number", _("There is no such referral."))
+            referral = find_referral(data["referral_number"], actor=request.user, provider=data["provider"])
+            if referral is None:
+                form.add_error("referral_number", invoice_services.no_such_referral())
             else:
                 try:
                     invoice = invoice_services.invoice_create(
@@ -101,8 +104,10 @@ class InvoiceMixin(RoleRequiredMixin):
         )
         self.invoice = restricted_object(base, request.user, action=self.action, pk=kwargs["pk"])
         case = self.invoice.referral.decision.application.case
-        # The person's name only for those who may see the case.
-        self.sees_person = Case.objects.restrict(request.user).filter(pk=case.pk).exists()
+        # The person's name only for those who may see the case, and for a sealed case once it is opened.
+        self.sees_person = Case.objects.restrict(request.user).filter(pk=case.pk).exists() and sealed_is_open(
+            request, case
+        )
         if request.method == "GET" and self.sees_person:
             log_access(
                 request.user, AccessAction.VIEW, obj=self.invoice, persons=[self.invoice.referral.entitlement.person_id]
@@ -115,19 +120,27 @@ class InvoiceDetailView(InvoiceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         invoice, user = self.invoice, self.request.user
-        lines = list(invoice.lines.select_related("specialist").order_by("session_date", "start_time", "id"))
+        lines = list(
+            invoice.lines.select_related("specialist", "decided_by").order_by("session_date", "start_time", "id")
+        )
         for line in lines:
             line.messages = finding_messages(line.findings)
         claimed = sum((line.amount for line in lines), 0)
         accepted = sum((line.accepted_amount or 0 for line in lines if line.status != "rejected"), 0)
         organiser = user.has_role(Role.SERVICE_ORGANISER)
+        room = room_for(invoice)
+        # The four eyes: neither the checker nor anyone who decided a session approves.
+        decided_here = any(line.decided_by_id == user.pk for line in lines)
         return {
             **super().get_context_data(**kwargs),
             "invoice": invoice,
             "lines": lines,
             "claimed": claimed,
             "accepted": accepted,
-            "available": available_for(invoice),
+            "available": room.aid,
+            "referral_left": room.referral,
+            "referral_minutes_left": room.minutes,
+            "decided_here": decided_here,
             "sees_person": self.sees_person,
             "organiser": organiser,
             "editable": organiser and invoice.status == InvoiceStatus.RECEIVED,
@@ -137,6 +150,7 @@ class InvoiceDetailView(InvoiceMixin, TemplateView):
             "paid_form": forms.PaidForm(initial={"paid_on": timezone.localdate()}),
             "can_approve": invoice.status == InvoiceStatus.CHECKED
             and invoice.checked_by_id != user.pk
+            and not decided_here
             and Invoice.objects.restrict(user, "approve").filter(pk=invoice.pk).exists(),
         }
 
@@ -189,36 +203,54 @@ class InvoiceLineDecideView(InvoiceMixin, View):
                         % {"date": line.session_date.strftime("%d.%m.%Y"), "message": message},
                     )
         else:
-            messages.error(request, _("Choose a decision for the session."))
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(
+                        request,
+                        _("Session %(date)s: %(message)s")
+                        % {"date": line.session_date.strftime("%d.%m.%Y"), "message": message},
+                    )
         return redirect(reverse("referrals:invoice", args=[self.invoice.pk]) + f"#line-{line.pk}")
 
 
-class InvoiceActionView(InvoiceMixin, View):
-    operation = ""
+class InvoiceButtonView(InvoiceMixin, ActionView):
+    """A button on the invoice page that calls one service."""
 
-    def post(self, request, pk):
-        user, invoice = request.user, self.invoice
-        try:
-            if self.operation == "check":
-                invoice_services.invoice_mark_checked(actor=user, invoice=invoice)
-                messages.success(request, _("The invoice is checked. Another person approves it."))
-            elif self.operation == "approve":
-                invoice_services.invoice_approve(actor=user, invoice=invoice)
-                messages.success(request, _("The invoice was approved."))
-            elif self.operation == "reject":
-                form = forms.RejectForm(request.POST)
-                invoice_services.invoice_reject(actor=user, invoice=invoice, reason=form.data.get("reason", ""))
-                messages.success(request, _("The invoice was rejected."))
-            elif self.operation == "paid":
-                form = forms.PaidForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Enter the payment date (dd.mm.yyyy)."))
-                invoice_services.invoice_mark_paid(actor=user, invoice=invoice, paid_on=form.cleaned_data["paid_on"])
-                messages.success(request, _("The invoice is marked paid."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("referrals:invoice", pk=invoice.pk)
+    def object_url(self) -> str:
+        return reverse("referrals:invoice", args=[self.invoice.pk])
+
+
+class InvoiceCheckView(InvoiceButtonView):
+    success_message = gettext_lazy("The invoice is checked. Another person approves it.")
+
+    def perform(self, data):
+        invoice_services.invoice_mark_checked(actor=self.request.user, invoice=self.invoice)
+
+
+class InvoiceApproveView(InvoiceButtonView):
+    action = "approve"
+    success_message = gettext_lazy("The invoice was approved.")
+
+    def perform(self, data):
+        invoice_services.invoice_approve(actor=self.request.user, invoice=self.invoice)
+
+
+class InvoiceRejectView(InvoiceButtonView):
+    action = "approve"
+    form_class = forms.RejectForm
+    success_message = gettext_lazy("The invoice was rejected.")
+
+    def perform(self, data):
+        invoice_services.invoice_reject(actor=self.request.user, invoice=self.invoice, reason=data["reason"])
+
+
+class InvoicePaidView(InvoiceButtonView):
+    roles = ORGANISER
+    form_class = forms.PaidForm
+    success_message = gettext_lazy("The invoice is marked paid.")
+
+    def perform(self, data):
+        invoice_services.invoice_mark_paid(actor=self.request.user, invoice=self.invoice, paid_on=data["paid_on"])
 
 
 class InvoiceImportView(RoleRequiredMixin, View):
@@ -238,7 +270,7 @@ class InvoiceImportView(RoleRequiredMixin, View):
             if upload.size > 2 * 1024 * 1024:
                 form.add_error("file", _("The file is too large (at most 2 MB)."))
             else:
-                result = invoice_services.import_invoices(
+                result = invoice_services.invoices_import(
                     actor=request.user, provider=form.cleaned_data["provider"], data=upload.read()
                 )
                 if not result.errors:
@@ -266,9 +298,9 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
             .order_by("provider__name")
         )
         exports = paginate(
-            PaymentExport.objects.filter(created_by__isnull=False)
+            PaymentExport.objects.restrict(self.request.user)
             .prefetch_related(Prefetch("invoices", queryset=Invoice.objects.only("pk", "export_id")))
-            .order_by("-created_at"),
+            .order_by("-created_at", "-id"),
             self.request.GET,
         )
         return {
@@ -282,7 +314,7 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
         form = forms.ExportForm(request.POST)
         if form.is_valid():
             try:
-                export = payment_services.export_payments(
+                export = payment_services.payments_export(
                     actor=request.user, execution_date=form.cleaned_data["execution_date"]
                 )
             except ValidationError as error:
@@ -296,12 +328,14 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
 
 
 class PaymentFileView(RoleRequiredMixin, View):
+    """A payment file, only to whoever may see every invoice in it (PaymentExport.objects.restrict)."""
+
     roles = ORGANISER
 
     def get(self, request, pk, kind):
-        export = get_object_or_404(PaymentExport, pk=pk)
-        if not Invoice.objects.restrict(request.user).filter(export=export).exists():
+        if kind not in ("csv", "xml"):
             raise Http404
+        export = restricted_object(PaymentExport.objects.all(), request.user, pk=pk)
         field = export.csv_file if kind == "csv" else export.xml_file
         log_access(request.user, AccessAction.EXPORT, obj=export)
         return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases.models import AidDecision
 from referrals import forms
 from referrals.models import Contract, Provider, ProviderSpecialist
 from referrals.selectors import find_providers
@@ -20,6 +21,16 @@ from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 
 READERS = (Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER)
 ORGANISER = (Role.SERVICE_ORGANISER,)
+
+
+def referable_decision(user, value) -> int | None:
+    """The `decision` the finder was opened from (to offer "Refer here"): only a well-formed id of a decision
+    the user may refer from; anything else is ignored."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
+        return None
+    decision = AidDecision.objects.restrict(user, "change").filter(pk=int(value)).values_list("pk", flat=True)
+    return decision.first()
 
 
 class ProviderListView(RoleRequiredMixin, TemplateView):
@@ -46,7 +57,7 @@ class ProviderListView(RoleRequiredMixin, TemplateView):
             "form": form,
             "page": paginate(providers, self.request.GET),
             "can_edit": self.request.user.has_role(Role.SERVICE_ORGANISER),
-            "decision": self.request.GET.get("decision", ""),
+            "decision": referable_decision(self.request.user, self.request.GET.get("decision")),
         }
 
 

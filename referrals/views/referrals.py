@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,7 +18,7 @@ from cases.models import AidDecision, AidEntitlement
 from cases.services.aid import remaining
 from cases.views.base import CASEWORK, sealed_gate
 from referrals import forms
-from referrals.models import Referral
+from referrals.models import Referral, ReferralExtension
 from referrals.models.referrals import ReferralStatus
 from referrals.services import referrals as referral_services
 from referrals.services.referrals import held_by
@@ -25,6 +27,7 @@ from victimsupport.forms import apply_service_errors
 from victimsupport.models import Job
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 
 class ReferralCreateView(RoleRequiredMixin, View):
@@ -59,11 +62,13 @@ class ReferralCreateView(RoleRequiredMixin, View):
         }
 
     def get(self, request, pk):
+        provider = (request.GET.get("provider") or "").strip()
         initial = {
             "valid_from": max(self.entitlement.valid_from, timezone.localdate()),
             "valid_until": self.entitlement.valid_until,
             "amount": remaining(self.entitlement),
-            "provider": request.GET.get("provider") or None,
+            # From the finder: only a well-formed id is offered to the form (anything else is ignored).
+            "provider": provider if provider.isascii() and provider.isdigit() and len(provider) < 19 else None,
         }
         log_access(request.user, AccessAction.VIEW, obj=self.decision, persons=[self.entitlement.person_id])
         return render(
@@ -136,6 +141,7 @@ class ReferralDetailView(ReferralMixin, TemplateView):
             "can_change": is_permitted(user, self.case, "change"),
             "response_form": forms.ReferralResponseForm(),
             "invoices": list(referral.invoices.order_by("-received_on")),
+            "extensions": list(referral.extensions.select_related("created_by", "letter")),
         }
 
 
@@ -156,36 +162,100 @@ class ReferralLetterView(ReferralMixin, View):
         if not is_permitted(request.user, self.case, "change"):
             raise Http404
         if self.referral.letter_id is None:
-            job = referral_services.request_referral_letter(actor=request.user, referral=self.referral)
+            job = referral_services.referral_letter_request(actor=request.user, referral=self.referral)
             return redirect("job", pk=job.pk)
         return redirect("referrals:referral", pk=self.referral.pk)
 
 
-class ReferralActionView(ReferralMixin, View):
+class ReferralButtonView(ReferralMixin, ActionView):
+    """A button on the referral page that calls one service."""
+
     action = "change"
-    operation = ""
+    success_message = gettext_lazy("Saved.")
+
+    def object_url(self) -> str:
+        return reverse("referrals:referral", args=[self.referral.pk])
+
+
+class ReferralRespondView(ReferralButtonView):
+    form_class = forms.ReferralResponseForm
+
+    def perform(self, data):
+        referral_services.referral_respond(
+            actor=self.request.user,
+            referral=self.referral,
+            accepted=data["accepted"],
+            note=data["note"],
+            answered_on=data["answered_on"],
+        )
+
+
+class ReferralCancelView(ReferralButtonView):
+    def perform(self, data):
+        referral_services.referral_close(
+            actor=self.request.user, referral=self.referral, status=ReferralStatus.CANCELLED
+        )
+
+
+class ReferralCompleteView(ReferralButtonView):
+    def perform(self, data):
+        referral_services.referral_close(
+            actor=self.request.user, referral=self.referral, status=ReferralStatus.COMPLETED
+        )
+
+
+class ReferralExtendView(ReferralMixin, View):
+    """Extend an open referral's scope (more amount, or hours), with a reason: a new letter goes to the
+    provider. Whoever may change the case."""
+
+    action = "change"
+    template_name = "referrals/referral_extend.html"
+
+    def context(self, form):
+        return {
+            "referral": self.referral,
+            "case": self.case,
+            "form": form,
+            "held": held_by(self.referral),
+            "remaining": remaining(self.referral.entitlement),
+        }
+
+    def get(self, request, pk):
+        form = forms.ReferralExtensionForm(referral=self.referral)
+        return render(request, self.template_name, self.context(form))
 
     def post(self, request, pk):
-        try:
-            if self.operation == "respond":
-                form = forms.ReferralResponseForm(request.POST)
-                if not form.is_valid():
-                    for errors in form.errors.values():
-                        for message in errors:
-                            messages.error(request, message)
-                    return redirect("referrals:referral", pk=self.referral.pk)
-                referral_services.referral_respond(
+        form = forms.ReferralExtensionForm(request.POST, referral=self.referral)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral_services.referral_extend(
                     actor=request.user,
                     referral=self.referral,
-                    accepted=form.cleaned_data["accepted"],
-                    note=form.cleaned_data["note"],
-                    answered_on=form.cleaned_data["answered_on"],
+                    amount=data["amount"],
+                    hours=data.get("hours"),
+                    reason=data["reason"],
                 )
+            except ValidationError as error:
+                apply_service_errors(form, error)
             else:
-                status = ReferralStatus.CANCELLED if self.operation == "cancel" else ReferralStatus.COMPLETED
-                referral_services.referral_close(actor=request.user, referral=self.referral, status=status)
-            messages.success(request, _("Saved."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return redirect("referrals:referral", pk=self.referral.pk)
+                messages.success(request, _("The referral was extended. The letter to the provider is being prepared."))
+                return redirect("referrals:referral", pk=self.referral.pk)
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+class ReferralExtensionLetterView(ReferralMixin, View):
+    def get(self, request, pk, extension_pk):
+        extension = get_object_or_404(
+            ReferralExtension.objects.select_related("letter"), pk=extension_pk, referral=self.referral
+        )
+        letter = extension.letter
+        if letter is None or not letter.file:
+            raise Http404
+        log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=[self.referral.entitlement.person_id])
+        return FileResponse(
+            letter.file.open("rb"),
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=f"{letter.number.replace('/', '_')}.pdf",
+        )

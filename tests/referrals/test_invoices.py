@@ -16,6 +16,7 @@ from cases.services import aid as aid_services
 from referrals.models import Invoice, InvoiceLine, ProviderSpecialist, Tariff
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
+from referrals.services import referrals as referral_services
 from tests.factories import make_aid, make_case, make_provider, make_referral, make_user
 
 pytestmark = pytest.mark.django_db
@@ -231,15 +232,20 @@ def test_two_invoices_that_together_exceed_the_cap_cannot_both_be_approved():
     case = make_case(specialist)
     grant = make_aid(specialist, case)[2]  # 500.00
     provider = make_provider()
+    # Two referrals completed (what they held went back to the aid), then a third holds 250.00: invoices
+    # that arrive late on the first two draw on the 250.00 left, each within its referral's scope.
+    referrals = [
+        make_referral(specialist, grant, provider, amount=amount, letter=False) for amount in ("290.00", "200.00")
+    ]
+    for referral in referrals:
+        referral_services.referral_close(actor=specialist, referral=referral, status="completed")
+    make_referral(specialist, grant, provider, amount="250.00", letter=False)
     invoices = []
-    for index, day in enumerate((0, 10)):
-        referral = make_referral(specialist, grant, provider, amount="100.00", letter=False)
+    for index, (referral, day) in enumerate(zip(referrals, (0, 10), strict=True)):
         invoice = new_invoice(organiser, referral, number=f"C-{index}")
-        for offset in range(4):  # 4 x 72.50 = 290.00 each; 580.00 together > 500.00
+        for offset in range(2):  # 2 x 72.50 = 145.00 each; 290.00 together > 250.00
             line = add_line(organiser, invoice, session_date=referral.valid_from + timedelta(days=day + offset))
-            invoice_services.line_decide(
-                actor=organiser, line=line, decision="accepted", reason="üle suunamise, kuid piirsumma piires"
-            )
+            invoice_services.line_decide(actor=organiser, line=line, decision="accepted")
         invoice_services.invoice_mark_checked(actor=organiser, invoice=invoice)
         invoices.append(invoice)
     barrier = threading.Barrier(2)
@@ -277,7 +283,7 @@ class TestPayments:
     def test_export_csv_and_a_valid_pain001_each_invoice_once(self, organiser, second_organiser, referral):
         self.approved(organiser, second_organiser, referral, "P-1", days=(0, 1))
         self.approved(organiser, second_organiser, referral, "P-2", days=(2,))
-        export = payment_services.export_payments(actor=organiser)
+        export = payment_services.payments_export(actor=organiser)
         assert export.total == Decimal("217.50")
         with export.xml_file.open("rb") as handle:
             xml = handle.read()
@@ -291,7 +297,7 @@ class TestPayments:
         assert len(rows) == 3 and rows[1].endswith(";145.00") and rows[2].endswith(";72.50")
         assert set(Invoice.objects.values_list("status", flat=True)) == {"sent"}
         with pytest.raises(ValidationError):  # nothing left to export: each invoice goes once
-            payment_services.export_payments(actor=organiser)
+            payment_services.payments_export(actor=organiser)
         invoice = Invoice.objects.get(number="P-1")
         invoice_services.invoice_mark_paid(actor=organiser, invoice=invoice, paid_on=timezone.localdate())
         assert Invoice.objects.get(number="P-1").status == "paid"

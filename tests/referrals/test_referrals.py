@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from cases.services import aid as aid_services
-from cases.services import persons as person_services
 from referrals.models import Provider, ProviderSpecialist
 from referrals.services import providers as provider_services
 from referrals.services import referrals as referral_services
-from tests.factories import make_aid, make_provider, make_referral, make_user
+from tests.factories import make_aid, make_provider, make_referral, make_user, set_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +129,7 @@ def test_the_referral_letter_carries_only_what_the_provider_needs(specialist, ca
     person = case.client
     person.phone, person.email = "+372 5123 4567", "salajane@example.invalid"
     person.save()
-    person_services.safe_contact_set(actor=specialist, person=person, phone_allowed=True, email_allowed=False)
+    set_rules(specialist, person=person, phone_allowed=True, email_allowed=False)
     referral = make_referral(specialist, grant, make_provider(), amount="200.00")
     with referral.letter.file.open("rb") as handle:
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
