@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 
 from django.contrib import messages
@@ -34,7 +35,6 @@ from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
 from victimsupport.forms import apply_service_errors
 from victimsupport.paging import PAGING_PARAMS, page_number, paginate
 from victimsupport.permissions import is_permitted
@@ -250,47 +250,6 @@ class CaseTimelineView(CaseMixin, TemplateView):
         }
 
 
-class CaseEditView(CaseMixin, View):
-    action = "change"
-    template_name = "cases/case_edit.html"
-
-    def get(self, request, pk):
-        return render(request, self.template_name, {"case": self.case, "form": forms.CaseEditForm(instance=self.case)})
-
-    def post(self, request, pk):
-        original = Case.objects.get(pk=self.case.pk)
-        form = forms.CaseEditForm(request.POST, instance=self.case)
-        conflict = None
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case_services.case_update(
-                    actor=request.user,
-                    case=self.case,
-                    expected_version=data["version"],
-                    **{name: data[name] for name in form.Meta.fields},
-                )
-            except ConcurrentEdit as edit:
-                values, conflict = merge_after_conflict(edit.current, data["version"], data, form.Meta.fields)
-                retry = forms.CaseEditForm(instance=edit.current, initial={**values, "version": edit.current.version})
-                return render(
-                    request,
-                    self.template_name,
-                    {
-                        "case": edit.current,
-                        "form": retry,
-                        **conflict_context(edit, conflict),
-                    },
-                    status=409,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The case was saved."))
-                return redirect("cases:case", pk=self.case.pk)
-        return render(request, self.template_name, {"case": original, "form": form}, status=400)
-
-
 class OpenSealedView(RoleRequiredMixin, View):
     """State a reason to open a sealed case."""
 
@@ -324,6 +283,28 @@ class CaseActionView(CaseMixin, ActionView):
 
     def object_url(self) -> str:
         return self.case_url()
+
+
+class CaseEditView(CaseActionView):
+    action = "change"
+    template_name = "cases/case_edit.html"
+    success_message = gettext_lazy("The case was saved.")
+
+    def get_form(self, data=None, **kwargs):
+        kwargs.setdefault("instance", copy.copy(self.case))  # the page keeps the stored case
+        return forms.CaseEditForm(data, **kwargs)
+
+    def form_after_conflict(self, current, initial):
+        self.case = current
+        return super().form_after_conflict(current, initial)
+
+    def perform(self, data):
+        case_services.case_update(
+            actor=self.request.user,
+            case=self.case,
+            expected_version=data["version"],
+            **{name: data[name] for name in forms.CaseEditForm.Meta.fields},
+        )
 
 
 class CaseCloseView(CaseActionView):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+import copy
+
 from django.db.models import Q
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,10 +26,9 @@ from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, PersonMixin
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
-from victimsupport.forms import apply_service_errors
 from victimsupport.permissions import is_permitted, visible_through
 from victimsupport.permissions.views import RoleRequiredMixin
+from victimsupport.views.actions import ActionView
 
 
 class PersonDetailView(PersonMixin, TemplateView):
@@ -62,86 +62,56 @@ class PersonDetailView(PersonMixin, TemplateView):
         }
 
 
-class PersonEditView(PersonMixin, View):
+class PersonFormView(PersonMixin, ActionView):
+    """A form about one person, on its own page."""
+
     action = "change"
+    success_message = gettext_lazy("Saved.")
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "person": self.person}
+
+    def object_url(self) -> str:
+        return reverse("cases:person", args=[self.person.pk])
+
+    def form_after_conflict(self, current, initial):
+        self.person = current if isinstance(current, Person) else self.person
+        return super().form_after_conflict(current, initial)
+
+
+class PersonEditView(PersonFormView):
     template_name = "cases/person_edit.html"
+    form_class = forms.PersonEditForm
+    success_message = gettext_lazy("The person's data was saved.")
 
-    def get(self, request, pk):
-        return render(
-            request, self.template_name, {"person": self.person, "form": forms.PersonEditForm(instance=self.person)}
+    def get_form(self, data=None, **kwargs):
+        kwargs.setdefault("instance", copy.copy(self.person))  # the page keeps the stored name
+        return forms.PersonEditForm(data, **kwargs)
+
+    def perform(self, data):
+        person_services.person_update(
+            actor=self.request.user,
+            person=self.person,
+            expected_version=data["version"],
+            **{name: data[name] for name in forms.PERSON_FORM_FIELDS},
         )
 
-    def post(self, request, pk):
-        original = Person.objects.get(pk=self.person.pk)
-        form = forms.PersonEditForm(request.POST, instance=self.person)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                person_services.person_update(
-                    actor=request.user,
-                    person=self.person,
-                    expected_version=data["version"],
-                    **{name: data[name] for name in forms.PERSON_FORM_FIELDS},
-                )
-            except ConcurrentEdit as edit:
-                values, conflict = merge_after_conflict(edit.current, data["version"], data, forms.PERSON_FORM_FIELDS)
-                retry = forms.PersonEditForm(instance=edit.current, initial={**values, "version": edit.current.version})
-                return render(
-                    request,
-                    self.template_name,
-                    {
-                        "person": edit.current,
-                        "form": retry,
-                        **conflict_context(edit, conflict),
-                    },
-                    status=409,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The person's data was saved."))
-                return redirect("cases:person", pk=self.person.pk)
-        return render(request, self.template_name, {"person": original, "form": form}, status=400)
 
-
-class SafeContactEditView(PersonMixin, View):
-    action = "change"
+class SafeContactEditView(PersonFormView):
     template_name = "cases/safe_contact_edit.html"
+    success_message = gettext_lazy("The safe-contact rules were saved.")
 
-    def get(self, request, pk):
-        instance = SafeContact.objects.filter(person=self.person).first()
-        return render(
-            request, self.template_name, {"person": self.person, "form": forms.SafeContactForm(instance=instance)}
+    def get_form(self, data=None, **kwargs):
+        kwargs.setdefault("instance", SafeContact.objects.filter(person=self.person).first())
+        return forms.SafeContactForm(data, **kwargs)
+
+    def perform(self, data):
+        person_services.safe_contact_set(
+            actor=self.request.user,
+            person=self.person,
+            expected_version=data["version"] or 0,
+            **{name: data[name] for name in SAFE_CONTACT_FIELDS},
         )
-
-    def post(self, request, pk):
-        instance = SafeContact.objects.filter(person=self.person).first()
-        form = forms.SafeContactForm(request.POST, instance=instance)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                person_services.safe_contact_set(
-                    actor=request.user,
-                    person=self.person,
-                    expected_version=data["version"] or 0,
-                    **{name: data[name] for name in SAFE_CONTACT_FIELDS},
-                )
-            except ConcurrentEdit as edit:
-                values, conflict = merge_after_conflict(edit.current, data["version"] or 0, data, SAFE_CONTACT_FIELDS)
-                initial = {**values, "version": edit.current.version}
-                retry = forms.SafeContactForm(instance=edit.current, initial=initial)
-                return render(
-                    request,
-                    self.template_name,
-                    {"person": self.person, "form": retry, **conflict_context(edit, conflict)},
-                    status=409,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The safe-contact rules were saved."))
-                return redirect("cases:person", pk=self.person.pk)
-        return render(request, self.template_name, {"person": self.person, "form": form}, status=400)
 
 
 class PersonSearchView(RoleRequiredMixin, View):

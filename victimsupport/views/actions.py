@@ -35,8 +35,12 @@ class ActionView(View):
     intro = ""
     multipart = False
 
-    def get_form(self, data=None) -> forms.Form:
-        return self.form_class(data, self.request.FILES if data is not None else None)
+    def get_form(self, data=None, **kwargs) -> forms.Form:
+        return self.form_class(data, self.request.FILES if data is not None else None, **kwargs)
+
+    def form_after_conflict(self, current, initial: dict) -> forms.Form:
+        """The form again after someone else saved first: `current` is the stored object."""
+        return self.get_form(instance=current, initial=initial)
 
     def perform(self, data: dict) -> str | None:
         """Call the one service; return where to go next (None: the object's page)."""
@@ -84,7 +88,7 @@ class ActionView(View):
         """Someone else saved first: the form again with their values merged in, and the conflict panel."""
         fields = [name for name in form.fields if name != "version"]
         data = form.cleaned_data
-        values, conflicts = merge_after_conflict(edit.current, data.get("version"), data, fields)
-        retry = self.form_class(initial={**values, "version": edit.current.version})
+        values, conflicts = merge_after_conflict(edit.current, data.get("version") or 0, data, fields)
+        retry = self.form_after_conflict(edit.current, {**values, "version": edit.current.version})
         context = {**self.page_context(retry), **conflict_context(edit, conflicts)}
         return render(self.request, self.template_name, context, status=409)
