@@ -7,10 +7,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from victimsupport.audit import AccessAction, log_access
 
 
 class ResourceRefused(FatalURLFetchingError):
@@ -60,3 +63,16 @@ def render_pdf(template_name: str, context: dict, *, language: str = "et") -> by
         html = render_to_string(template_name, {"agency": settings.AGENCY, **context, "LANGUAGE_CODE": language})
     base_url = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
+
+
+def letter_download(request, letter, *, persons: list[int]) -> FileResponse:
+    """A registered letter as a download, logged as a read of the persons it names; 404 if not made yet."""
+    if letter is None or not letter.file:
+        raise Http404
+    log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=persons)
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=f"{letter.number.replace('/', '_')}.pdf",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
 from victimsupport.forms import apply_service_errors
+from victimsupport.letters import letter_download
 from victimsupport.models import Job, Role
 from victimsupport.paging import paginate
 from victimsupport.permissions import is_permitted
@@ -381,16 +382,7 @@ class DecisionLetterView(DecisionMixin, View):
     log_action = None
 
     def get(self, request, pk):
-        letter = current_letter(self.decision)
-        if letter is None or not letter.file:
-            raise Http404
-        log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=_persons(self.application))
-        return FileResponse(
-            letter.file.open("rb"),
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"{letter.number.replace('/', '_')}.pdf",
-        )
+        return letter_download(request, current_letter(self.decision), persons=_persons(self.application))
 
     def post(self, request, pk):
         if not self.decision.is_issued or not is_permitted(request.user, self.case, "change"):

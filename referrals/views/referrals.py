@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from referrals.services import referrals as referral_services
 from referrals.services.referrals import held_by
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
+from victimsupport.letters import letter_download
 from victimsupport.models import Job
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -147,16 +148,7 @@ class ReferralDetailView(ReferralMixin, TemplateView):
 
 class ReferralLetterView(ReferralMixin, View):
     def get(self, request, pk):
-        letter = self.referral.letter
-        if letter is None or not letter.file:
-            raise Http404
-        log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=[self.referral.entitlement.person_id])
-        return FileResponse(
-            letter.file.open("rb"),
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"{letter.number.replace('/', '_')}.pdf",
-        )
+        return letter_download(request, self.referral.letter, persons=[self.referral.entitlement.person_id])
 
     def post(self, request, pk):
         if not is_permitted(request.user, self.case, "change"):
@@ -249,13 +241,4 @@ class ReferralExtensionLetterView(ReferralMixin, View):
         extension = get_object_or_404(
             ReferralExtension.objects.select_related("letter"), pk=extension_pk, referral=self.referral
         )
-        letter = extension.letter
-        if letter is None or not letter.file:
-            raise Http404
-        log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=[self.referral.entitlement.person_id])
-        return FileResponse(
-            letter.file.open("rb"),
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"{letter.number.replace('/', '_')}.pdf",
-        )
+        return letter_download(request, extension.letter, persons=[self.referral.entitlement.person_id])
