@@ -428,6 +428,7 @@ class SealedReasonForm(StyledForm):
     reason = forms.CharField(
         label=_("Why do you need to open this case?"),
         max_length=500,
+        error_messages={"max_length": _("State the reason in at most 500 characters.")},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Your reason is written to the access log and the regional manager is told."),
     )

@@ -45,7 +45,8 @@ def page_number(value) -> int:
         return 1
 
 
-def _row_id(value) -> int | None:
+def row_id(value) -> int | None:
+    """A row id from an address or a form: a positive whole number the database can hold, else None."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -122,7 +123,7 @@ def paginate(queryset: QuerySet, params: Mapping | str | int | None, size: int =
     number = page_number(params.get("page"))
     keys = seek_keys(queryset)
     page = None
-    after, before = _row_id(params.get("after")), _row_id(params.get("before"))
+    after, before = row_id(params.get("after")), row_id(params.get("before"))
     if keys and (after or before):
         page = _seek(queryset, keys, after or before, forward=bool(after), number=number, size=size)
     if page is None:

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Language, RelationKind
+from cases.choices import Channel, Language, RelationKind
 from cases.models.cases import Case
 from cases.models.persons import Person
 from victimsupport.history import history
@@ -319,6 +319,12 @@ class AidDecision(models.Model):
     @property
     def reference(self) -> str:
         return f"O-{self.pk}" if self.pk else ""
+
+    @property
+    def delivery_channel_label(self) -> str:
+        if self.delivery_channel == "pickup":
+            return str(_("picked up in person"))
+        return str(Channel(self.delivery_channel).label) if self.delivery_channel in Channel.values else ""
 
     @property
     def is_issued(self) -> bool:

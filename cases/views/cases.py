@@ -36,7 +36,7 @@ from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
-from victimsupport.paging import PAGING_PARAMS, page_number, paginate
+from victimsupport.paging import PAGING_PARAMS, page_number, paginate, row_id
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
@@ -108,9 +108,10 @@ class IntakeView(RoleRequiredMixin, View):
         return None
 
     def _anonymous_contact(self, value: str | None) -> AnonymousContact | None:
-        if not value or not value.isdigit():
+        pk = row_id(value)  # "abc", "²" or an id past the database's range: no contact
+        if pk is None:
             return None
-        return AnonymousContact.objects.restrict(self.request.user).filter(pk=int(value)).first()
+        return AnonymousContact.objects.restrict(self.request.user).filter(pk=pk).first()
 
     def forms(self, data=None, *, existing: Person | None = None):
         return {
@@ -255,15 +256,24 @@ class OpenSealedView(RoleRequiredMixin, View):
 
     roles = CASEWORK
 
+    def get(self, request, pk):
+        # The address stays in the bar after a refused reason: the case page asks again.
+        case = restricted_object(Case.objects.all(), request.user, pk=pk)
+        return redirect("cases:case", pk=case.pk)
+
     def post(self, request, pk):
         case = restricted_object(Case.objects.select_related("region", "client"), request.user, pk=pk)
         form = forms.SealedReasonForm(request.POST)
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
             next_url = reverse("cases:case", args=[case.pk])
+        if form.is_valid():
+            try:
+                case_services.case_sealed_opened(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
         if not form.is_valid():
             return render(request, "cases/sealed_gate.html", {"case": case, "form": form, "next": next_url}, status=400)
-        case_services.case_sealed_opened(actor=request.user, case=case, reason=form.cleaned_data["reason"])
         request.session[sealed_session_key(case.pk)] = time.time()
         return HttpResponseRedirect(next_url)
 
