@@ -1,3 +1,4 @@
+# Imports inside functions here: models and what uses them load only once the app registry is ready.
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

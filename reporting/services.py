@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from reporting.models import StatisticsRun
 from reporting.statistics import compute_yearly
-from victimsupport.jobs import job_claim, job_create, job_fail, job_finish, job_progress
+from victimsupport.celery import ActorTask
+from victimsupport.jobs import JobResult, job_create, job_progress, job_run
 from victimsupport.models import Job
 
 
-def request_statistics(*, actor, year: int) -> Job:
-    from reporting.tasks import compute_statistics
+@shared_task(
+    name="reporting.compute_statistics", base=ActorTask, ignore_result=True, time_limit=600, soft_time_limit=570
+)
+def compute_statistics(job_id: int, *, actor_id: int) -> None:
+    run_statistics_job(job_id)
 
+
+def statistics_request(*, actor, year: int) -> Job:
     job = job_create(
         kind="statistics", created_by=actor, params={"year": year}, message=gettext_noop("Waiting for a worker")
     )
@@ -22,22 +29,20 @@ def request_statistics(*, actor, year: int) -> Job:
 
 
 def run_statistics_job(job_id: int) -> StatisticsRun | None:
-    job = job_claim(job_id)
-    if job is None:
-        return None
-    try:
-        data = compute_yearly(
-            int(job.params["year"]), progress=lambda percent, _key: job_progress(job, percent, gettext_noop("Counting"))
-        )
-        run = StatisticsRun.objects.create(
-            year=data["year"], computed_by=job.created_by, seconds=data["seconds"], data=data
-        )
-        job_finish(
-            job,
-            message=gettext_noop("The statistics are ready."),
-            result_url=reverse("reporting:statistics-run", args=[run.pk]),
-        )
-        return run
-    except Exception:
-        job_fail(job, gettext_noop("The statistics could not be computed. Try again or tell the administrator."))
-        raise
+    result = job_run(
+        job_id,
+        _compute_statistics,
+        failure=gettext_noop("The statistics could not be computed. Try again or tell the administrator."),
+    )
+    return None if result is None else result.value
+
+
+def _compute_statistics(job) -> JobResult:
+    data = compute_yearly(
+        int(job.params["year"]), progress=lambda percent, _key: job_progress(job, percent, gettext_noop("Counting"))
+    )
+    run = StatisticsRun.objects.create(
+        year=data["year"], computed_by=job.created_by, seconds=data["seconds"], data=data
+    )
+    url = reverse("reporting:statistics-run", args=[run.pk])
+    return JobResult(gettext_noop("The statistics are ready."), url, value=run)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from reporting.disclosure import Relation, protect
+
 SUPPRESS_BELOW = 5
 
 
@@ -123,6 +125,19 @@ SECTIONS = [
 
 # The count columns that identify people when small (suppressed for users without case access).
 COUNT_COLUMNS = {"cases", "forwarded", "contacts", "decisions", "referrals", "invoices"}
+# Sums over the people counted in a row: hidden with the row's hidden counts.
+MAGNITUDE_COLUMNS = {"minutes", "amount", "amount_cap"}
+# What a hidden figure shows: the same mark for counts under five and for the complementary cells hidden
+# to protect them (a separate mark would tell a reader which hidden cells are the small ones).
+HIDDEN = "x"
+
+# The relations between the published figures, per region (no relation crosses regions):
+# - in a row, the first count column is the second plus a rest that is a count of people too
+#   (cases that came on their own = cases - forwarded);
+ROW_PARTS = [("cases_by_month", "cases", "forwarded")]
+# - these count columns add up, per region, to the same total (the region's new cases of the year).
+# A total or subtotal published in a section later needs its relation declared here.
+SAME_TOTALS = [(("cases_by_region_county_type", "cases"), ("cases_by_month", "cases"))]
 
 
 def compute_yearly(year: int, progress: Callable[[int, str], None] | None = None) -> dict:
@@ -141,28 +156,62 @@ def compute_yearly(year: int, progress: Callable[[int, str], None] | None = None
 
 
 def suppressed(data: dict, *, open_regions: frozenset[str] = frozenset()) -> dict:
-    """The same figures with counts under five replaced by "<5" (and their sums hidden), except in the
-    regions whose cases the user may see."""
+    """The same figures with counts under five hidden, and further counts hidden so that none of them can be
+    worked out from the rest (reporting/disclosure.py), except in the regions whose cases the user may see.
+    A row's sums (minutes, amounts) are hidden with its counts."""
+    sections = data.get("sections", {})
+    hidden = hidden_cells(sections, open_regions=open_regions)
     result = {"year": data.get("year"), "sections": {}}
-    for key, section in data.get("sections", {}).items():
+    for key, section in sections.items():
         columns = section["columns"]
-        count_positions = [i for i, name in enumerate(columns) if name in COUNT_COLUMNS]
-        region_position = columns.index("region") if "region" in columns else None
+        magnitudes = {i for i, name in enumerate(columns) if name in MAGNITUDE_COLUMNS}
         rows = []
-        for row in section["rows"]:
-            if region_position is not None and row[region_position] in open_regions:
-                rows.append(row)
-                continue
-            small = any(isinstance(row[i], int) and 0 < row[i] < SUPPRESS_BELOW for i in count_positions)
-            if small:
-                row = [
-                    (
-                        "<5"
-                        if i in count_positions
-                        else ("—" if columns[i] in {"minutes", "amount", "amount_cap"} else value)
-                    )
-                    for i, value in enumerate(row)
-                ]
+        for number, row in enumerate(section["rows"]):
+            positions = {i for i in range(len(row)) if (key, number, i) in hidden}
+            if positions:
+                positions |= magnitudes
+                row = [HIDDEN if i in positions else value for i, value in enumerate(row)]
             rows.append(row)
         result["sections"][key] = {"columns": columns, "rows": rows}
     return result
+
+
+def hidden_cells(sections: dict, *, open_regions: frozenset[str] = frozenset()) -> set[tuple[str, int, int]]:
+    """(section, row number, column number) of each count to hide, region by region."""
+    regions: dict = {}
+    for key, section in sections.items():
+        columns = section["columns"]
+        region_at = columns.index("region") if "region" in columns else None
+        counts = [i for i, name in enumerate(columns) if name in COUNT_COLUMNS]
+        parts = [(columns.index(total), columns.index(part)) for name, total, part in ROW_PARTS if name == key]
+        for number, row in enumerate(section["rows"]):
+            region = row[region_at] if region_at is not None else None
+            if region in open_regions:
+                continue
+            values, relations, published = regions.setdefault(region, ({}, [], set()))
+            for i in counts:
+                if type(row[i]) is int:
+                    values[(key, number, i)] = row[i]
+                    published.add((key, number, i))
+            for total, part in parts:
+                if (key, number, total) in values and (key, number, part) in values:
+                    rest = (key, number, "rest")
+                    values[rest] = values[(key, number, total)] - values[(key, number, part)]
+                    relations.append(Relation((key, number, total), ((key, number, part), rest)))
+    for index, same in enumerate(SAME_TOTALS):
+        positions = [
+            (key, sections[key]["columns"].index(column))
+            for key, column in same
+            if key in sections and column in sections[key]["columns"]
+        ]
+        if len(positions) < len(same):
+            continue
+        for values, relations, published in regions.values():
+            groups = [sorted(cell for cell in published if cell[:1] + cell[2:] == at) for at in positions]
+            total = ("total", index)
+            values[total] = sum(values[cell] for cell in groups[0])
+            relations += [Relation(total, tuple(group)) for group in groups]
+    hidden: set = set()
+    for values, relations, published in regions.values():
+        hidden |= protect(values, relations, published=published, threshold=SUPPRESS_BELOW)
+    return hidden

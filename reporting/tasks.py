@@ -1,12 +1,5 @@
-from celery import shared_task
+"""Tasks of the reporting app, for the worker. The statistics task lives next to its work (services)."""
 
-from victimsupport.celery import ActorTask
+from reporting.services import compute_statistics
 
-
-@shared_task(
-    name="reporting.compute_statistics", base=ActorTask, ignore_result=True, time_limit=600, soft_time_limit=570
-)
-def compute_statistics(job_id: int, *, actor_id: int) -> None:
-    from reporting.services import run_statistics_job
-
-    run_statistics_job(job_id)
+__all__ = ["compute_statistics"]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from reporting.models import StatisticsRun
-from reporting.services import request_statistics
+from reporting.services import statistics_request
 from reporting.statistics import suppressed
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.exports import csv_response
 from victimsupport.models import Region, Role
 from victimsupport.permissions.views import RoleRequiredMixin
 
@@ -31,6 +29,14 @@ SECTION_TITLES = {
     "referrals": _("Referrals to providers"),
     "invoices_paid": _("Approved invoices"),
 }
+
+
+# What the page and the download say about a hidden figure (reporting.statistics.HIDDEN).
+HIDDEN_LEGEND = _(
+    "x: hidden. Where you may not see the cases behind them, figures under five are hidden, and so are the "
+    "figures they could be worked out from (a total, a difference). Sums in a row with a hidden count are "
+    "hidden too."
+)
 
 
 class YearForm(forms.Form):
@@ -58,7 +64,7 @@ class StatisticsView(RoleRequiredMixin, TemplateView):
         form = YearForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        job = request_statistics(actor=request.user, year=form.cleaned_data["year"])
+        job = statistics_request(actor=request.user, year=form.cleaned_data["year"])
         return redirect("job", pk=job.pk)
 
 
@@ -75,7 +81,7 @@ class StatisticsRunView(RoleRequiredMixin, TemplateView):
         if self.request.GET.get("format") == "csv":
             log_access(self.request.user, AccessAction.EXPORT, obj=run)
             self.csv = _csv(run, sections)
-        return {**super().get_context_data(**kwargs), "run": run, "sections": sections}
+        return {**super().get_context_data(**kwargs), "run": run, "sections": sections, "legend": HIDDEN_LEGEND}
 
     def render_to_response(self, context, **kwargs):
         if getattr(self, "csv", None) is not None:
@@ -84,13 +90,7 @@ class StatisticsRunView(RoleRequiredMixin, TemplateView):
 
 
 def _csv(run: StatisticsRun, sections: list[dict]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    rows = [[HIDDEN_LEGEND], []]
     for section in sections:
-        writer.writerow([str(section["title"])])
-        writer.writerow(section["columns"])
-        writer.writerows(section["rows"])
-        writer.writerow([])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statistika-{run.year}-{run.pk}.csv"'
-    return response
+        rows += [[section["title"]], section["columns"], *section["rows"], []]
+    return csv_response(rows, filename=f"statistika-{run.year}-{run.pk}.csv")

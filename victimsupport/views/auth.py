@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +39,11 @@ class LoginForm(auth_views.AuthenticationForm):
         self.fields["password"].label = gettext_lazy("Password")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        # AuthenticationForm sets the username's max_length after the field is built, which adds no
+        # validator: a longer name reached the lockout table (255 characters) and failed there.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.fields["username"].max_length or 150, message=self.error_messages["invalid_login"])
+        )
 
 
 class LoginView(auth_views.LoginView):

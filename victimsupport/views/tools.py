@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views import View
 
@@ -20,6 +22,9 @@ class SampleLetterView(RoleRequiredMixin, View):
 
     def post(self, request):
         language = request.POST.get("language", "et")
+        if language not in dict(settings.LANGUAGES):
+            error = _("Choose a language from the list.")
+            return render(request, "victimsupport/sample_letter.html", {"error": error}, status=400)
         job = job_create(
             kind="sample_letter",
             created_by=request.user,

@@ -1,0 +1,189 @@
+"""Small-cell protection for published counts: counts under five are hidden (primary suppression), then
+more cells are hidden (complementary suppression) until none of the hidden figures can be worked out
+from the published ones.
+
+The figures are cells; a relation says that one cell (a total) is the sum of others (its parts). Cells
+on the page are published; latent cells are figures the page does not show but a reader can form (a
+total over a section's rows, or "cases" minus "forwarded"). A reader knows each relation, every
+published figure, that a hidden figure is not zero (zeros are shown) and that no count is negative.
+
+The audit checks, after each step:
+
+1. No hidden cell, and no latent cell under five, is determined by the relations and the published
+   figures (exactly: its unit vector lies in the row space of the relations over the unknown cells; a
+   relation with one unknown is the simple case, chains of relations are covered too).
+2. Where the sum of a relation's unknown parts can be worked out (its total is published or
+   determined), that sum leaves every unknown part room to be five or more: else the parts may be
+   pinned by their bounds (two hidden parts adding up to 2 are both 1).
+
+A failing check hides the smallest non-zero published cell (ties by key) of a relation that holds the
+revealed cell, nearest first, and the audit runs again; each round hides one more cell, so it ends.
+The result depends only on the values and the relations (not on the order they come in): the same data
+gives the same pattern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+Cell = Hashable
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`total` is the sum of `parts`."""
+
+    total: Cell
+    parts: tuple[Cell, ...]
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (self.total, *self.parts)
+
+
+class _RowSpace:
+    """The row space of linear equations over the unknown cells, kept in reduced row echelon form."""
+
+    def __init__(self, rows: Iterable[dict[Cell, Fraction]], order: Mapping[Cell, int]):
+        self.order = order
+        self.pivots: dict[Cell, dict[Cell, Fraction]] = {}
+        for row in rows:
+            self._add(row)
+
+    def _reduce(self, vector: Mapping[Cell, Fraction]) -> dict[Cell, Fraction]:
+        result = {cell: value for cell, value in vector.items() if value}
+        for cell in [cell for cell in result if cell in self.pivots]:
+            factor = result.get(cell)
+            if factor:
+                for other, value in self.pivots[cell].items():
+                    updated = result.get(other, 0) - factor * value
+                    if updated:
+                        result[other] = updated
+                    else:
+                        result.pop(other, None)
+        return result
+
+    def _add(self, row: Mapping[Cell, Fraction]) -> None:
+        reduced = self._reduce(row)
+        if not reduced:
+            return
+        pivot = min(reduced, key=self.order.__getitem__)
+        scale = reduced[pivot]
+        reduced = {cell: value / scale for cell, value in reduced.items()}
+        for other in self.pivots.values():
+            factor = other.get(pivot)
+            if factor:
+                for cell, value in reduced.items():
+                    updated = other.get(cell, 0) - factor * value
+                    if updated:
+                        other[cell] = updated
+                    else:
+                        other.pop(cell, None)
+        self.pivots[pivot] = reduced
+
+    def determines(self, vector: Mapping[Cell, Fraction]) -> bool:
+        """Whether the relations fix the value of this combination of unknown cells."""
+        return not self._reduce(vector)
+
+
+def protect(
+    values: Mapping[Cell, int],
+    relations: Iterable[Relation],
+    *,
+    published: Iterable[Cell],
+    threshold: int = 5,
+) -> set[Cell]:
+    """The published cells to hide: every count in 1..threshold-1, and the complementary cells that keep
+    them (and the hidden complements, and small latent figures) from being worked out."""
+    # In a canonical order, so that the result does not depend on the order they are given in.
+    relations = sorted(
+        {relation for relation in relations if all(cell in values for cell in relation.cells)},
+        key=lambda relation: [_sort_key(cell) for cell in (relation.total, *sorted(relation.parts, key=_sort_key))],
+    )
+    published = {cell for cell in published if cell in values}
+    latent = set(values) - published
+    order = {cell: index for index, cell in enumerate(sorted(values, key=_sort_key))}
+    by_cell: dict[Cell, list[int]] = {}
+    for index, relation in enumerate(relations):
+        for cell in relation.cells:
+            by_cell.setdefault(cell, []).append(index)
+    small = {cell for cell, value in values.items() if 0 < value < threshold}
+    hidden = published & small
+    latent_small = latent & small
+    hopeless: set = set()  # problems with no shown non-zero cell anywhere near them (all zeros)
+    while True:
+        unknown = hidden | latent
+        space = _RowSpace(_equations(relations, unknown), order)
+        problem, start = None, []
+        for cell in sorted(hidden | latent_small, key=order.__getitem__):
+            if ("cell", cell) not in hopeless and by_cell.get(cell) and space.determines({cell: Fraction(1)}):
+                direct = [index for index in by_cell[cell] if set(relations[index].cells) & unknown == {cell}]
+                problem, start = ("cell", cell), direct or by_cell[cell]
+                break
+        else:
+            for index, relation in enumerate(relations):
+                pinned = _pinned(relation, values, unknown, hidden, small, space, threshold)
+                if pinned and ("relation", index) not in hopeless:
+                    problem, start = ("relation", index), [index]
+                    break
+        if problem is None:
+            return hidden
+        complement = _complement(start, relations, by_cell, values, published - hidden, unknown)
+        if complement is None:
+            hopeless.add(problem)
+        else:
+            hidden.add(complement)
+
+
+def _equations(relations: list[Relation], unknown: set[Cell]) -> Iterable[dict[Cell, Fraction]]:
+    for relation in relations:
+        row: dict[Cell, Fraction] = {}
+        if relation.total in unknown:
+            row[relation.total] = Fraction(1)
+        for part in relation.parts:
+            if part in unknown:
+                row[part] = row.get(part, 0) - 1
+        if row:
+            yield row
+
+
+def _pinned(relation, values, unknown, hidden, small, space, threshold) -> bool:
+    """Whether the relation's unknown parts have a known sum too tight for them (check 2)."""
+    parts = [part for part in relation.parts if part in unknown]
+    if not parts or not set(parts) & small:
+        return False
+    if relation.total in unknown and not space.determines({relation.total: Fraction(1)}):
+        return False
+    room = sum(values[part] for part in parts) - sum(1 for part in parts if part in hidden)
+    return room < threshold - 1
+
+
+def _complement(start, relations, by_cell, values, shown, unknown) -> Cell | None:
+    """The smallest non-zero shown cell of the nearest relations (those of `start`, then the relations
+    they share an unknown cell with, and so on)."""
+    seen, level = set(start), list(start)
+    while level:
+        candidates = [cell for index in level for cell in relations[index].cells if cell in shown and values[cell] > 0]
+        if candidates:
+            return min(candidates, key=lambda cell: (values[cell], _sort_key(cell)))
+        following = []
+        for index in level:
+            for cell in relations[index].cells:
+                if cell in unknown:
+                    for other in by_cell.get(cell, ()):
+                        if other not in seen:
+                            seen.add(other)
+                            following.append(other)
+        level = following
+    return None
+
+
+def _sort_key(cell: Cell):
+    """A total order over keys of mixed types (numbers, strings, None, tuples of them)."""
+    if isinstance(cell, tuple):
+        return (2, tuple(_sort_key(part) for part in cell))
+    if isinstance(cell, int | float):
+        return (0, cell)
+    return (1, str(cell))
