@@ -34,6 +34,7 @@ from cases.models import (
 )
 from cases.models.aid import ApplicationStatus, ChargeKind, DecisionStatus
 from cases.models.persons import normalize_name
+from cases.sealing import sealed_client_exists
 from victimsupport.models import Region, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.permissions import is_permitted, visible_through
@@ -175,8 +176,7 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
 def person_search(user, *, name: str = "", personal_code: str = "", limit: int = 50) -> list[Person]:
     """Persons found, each with `sealed` set when they are the client of a sealed case the user is not
     responsible for (the result then shows no name)."""
-    sealed = Case.objects.filter(client=OuterRef("pk"), sealed=True).exclude(responsible=user)
-    persons = Person.objects.restrict(user, "view").select_related("county").annotate(sealed=Exists(sealed))
+    persons = Person.objects.restrict(user, "view").select_related("county").annotate(sealed=sealed_client_exists(user))
     if personal_code:
         return list(persons.filter(personal_code=personal_code).order_by("last_name", "first_name", "id")[:limit])
     query = normalize_name(name)

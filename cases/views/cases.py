@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.views.generic import TemplateView
 from cases import forms
 from cases.contact import allowed_channels, contact_facts, unusable_channels
 from cases.models import AnonymousContact, Case, CaseParty, Person, Task
-from cases.sealing import sealed_session_key
+from cases.sealing import mark_opened
 from cases.selectors import (
     CASE_SORTS,
     DEFAULT_CASE_SORT,
@@ -274,7 +273,7 @@ class OpenSealedView(RoleRequiredMixin, View):
                 apply_service_errors(form, error)
         if not form.is_valid():
             return render(request, "cases/sealed_gate.html", {"case": case, "form": form, "next": next_url}, status=400)
-        request.session[sealed_session_key(case.pk)] = time.time()
+        mark_opened(request, case.pk)
         return HttpResponseRedirect(next_url)
 
 
