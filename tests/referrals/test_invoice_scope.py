@@ -18,21 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def organiser(db):
-    return make_user("service_organiser", "pohja", first_name="Teele", last_name="Teenused")
-
-
-@pytest.fixture
-def second_organiser(db):
-    return make_user("service_organiser", "pohja", first_name="Toomas", last_name="Teine")
-
-
-@pytest.fixture
-def provider(db):
-    return make_provider()
-
-
-@pytest.fixture
 def referral(specialist, case, provider):
     return make_referral(specialist, make_aid(specialist, case)[2], provider, amount="362.50")
 

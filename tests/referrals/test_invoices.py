@@ -1,14 +1,12 @@
 """Invoices: every check with a line that passes and one that fails, the checker's decisions, approval by a
 second person, concurrent approval against the cap, payment export, CSV import, the budget."""
 
-import threading
 from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
 import xmlschema
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -18,18 +16,9 @@ from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from referrals.services import referrals as referral_services
 from tests.factories import make_aid, make_case, make_provider, make_referral, make_user
+from tests.referrals.conftest import approve_concurrently
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organiser(db):
-    return make_user("service_organiser", "pohja", first_name="Teele", last_name="Teenused")
-
-
-@pytest.fixture
-def second_organiser(db):
-    return make_user("service_organiser", "pohja", first_name="Toomas", last_name="Teine")
 
 
 @pytest.fixture
@@ -248,25 +237,7 @@ def test_two_invoices_that_together_exceed_the_cap_cannot_both_be_approved():
             invoice_services.line_decide(actor=organiser, line=line, decision="accepted")
         invoice_services.invoice_mark_checked(actor=organiser, invoice=invoice)
         invoices.append(invoice)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def approve(invoice, approver):
-        try:
-            barrier.wait()
-            invoice_services.invoice_approve(actor=approver, invoice=invoice)
-            results.append("approved")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in zip(invoices, approvers, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["approved", "refused"]
+    assert approve_concurrently(invoices, approvers) == ["approved", "refused"]
     assert aid_services.charged(grant.entitlement) <= Decimal("500.00")
     assert Invoice.objects.filter(status="approved").count() == 1
 

@@ -3,13 +3,12 @@ part of the decision: lines beyond it are flagged and cannot be paid in full; pa
 extension of the referral, with a new letter that refers to the earlier one."""
 
 import io
-import threading
 from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import override
 from pypdf import PdfReader
 
@@ -18,6 +17,7 @@ from referrals.models import Invoice
 from referrals.services import invoices as invoice_services
 from referrals.services import referrals as referral_services
 from tests.factories import make_application, make_case, make_decision, make_provider, make_referral, make_user
+from tests.referrals.conftest import approve_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 def big_grant(actor, case, cap="886.00"):
     application = make_application(actor, case)
     return aid_services.decision_issue(actor=actor, decision=make_decision(actor, application, amount_cap=Decimal(cap)))
-
-
-@pytest.fixture
-def organiser(db):
-    return make_user("service_organiser", "pohja", first_name="Teele", last_name="Teenused")
 
 
 @pytest.fixture
@@ -231,23 +226,5 @@ def test_two_invoices_that_together_exceed_the_referral_cannot_both_be_approved(
         invoice = invoice_with(organiser, referral, f"C-{index}", [(index * 10 + day, 60, "72.50") for day in range(4)])
         accept_all(organiser, invoice)
         invoices.append(invoice)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def approve(invoice, approver):
-        try:
-            barrier.wait()
-            invoice_services.invoice_approve(actor=approver, invoice=invoice)
-            results.append("approved")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in zip(invoices, approvers, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(results) == ["approved", "refused"]
+    assert approve_concurrently(invoices, approvers) == ["approved", "refused"]
     assert paid_on(referral) == Decimal("290.00")
