@@ -16,7 +16,7 @@ from cases.models import AidDecision, DecisionKindSetting
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
-from victimsupport.models import RegisterMatter
+from victimsupport.models import RegisterMatter, User
 from victimsupport.register import open_matter, private_person_party, register_document, series_for
 
 LETTER_LANGUAGES = ("et", "en")
@@ -117,7 +117,7 @@ def _make_decision_letter(job) -> JobResult:
     return JobResult(gettext_noop("The letter is ready."), reverse("cases:aid-decision", args=[decision.pk]), document)
 
 
-def _register_letter(decision: AidDecision, actor, replaces=None):
+def _register_letter(decision: AidDecision, actor: User, replaces=None):
 
     application = decision.application
     language = letter_language(decision)

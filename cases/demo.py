@@ -68,7 +68,7 @@ def _seed_cases(stdout) -> None:
     stdout.write(f"cases: {2 * DEMO_CASES_PER_REGION} demo cases created")
 
 
-def _person(rng, fake, actor, county, *, female: bool, adult: bool = True, russian: bool = False):
+def _person(rng, fake, actor: User, county, *, female: bool, adult: bool = True, russian: bool = False):
     birth = date(rng.randint(1950, 2004) if adult else rng.randint(2010, 2020), rng.randint(1, 12), rng.randint(1, 28))
     settlement, postal, streets = PLACES[county.code]
     return person_services.person_create(

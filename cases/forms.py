@@ -32,7 +32,10 @@ from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
 from cases.selectors import eligible_responsibles
 from cases.services.aid import APPLICATION_FIELDS, DRAFT_FIELDS
-from victimsupport.forms import DateInput, StyledForm, StyledModelForm, check_date_range, localize_money
+from cases.services.anonymous import ANONYMOUS_FIELDS
+from cases.services.cases import INTAKE_FIELDS
+from cases.services.persons import PERSON_FIELDS
+from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, check_date_range, localize_money
 from victimsupport.models import County, Region, User
 
 
@@ -43,35 +46,10 @@ class DateTimeInput(forms.DateTimeInput):
         )
 
 
-class VersionedForm(StyledModelForm):
-    """Carries the version the user started editing from (concurrent edits are refused)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
-
 # --- persons ---
 
-PERSON_FORM_FIELDS = [
-    "first_name",
-    "last_name",
-    "personal_code",
-    "birth_date",
-    "language",
-    "email",
-    "phone",
-    "county",
-    "municipality",
-    "settlement",
-    "street",
-    "house",
-    "apartment",
-    "postal_code",
-]
+# What staff type for a person: every stored field but the sex (read from the code) and the ADS code.
+PERSON_FORM_FIELDS = [name for name in PERSON_FIELDS if name not in ("sex", "ads_code")]
 
 
 class PersonFieldsMixin:
@@ -167,25 +145,7 @@ class DuplicateChoiceForm(StyledForm):
 
 # --- cases ---
 
-CASE_INTAKE_FIELDS = [
-    "region",
-    "county",
-    "responsible",
-    "opened_on",
-    "referral_source",
-    "referral_source_detail",
-    "consent_given_by",
-    "consent_at",
-    "consent_scope",
-    "incident_type",
-    "incident_date",
-    "incident_place",
-    "proceedings_kind",
-    "proceedings_number",
-    "proceedings_date",
-    "risk_level",
-    "summary",
-]
+CASE_INTAKE_FIELDS = ["region", "county", "responsible", *INTAKE_FIELDS]
 
 
 class CaseFieldsMixin:
@@ -237,23 +197,7 @@ class CaseIntakeForm(CaseFieldsMixin, StyledModelForm):
 class CaseEditForm(CaseFieldsMixin, VersionedForm):
     class Meta:
         model = Case
-        fields = [
-            "county",
-            "opened_on",
-            "referral_source",
-            "referral_source_detail",
-            "consent_given_by",
-            "consent_at",
-            "consent_scope",
-            "incident_type",
-            "incident_date",
-            "incident_place",
-            "proceedings_kind",
-            "proceedings_number",
-            "proceedings_date",
-            "risk_level",
-            "summary",
-        ]
+        fields = ["county", *INTAKE_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,6 +299,17 @@ class PlanItemStatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=PlanItemStatus.choices)
 
 
+class TaskDoneForm(StyledForm):
+    """The task's done button: done=1 (the default) marks it done, done=0 opens it again."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", _("Done")), ("0", _("Open"))],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=True,
+    )
+
+
 class TaskForm(StyledModelForm):
     class Meta:
         model = Task
@@ -452,17 +407,7 @@ class PartyForm(StyledForm):
 class AnonymousContactForm(StyledModelForm):
     class Meta:
         model = AnonymousContact
-        fields = [
-            "happened_at",
-            "region",
-            "county",
-            "age_group",
-            "sex",
-            "incident_type",
-            "channel",
-            "duration_minutes",
-            "topic",
-        ]
+        fields = ANONYMOUS_FIELDS
         widgets = {"happened_at": DateTimeInput()}
 
     def __init__(self, *args, user: User, **kwargs):

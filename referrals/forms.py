@@ -224,6 +224,12 @@ class ImportForm(StyledForm):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"))
     file = forms.FileField(label=_("CSV file"))
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large (at most 2 MB)."))
+        return upload
+
 
 class ExportForm(StyledForm):
     execution_date = forms.DateField(label=_("Payment date"), widget=DateInput())

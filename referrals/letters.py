@@ -16,7 +16,7 @@ from referrals.models import Referral, ReferralExtension
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
-from victimsupport.models import RegisterMatter
+from victimsupport.models import RegisterMatter, User
 from victimsupport.register import open_matter, register_document, series_for
 
 
@@ -60,12 +60,12 @@ def _make_referral_letter(job) -> JobResult:
     return JobResult(gettext_noop("The letter is ready."), reverse("referrals:referral", args=[referral.pk]), document)
 
 
-def _register(referral: Referral, actor):
+def _register(referral: Referral, actor: User):
     matter = open_matter(series=series_for("referral"), title=f"Suunamine {referral.reference}")
     return _register_in(matter, referral, actor)
 
 
-def _register_extension(extension: ReferralExtension, actor):
+def _register_extension(extension: ReferralExtension, actor: User):
     """The letter of an extension: in the referral's matter, referring to (superseding) the latest earlier
     letter, stating the scope after the extension."""
     referral = Referral.objects.select_related("provider", "entitlement__person", "specialist", "letter").get(
@@ -88,7 +88,7 @@ def _register_extension(extension: ReferralExtension, actor):
     return document
 
 
-def _register_in(matter, referral: Referral, actor, *, extension: ReferralExtension | None = None, earlier=None):
+def _register_in(matter, referral: Referral, actor: User, *, extension: ReferralExtension | None = None, earlier=None):
     matter = RegisterMatter.objects.select_for_update().select_related("series").get(pk=matter.pk)
     number = f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
     person = referral.entitlement.person

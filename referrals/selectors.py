@@ -15,7 +15,7 @@ from cases.models.aid import ChargeKind
 from referrals.models import Contract, Invoice, InvoiceLine, Provider, Referral, YearlyBudget
 from referrals.models.invoices import InvoiceStatus
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES
-from victimsupport.models import Region, Role
+from victimsupport.models import Region, Role, User
 
 CENT = Decimal("0.01")
 
@@ -156,7 +156,7 @@ def budget(user, year: int) -> dict:
 REFERENCE_RE = re.compile(r"[Ss]-([0-9]{1,18})", re.ASCII)
 
 
-def find_referral(number: str, *, actor, provider: Provider) -> Referral | None:
+def find_referral(number: str, *, actor: User, provider: Provider) -> Referral | None:
     """A referral to `provider` that `actor` may invoice against (through restrict()), by the number the
     provider quotes: the letter's register number (or an extension letter's) or S-<id>. None otherwise."""
     number = (number or "").strip()

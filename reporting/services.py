@@ -10,7 +10,7 @@ from reporting.models import StatisticsRun
 from reporting.statistics import compute_yearly
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_create, job_progress, job_run
-from victimsupport.models import Job
+from victimsupport.models import Job, User
 
 
 @shared_task(
@@ -20,7 +20,7 @@ def compute_statistics(job_id: int, *, actor_id: int) -> None:
     run_statistics_job(job_id)
 
 
-def statistics_request(*, actor, year: int) -> Job:
+def statistics_request(*, actor: User, year: int) -> Job:
     job = job_create(
         kind="statistics", created_by=actor, params={"year": year}, message=gettext_noop("Waiting for a worker")
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -16,6 +17,7 @@ from victimsupport.audit import AccessAction, log_access
 from victimsupport.exports import csv_response
 from victimsupport.models import Region, Role
 from victimsupport.permissions.views import RoleRequiredMixin
+from victimsupport.views.actions import ActionView
 
 STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
 
@@ -51,21 +53,25 @@ def open_regions(user) -> frozenset[str]:
     return frozenset()
 
 
-class StatisticsView(RoleRequiredMixin, TemplateView):
+class StatisticsView(RoleRequiredMixin, ActionView):
+    """Earlier computations, and the form that starts the next one in a worker."""
+
     roles = STATISTICS_ROLES
     template_name = "reporting/statistics.html"
 
-    def get_context_data(self, **kwargs):
-        form = kwargs.pop("form", None) or YearForm(initial={"year": timezone.localdate().year})
-        runs = StatisticsRun.objects.only("pk", "year", "computed_at", "seconds")[:20]
-        return {**super().get_context_data(**kwargs), "form": form, "runs": runs}
+    def get_form(self, data=None, **kwargs):
+        return YearForm(data, initial={"year": timezone.localdate().year})
 
-    def post(self, request):
-        form = YearForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        job = statistics_request(actor=request.user, year=form.cleaned_data["year"])
-        return redirect("job", pk=job.pk)
+    def page_context(self, form) -> dict:
+        runs = StatisticsRun.objects.only("pk", "year", "computed_at", "seconds")[:20]
+        return {**super().page_context(form), "runs": runs}
+
+    def perform(self, data):
+        job = statistics_request(actor=self.request.user, year=data["year"])
+        return reverse("job", args=[job.pk])
+
+    def object_url(self) -> str:
+        return reverse("reporting:statistics")
 
 
 class StatisticsRunView(RoleRequiredMixin, TemplateView):

@@ -20,6 +20,25 @@ def lock_version(model: type[models.Model], pk: int, expected_version: int) -> m
     return current
 
 
+def assign_fields(obj: models.Model, fields: dict, allowed) -> None:
+    """Set the named fields on `obj`; a name outside `allowed` is a programming error (TypeError)."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {type(obj).__name__} fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def versioned_edit(obj: models.Model, expected_version: int, fields: dict, allowed) -> models.Model:
+    """The start of every edit of a versioned row, inside the service's transaction: lock the stored row and
+    check its version (ConcurrentEdit if newer), set the fields on `obj`, count the version up. Returns the
+    stored row as it was; the service validates and saves `obj`."""
+    stored = lock_version(type(obj), obj.pk, expected_version)
+    assign_fields(obj, fields, allowed)
+    obj.version = expected_version + 1
+    return stored
+
+
 def conflict_context(edit: ConcurrentEdit, conflicts: list) -> dict:
     """What the conflict panel (includes/conflict.html) shows after a refused edit."""
     return {"conflict": conflicts, "conflict_by": edit.current.history.first(), "conflict_message": True}

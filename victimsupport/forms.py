@@ -76,6 +76,17 @@ def check_date_range(form, data: dict, start: str, end: str) -> None:
         form.add_error(end, _("The end date is before the start date."))
 
 
+class VersionedForm(StyledModelForm):
+    """Carries the version the user started editing from (concurrent edits are refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
 class DateInput(forms.DateInput):
     """A text date field that takes dd.mm.yyyy (the browser's date picker would force ISO)."""
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run
+from victimsupport.jobs import JobResult, job_create, job_progress, job_run
 from victimsupport.letters import render_pdf
+from victimsupport.models import User
 
 SAMPLE_TEXT = "Õigus, äri, öö, üks, šokolaad, žürii. Съешь же ещё этих мягких французских булок."
 
@@ -39,3 +40,12 @@ def _make_sample_letter(job) -> JobResult:
     job.result_name = f"sample-letter-{language}.pdf"
     job.result_file.save(job.result_name, ContentFile(pdf), save=False)
     return JobResult(_("The letter is ready."), reverse("job-download", args=[job.pk]))
+
+
+def sample_letter_request(*, actor: User, language: str):
+    """A job that makes the sample letter in a worker; the page follows the job."""
+    job = job_create(
+        kind="sample_letter", created_by=actor, params={"language": language}, message=_("Waiting for a worker")
+    )
+    render_sample_letter.delay_on_commit(job.pk, actor_id=actor.pk)
+    return job

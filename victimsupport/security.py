@@ -8,12 +8,13 @@ import logging
 
 from django.utils import timezone
 
+from victimsupport.models import User
 from victimsupport.requestcontext import current_ip
 
 logger = logging.getLogger("victimsupport.security")
 
 
-def security_event(event: str, *, actor=None, **fields) -> None:
+def security_event(event: str, *, actor: User | None = None, **fields) -> None:
     record = {
         "event": event,
         "at": timezone.now().isoformat(),

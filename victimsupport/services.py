@@ -28,7 +28,7 @@ def region_group_names(code: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def region_create(*, code: str, name: str, actor=None) -> Region:
+def region_create(*, code: str, name: str, actor: User | None = None) -> Region:
     staff_name, managers_name = region_group_names(code)
     staff, _ = Group.objects.get_or_create(name=staff_name)
     managers, _ = Group.objects.get_or_create(name=managers_name)
@@ -40,7 +40,7 @@ def region_create(*, code: str, name: str, actor=None) -> Region:
 
 
 @transaction.atomic
-def user_sync_region_groups(user: User, *, actor=None) -> None:
+def user_sync_region_groups(user: User, *, actor: User | None = None) -> None:
     """Staff and managers groups of the user's regions follow the user's roles and regions."""
     role_names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     wanted: set[int] = set()
@@ -65,7 +65,9 @@ def user_sync_region_groups(user: User, *, actor=None) -> None:
 
 
 @transaction.atomic
-def user_set_roles_and_regions(user: User, *, roles: Iterable[str], regions: Iterable[Region], actor=None) -> None:
+def user_set_roles_and_regions(
+    user: User, *, roles: Iterable[str], regions: Iterable[Region], actor: User | None = None
+) -> None:
     roles = set(roles)
     unknown = roles - set(Role.values)
     if unknown:
@@ -86,7 +88,7 @@ def user_set_roles_and_regions(user: User, *, roles: Iterable[str], regions: Ite
     user_sync_region_groups(user, actor=actor)
 
 
-def user_sessions_end(user: User, *, actor, reason: str = "ended_by_administrator") -> int:
+def user_sessions_end(user: User, *, actor: User, reason: str = "ended_by_administrator") -> int:
     """End every open session of `user` at once; the user is told at their next request."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
@@ -103,7 +105,7 @@ def user_sessions_end(user: User, *, actor, reason: str = "ended_by_administrato
 
 
 @transaction.atomic
-def user_deactivate(user: User, *, actor) -> None:
+def user_deactivate(user: User, *, actor: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     user_sessions_end(user, actor=actor, reason="deactivated")

@@ -221,6 +221,8 @@ class AidDecision(models.Model):
     """A decision on an application. Once issued it never changes (a database trigger holds this);
     an amendment or a revocation is a new decision that refers to it."""
 
+    STATUS_TONES = {"issued": "ok", "returned": "warn", "submitted": "info"}
+
     application = models.ForeignKey(AidApplication, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(_("decision"), max_length=20, choices=DecisionKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT)

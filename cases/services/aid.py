@@ -34,12 +34,11 @@ from cases.models.aid import (
     DecisionStatus,
 )
 from cases.selectors import cap_on, charged, remaining
-from victimsupport.concurrency import lock_version
+from victimsupport.concurrency import versioned_edit
 from victimsupport.jobs import job_create
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
-from victimsupport.permissions import is_permitted
-from victimsupport.permissions.views import ensure_permitted
+from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.security import security_event
 
 APPLICATION_FIELDS = [
@@ -67,7 +66,7 @@ def _check_application(application: AidApplication) -> None:
 
 
 @transaction.atomic
-def application_create(*, actor, case: Case, **fields) -> AidApplication:
+def application_create(*, actor: User, case: Case, **fields) -> AidApplication:
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown application fields {sorted(unknown)}")
@@ -82,18 +81,12 @@ def application_create(*, actor, case: Case, **fields) -> AidApplication:
 
 
 @transaction.atomic
-def application_update(*, actor, application: AidApplication, expected_version: int, **fields) -> AidApplication:
-    unknown = set(fields) - set(APPLICATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown application fields {sorted(unknown)}")
-    lock_version(AidApplication, application.pk, expected_version)
+def application_update(*, actor: User, application: AidApplication, expected_version: int, **fields) -> AidApplication:
+    versioned_edit(application, expected_version, fields, APPLICATION_FIELDS)
     if application.decisions.filter(status=DecisionStatus.ISSUED).exists():
         raise ValidationError(_("The application has been decided; it can no longer be changed."))
-    for name, value in fields.items():
-        setattr(application, name, value)
     _check_application(application)
     application.decision_due_on = add_working_days(application.received_on, AidPolicy.current().decision_working_days)
-    application.version = expected_version + 1
     application.full_clean()
     application.save()
     ensure_permitted(actor, application.case, "change")
@@ -111,7 +104,9 @@ def decision_day(decision: AidDecision) -> date:
 
 
 @transaction.atomic
-def entitlement_charge(*, actor, entitlement: AidEntitlement, kind: str, amount: Decimal, source) -> EntitlementCharge:
+def entitlement_charge(
+    *, actor: User, entitlement: AidEntitlement, kind: str, amount: Decimal, source
+) -> EntitlementCharge:
     """Draw on (or release to) the entitlement. The entitlement row is locked, so two concurrent charges
     that together exceed the cap cannot both pass."""
     locked = AidEntitlement.objects.select_for_update().get(pk=entitlement.pk)
@@ -211,7 +206,7 @@ def _validate_decision(decision: AidDecision) -> None:
 
 @transaction.atomic
 def decision_draft(
-    *, actor, application: AidApplication, kind: str, amends: AidDecision | None = None, **fields
+    *, actor: User, application: AidApplication, kind: str, amends: AidDecision | None = None, **fields
 ) -> AidDecision:
     unknown = set(fields) - set(DRAFT_FIELDS) - {"kind"}
     if unknown:
@@ -244,19 +239,13 @@ def decision_draft(
 
 
 @transaction.atomic
-def decision_update(*, actor, decision: AidDecision, expected_version: int, **fields) -> AidDecision:
-    unknown = set(fields) - set(DRAFT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown decision fields {sorted(unknown)}")
-    stored = lock_version(AidDecision, decision.pk, expected_version)
-    if decision.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
+def decision_update(*, actor: User, decision: AidDecision, expected_version: int, **fields) -> AidDecision:
+    stored = versioned_edit(decision, expected_version, fields, DRAFT_FIELDS)
+    if not (stored.is_draft or stored.is_returned):
         raise ValidationError(_("Only a draft can be changed."))
-    for name, value in fields.items():
-        setattr(decision, name, value)
     setting = kind_setting(decision.kind)
     decision.approval_required, decision.legal_basis = setting.approval_required, setting.legal_basis
     _validate_decision(decision)
-    decision.version = expected_version + 1
     decision.full_clean()
     decision.save()
     if _content(decision) != _content(stored):
@@ -279,7 +268,7 @@ def _locked(decision: AidDecision) -> AidDecision:
 
 
 @transaction.atomic
-def decision_submit(*, actor, decision: AidDecision) -> AidDecision:
+def decision_submit(*, actor: User, decision: AidDecision) -> AidDecision:
     decision = _locked(decision)
     if decision.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
         raise ValidationError(_("Only a draft can be sent for approval."))
@@ -308,7 +297,7 @@ def decision_submit(*, actor, decision: AidDecision) -> AidDecision:
 
 
 @transaction.atomic
-def decision_return(*, actor, decision: AidDecision, comment: str) -> AidDecision:
+def decision_return(*, actor: User, decision: AidDecision, comment: str) -> AidDecision:
     decision = _locked(decision)
     _check_approver(actor, decision)
     if decision.status != DecisionStatus.SUBMITTED:
@@ -329,7 +318,7 @@ def decision_return(*, actor, decision: AidDecision, comment: str) -> AidDecisio
     return decision
 
 
-def _check_approver(actor, decision: AidDecision, *, approving: bool = False) -> None:
+def _check_approver(actor: User, decision: AidDecision, *, approving: bool = False) -> None:
     if not actor.has_role(Role.REGIONAL_MANAGER) or not is_permitted(actor, decision.application.case, "assign"):
         raise PermissionDenied
     if approving and changed_content(decision, actor):
@@ -344,7 +333,7 @@ def _check_approver(actor, decision: AidDecision, *, approving: bool = False) ->
 
 
 @transaction.atomic
-def decision_approve(*, actor, decision: AidDecision) -> AidDecision:
+def decision_approve(*, actor: User, decision: AidDecision) -> AidDecision:
     decision = _locked(decision)
     _check_approver(actor, decision, approving=True)
     if decision.status != DecisionStatus.SUBMITTED:
@@ -355,7 +344,7 @@ def decision_approve(*, actor, decision: AidDecision) -> AidDecision:
 
 
 @transaction.atomic
-def decision_issue(*, actor, decision: AidDecision) -> AidDecision:
+def decision_issue(*, actor: User, decision: AidDecision) -> AidDecision:
     """Issue a decision that needs no approval (the drafter signs it)."""
     decision = _locked(decision)
     if decision.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
@@ -366,7 +355,7 @@ def decision_issue(*, actor, decision: AidDecision) -> AidDecision:
     return _issue(actor, decision, signer=actor)
 
 
-def _issue(actor, decision: AidDecision, *, signer) -> AidDecision:
+def _issue(actor: User, decision: AidDecision, *, signer) -> AidDecision:
     # The decision date is the day of issue; the draft is checked against the cap in force on it.
     decision.decision_date = timezone.localdate()
     _validate_decision(decision)
@@ -411,7 +400,7 @@ def _issue(actor, decision: AidDecision, *, signer) -> AidDecision:
     return decision
 
 
-def decision_letter_request(*, actor, decision: AidDecision):
+def decision_letter_request(*, actor: User, decision: AidDecision):
     """A job renders the decision letter in a worker (after commit); the page polls the job."""
     job = job_create(
         kind="decision_letter", created_by=actor, target=decision, message=gettext_noop("Waiting for a worker")
@@ -428,7 +417,7 @@ PICKUP = "pickup"
 
 @transaction.atomic
 def decision_deliver(
-    *, actor, decision: AidDecision, channel: str, delivered_on: date | None = None, note: str = ""
+    *, actor: User, decision: AidDecision, channel: str, delivered_on: date | None = None, note: str = ""
 ) -> AidDecision:
     """Deliver the letter only through a channel the safe-contact rules allow; with none, record that the
     person picks it up."""

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import AnonymousContact, Case
-from victimsupport.models import Role
+from victimsupport.models import Role, User
 
 ANONYMOUS_FIELDS = [
     "happened_at",
@@ -34,13 +34,13 @@ def looks_like_personal_data(text: str) -> bool:
     return any(pattern.search(text or "") for pattern in PERSONAL_DATA_PATTERNS)
 
 
-def _check_region(actor, region) -> None:
+def _check_region(actor: User, region) -> None:
     if not actor.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER) or region.pk not in actor.region_ids:
         raise PermissionDenied
 
 
 @transaction.atomic
-def anonymous_contact_add(*, actor, **fields) -> AnonymousContact:
+def anonymous_contact_add(*, actor: User, **fields) -> AnonymousContact:
     unknown = set(fields) - set(ANONYMOUS_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
@@ -63,7 +63,7 @@ def anonymous_contact_add(*, actor, **fields) -> AnonymousContact:
 
 
 @transaction.atomic
-def anonymous_contact_link_case(*, actor, contact: AnonymousContact, case: Case) -> AnonymousContact:
+def anonymous_contact_link_case(*, actor: User, contact: AnonymousContact, case: Case) -> AnonymousContact:
     """Record that the anonymous contact became `case` (the person agreed to give their data)."""
     contact = AnonymousContact.objects.select_for_update().get(pk=contact.pk)
     _check_region(actor, contact.region)

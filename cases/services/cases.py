@@ -17,12 +17,11 @@ from cases.models.work import CaseEventKind
 from cases.selectors import eligible_responsibles, person_on_record
 from cases.services.grants import case_sync_grants, person_sync_grants
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import lock_version
+from victimsupport.concurrency import versioned_edit
 from victimsupport.models import County, Region, Role, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.notify import notify
-from victimsupport.permissions import is_permitted
-from victimsupport.permissions.views import ensure_permitted
+from victimsupport.permissions import ensure_permitted, is_permitted
 
 INTAKE_FIELDS = [
     "opened_on",
@@ -43,7 +42,7 @@ INTAKE_FIELDS = [
 EDITABLE_FIELDS = [*INTAKE_FIELDS, "county"]
 
 
-def _event(case: Case, kind: str, actor, detail: str = "", at=None) -> None:
+def _event(case: Case, kind: str, actor: User, detail: str = "", at=None) -> None:
     CaseEvent.objects.create(case=case, kind=kind, by=actor, detail=detail[:300], at=at or timezone.now())
 
 
@@ -59,7 +58,7 @@ def may_assign_in(user: User, region: Region) -> bool:
 
 @transaction.atomic
 def case_open(
-    *, actor, client: Person, region: Region, county: County, responsible: User | None = None, **fields
+    *, actor: User, client: Person, region: Region, county: County, responsible: User | None = None, **fields
 ) -> Case:
     """Open a case for `client` in `region`. The actor must be able to see it afterwards.
 
@@ -113,14 +112,8 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields {sorted(unknown)}")
-    lock_version(Case, case.pk, expected_version)
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.version = expected_version + 1
+def case_update(*, actor: User, case: Case, expected_version: int, **fields) -> Case:
+    versioned_edit(case, expected_version, fields, EDITABLE_FIELDS)
     case.full_clean()
     case.save()
     ensure_permitted(actor, case, "change")
@@ -128,7 +121,7 @@ def case_update(*, actor, case: Case, expected_version: int, **fields) -> Case:
 
 
 @transaction.atomic
-def case_assign(*, actor, case: Case, responsible: User | None) -> Case:
+def case_assign(*, actor: User, case: Case, responsible: User | None) -> Case:
     case = Case.objects.select_for_update().select_related("region").get(pk=case.pk)
     _check_responsible(responsible, case.region)
     previous = case.responsible
@@ -156,7 +149,7 @@ def case_assign(*, actor, case: Case, responsible: User | None) -> Case:
 
 @transaction.atomic
 def case_transfer(
-    *, actor, case: Case, region: Region, county: County, responsible: User | None = None, reason: str = ""
+    *, actor: User, case: Case, region: Region, county: County, responsible: User | None = None, reason: str = ""
 ) -> Case:
     """Move a case to another region. The old region's staff lose access at once (the actor too,
     unless they work in the new region)."""
@@ -192,7 +185,7 @@ def case_transfer(
 
 
 @transaction.atomic
-def case_close(*, actor, case: Case, reason: str, note: str = "", closed_on: date | None = None) -> Case:
+def case_close(*, actor: User, case: Case, reason: str, note: str = "", closed_on: date | None = None) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("The case is already closed."))
@@ -211,7 +204,7 @@ def case_close(*, actor, case: Case, reason: str, note: str = "", closed_on: dat
 
 
 @transaction.atomic
-def case_reopen(*, actor, case: Case, reason: str = "") -> Case:
+def case_reopen(*, actor: User, case: Case, reason: str = "") -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
@@ -228,7 +221,7 @@ def case_reopen(*, actor, case: Case, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def case_set_sealed(*, actor, case: Case, sealed: bool, reason: str = "") -> Case:
+def case_set_sealed(*, actor: User, case: Case, sealed: bool, reason: str = "") -> Case:
     if not actor.has_role(Role.REGIONAL_MANAGER):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -243,7 +236,7 @@ def case_set_sealed(*, actor, case: Case, sealed: bool, reason: str = "") -> Cas
     return case
 
 
-def case_sealed_opened(*, actor, case: Case, reason: str) -> None:
+def case_sealed_opened(*, actor: User, case: Case, reason: str) -> None:
     """Record that `actor` opened a sealed case (access log) and tell the region's managers."""
 
     if len(reason.strip()) < 15:
@@ -260,7 +253,7 @@ def case_sealed_opened(*, actor, case: Case, reason: str) -> None:
 
 
 @transaction.atomic
-def case_add_party(*, actor, case: Case, person: Person, role: str, note: str = "") -> CaseParty:
+def case_add_party(*, actor: User, case: Case, person: Person, role: str, note: str = "") -> CaseParty:
     if role == PartyRole.VICTIM and person.pk == case.client_id:
         raise ValidationError({"role": _("The client is already the victim in this case.")})
     if CaseParty.objects.filter(case=case, person=person, role=role).exists():
@@ -276,7 +269,7 @@ def case_add_party(*, actor, case: Case, person: Person, role: str, note: str = 
     return party
 
 
-def cases_release_out_of_scope(*, user: User, actor) -> int:
+def cases_release_out_of_scope(*, user: User, actor: User) -> int:
     """When a user's roles or regions change, the cases they were responsible for outside their new
     scope are unassigned (and their own grants dropped) at once; the regions' managers are told."""
     in_scope = user.is_active and user.has_role(*CASEWORK_ROLES)

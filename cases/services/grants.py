@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person
+from victimsupport.models import User
 from victimsupport.permissions.grants import set_object_grants
 
 REGION_STAFF_ACTIONS = {"view"}
@@ -28,14 +29,14 @@ def case_grant_plan(case: Case) -> tuple[dict[int, set[str]], dict[int, set[str]
     return groups, users
 
 
-def case_sync_grants(case: Case, *, actor, reason: str = "") -> None:
+def case_sync_grants(case: Case, *, actor: User, reason: str = "") -> None:
     groups, users = case_grant_plan(case)
     set_object_grants(case, groups=groups, users=users, actor=actor, reason=reason)
     for person in Person.objects.filter(Q(client_cases=case) | Q(case_parties__case=case)).distinct():
         person_sync_grants(person, actor=actor)
 
 
-def person_sync_grants(person: Person, *, actor) -> None:
+def person_sync_grants(person: Person, *, actor: User) -> None:
     """The one place that decides grants on a person, from the grants on the person's cases."""
     holding = set(
         Case.objects.filter(Q(client=person) | Q(parties__person=person, parties__recorded_here=True)).values_list(

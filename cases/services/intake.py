@@ -13,12 +13,13 @@ from cases.models import AnonymousContact, Case, CaseParty, Person
 from cases.services.anonymous import anonymous_contact_link_case
 from cases.services.cases import case_add_party, case_open
 from cases.services.persons import person_create, relation_add, safe_contact_set
+from victimsupport.models import User
 
 
 @transaction.atomic
 def case_intake(
     *,
-    actor,
+    actor: User,
     person: Person | None,
     person_fields: dict | None = None,
     safe_contact: dict | None = None,
@@ -41,7 +42,7 @@ def case_intake(
 @transaction.atomic
 def case_party_intake(
     *,
-    actor,
+    actor: User,
     case: Case,
     person: Person | None,
     person_fields: dict | None = None,

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.models import Person, PersonRelation, SafeContact
-from victimsupport.concurrency import ConcurrentEdit, lock_version
-from victimsupport.permissions import is_permitted
-from victimsupport.permissions.views import ensure_permitted
+from victimsupport.concurrency import ConcurrentEdit, versioned_edit
+from victimsupport.models import User
+from victimsupport.permissions import ensure_permitted, is_permitted
 
 PERSON_FIELDS = [
     "first_name",
@@ -31,7 +31,7 @@ PERSON_FIELDS = [
 ]
 
 
-def person_create(*, actor, **fields) -> Person:
+def person_create(*, actor: User, **fields) -> Person:
     """A new person. Grants come with the case the person is attached to (in the same transaction)."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -43,14 +43,8 @@ def person_create(*, actor, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, expected_version: int, **fields) -> Person:
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown person fields {sorted(unknown)}")
-    lock_version(Person, person.pk, expected_version)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    person.version = expected_version + 1
+def person_update(*, actor: User, person: Person, expected_version: int, **fields) -> Person:
+    versioned_edit(person, expected_version, fields, PERSON_FIELDS)
     person.full_clean()
     person.save()
     ensure_permitted(actor, person, "change")
@@ -73,7 +67,7 @@ SAFE_CONTACT_FIELDS = [
 
 
 @transaction.atomic
-def safe_contact_set(*, actor, person: Person, expected_version: int, **fields) -> SafeContact:
+def safe_contact_set(*, actor: User, person: Person, expected_version: int, **fields) -> SafeContact:
     """Record the person's safe-contact rules. `expected_version` is the version the caller showed the
     user (0: none were recorded); stored rules are never replaced by someone who did not see them (an
     intake that found a person already on record, a stale form): ConcurrentEdit with the stored rules."""
@@ -98,7 +92,7 @@ def safe_contact_set(*, actor, person: Person, expected_version: int, **fields) 
 
 
 @transaction.atomic
-def relation_add(*, actor, person: Person, related_person: Person, kind: str, note: str = "") -> PersonRelation:
+def relation_add(*, actor: User, person: Person, related_person: Person, kind: str, note: str = "") -> PersonRelation:
     if person.pk == related_person.pk:
         raise ValidationError({"related_person": _("A person cannot be related to themselves.")})
     if PersonRelation.objects.filter(person=person, related_person=related_person, kind=kind).exists():

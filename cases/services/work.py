@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, Contact, Note, PlanItem, Task
 from cases.selectors import eligible_responsibles
-from victimsupport.permissions.views import ensure_permitted
+from victimsupport.models import User
+from victimsupport.permissions import ensure_permitted
 from victimsupport.register import CRIMINAL_PROCEEDINGS_BASIS, PERSONAL_DATA_BASIS, PERSONAL_DATA_YEARS
 
 # Accepted documents: extension -> (content type, leading bytes that a real file of the kind has).
@@ -43,7 +44,7 @@ def _not_future(value: datetime | date, field: str) -> None:
 
 @transaction.atomic
 def contact_add(
-    *, actor, case: Case, happened_at: datetime, duration_minutes: int, channel: str, kind: str, summary: str = ""
+    *, actor: User, case: Case, happened_at: datetime, duration_minutes: int, channel: str, kind: str, summary: str = ""
 ) -> Contact:
     _require_open(case)
     _not_future(happened_at, "happened_at")
@@ -63,7 +64,7 @@ def contact_add(
 
 
 @transaction.atomic
-def note_add(*, actor, case: Case, text: str, restricted: bool = False) -> Note:
+def note_add(*, actor: User, case: Case, text: str, restricted: bool = False) -> Note:
     note = Note(case=case, text=text, restricted=restricted, written_by=actor)
     note.full_clean()
     note.save()
@@ -72,7 +73,7 @@ def note_add(*, actor, case: Case, text: str, restricted: bool = False) -> Note:
 
 
 @transaction.atomic
-def plan_item_add(*, actor, case: Case, kind: str, text: str, target_date: date | None = None) -> PlanItem:
+def plan_item_add(*, actor: User, case: Case, kind: str, text: str, target_date: date | None = None) -> PlanItem:
     _require_open(case)
     item = PlanItem(case=case, kind=kind, text=text, target_date=target_date, created_by=actor)
     item.full_clean()
@@ -82,7 +83,7 @@ def plan_item_add(*, actor, case: Case, kind: str, text: str, target_date: date 
 
 
 @transaction.atomic
-def plan_item_set_status(*, actor, item: PlanItem, status: str) -> PlanItem:
+def plan_item_set_status(*, actor: User, item: PlanItem, status: str) -> PlanItem:
     item = PlanItem.objects.select_for_update().get(pk=item.pk)
     item.status = status
     item.full_clean()
@@ -92,7 +93,7 @@ def plan_item_set_status(*, actor, item: PlanItem, status: str) -> PlanItem:
 
 
 @transaction.atomic
-def task_add(*, actor, case: Case, title: str, due_on: date, assigned_to, remind_on: date | None = None) -> Task:
+def task_add(*, actor: User, case: Case, title: str, due_on: date, assigned_to, remind_on: date | None = None) -> Task:
     _require_open(case)
 
     if not eligible_responsibles(case.region).filter(pk=assigned_to.pk).exists():
@@ -107,7 +108,7 @@ def task_add(*, actor, case: Case, title: str, due_on: date, assigned_to, remind
 
 
 @transaction.atomic
-def task_set_done(*, actor, task: Task, done: bool = True) -> Task:
+def task_set_done(*, actor: User, task: Task, done: bool = True) -> Task:
     task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
     task.done_at = timezone.now() if done else None
     task.save()
@@ -142,7 +143,7 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
 
 @transaction.atomic
 def attachment_add(
-    *, actor, case: Case, title: str, upload: UploadedFile, from_proceedings: bool = False
+    *, actor: User, case: Case, title: str, upload: UploadedFile, from_proceedings: bool = False
 ) -> Attachment:
     extension, content_type = check_upload(upload)
     digest = hashlib.sha256()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +24,6 @@ from cases.selectors import aid_applications_due
 from cases.services import aid as aid_services
 from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
-from victimsupport.forms import apply_service_errors
 from victimsupport.letters import letter_download
 from victimsupport.models import Job, Role
 from victimsupport.paging import paginate
@@ -35,38 +34,6 @@ from victimsupport.views.actions import ActionView
 
 def _persons(application: AidApplication) -> list[int]:
     return [application.applicant_id, application.case.client_id]
-
-
-class ApplicationCreateView(CaseMixin, View):
-    action = "change"
-    log_action = None
-    template_name = "cases/aid/application_form.html"
-
-    def get(self, request, pk):
-        log_access(request.user, AccessAction.VIEW, obj=self.case, persons=[self.case.client_id])
-        return render(
-            request, self.template_name, {"case": self.case, "form": forms.AidApplicationForm(case=self.case)}
-        )
-
-    def post(self, request, pk):
-        form = forms.AidApplicationForm(request.POST, case=self.case)
-        if form.is_valid():
-            try:
-                application = aid_services.application_create(
-                    actor=request.user,
-                    case=self.case,
-                    **{name: form.cleaned_data[name] for name in aid_services.APPLICATION_FIELDS},
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("The application was recorded. The decision is due on %(due)s.")
-                    % {"due": application.decision_due_on.strftime("%d.%m.%Y")},
-                )
-                return redirect("cases:aid-application", pk=application.pk)
-        return render(request, self.template_name, {"case": self.case, "form": form}, status=400)
 
 
 class ApplicationMixin(RoleRequiredMixin):
@@ -104,64 +71,109 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
             "decisions": decisions,
             "decided": decided,
             "entitlement": entitlement,
-            "remaining": aid_services.remaining(entitlement) if entitlement else None,
+            "remaining": selectors.remaining(entitlement) if entitlement else None,
             "can_change": is_permitted(user, self.case, "change"),
         }
 
 
-class ApplicationEditView(ApplicationMixin, View):
-    action = "change"
+class ApplicationFormView(ActionView):
+    """The application form: a new one on a case, or the stored one edited."""
+
     template_name = "cases/aid/application_form.html"
+    submit_label = gettext_lazy("Save the application")
+    application: AidApplication | None = None
 
-    def get(self, request, pk):
-        form = forms.AidApplicationForm(instance=self.application, case=self.case)
-        return render(request, self.template_name, {"case": self.case, "form": form, "application": self.application})
+    def get_form(self, data=None, **kwargs):
+        if self.application is not None:
+            kwargs.setdefault("instance", copy.copy(self.application))  # the page keeps the stored one
+        return forms.AidApplicationForm(data, case=self.case, **kwargs)
 
-    def post(self, request, pk):
-        original = AidApplication.objects.get(pk=self.application.pk)
-        form = forms.AidApplicationForm(request.POST, instance=self.application, case=self.case)
-        if form.is_valid():
-            try:
-                aid_services.application_update(
-                    actor=request.user,
-                    application=self.application,
-                    expected_version=form.cleaned_data["version"],
-                    **{name: form.cleaned_data[name] for name in aid_services.APPLICATION_FIELDS},
-                )
-            except ConcurrentEdit as edit:
-                values, conflict = merge_after_conflict(
-                    edit.current, form.cleaned_data["version"], form.cleaned_data, aid_services.APPLICATION_FIELDS
-                )
-                retry = forms.AidApplicationForm(
-                    instance=edit.current, case=self.case, initial={**values, "version": edit.current.version}
-                )
-                return render(
-                    request,
-                    self.template_name,
-                    {
-                        "case": self.case,
-                        "form": retry,
-                        "application": edit.current,
-                        **conflict_context(edit, conflict),
-                    },
-                    status=409,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The application was saved."))
-                return redirect("cases:aid-application", pk=self.application.pk)
-        return render(
-            request, self.template_name, {"case": self.case, "form": form, "application": original}, status=400
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "case": self.case, "application": self.application}
+
+    def fields(self, data: dict) -> dict:
+        return {name: data[name] for name in aid_services.APPLICATION_FIELDS}
+
+
+class ApplicationCreateView(CaseMixin, ApplicationFormView):
+    action = "change"
+
+    def perform(self, data):
+        application = aid_services.application_create(actor=self.request.user, case=self.case, **self.fields(data))
+        self.success_message = _("The application was recorded. The decision is due on %(due)s.") % {
+            "due": application.decision_due_on.strftime("%d.%m.%Y")
+        }
+        return reverse("cases:aid-application", args=[application.pk])
+
+    def object_url(self) -> str:
+        return self.case_url()
+
+
+class ApplicationEditView(ApplicationMixin, ApplicationFormView):
+    action = "change"
+    success_message = gettext_lazy("The application was saved.")
+
+    def form_after_conflict(self, current, initial):
+        self.application = current
+        return super().form_after_conflict(current, initial)
+
+    def perform(self, data):
+        aid_services.application_update(
+            actor=self.request.user,
+            application=self.application,
+            expected_version=data["version"],
+            **self.fields(data),
         )
 
+    def object_url(self) -> str:
+        return reverse("cases:aid-application", args=[self.application.pk])
 
-class DecisionDraftView(ApplicationMixin, View):
+
+class DecisionFormView(ActionView):
+    """The decision form with the rules beside it: a new draft, a draft edited, an amendment."""
+
+    template_name = "cases/aid/decision_form.html"
+    submit_label = gettext_lazy("Save the draft")
+    success_message = gettext_lazy("The draft decision was saved.")
+    kinds: tuple = (DecisionKind.GRANT, DecisionKind.PARTIAL, DecisionKind.REFUSAL)
+
+    def form_kinds(self) -> tuple:
+        return self.kinds
+
+    def initial(self) -> dict:
+        return {}
+
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", self.initial())
+        return forms.AidDecisionForm(data, kinds=self.form_kinds(), **kwargs)
+
+    def page_context(self, form) -> dict:
+        today = timezone.localdate()
+        return {
+            **super().page_context(form),
+            "application": self.application,
+            "case": self.case,
+            "eligibility": check_eligibility(self.application),
+            # The cap a draft is checked against: the one in force on its decision date, today if issued today.
+            "cap": selectors.cap_on(today),
+            "cap_date": today,
+        }
+
+    def fields(self, data: dict) -> dict:
+        return {name: data[name] for name in aid_services.DRAFT_FIELDS}
+
+    def draft(self, data: dict, **extra) -> str:
+        decision = aid_services.decision_draft(
+            actor=self.request.user, application=self.application, **extra, **self.fields(data)
+        )
+        return reverse("cases:aid-decision", args=[decision.pk])
+
+
+class DecisionDraftView(ApplicationMixin, DecisionFormView):
     """Draft a decision on the application (grant, partial grant or refusal)."""
 
     action = "change"
-    template_name = "cases/aid/decision_form.html"
-    kinds = (DecisionKind.GRANT, DecisionKind.PARTIAL, DecisionKind.REFUSAL)
 
     def initial(self) -> dict:
         application = self.application
@@ -172,40 +184,11 @@ class DecisionDraftView(ApplicationMixin, View):
             "valid_from": application.received_on,
         }
 
-    def context(self, form):
-        return {
-            "application": self.application,
-            "case": self.case,
-            "form": form,
-            "eligibility": check_eligibility(self.application),
-            **_cap_context(),
-        }
+    def perform(self, data):
+        return self.draft(data)
 
-    def get(self, request, pk):
-        form = forms.AidDecisionForm(initial=self.initial(), kinds=self.kinds)
-        return render(request, self.template_name, self.context(form))
-
-    def post(self, request, pk):
-        form = forms.AidDecisionForm(request.POST, kinds=self.kinds)
-        if form.is_valid():
-            try:
-                decision = aid_services.decision_draft(
-                    actor=request.user,
-                    application=self.application,
-                    **{name: form.cleaned_data[name] for name in aid_services.DRAFT_FIELDS},
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The draft decision was saved."))
-                return redirect("cases:aid-decision", pk=decision.pk)
-        return render(request, self.template_name, self.context(form), status=400)
-
-
-def _cap_context() -> dict:
-    """The cap a draft is checked against: the one in force on its decision date, today if issued today."""
-    today = timezone.localdate()
-    return {"cap": selectors.cap_on(today), "cap_date": today}
+    def object_url(self) -> str:
+        return reverse("cases:aid-application", args=[self.application.pk])
 
 
 class DecisionMixin(RoleRequiredMixin):
@@ -274,65 +257,38 @@ class DecisionDetailView(DecisionMixin, TemplateView):
         }
 
 
-class DecisionEditView(DecisionMixin, View):
+class DecisionEditView(DecisionMixin, DecisionFormView):
     action = "change"
-    template_name = "cases/aid/decision_form.html"
 
-    def kinds(self):
+    def form_kinds(self) -> tuple:
         if self.decision.kind in (DecisionKind.AMENDMENT, DecisionKind.REVOCATION):
             return (self.decision.kind,)
-        return (DecisionKind.GRANT, DecisionKind.PARTIAL, DecisionKind.REFUSAL)
+        return self.kinds
 
-    def context(self, form, **extra):
-        return {
-            "application": self.application,
-            "case": self.case,
-            "form": form,
-            "decision": self.decision,
-            "eligibility": check_eligibility(self.application),
-            **_cap_context(),
-            **extra,
-        }
-
-    def get(self, request, pk):
-        if self.decision.status not in (DecisionStatus.DRAFT, DecisionStatus.RETURNED):
+    def get(self, request, *args, **kwargs):
+        if not (self.decision.is_draft or self.decision.is_returned):
             messages.info(request, _("Only a draft can be changed."))
-            return redirect("cases:aid-decision", pk=self.decision.pk)
-        form = forms.AidDecisionForm(instance=self.decision, kinds=self.kinds())
-        return render(request, self.template_name, self.context(form))
+            return redirect(self.object_url())
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request, pk):
-        original = AidDecision.objects.get(pk=self.decision.pk)
-        form = forms.AidDecisionForm(request.POST, instance=self.decision, kinds=self.kinds())
-        if form.is_valid():
-            try:
-                aid_services.decision_update(
-                    actor=request.user,
-                    decision=self.decision,
-                    expected_version=form.cleaned_data["version"],
-                    **{name: form.cleaned_data[name] for name in aid_services.DRAFT_FIELDS},
-                )
-            except ConcurrentEdit as edit:
-                values, conflict = merge_after_conflict(
-                    edit.current, form.cleaned_data["version"], form.cleaned_data, aid_services.DRAFT_FIELDS
-                )
-                self.decision = edit.current
-                retry = forms.AidDecisionForm(
-                    instance=edit.current, kinds=self.kinds(), initial={**values, "version": edit.current.version}
-                )
-                return render(
-                    request,
-                    self.template_name,
-                    self.context(retry, **conflict_context(edit, conflict)),
-                    status=409,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The draft decision was saved."))
-                return redirect("cases:aid-decision", pk=self.decision.pk)
-        self.decision = original
-        return render(request, self.template_name, self.context(form), status=400)
+    def get_form(self, data=None, **kwargs):
+        kwargs.setdefault("instance", copy.copy(self.decision))  # the page keeps the stored draft
+        return super().get_form(data, **kwargs)
+
+    def form_after_conflict(self, current, initial):
+        self.decision = current
+        return super().form_after_conflict(current, initial)
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "decision": self.decision}
+
+    def perform(self, data):
+        aid_services.decision_update(
+            actor=self.request.user, decision=self.decision, expected_version=data["version"], **self.fields(data)
+        )
+
+    def object_url(self) -> str:
+        return reverse("cases:aid-decision", args=[self.decision.pk])
 
 
 class DecisionButtonView(DecisionMixin, ActionView):
@@ -393,81 +349,50 @@ class DecisionLetterView(DecisionMixin, View):
         return redirect("cases:aid-decision", pk=self.decision.pk)
 
 
-class DecisionDeliverView(DecisionMixin, View):
+class DecisionDeliverView(DecisionButtonView):
     action = "change"
+    success_message = gettext_lazy("The delivery was recorded.")
 
-    def post(self, request, pk):
-        options = selectors.delivery_options(self.decision)
-        form = forms.DeliveryForm(request.POST, options=options)
-        if form.is_valid():
-            try:
-                aid_services.decision_deliver(
-                    actor=request.user,
-                    decision=self.decision,
-                    channel=form.cleaned_data["channel"],
-                    delivered_on=form.cleaned_data["delivered_on"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("The delivery was recorded."))
-        else:
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, message)
-        return redirect("cases:aid-decision", pk=self.decision.pk)
+    def get_form(self, data=None, **kwargs):
+        return forms.DeliveryForm(data, options=selectors.delivery_options(self.decision))
+
+    def perform(self, data):
+        aid_services.decision_deliver(
+            actor=self.request.user,
+            decision=self.decision,
+            channel=data["channel"],
+            delivered_on=data["delivered_on"],
+            note=data["note"],
+        )
 
 
-class DecisionAmendView(DecisionMixin, View):
+class DecisionAmendView(DecisionMixin, DecisionFormView):
     """Draft an amendment or a revocation of an issued grant (a new decision that refers to it)."""
 
     action = "change"
-    template_name = "cases/aid/decision_form.html"
 
-    def kind(self) -> str:
+    def form_kinds(self) -> tuple:
         kind = self.request.GET.get("kind") or self.request.POST.get("kind")
-        return DecisionKind.REVOCATION if kind == DecisionKind.REVOCATION else DecisionKind.AMENDMENT
+        return (DecisionKind.REVOCATION if kind == DecisionKind.REVOCATION else DecisionKind.AMENDMENT,)
 
-    def context(self, form):
-        return {
-            "application": self.application,
-            "case": self.case,
-            "form": form,
-            "amends": self.decision,
-            "eligibility": check_eligibility(self.application),
-            **_cap_context(),
-        }
-
-    def get(self, request, pk):
+    def initial(self) -> dict:
         d = self.decision
-        initial = {
-            "kind": self.kind(),
+        return {
+            "kind": self.form_kinds()[0],
             "amount_cap": d.amount_cap,
             "valid_from": d.valid_from,
             "valid_until": d.valid_until,
             "service_type": d.service_type,
         }
-        form = forms.AidDecisionForm(initial=initial, kinds=(self.kind(),))
-        return render(request, self.template_name, self.context(form))
 
-    def post(self, request, pk):
-        form = forms.AidDecisionForm(request.POST, kinds=(self.kind(),))
-        if form.is_valid():
-            try:
-                amendment = aid_services.decision_draft(
-                    actor=request.user,
-                    application=self.application,
-                    amends=self.decision,
-                    **{name: form.cleaned_data[name] for name in aid_services.DRAFT_FIELDS},
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The draft decision was saved."))
-                return redirect("cases:aid-decision", pk=amendment.pk)
-        return render(request, self.template_name, self.context(form), status=400)
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "amends": self.decision}
+
+    def perform(self, data):
+        return self.draft(data, amends=self.decision)
+
+    def object_url(self) -> str:
+        return reverse("cases:aid-decision", args=[self.decision.pk])
 
 
 class ApprovalQueueView(RoleRequiredMixin, TemplateView):

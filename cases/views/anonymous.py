@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -15,9 +15,9 @@ from cases.models import AnonymousContact
 from cases.selectors import region_anonymous_contacts
 from cases.services.anonymous import ANONYMOUS_FIELDS, anonymous_contact_add
 from cases.views.base import CASEWORK
-from victimsupport.forms import apply_service_errors
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 
 class AnonymousListView(RoleRequiredMixin, TemplateView):
@@ -29,26 +29,20 @@ class AnonymousListView(RoleRequiredMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "page": page}
 
 
-class AnonymousAddView(RoleRequiredMixin, View):
+class AnonymousAddView(RoleRequiredMixin, ActionView):
     roles = CASEWORK
     template_name = "cases/anonymous_form.html"
+    title = gettext_lazy("Record an anonymous contact")
+    success_message = gettext_lazy("The anonymous contact was recorded.")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": forms.AnonymousContactForm(user=request.user)})
+    def get_form(self, data=None, **kwargs):
+        return forms.AnonymousContactForm(data, user=self.request.user, **kwargs)
 
-    def post(self, request):
-        form = forms.AnonymousContactForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                anonymous_contact_add(
-                    actor=request.user, **{name: form.cleaned_data[name] for name in ANONYMOUS_FIELDS}
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The anonymous contact was recorded."))
-                return redirect("cases:anonymous-list")
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, data):
+        anonymous_contact_add(actor=self.request.user, **{name: data[name] for name in ANONYMOUS_FIELDS})
+
+    def object_url(self) -> str:
+        return reverse("cases:anonymous-list")
 
 
 class AnonymousConvertView(RoleRequiredMixin, View):

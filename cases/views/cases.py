@@ -6,7 +6,6 @@ import copy
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -250,31 +249,37 @@ class CaseTimelineView(CaseMixin, TemplateView):
         }
 
 
-class OpenSealedView(RoleRequiredMixin, View):
-    """State a reason to open a sealed case."""
+class OpenSealedView(RoleRequiredMixin, ActionView):
+    """State a reason to open a sealed case; then on to the page that asked."""
 
     roles = CASEWORK
+    template_name = "cases/sealed_gate.html"
+    form_class = forms.SealedReasonForm
 
-    def get(self, request, pk):
+    def prepare(self, request, *args, **kwargs):
+        self.case = restricted_object(Case.objects.select_related("region", "client"), request.user, pk=kwargs["pk"])
+        return None
+
+    def get(self, request, *args, **kwargs):
         # The address stays in the bar after a refused reason: the case page asks again.
-        case = restricted_object(Case.objects.all(), request.user, pk=pk)
-        return redirect("cases:case", pk=case.pk)
+        return redirect(self.object_url())
 
-    def post(self, request, pk):
-        case = restricted_object(Case.objects.select_related("region", "client"), request.user, pk=pk)
-        form = forms.SealedReasonForm(request.POST)
-        next_url = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-            next_url = reverse("cases:case", args=[case.pk])
-        if form.is_valid():
-            try:
-                case_services.case_sealed_opened(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-        if not form.is_valid():
-            return render(request, "cases/sealed_gate.html", {"case": case, "form": form, "next": next_url}, status=400)
-        mark_opened(request, case.pk)
-        return HttpResponseRedirect(next_url)
+    def next_url(self) -> str:
+        next_url = self.request.POST.get("next", "")
+        if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(next_url, {self.request.get_host()}):
+            return self.object_url()
+        return next_url
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "case": self.case, "next": self.next_url()}
+
+    def perform(self, data):
+        case_services.case_sealed_opened(actor=self.request.user, case=self.case, reason=data["reason"])
+        mark_opened(self.request, self.case.pk)
+        return self.next_url()
+
+    def object_url(self) -> str:
+        return reverse("cases:case", args=[self.case.pk])
 
 
 class CaseActionView(CaseMixin, ActionView):

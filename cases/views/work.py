@@ -110,18 +110,20 @@ class TaskAddView(CaseFormView):
         work_services.task_add(actor=self.request.user, case=self.case, **data)
 
 
-class TaskDoneView(CaseMixin, View):
+class TaskDoneView(CaseFormView):
     """Mark a task done or not done (a button on the case page)."""
 
-    action = "change"
-    log_action = None
+    template_name = None
+    form_class = forms.TaskDoneForm
 
-    def post(self, request, pk, task_pk):
-        task = get_object_or_404(Task, pk=task_pk, case=self.case)
-        done = request.POST.get("done", "1") == "1"
-        work_services.task_set_done(actor=request.user, task=task, done=done)
-        messages.success(request, _("The task was marked done.") if done else _("The task is open again."))
-        return redirect("cases:case", pk=self.case.pk)
+    def prepare(self, request, *args, **kwargs):
+        response = super().prepare(request, *args, **kwargs)
+        self.task = get_object_or_404(Task, pk=kwargs["task_pk"], case=self.case)
+        return response
+
+    def perform(self, data):
+        work_services.task_set_done(actor=self.request.user, task=self.task, done=data["done"])
+        self.success_message = _("The task was marked done.") if data["done"] else _("The task is open again.")
 
 
 class AttachmentAddView(CaseFormView):

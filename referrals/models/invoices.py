@@ -110,6 +110,7 @@ INVOICE_POLICY = AnyOf(
 
 @status_properties
 class Invoice(models.Model):
+    STATUS_TONES = {"rejected": "danger", "paid": "ok"}
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("provider")
     )

@@ -20,15 +20,14 @@ from cases.services.aid import entitlement_charge
 from referrals.checks import CENT, counted_minutes, room_for, run_checks
 from referrals.models import BillingPolicy, Invoice, InvoiceLine, Provider, ProviderSpecialist, Referral
 from referrals.models.invoices import InvoiceStatus, LineStatus, validate_invoice_number
-from referrals.selectors import find_referral
-from referrals.services.referrals import held_by
-from victimsupport.models import Role
+from referrals.selectors import find_referral, held_by
+from victimsupport.models import Role, User
 from victimsupport.security import security_event
 
 LINE_FIELDS = ["session_date", "start_time", "duration_minutes", "specialist", "service", "rate", "amount"]
 
 
-def _organiser(actor) -> None:
+def _organiser(actor: User) -> None:
     if not actor.has_role(Role.SERVICE_ORGANISER):
         raise PermissionDenied
 
@@ -42,14 +41,20 @@ def no_such_referral() -> str:
 @transaction.atomic
 def invoice_create(
     *,
-    actor,
-    referral: Referral,
+    actor: User,
     number: str,
     invoice_date: date,
+    referral: Referral | None = None,
+    referral_number: str = "",
     received_on: date | None = None,
     provider: Provider | None = None,
 ) -> Invoice:
+    """An invoice against `referral`, or against the referral the provider quotes by `referral_number`."""
     _organiser(actor)
+    if referral is None:
+        referral = find_referral(referral_number, actor=actor, provider=provider) if provider else None
+        if referral is None:
+            raise ValidationError({"referral_number": no_such_referral()})
     provider = provider or referral.provider
     received_on = received_on or timezone.localdate()
     number = (number or "").strip()
@@ -91,7 +96,7 @@ def _editable(invoice: Invoice) -> None:
         raise ValidationError(_("The invoice has been checked; its lines no longer change."))
 
 
-def _in_scope(actor, invoice: Invoice) -> None:
+def _in_scope(actor: User, invoice: Invoice) -> None:
     """The service's own check: the invoice is one the actor handles (views fetch it through restrict()
     too, but a service never trusts its caller)."""
     if not Invoice.objects.restrict(actor, "change").filter(pk=invoice.pk).exists():
@@ -113,7 +118,7 @@ def _money(value, *, positive: bool = False) -> Decimal | None:
 
 
 @transaction.atomic
-def line_add(*, actor, invoice: Invoice, **fields) -> InvoiceLine:
+def line_add(*, actor: User, invoice: Invoice, **fields) -> InvoiceLine:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     _editable(invoice)
@@ -139,7 +144,7 @@ def line_add(*, actor, invoice: Invoice, **fields) -> InvoiceLine:
 
 @transaction.atomic
 def line_decide(
-    *, actor, line: InvoiceLine, decision: str, accepted_amount: Decimal | None = None, reason: str = ""
+    *, actor: User, line: InvoiceLine, decision: str, accepted_amount: Decimal | None = None, reason: str = ""
 ) -> InvoiceLine:
     """The checker accepts, reduces or rejects a line. A reduction or rejection, and accepting a line with
     findings, needs a reason."""
@@ -218,7 +223,7 @@ def _within_referral(line: InvoiceLine) -> None:
 
 
 @transaction.atomic
-def invoice_mark_checked(*, actor, invoice: Invoice) -> Invoice:
+def invoice_mark_checked(*, actor: User, invoice: Invoice) -> Invoice:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     _in_scope(actor, invoice)
@@ -235,7 +240,7 @@ def invoice_mark_checked(*, actor, invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_approve(*, actor, invoice: Invoice) -> Invoice:
+def invoice_approve(*, actor: User, invoice: Invoice) -> Invoice:
     """A second person approves: never the checker nor anyone who decided a line. The approved total must
     fit in what is left of the referral (amount and hours) and is drawn from the person's aid, both measured
     under the lock on the entitlement: two invoices that together exceed the referral or the cap cannot
@@ -294,7 +299,7 @@ def invoice_approve(*, actor, invoice: Invoice) -> Invoice:
 
 
 @transaction.atomic
-def invoice_reject(*, actor, invoice: Invoice, reason: str) -> Invoice:
+def invoice_reject(*, actor: User, invoice: Invoice, reason: str) -> Invoice:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not Invoice.objects.restrict(actor, "approve").filter(pk=invoice.pk).exists():
         raise PermissionDenied
@@ -311,7 +316,7 @@ def invoice_reject(*, actor, invoice: Invoice, reason: str) -> Invoice:
 
 
 @transaction.atomic
-def invoice_mark_paid(*, actor, invoice: Invoice, paid_on: date) -> Invoice:
+def invoice_mark_paid(*, actor: User, invoice: Invoice, paid_on: date) -> Invoice:
     _organiser(actor)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     _in_scope(actor, invoice)
@@ -371,7 +376,7 @@ def _parse_time(text: str) -> time:
     raise ValueError(_("start_time is not a time (hh:mm)"))
 
 
-def _parse_row(row: dict, *, actor, provider: Provider) -> dict:
+def _parse_row(row: dict, *, actor: User, provider: Provider) -> dict:
     referral = find_referral(row["referral_number"], actor=actor, provider=provider)
     if referral is None:  # unknown, out of the importer's regions or another provider's: the same words
         raise ValueError(_("no referral with this number for this provider"))
@@ -405,7 +410,7 @@ def _parse_row(row: dict, *, actor, provider: Provider) -> dict:
     }
 
 
-def invoices_import(*, actor, provider: Provider, data: bytes) -> ImportResult:
+def invoices_import(*, actor: User, provider: Provider, data: bytes) -> ImportResult:
     """Import invoices of one provider from CSV (documented in the README). Every row is read first; any row
     that cannot be read stops the import with a message per row, and nothing is saved. A referral is found
     only among those the importer may invoice against (restrict()), and only the provider's own."""

@@ -18,7 +18,7 @@ from sepaxml import SepaTransfer
 from referrals.models import BillingPolicy, Invoice, PaymentExport
 from referrals.models.invoices import InvoiceStatus
 from victimsupport.exports import csv_bytes
-from victimsupport.models import Role
+from victimsupport.models import Role, User
 from victimsupport.security import security_event
 
 
@@ -79,7 +79,7 @@ def payment_csv(invoices: list[Invoice]) -> bytes:
 
 @transaction.atomic
 def payments_export(
-    *, actor, execution_date: date | None = None, invoice_ids: list[int] | None = None
+    *, actor: User, execution_date: date | None = None, invoice_ids: list[int] | None = None
 ) -> PaymentExport:
     """Export every approved invoice not yet exported (or the given ones) and mark them sent for payment."""
     if not actor.has_role(Role.SERVICE_ORGANISER):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from referrals.models import Contract, Provider, ProviderSpecialist, Tariff
-from victimsupport.models import Role
+from victimsupport.concurrency import assign_fields
+from victimsupport.models import Role, User
 
 PROVIDER_FIELDS = [
     "name",
@@ -36,19 +38,16 @@ CONTRACT_FIELDS = ["number", "valid_from", "valid_until", "services"]
 TARIFF_FIELDS = ["service", "hourly_rate", "effective_from"]
 
 
-def _organiser(actor) -> None:
+def _organiser(actor: User) -> None:
     if not actor.has_role(Role.SERVICE_ORGANISER):
         raise PermissionDenied
 
 
 @transaction.atomic
-def provider_save(*, actor, provider: Provider | None = None, counties=None, **fields) -> Provider:
+def provider_save(*, actor: User, provider: Provider | None = None, counties=None, **fields) -> Provider:
     _organiser(actor)
     provider = provider or Provider()
-    for name, value in fields.items():
-        if name not in PROVIDER_FIELDS:
-            raise TypeError(name)
-        setattr(provider, name, value)
+    assign_fields(provider, fields, PROVIDER_FIELDS)
     provider.full_clean()
     provider.save()
     if counties is not None:
@@ -58,35 +57,31 @@ def provider_save(*, actor, provider: Provider | None = None, counties=None, **f
 
 @transaction.atomic
 def specialist_save(
-    *, actor, provider: Provider, specialist: ProviderSpecialist | None = None, **fields
+    *, actor: User, provider: Provider, specialist: ProviderSpecialist | None = None, **fields
 ) -> ProviderSpecialist:
     _organiser(actor)
     specialist = specialist or ProviderSpecialist(provider=provider)
-    for name, value in fields.items():
-        if name not in SPECIALIST_FIELDS:
-            raise TypeError(name)
-        setattr(specialist, name, value)
+    assign_fields(specialist, fields, SPECIALIST_FIELDS)
     specialist.full_clean()
     specialist.save()
     return specialist
 
 
 @transaction.atomic
-def contract_save(*, actor, provider: Provider, contract: Contract | None = None, **fields) -> Contract:
+def contract_save(*, actor: User, provider: Provider, contract: Contract | None = None, **fields) -> Contract:
     _organiser(actor)
     contract = contract or Contract(provider=provider)
-    for name, value in fields.items():
-        if name not in CONTRACT_FIELDS:
-            raise TypeError(name)
-        setattr(contract, name, value)
+    assign_fields(contract, fields, CONTRACT_FIELDS)
     contract.full_clean()
     contract.save()
     return contract
 
 
 @transaction.atomic
-def tariff_add(*, actor, contract: Contract, **fields) -> Tariff:
+def tariff_add(*, actor: User, contract: Contract, **fields) -> Tariff:
     _organiser(actor)
+    if contract.tariffs.filter(service=fields["service"], effective_from=fields["effective_from"]).exists():
+        raise ValidationError({"effective_from": _("A tariff for this service starts on this date already.")})
     tariff = Tariff(contract=contract, **fields)
     tariff.full_clean()
     tariff.save()

@@ -23,7 +23,8 @@ from referrals.models.providers import tariff_on
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES, ReferralStatus
 from referrals.selectors import held_by
 from victimsupport.jobs import job_create
-from victimsupport.permissions.views import ensure_permitted
+from victimsupport.models import User
+from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
 
 CENT = Decimal("0.01")
@@ -32,7 +33,7 @@ CENT = Decimal("0.01")
 @transaction.atomic
 def referral_create(
     *,
-    actor,
+    actor: User,
     decision: AidDecision,
     provider: Provider,
     amount: Decimal,
@@ -98,7 +99,7 @@ def referral_create(
     return referral
 
 
-def referral_letter_request(*, actor, referral: Referral | ReferralExtension):
+def referral_letter_request(*, actor: User, referral: Referral | ReferralExtension):
     """The letter of a referral, or of its extension (the job's target says which)."""
     job = job_create(
         kind="referral_letter", created_by=actor, target=referral, message=gettext_noop("Waiting for a worker")
@@ -109,7 +110,7 @@ def referral_letter_request(*, actor, referral: Referral | ReferralExtension):
 
 @transaction.atomic
 def referral_extend(
-    *, actor, referral: Referral, amount: Decimal, reason: str, hours: Decimal | None = None
+    *, actor: User, referral: Referral, amount: Decimal, reason: str, hours: Decimal | None = None
 ) -> ReferralExtension:
     """Widen an open referral's scope: `amount` more (and `hours` more, if it has an hours scope), drawn from
     the decision's free remainder under the entitlement's lock, recorded with who, when and why, and told to
@@ -184,7 +185,7 @@ def referral_extend(
 
 @transaction.atomic
 def referral_respond(
-    *, actor, referral: Referral, accepted: bool, note: str = "", answered_on: date | None = None
+    *, actor: User, referral: Referral, accepted: bool, note: str = "", answered_on: date | None = None
 ) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",))
@@ -205,7 +206,7 @@ def referral_respond(
 
 
 @transaction.atomic
-def referral_close(*, actor, referral: Referral, status: str) -> Referral:
+def referral_close(*, actor: User, referral: Referral, status: str) -> Referral:
     """Cancel or complete a referral: what it still holds of the aid is released."""
     referral = (
         Referral.objects.select_for_update(of=("self",))
@@ -224,7 +225,7 @@ def referral_close(*, actor, referral: Referral, status: str) -> Referral:
     return referral
 
 
-def _release_all(actor, referral: Referral) -> None:
+def _release_all(actor: User, referral: Referral) -> None:
     held = held_by(referral)
     if held > 0:
         entitlement_charge(

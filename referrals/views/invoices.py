@@ -3,11 +3,10 @@ the budget."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +20,10 @@ from referrals import forms
 from referrals.checks import finding_messages, room_for
 from referrals.models import Invoice, InvoiceLine, PaymentExport
 from referrals.models.invoices import InvoiceStatus
-from referrals.selectors import budget, find_referral, invoice_list
+from referrals.selectors import budget, invoice_list
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.forms import apply_service_errors
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -57,36 +55,27 @@ class InvoiceListView(RoleRequiredMixin, TemplateView):
         }
 
 
-class InvoiceCreateView(RoleRequiredMixin, View):
+class InvoiceCreateView(RoleRequiredMixin, ActionView):
     roles = ORGANISER
     template_name = "referrals/invoice_form.html"
+    form_class = forms.InvoiceForm
+    title = gettext_lazy("New invoice")
+    submit_label = gettext_lazy("Save and add the sessions")
+    success_message = gettext_lazy("The invoice was recorded. Add its sessions.")
 
-    def get(self, request):
-        return render(request, self.template_name, {"form": forms.InvoiceForm()})
+    def perform(self, data):
+        invoice = invoice_services.invoice_create(
+            actor=self.request.user,
+            referral_number=data["referral_number"],
+            number=data["number"],
+            provider=data["provider"],
+            invoice_date=data["invoice_date"],
+            received_on=data["received_on"],
+        )
+        return reverse("referrals:invoice", args=[invoice.pk])
 
-    def post(self, request):
-        form = forms.InvoiceForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            referral = find_referral(data["referral_number"], actor=request.user, provider=data["provider"])
-            if referral is None:
-                form.add_error("referral_number", invoice_services.no_such_referral())
-            else:
-                try:
-                    invoice = invoice_services.invoice_create(
-                        actor=request.user,
-                        referral=referral,
-                        number=data["number"],
-                        provider=data["provider"],
-                        invoice_date=data["invoice_date"],
-                        received_on=data["received_on"],
-                    )
-                except ValidationError as error:
-                    apply_service_errors(form, error)
-                else:
-                    messages.success(request, _("The invoice was recorded. Add its sessions."))
-                    return redirect("referrals:invoice", pk=invoice.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+    def object_url(self) -> str:
+        return reverse("referrals:invoice-list")
 
 
 class InvoiceMixin(RoleRequiredMixin):
@@ -155,69 +144,66 @@ class InvoiceDetailView(InvoiceMixin, TemplateView):
         }
 
 
-class InvoiceLineAddView(InvoiceMixin, View):
-    roles = ORGANISER
-
-    def post(self, request, pk):
-        form = forms.LineForm(request.POST, invoice=self.invoice)
-        if form.is_valid():
-            try:
-                invoice_services.line_add(
-                    actor=request.user,
-                    invoice=self.invoice,
-                    **{name: form.cleaned_data[name] for name in invoice_services.LINE_FIELDS},
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The session was added and checked."))
-                return redirect("referrals:invoice", pk=self.invoice.pk)
-        view = InvoiceDetailView()
-        view.setup(request, pk=pk)
-        view.invoice, view.sees_person = self.invoice, self.sees_person
-        context = view.get_context_data()
-        context["line_form"] = form
-        return render(request, "referrals/invoice_detail.html", context, status=400)
-
-
-class InvoiceLineDecideView(InvoiceMixin, View):
-    roles = ORGANISER
-
-    def post(self, request, pk, line_pk):
-        line = get_object_or_404(InvoiceLine, pk=line_pk, invoice=self.invoice)
-        form = forms.LineDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                invoice_services.line_decide(
-                    actor=request.user,
-                    line=line,
-                    decision=form.cleaned_data["decision"],
-                    accepted_amount=form.cleaned_data["accepted_amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(
-                        request,
-                        _("Session %(date)s: %(message)s")
-                        % {"date": line.session_date.strftime("%d.%m.%Y"), "message": message},
-                    )
-        else:
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(
-                        request,
-                        _("Session %(date)s: %(message)s")
-                        % {"date": line.session_date.strftime("%d.%m.%Y"), "message": message},
-                    )
-        return redirect(reverse("referrals:invoice", args=[self.invoice.pk]) + f"#line-{line.pk}")
-
-
 class InvoiceButtonView(InvoiceMixin, ActionView):
     """A button on the invoice page that calls one service."""
 
     def object_url(self) -> str:
         return reverse("referrals:invoice", args=[self.invoice.pk])
+
+
+class InvoiceLineAddView(InvoiceButtonView):
+    """The session form on the invoice page: a rejected one comes back on that page with what was typed."""
+
+    roles = ORGANISER
+    template_name = "referrals/invoice_detail.html"
+    success_message = gettext_lazy("The session was added and checked.")
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.object_url())
+
+    def get_form(self, data=None, **kwargs):
+        return forms.LineForm(data, invoice=self.invoice, **kwargs)
+
+    def page_context(self, form) -> dict:
+        view = InvoiceDetailView()
+        view.setup(self.request, **self.kwargs)
+        view.invoice, view.sees_person = self.invoice, self.sees_person
+        return {**view.get_context_data(), "line_form": form}
+
+    def perform(self, data):
+        invoice_services.line_add(
+            actor=self.request.user,
+            invoice=self.invoice,
+            **{name: data[name] for name in invoice_services.LINE_FIELDS},
+        )
+
+
+class InvoiceLineDecideView(InvoiceButtonView):
+    roles = ORGANISER
+    form_class = forms.LineDecisionForm
+
+    def prepare(self, request, *args, **kwargs):
+        response = super().prepare(request, *args, **kwargs)
+        self.line = get_object_or_404(InvoiceLine, pk=kwargs["line_pk"], invoice=self.invoice)
+        return response
+
+    def error_message(self, message: str) -> str:
+        return _("Session %(date)s: %(message)s") % {
+            "date": self.line.session_date.strftime("%d.%m.%Y"),
+            "message": message,
+        }
+
+    def perform(self, data):
+        invoice_services.line_decide(
+            actor=self.request.user,
+            line=self.line,
+            decision=data["decision"],
+            accepted_amount=data["accepted_amount"],
+            reason=data["reason"],
+        )
+
+    def object_url(self) -> str:
+        return f"{super().object_url()}#line-{self.line.pk}"
 
 
 class InvoiceCheckView(InvoiceButtonView):
@@ -253,44 +239,43 @@ class InvoicePaidView(InvoiceButtonView):
         invoice_services.invoice_mark_paid(actor=self.request.user, invoice=self.invoice, paid_on=data["paid_on"])
 
 
-class InvoiceImportView(RoleRequiredMixin, View):
+class InvoiceImportView(RoleRequiredMixin, ActionView):
+    """A CSV of sessions: imported whole and checked, or nothing imported and every bad row listed."""
+
     roles = ORGANISER
     template_name = "referrals/invoice_import.html"
+    form_class = forms.ImportForm
+    multipart = True
+    title = gettext_lazy("Import invoices from CSV")
+    submit_label = gettext_lazy("Import and check")
+    result = None
 
-    def get(self, request):
-        return render(
-            request, self.template_name, {"form": forms.ImportForm(), "columns": invoice_services.CSV_COLUMNS}
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "result": self.result, "columns": invoice_services.CSV_COLUMNS}
+
+    def perform(self, data):
+        self.result = invoice_services.invoices_import(
+            actor=self.request.user, provider=data["provider"], data=data["file"].read()
         )
+        if self.result.errors:
+            raise ValidationError(_("Nothing was imported. Correct these rows and try again:"))
+        self.success_message = _("%(count)s invoices were imported and checked.") % {"count": len(self.result.invoices)}
+        return reverse("referrals:invoice-list")
 
-    def post(self, request):
-        form = forms.ImportForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > 2 * 1024 * 1024:
-                form.add_error("file", _("The file is too large (at most 2 MB)."))
-            else:
-                result = invoice_services.invoices_import(
-                    actor=request.user, provider=form.cleaned_data["provider"], data=upload.read()
-                )
-                if not result.errors:
-                    messages.success(
-                        request, _("%(count)s invoices were imported and checked.") % {"count": len(result.invoices)}
-                    )
-                    return redirect("referrals:invoice-list")
-        return render(
-            request,
-            self.template_name,
-            {"form": form, "result": result, "columns": invoice_services.CSV_COLUMNS},
-            status=400,
-        )
+    def object_url(self) -> str:
+        return reverse("referrals:invoice-list")
 
 
-class PaymentExportView(RoleRequiredMixin, TemplateView):
+class PaymentExportView(RoleRequiredMixin, ActionView):
+    """Approved invoices waiting for payment, the exports made, and the form that makes the next one."""
+
     roles = ORGANISER
     template_name = "referrals/payments.html"
 
-    def get_context_data(self, **kwargs):
+    def get_form(self, data=None, **kwargs):
+        return forms.ExportForm(data, initial={"execution_date": timezone.localdate()})
+
+    def page_context(self, form) -> dict:
         waiting = list(
             Invoice.objects.restrict(self.request.user)
             .filter(status=InvoiceStatus.APPROVED, export__isnull=True)
@@ -303,28 +288,14 @@ class PaymentExportView(RoleRequiredMixin, TemplateView):
             .order_by("-created_at", "-id"),
             self.request.GET,
         )
-        return {
-            **super().get_context_data(**kwargs),
-            "waiting": waiting,
-            "exports": exports,
-            "form": kwargs.get("form") or forms.ExportForm(initial={"execution_date": timezone.localdate()}),
-        }
+        return {**super().page_context(form), "waiting": waiting, "exports": exports}
 
-    def post(self, request):
-        form = forms.ExportForm(request.POST)
-        if form.is_valid():
-            try:
-                export = payment_services.payments_export(
-                    actor=request.user, execution_date=form.cleaned_data["execution_date"]
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("%(count)s invoices were sent for payment.") % {"count": export.invoices.count()}
-                )
-                return redirect("referrals:payments")
-        return render(request, self.template_name, self.get_context_data(form=form), status=400)
+    def perform(self, data):
+        export = payment_services.payments_export(actor=self.request.user, execution_date=data["execution_date"])
+        self.success_message = _("%(count)s invoices were sent for payment.") % {"count": export.invoices.count()}
+
+    def object_url(self) -> str:
+        return reverse("referrals:payments")
 
 
 class PaymentFileView(RoleRequiredMixin, View):

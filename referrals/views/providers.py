@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+import copy
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from cases.models import AidDecision
@@ -14,10 +14,10 @@ from referrals import forms
 from referrals.models import Contract, Provider, ProviderSpecialist
 from referrals.selectors import find_providers
 from referrals.services import providers as provider_services
-from victimsupport.forms import apply_service_errors
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
+from victimsupport.views.actions import ActionView
 
 READERS = (Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER)
 ORGANISER = (Role.SERVICE_ORGANISER,)
@@ -79,147 +79,113 @@ class ProviderDetailView(RoleRequiredMixin, TemplateView):
         }
 
 
-class EditView(RoleRequiredMixin, View):
+class OrganiserFormView(RoleRequiredMixin, ActionView):
     """One form, one service call: create or change provider data (service organisers only)."""
 
     roles = ORGANISER
     template_name = "referrals/edit_form.html"
-    title = ""
+    success_message = gettext_lazy("Saved.")
+    provider: Provider | None = None
 
-    def instance(self):
-        return None
+    def provider_from_url(self) -> Provider:
+        return restricted_object(Provider.objects.all(), self.request.user, action="change", pk=self.kwargs["pk"])
 
-    def form(self, data=None):
-        raise NotImplementedError
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "back": self.object_url()}
 
-    def save(self, form):
-        raise NotImplementedError
-
-    def done(self, obj):
-        raise NotImplementedError
-
-    def get(self, request, **kwargs):
-        return render(request, self.template_name, {"form": self.form(), "title": self.title, "back": self.back()})
-
-    def post(self, request, **kwargs):
-        form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                obj = self.save(form)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return self.done(obj)
-        return render(request, self.template_name, {"form": form, "title": self.title, "back": self.back()}, status=400)
-
-    def back(self) -> str:
-        return ""
+    def object_url(self) -> str:
+        if self.provider is None:
+            return reverse("referrals:provider-list")
+        return reverse("referrals:provider", args=[self.provider.pk])
 
 
-class ProviderEditView(EditView):
-    def instance(self):
-        if "pk" in self.kwargs:
-            return restricted_object(Provider.objects.all(), self.request.user, action="change", pk=self.kwargs["pk"])
+class ProviderEditView(OrganiserFormView):
+    def prepare(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.provider = self.provider_from_url()
         return None
 
     @property
     def title(self):
-        return _("Edit the provider") if "pk" in self.kwargs else _("New provider")
+        return _("Edit the provider") if self.provider else _("New provider")
 
-    def form(self, data=None):
-        return forms.ProviderForm(data, instance=self.instance())
+    def get_form(self, data=None, **kwargs):
+        return forms.ProviderForm(data, instance=copy.copy(self.provider), **kwargs)
 
-    def save(self, form):
-        data = form.cleaned_data
-        return provider_services.provider_save(
+    def perform(self, data):
+        self.provider = provider_services.provider_save(
             actor=self.request.user,
-            provider=form.instance if form.instance.pk else None,
+            provider=self.provider,
             counties=data["counties"],
             **{name: data[name] for name in provider_services.PROVIDER_FIELDS},
         )
 
-    def done(self, obj):
-        return redirect("referrals:provider", pk=obj.pk)
 
+class SpecialistEditView(OrganiserFormView):
+    specialist: ProviderSpecialist | None = None
 
-class SpecialistEditView(EditView):
-    def provider(self):
-        if "specialist_pk" in self.kwargs:
-            return self.specialist().provider
-        return restricted_object(Provider.objects.all(), self.request.user, action="change", pk=self.kwargs["pk"])
-
-    def specialist(self):
-        if "specialist_pk" not in self.kwargs:
-            return None
-        return get_object_or_404(
-            ProviderSpecialist.objects.restrict(self.request.user, "change"), pk=self.kwargs["specialist_pk"]
-        )
+    def prepare(self, request, *args, **kwargs):
+        if "specialist_pk" in kwargs:
+            self.specialist = restricted_object(
+                ProviderSpecialist.objects.select_related("provider"),
+                request.user,
+                action="change",
+                pk=kwargs["specialist_pk"],
+            )
+            self.provider = self.specialist.provider
+        else:
+            self.provider = self.provider_from_url()
+        return None
 
     @property
     def title(self):
-        return _("Specialist of %(provider)s") % {"provider": self.provider()}
+        return _("Specialist of %(provider)s") % {"provider": self.provider}
 
-    def form(self, data=None):
-        return forms.SpecialistForm(data, instance=self.specialist())
+    def get_form(self, data=None, **kwargs):
+        return forms.SpecialistForm(data, instance=copy.copy(self.specialist), **kwargs)
 
-    def save(self, form):
-        data = form.cleaned_data
-        return provider_services.specialist_save(
+    def perform(self, data):
+        provider_services.specialist_save(
             actor=self.request.user,
-            provider=self.provider(),
-            specialist=form.instance if form.instance.pk else None,
+            provider=self.provider,
+            specialist=self.specialist,
             **{name: data[name] for name in provider_services.SPECIALIST_FIELDS},
         )
 
-    def done(self, obj):
-        return redirect("referrals:provider", pk=obj.provider_id)
 
+class ContractEditView(OrganiserFormView):
+    form_class = forms.ContractForm
+    title = gettext_lazy("New contract")
 
-class ContractEditView(EditView):
-    def provider(self):
-        return restricted_object(Provider.objects.all(), self.request.user, action="change", pk=self.kwargs["pk"])
+    def prepare(self, request, *args, **kwargs):
+        self.provider = self.provider_from_url()
+        return None
 
-    @property
-    def title(self):
-        return _("New contract")
-
-    def form(self, data=None):
-        return forms.ContractForm(data)
-
-    def save(self, form):
-        data = form.cleaned_data
-        return provider_services.contract_save(
+    def perform(self, data):
+        provider_services.contract_save(
             actor=self.request.user,
-            provider=self.provider(),
+            provider=self.provider,
             **{name: data[name] for name in provider_services.CONTRACT_FIELDS},
         )
 
-    def done(self, obj):
-        return redirect("referrals:provider", pk=obj.provider_id)
 
+class TariffAddView(OrganiserFormView):
+    form_class = forms.TariffForm
 
-class TariffAddView(EditView):
-    def contract(self):
-        return get_object_or_404(Contract.objects.restrict(self.request.user, "change"), pk=self.kwargs["pk"])
+    def prepare(self, request, *args, **kwargs):
+        self.contract = restricted_object(
+            Contract.objects.select_related("provider"), request.user, action="change", pk=kwargs["pk"]
+        )
+        self.provider = self.contract.provider
+        return None
 
     @property
     def title(self):
-        return _("New tariff for contract %(number)s") % {"number": self.contract().number}
+        return _("New tariff for contract %(number)s") % {"number": self.contract.number}
 
-    def form(self, data=None):
-        return forms.TariffForm(data)
-
-    def save(self, form):
-        data = form.cleaned_data
-        contract = self.contract()
-        if contract.tariffs.filter(service=data["service"], effective_from=data["effective_from"]).exists():
-            raise ValidationError({"effective_from": _("A tariff for this service starts on this date already.")})
-        return provider_services.tariff_add(
+    def perform(self, data):
+        provider_services.tariff_add(
             actor=self.request.user,
-            contract=contract,
+            contract=self.contract,
             **{name: data[name] for name in provider_services.TARIFF_FIELDS},
         )
-
-    def done(self, obj):
-        return redirect("referrals:provider", pk=obj.contract.provider_id)

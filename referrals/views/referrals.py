@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +14,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cases.models import AidDecision, AidEntitlement
-from cases.services.aid import remaining
+from cases.selectors import remaining
 from cases.views.base import CASEWORK, sealed_gate
 from referrals import forms
 from referrals.models import Referral, ReferralExtension
 from referrals.models.referrals import ReferralStatus
+from referrals.selectors import held_by
 from referrals.services import referrals as referral_services
-from referrals.services.referrals import held_by
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.forms import apply_service_errors
 from victimsupport.letters import letter_download
 from victimsupport.models import Job
 from victimsupport.permissions import is_permitted
@@ -31,11 +29,14 @@ from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 
 
-class ReferralCreateView(RoleRequiredMixin, View):
+class ReferralCreateView(RoleRequiredMixin, ActionView):
     """A referral from an issued grant: the provider (from the finder), the scope."""
 
     roles = CASEWORK
     template_name = "referrals/referral_form.html"
+    title = gettext_lazy("Refer to a provider")
+    submit_label = gettext_lazy("Make the referral")
+    success_message = gettext_lazy("The referral was made. The letter to the provider is being prepared.")
 
     def prepare(self, request, *args, **kwargs):
         base = AidDecision.objects.select_related(
@@ -53,52 +54,46 @@ class ReferralCreateView(RoleRequiredMixin, View):
             return redirect("cases:aid-decision", pk=self.decision.pk)
         return None
 
-    def context(self, form):
+    def page_context(self, form) -> dict:
         return {
+            **super().page_context(form),
             "decision": self.decision,
             "entitlement": self.entitlement,
-            "form": form,
             "remaining": remaining(self.entitlement),
             "case": self.decision.application.case,
         }
 
-    def get(self, request, pk):
-        provider = (request.GET.get("provider") or "").strip()
-        initial = {
-            "valid_from": max(self.entitlement.valid_from, timezone.localdate()),
-            "valid_until": self.entitlement.valid_until,
-            "amount": remaining(self.entitlement),
-            # From the finder: only a well-formed id is offered to the form (anything else is ignored).
-            "provider": provider if provider.isascii() and provider.isdigit() and len(provider) < 19 else None,
-        }
+    def get(self, request, *args, **kwargs):
         log_access(request.user, AccessAction.VIEW, obj=self.decision, persons=[self.entitlement.person_id])
-        return render(
-            request,
-            self.template_name,
-            self.context(forms.ReferralForm(initial=initial, service=self.entitlement.service_type)),
-        )
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request, pk):
-        form = forms.ReferralForm(request.POST, service=self.entitlement.service_type)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                referral = referral_services.referral_create(
-                    actor=request.user,
-                    decision=self.decision,
-                    provider=data["provider"],
-                    amount=data["amount"],
-                    valid_from=data["valid_from"],
-                    valid_until=data["valid_until"],
-                    hours=data["hours"],
-                    specialist=data["specialist"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The referral was made. The letter to the provider is being prepared."))
-                return redirect("referrals:referral", pk=referral.pk)
-        return render(request, self.template_name, self.context(form), status=400)
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            provider = (self.request.GET.get("provider") or "").strip()
+            kwargs["initial"] = {
+                "valid_from": max(self.entitlement.valid_from, timezone.localdate()),
+                "valid_until": self.entitlement.valid_until,
+                "amount": remaining(self.entitlement),
+                # From the finder: only a well-formed id is offered to the form (anything else is ignored).
+                "provider": provider if provider.isascii() and provider.isdigit() and len(provider) < 19 else None,
+            }
+        return forms.ReferralForm(data, service=self.entitlement.service_type, **kwargs)
+
+    def perform(self, data):
+        referral = referral_services.referral_create(
+            actor=self.request.user,
+            decision=self.decision,
+            provider=data["provider"],
+            amount=data["amount"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            hours=data["hours"],
+            specialist=data["specialist"],
+        )
+        return reverse("referrals:referral", args=[referral.pk])
+
+    def object_url(self) -> str:
+        return reverse("cases:aid-decision", args=[self.decision.pk])
 
 
 class ReferralMixin(RoleRequiredMixin):
@@ -196,44 +191,39 @@ class ReferralCompleteView(ReferralButtonView):
         )
 
 
-class ReferralExtendView(ReferralMixin, View):
+class ReferralExtendView(ReferralMixin, ActionView):
     """Extend an open referral's scope (more amount, or hours), with a reason: a new letter goes to the
     provider. Whoever may change the case."""
 
     action = "change"
     template_name = "referrals/referral_extend.html"
+    title = gettext_lazy("Extend the referral")
+    submit_label = gettext_lazy("Extend")
+    success_message = gettext_lazy("The referral was extended. The letter to the provider is being prepared.")
 
-    def context(self, form):
+    def page_context(self, form) -> dict:
         return {
+            **super().page_context(form),
             "referral": self.referral,
             "case": self.case,
-            "form": form,
             "held": held_by(self.referral),
             "remaining": remaining(self.referral.entitlement),
         }
 
-    def get(self, request, pk):
-        form = forms.ReferralExtensionForm(referral=self.referral)
-        return render(request, self.template_name, self.context(form))
+    def get_form(self, data=None, **kwargs):
+        return forms.ReferralExtensionForm(data, referral=self.referral, **kwargs)
 
-    def post(self, request, pk):
-        form = forms.ReferralExtensionForm(request.POST, referral=self.referral)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                referral_services.referral_extend(
-                    actor=request.user,
-                    referral=self.referral,
-                    amount=data["amount"],
-                    hours=data.get("hours"),
-                    reason=data["reason"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The referral was extended. The letter to the provider is being prepared."))
-                return redirect("referrals:referral", pk=self.referral.pk)
-        return render(request, self.template_name, self.context(form), status=400)
+    def perform(self, data):
+        referral_services.referral_extend(
+            actor=self.request.user,
+            referral=self.referral,
+            amount=data["amount"],
+            hours=data.get("hours"),
+            reason=data["reason"],
+        )
+
+    def object_url(self) -> str:
+        return reverse("referrals:referral", args=[self.referral.pk])
 
 
 class ReferralExtensionLetterView(ReferralMixin, View):

@@ -18,7 +18,14 @@ from victimsupport.permissions.policies import (
     RoleAndRegion,
     RoleOnly,
 )
-from victimsupport.permissions.querysets import GuardedManager, GuardedQuerySet, guarded, is_permitted, visible_through
+from victimsupport.permissions.querysets import (
+    GuardedManager,
+    GuardedQuerySet,
+    ensure_permitted,
+    guarded,
+    is_permitted,
+    visible_through,
+)
 
 __all__ = [
     "AnyOf",
@@ -31,6 +38,7 @@ __all__ = [
     "PerAction",
     "RoleAndRegion",
     "RoleOnly",
+    "ensure_permitted",
     "guarded",
     "is_permitted",
     "visible_through",

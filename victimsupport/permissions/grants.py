@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from victimsupport.models import User
 from victimsupport.security import security_event
 
 
@@ -30,7 +31,9 @@ def _permissions(model: type[models.Model], actions: Iterable[str]) -> dict[str,
     return found
 
 
-def _replace(obj, perm_model, holder_field: str, wanted: Mapping[int, set[str]], *, actor, reason: str) -> None:
+def _replace(
+    obj, perm_model, holder_field: str, wanted: Mapping[int, set[str]], *, actor: User | None, reason: str
+) -> None:
     model = type(obj)
     all_actions = {action for actions in wanted.values() for action in actions}
     perms = _permissions(model, all_actions)
@@ -77,7 +80,7 @@ def set_object_grants(
     *,
     groups: Mapping[Group | int, Iterable[str]] | None = None,
     users: Mapping[object, Iterable[str]] | None = None,
-    actor=None,
+    actor: User | None = None,
     reason: str = "",
 ) -> None:
     """Make the grants on `obj` exactly these. A mapping left out (None) is not touched; an empty one

@@ -132,6 +132,8 @@ class AnyOf(Policy):
         found = [c for p in self.policies if (c := p.condition(model, user, action)) is not None]
         if not found:
             return None
+        if any(not condition for condition in found):
+            return Q()  # one policy allows every row (Q() | Q(x) would be just Q(x) in Django)
         combined = found[0]
         for condition in found[1:]:
             combined |= condition

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -48,3 +49,10 @@ def guarded(policy: Policy, queryset: type[GuardedQuerySet] = GuardedQuerySet) -
 def is_permitted(user, obj: models.Model, action: str) -> bool:
     """Whether `user` holds `action` on `obj`, asked through the same restrict()."""
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def ensure_permitted(user, obj: models.Model, action: str) -> None:
+    """The re-check after a write, inside the transaction: raises (and so rolls back) if the write
+    moved the object out of the user's reach."""
+    if not is_permitted(user, obj, action):
+        raise PermissionDenied

@@ -25,13 +25,6 @@ def restricted_object(queryset: models.QuerySet, user, *, action: str = "view", 
     return obj
 
 
-def ensure_permitted(user, obj: models.Model, action: str) -> None:
-    """The re-check after a write, inside the transaction: raises (and so rolls back) if the write
-    moved the object out of the user's reach."""
-    if not is_permitted(user, obj, action):
-        raise PermissionDenied
-
-
 class RoleRequiredMixin(LoginRequiredMixin):
     """Only users holding one of `roles` (any authenticated user when empty) get the page; others 403."""
 

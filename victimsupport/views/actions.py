@@ -13,8 +13,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
 from django.views import View
 
 from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
@@ -49,6 +49,10 @@ class ActionView(View):
     def object_url(self) -> str:
         raise NotImplementedError
 
+    def error_message(self, message: str) -> str:
+        """An error as a message on the object's page (an action without a page of its own)."""
+        return message
+
     def page_context(self, form) -> dict:
         return {
             "form": form,
@@ -76,17 +80,18 @@ class ActionView(View):
             else:
                 if self.success_message:
                     messages.success(request, self.success_message)
-                return redirect(target or self.object_url())
+                return HttpResponseRedirect(target or self.object_url())
         if self.template_name is None:
             for errors in form.errors.values():
                 for message in errors:
-                    messages.error(request, message)
-            return redirect(self.object_url())
+                    messages.error(request, self.error_message(message))
+            return HttpResponseRedirect(self.object_url())
         return render(request, self.template_name, self.page_context(form), status=400)
 
     def conflict(self, form, edit: ConcurrentEdit):
         """Someone else saved first: the form again with their values merged in, and the conflict panel."""
-        fields = [name for name in form.fields if name != "version"]
+        stored = {field.name for field in edit.current._meta.get_fields()}
+        fields = [name for name in form.fields if name != "version" and name in stored]
         data = form.cleaned_data
         values, conflicts = merge_after_conflict(edit.current, data.get("version") or 0, data, fields)
         retry = self.form_after_conflict(edit.current, {**values, "version": edit.current.version})

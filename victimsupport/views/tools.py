@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from django.views import View
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from victimsupport.jobs import job_create
+from victimsupport.forms import StyledForm
 from victimsupport.models import Role
 from victimsupport.permissions.views import RoleRequiredMixin
-from victimsupport.sampleletter import render_sample_letter
+from victimsupport.sampleletter import sample_letter_request
+from victimsupport.views.actions import ActionView
 
 
-class SampleLetterView(RoleRequiredMixin, View):
+class SampleLetterForm(StyledForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("et", "Eesti keeles"), ("en", "English")],
+        error_messages={"invalid_choice": _("Choose a language from the list.")},
+    )
+
+
+class SampleLetterView(RoleRequiredMixin, ActionView):
     roles = (Role.ADMINISTRATOR,)
+    template_name = "victimsupport/sample_letter.html"
+    form_class = SampleLetterForm
+    title = _("Sample letter")
+    submit_label = _("Make the sample letter")
+    intro = _(
+        "Makes a sample letter in a worker, to check that letters, fonts and the workers work. Nothing is registered."
+    )
 
-    def get(self, request):
-        return render(request, "victimsupport/sample_letter.html")
+    def perform(self, data):
+        job = sample_letter_request(actor=self.request.user, language=data["language"])
+        return reverse("job", args=[job.pk])
 
-    def post(self, request):
-        language = request.POST.get("language", "et")
-        if language not in dict(settings.LANGUAGES):
-            error = _("Choose a language from the list.")
-            return render(request, "victimsupport/sample_letter.html", {"error": error}, status=400)
-        job = job_create(
-            kind="sample_letter",
-            created_by=request.user,
-            params={"language": language},
-            message=gettext_noop("Waiting for a worker"),
-        )
-        render_sample_letter.delay_on_commit(job.pk, actor_id=request.user.pk)
-        return redirect("job", pk=job.pk)
+    def object_url(self) -> str:
+        return reverse("sample-letter")
