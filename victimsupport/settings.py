@@ -274,6 +274,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "victimsupport.heartbeat", "schedule": 30.0},
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
+    "volunteer-candidates-purge": {"task": "volunteers.purge_candidates", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -316,6 +317,14 @@ AGENCY = {
     "email": env_str("AGENCY_EMAIL", "info@sotsiaalkindlustusamet.ee"),
 }
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Volunteers ---
+# Candidates not accepted, or who withdrew, are deleted this many days after the step that closed them.
+VOLUNTEER_CANDIDATE_RETENTION_DAYS = env_int("VOLUNTEER_CANDIDATE_RETENTION_DAYS", 180, minimum=1)
+# The public application page: at most this many applications per address per hour.
+VOLUNTEER_APPLICATIONS_PER_HOUR = env_int("VOLUNTEER_APPLICATIONS_PER_HOUR", 5, minimum=1)
+# The invitation to set a password is valid this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_DAYS", 7, minimum=1) * 86400
 
 if TESTING:
     # Hashing is not what the tests measure: a fast hasher keeps hundreds of test users cheap.

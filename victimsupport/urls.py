@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verify/", auth.otp_verify, name="otp-verify"),
     path("account/two-step/", auth.otp_setup, name="otp-setup"),
+    path("account/set-password/<uidb64>/<token>/", auth.PasswordSetView.as_view(), name="password-set"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("heartbeat.json", health.heartbeat, name="heartbeat"),
     path("access-log/", accesslog.AccessLogView.as_view(), name="access-log"),

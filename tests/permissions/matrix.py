@@ -71,6 +71,16 @@ ISSUED = {"pk": "aid_issued"}
 REFERRAL = {"pk": "referral"}
 CLOSED_REFERRAL = {"pk": "closed_referral"}
 INVOICE = {"pk": "invoice"}
+VOLUNTEER = {"pk": "volunteer"}
+# The coordinator: every volunteer; a regional manager: their regions'; the supervisor (the "specialist"
+# supervises the volunteer in scope) reads only; other staff: not revealed.
+VOLUNTEER_VIEW = {
+    "coordinator": (200, 200),
+    "regional_manager": (200, 404),
+    "specialist": (200, 404),
+    "colleague": (404, 404),
+}
+VOLUNTEER_CHANGE = {**VOLUNTEER_VIEW, "specialist": (403, 404)}
 
 MATRIX: dict[str, Row] = {
     # --- platform ---
@@ -85,6 +95,7 @@ MATRIX: dict[str, Row] = {
     "job": Row(kwargs={"pk": "job"}, expect={role: (200, 404) for role in ROLES if role != "anonymous"}),
     "job-download": Row(kwargs={"pk": "job"}, expect={role: (200, 404) for role in ROLES if role != "anonymous"}),
     "sample-letter": Row(expect={"administrator": (200, 200)}),
+    "password-set": Row(kwargs={"uidb64": "__MQ", "token": "__x-y"}, expect=every_role(200), anonymous=200),
     # --- cases ---
     "cases:case-list": Row(expect=casework((200, 200))),
     "cases:intake": Row(expect=casework((200, 200))),
@@ -198,6 +209,19 @@ MATRIX: dict[str, Row] = {
     "cases:anonymous-list": Row(expect=casework((200, 200))),
     "cases:anonymous-add": Row(expect=casework((200, 200))),
     "cases:anonymous-convert": Row(kwargs={"pk": "anonymous_contact"}, method="post", expect=casework((302, 404))),
+    # --- volunteers ---
+    "volunteers:apply": Row(expect=every_role(200), anonymous=200),
+    "volunteers:apply-thanks": Row(expect=every_role(200), anonymous=200),
+    "volunteers:volunteer-list": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
+    "volunteers:volunteer": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_VIEW),
+    "volunteers:volunteer-edit": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_CHANGE),
+    "volunteers:volunteer-step": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_CHANGE),
+    # A button: an applied candidate gets no account, so the allowed POST comes back with a message.
+    "volunteers:volunteer-user": Row(
+        kwargs=VOLUNTEER,
+        method="post",
+        expect={**VOLUNTEER_CHANGE, "coordinator": (302, 302), "regional_manager": (302, 404)},
+    ),
 }
 
 # The Django admin: administrators only; everyone else is sent to the login (admin's own redirect).

@@ -23,6 +23,9 @@ from reporting.models import StatisticsRun
 from tests.factories import make_aid, make_case, make_invoice, make_provider, make_referral, make_user, region
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
 from victimsupport.jobs import job_create, job_finish
+from victimsupport.models import County
+from volunteers.models import Volunteer
+from volunteers.services import recruitment
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +134,25 @@ def _scenario(role_users):
             "task": task,
             "attachment": attachment,
             "anonymous_contact": contact,
+            "volunteer": _volunteer(region_code, supervisor=actor),
         }
     return objects
+
+
+def _volunteer(region_code: str, *, supervisor):
+    county = County.objects.filter(region__code=region_code).order_by("code").first()
+    volunteer = recruitment.volunteer_apply(
+        county=county,
+        first_name="Vaba",
+        last_name="Tahtlik",
+        email=f"vaba.{region_code}@example.invalid",
+        phone="",
+        languages=["et"],
+        kinds=["marac"],
+        motivation="",
+    )
+    Volunteer.objects.filter(pk=volunteer.pk).update(supervisor=supervisor)
+    return volunteer
 
 
 def _job_for(user, other):

@@ -9,8 +9,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.apps import apps
+from django.urls import get_resolver
 
 from victimsupport.permissions import GuardedQuerySet
+from victimsupport.views.actions import ActionView
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("victimsupport", "cases", "referrals", "reporting", "volunteers", "marac")
@@ -118,3 +120,53 @@ def test_every_guarded_model_declares_its_policy_through_the_one_base_class():
         queryset = model._default_manager.get_queryset()
         assert isinstance(queryset, GuardedQuerySet), model
         assert type(queryset).restrict is GuardedQuerySet.restrict, f"{model.__name__} overrides restrict()"
+
+
+# Pages that take a POST without being "one form, one service", each for a reason.
+NOT_ACTION_VIEWS = {
+    "victimsupport.views.auth.LoginView": "Django's login view, with the second step after it",
+    "victimsupport.views.auth.PasswordSetView": "Django's password-set view behind the invitation link",
+    "cases.views.cases.IntakeView": "three forms and the choice of a person on record, then one service",
+    "cases.views.cases.PartyAddView": "two forms and the choice of a person on record, then one service",
+    "cases.views.persons.PersonSearchView": "a search: POST keeps names and codes out of addresses; writes nothing",
+    "cases.views.anonymous.AnonymousConvertView": "sends the user on to intake; writes nothing",
+    "cases.views.aid.DecisionLetterView": "a letter: GET downloads it, POST makes it again (victimsupport.letters)",
+    "referrals.views.referrals.ReferralLetterView": "a letter: GET downloads it, POST makes it again",
+}
+
+
+def _class_views():
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns)
+            elif view_class := getattr(pattern.callback, "view_class", None):
+                yield view_class
+
+    return {cls for cls in walk(get_resolver().url_patterns) if cls.__module__.split(".")[0] in APPS}
+
+
+def test_every_page_that_takes_a_form_is_the_one_action_view():
+    views = _class_views()
+    assert len(views) > 50
+    posting = {f"{cls.__module__}.{cls.__name__}" for cls in views if hasattr(cls, "post")}
+    others = {name for name in posting if not issubclass(_named(views, name), ActionView)}
+    assert others == set(NOT_ACTION_VIEWS)
+    assert len(posting - others) > 40
+
+
+def _named(views, name):
+    return next(cls for cls in views if f"{cls.__module__}.{cls.__name__}" == name)
+
+
+def test_services_and_selectors_never_import_views_or_forms():
+    _, graph, _ = _graph()
+    layered = [name for name in graph if ".services" in name or name.endswith(".selectors")]
+    assert layered
+    wrong = {
+        (name, target)
+        for name in layered
+        for target in graph[name]
+        if target.endswith((".views", ".forms")) or ".views." in target
+    }
+    assert wrong == set()

@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -50,6 +51,23 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordSetView(auth_views.PasswordResetConfirmView):
+    """The invitation link (and only it) sets a password: a new volunteer's first one. Then the login page,
+    and at the first login the second factor where it is required."""
+
+    template_name = "registration/password_set.html"
+    post_reset_login = False
+
+    def get_success_url(self):
+        return reverse("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_event("password_set", actor=form.user, user=form.user)
+        messages.success(self.request, _("Your password is set. Log in with it."))
+        return response
 
 
 def locked_out(request, credentials, *args, **kwargs):

@@ -1,0 +1,6 @@
+"""Tasks of the volunteers app, for the worker; they live next to their work (services import those
+modules, never this one)."""
+
+from volunteers.services.recruitment import purge_candidates, send_invitation
+
+__all__ = ["purge_candidates", "send_invitation"]
