@@ -165,3 +165,18 @@ def _seek(queryset: QuerySet, keys, row_id: int, *, forward: bool, number: int, 
     if not rows:
         return None
     return Page(items=rows, number=max(number, 2) if more else 1, has_next=True, size=size, has_previous=more)
+
+
+def sorted_list_context(params, sorts, default: str) -> dict:
+    """What a sortable list's template needs: `sort` (a known key of `sorts`, else `default`), `query` (the
+    filters and sort, without paging: for the pager) and `sort_query` (without the sort: for the column
+    links)."""
+    sort = params.get("sort", default)
+    if sort not in sorts:
+        sort = default
+    query = params.copy()
+    for name in PAGING_PARAMS:
+        query.pop(name, None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return {"sort": sort, "query": query.urlencode(), "sort_query": sort_query.urlencode()}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,7 +13,7 @@ from django.views.generic import TemplateView
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.middleware import client_ip
 from victimsupport.models import Role
-from victimsupport.paging import PAGING_PARAMS, paginate
+from victimsupport.paging import paginate, sorted_list_context
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin
 from victimsupport.views.actions import ActionView
@@ -65,32 +63,23 @@ class VolunteerListView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         form = forms.VolunteerFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        sort = self.request.GET.get("sort", "name")
-        if sort not in VOLUNTEER_SORTS:
-            sort = "name"
+        listing = sorted_list_context(self.request.GET, VOLUNTEER_SORTS, "name")
         volunteers = volunteer_list(
             user,
             q=filters.get("q") or "",
             status=filters.get("status") or "",
             kind=filters.get("kind") or "",
             county=filters.get("county"),
-            sort=sort,
+            sort=listing["sort"],
         )
         page = paginate(volunteers, self.request.GET)
         if page.items:
             log_access(user, AccessAction.LIST, object_type="volunteers.volunteer")
-        query = self.request.GET.copy()
-        for name in PAGING_PARAMS:
-            query.pop(name, None)
-        sort_query = query.copy()
-        sort_query.pop("sort", None)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
-            "sort": sort,
-            "sort_query": sort_query.urlencode(),
+            **listing,
             "columns": [("name", _("Name")), ("status", _("Status")), ("applied", _("Applied"))],
         }
 
@@ -138,14 +127,13 @@ class VolunteerEditView(VolunteerFormView):
     title = gettext_lazy("Edit the volunteer's data")
     success_message = gettext_lazy("Saved.")
 
+    form_class = forms.VolunteerForm
+    edits = "volunteer"
+
     def get_form(self, data=None, **kwargs):
         if data is None:
             kwargs.setdefault("initial", {"counties": list(self.volunteer.counties.all())})
-        return forms.VolunteerForm(data, instance=copy.copy(self.volunteer), **kwargs)
-
-    def form_after_conflict(self, current, initial):
-        self.volunteer = current
-        return super().form_after_conflict(current, initial)
+        return super().get_form(data, **kwargs)
 
     def perform(self, data):
         recruitment.volunteer_update(

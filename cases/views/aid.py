@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -81,12 +79,12 @@ class ApplicationFormView(ActionView):
 
     template_name = "cases/aid/application_form.html"
     submit_label = gettext_lazy("Save the application")
+    form_class = forms.AidApplicationForm
+    edits = "application"  # None on a new application
     application: AidApplication | None = None
 
     def get_form(self, data=None, **kwargs):
-        if self.application is not None:
-            kwargs.setdefault("instance", copy.copy(self.application))  # the page keeps the stored one
-        return forms.AidApplicationForm(data, case=self.case, **kwargs)
+        return super().get_form(data, case=self.case, **kwargs)
 
     def page_context(self, form) -> dict:
         return {**super().page_context(form), "case": self.case, "application": self.application}
@@ -113,10 +111,6 @@ class ApplicationEditView(ApplicationMixin, ApplicationFormView):
     action = "change"
     success_message = gettext_lazy("The application was saved.")
 
-    def form_after_conflict(self, current, initial):
-        self.application = current
-        return super().form_after_conflict(current, initial)
-
     def perform(self, data):
         aid_services.application_update(
             actor=self.request.user,
@@ -134,6 +128,7 @@ class DecisionFormView(ActionView):
 
     template_name = "cases/aid/decision_form.html"
     submit_label = gettext_lazy("Save the draft")
+    form_class = forms.AidDecisionForm
     success_message = gettext_lazy("The draft decision was saved.")
     kinds: tuple = (DecisionKind.GRANT, DecisionKind.PARTIAL, DecisionKind.REFUSAL)
 
@@ -146,7 +141,7 @@ class DecisionFormView(ActionView):
     def get_form(self, data=None, **kwargs):
         if data is None:
             kwargs.setdefault("initial", self.initial())
-        return forms.AidDecisionForm(data, kinds=self.form_kinds(), **kwargs)
+        return super().get_form(data, kinds=self.form_kinds(), **kwargs)
 
     def page_context(self, form) -> dict:
         today = timezone.localdate()
@@ -271,13 +266,7 @@ class DecisionEditView(DecisionMixin, DecisionFormView):
             return redirect(self.object_url())
         return super().get(request, *args, **kwargs)
 
-    def get_form(self, data=None, **kwargs):
-        kwargs.setdefault("instance", copy.copy(self.decision))  # the page keeps the stored draft
-        return super().get_form(data, **kwargs)
-
-    def form_after_conflict(self, current, initial):
-        self.decision = current
-        return super().form_after_conflict(current, initial)
+    edits = "decision"
 
     def page_context(self, form) -> dict:
         return {**super().page_context(form), "decision": self.decision}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -34,7 +32,7 @@ from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
-from victimsupport.paging import PAGING_PARAMS, page_number, paginate, row_id
+from victimsupport.paging import page_number, paginate, row_id, sorted_list_context
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
@@ -47,10 +45,8 @@ class CaseListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         form = forms.CaseFilterForm(self.request.GET or None, user=user)
-        sort = self.request.GET.get("sort", DEFAULT_CASE_SORT)
-        if sort not in CASE_SORTS:
-            sort = DEFAULT_CASE_SORT
-        filters = CaseFilters(sort=sort)
+        listing = sorted_list_context(self.request.GET, CASE_SORTS, DEFAULT_CASE_SORT)
+        filters = CaseFilters(sort=listing["sort"])
         if form.is_valid():
             data = form.cleaned_data
             filters.scope = data["scope"] or "all"
@@ -66,11 +62,6 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             log_access(
                 user, AccessAction.LIST, object_type="cases.case", persons=[case.client_id for case in page.items]
             )
-        query = self.request.GET.copy()
-        for name in PAGING_PARAMS:
-            query.pop(name, None)
-        sort_query = query.copy()
-        sort_query.pop("sort", None)
         columns = [
             ("opened", _("Opened")),
             ("client", _("Client")),
@@ -82,9 +73,7 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "form": form,
             "page": page,
-            "query": query.urlencode(),
-            "sort": sort,
-            "sort_query": sort_query.urlencode(),
+            **listing,
             "columns": columns,
         }
 
@@ -303,14 +292,8 @@ class CaseEditView(CaseActionView):
     action = "change"
     template_name = "cases/case_edit.html"
     success_message = gettext_lazy("The case was saved.")
-
-    def get_form(self, data=None, **kwargs):
-        kwargs.setdefault("instance", copy.copy(self.case))  # the page keeps the stored case
-        return forms.CaseEditForm(data, **kwargs)
-
-    def form_after_conflict(self, current, initial):
-        self.case = current
-        return super().form_after_conflict(current, initial)
+    form_class = forms.CaseEditForm
+    edits = "case"
 
     def perform(self, data):
         case_services.case_update(

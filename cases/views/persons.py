@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -74,19 +72,12 @@ class PersonFormView(PersonMixin, ActionView):
     def object_url(self) -> str:
         return reverse("cases:person", args=[self.person.pk])
 
-    def form_after_conflict(self, current, initial):
-        self.person = current if isinstance(current, Person) else self.person
-        return super().form_after_conflict(current, initial)
-
 
 class PersonEditView(PersonFormView):
     template_name = "cases/person_edit.html"
     form_class = forms.PersonEditForm
     success_message = gettext_lazy("The person's data was saved.")
-
-    def get_form(self, data=None, **kwargs):
-        kwargs.setdefault("instance", copy.copy(self.person))  # the page keeps the stored name
-        return forms.PersonEditForm(data, **kwargs)
+    edits = "person"
 
     def perform(self, data):
         person_services.person_update(

@@ -273,9 +273,8 @@ def test_a_supervisor_who_is_not_staff_is_refused(coordinator):
 
 
 def test_an_active_volunteer_becomes_a_user_and_sets_a_password_through_the_invitation(
-    client, coordinator, django_capture_on_commit_callbacks, settings
+    client, coordinator, django_capture_on_commit_callbacks, eager_celery
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     volunteer = walk(coordinator, apply(), *FULL_PIPELINE)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):

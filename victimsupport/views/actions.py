@@ -1,14 +1,17 @@
 """One form, one service: the action view every app uses.
 
-A subclass (combined with the mixin that fetched its object through restrict()) names its form, its
-messages and `perform(data)`, which calls exactly one service. With a `template_name` the action has a
-page of its own (GET shows the form; a rejected form or a service's ValidationError comes back at the
-fields with status 400; a concurrent edit shows the conflict panel with status 409). Without one it is a
-button on the object's page: POST only, and errors come back as messages on that page. Either way the
-form is validated first, a reject with an empty reason included.
+A subclass (combined with the mixin that fetched its object through restrict()) names its form (for an
+edit, also `edits`: the attribute holding the object), its messages and `perform(data)`, which calls
+exactly one service. With a `template_name` the action has a page of its own (GET shows the form; a
+rejected form or a service's ValidationError comes back at the fields with status 400; a concurrent edit
+shows the conflict panel with status 409). Without one it is a button on the object's page: POST only,
+and errors come back as messages on that page. Either way the form is validated first, a reject with an
+empty reason included.
 """
 
 from __future__ import annotations
+
+import copy
 
 from django import forms
 from django.contrib import messages
@@ -34,12 +37,19 @@ class ActionView(View):
     danger = False
     intro = ""
     multipart = False
+    # An edit form: the attribute holding the object edited. The form gets a copy (a rejected form does not
+    # change what the page shows); after a concurrent edit the attribute holds the stored object.
+    edits = ""
 
     def get_form(self, data=None, **kwargs) -> forms.Form:
+        if self.edits:
+            kwargs.setdefault("instance", copy.copy(getattr(self, self.edits)))
         return self.form_class(data, self.request.FILES if data is not None else None, **kwargs)
 
     def form_after_conflict(self, current, initial: dict) -> forms.Form:
         """The form again after someone else saved first: `current` is the stored object."""
+        if self.edits:
+            setattr(self, self.edits, current)
         return self.get_form(instance=current, initial=initial)
 
     def perform(self, data: dict) -> str | None:
