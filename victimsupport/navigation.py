@@ -40,6 +40,8 @@ NAV_ITEMS: list[NavItem] = [
         "reporting:statistics",
         frozenset({Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR}),
     ),
+    NavItem(_("My clients"), "volunteers:my-clients", frozenset({Role.VOLUNTEER})),
+    NavItem(_("My month"), "volunteers:my-month", frozenset({Role.VOLUNTEER})),
     NavItem(_("Volunteers"), "volunteers:volunteer-list", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),

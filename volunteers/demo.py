@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from cases.models import Case
 from victimsupport.management.demo import faker
 from victimsupport.models import County, User
-from volunteers.models import BackgroundCheck, Volunteer, VolunteerStatus, VolunteerStep
+from volunteers.models import Assignment, BackgroundCheck, Volunteer, VolunteerStatus, VolunteerStep
+from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
 
 PIPELINE = [
@@ -34,8 +37,13 @@ PEOPLE = [
 
 
 def seed(*, stdout=None) -> None:
-    if Volunteer.objects.exists():
-        return
+    if not Volunteer.objects.exists():
+        _seed_volunteers(stdout)
+    if not Assignment.objects.exists():
+        _assign_demo_volunteers(timezone.localdate())
+
+
+def _seed_volunteers(stdout) -> None:
     rng, fake = random.Random(11), faker(11)
     coordinator = {code: User.objects.get(username=f"koordinaator.{code}") for code in ("pohja", "louna")}
     supervisor = {code: User.objects.get(username=f"spets.{code}") for code in ("pohja", "louna")}
@@ -75,3 +83,39 @@ def seed(*, stdout=None) -> None:
         Volunteer.objects.filter(pk=volunteer.pk).update(supervisor=supervisor[code], user=user)
     if stdout is not None:
         stdout.write(f"Demo volunteers: {len(PEOPLE)}")
+
+
+def _assign_demo_volunteers(today) -> None:
+    """Each demo volunteer user gets a client in their region, with a few activities logged."""
+    for code in ("pohja", "louna"):
+        volunteer = Volunteer.objects.filter(user__username=f"vabatahtlik.{code}").select_related("user").first()
+        case = Case.objects.filter(region__code=code, status="open").order_by("pk").first()
+        manager = User.objects.filter(username=f"juht.{code}").first()
+        if volunteer is None or case is None or manager is None:
+            continue
+        assignment = assignment_services.assignment_create(
+            actor=manager,
+            case=case,
+            volunteer=volunteer,
+            starts_on=today - timedelta(days=20),
+            ends_on=today + timedelta(days=160),
+            tasks="Tugiisik kohtumenetluses: saatmine istungitele, toetavad kõned kord nädalas.",
+            conflicts_seen=True,
+        )
+        for days_ago, kind, km, call_minutes in (
+            (14, "accompaniment", "42.0", 0),
+            (7, "call", "0", 25),
+            (2, "meeting", "12.5", 0),
+        ):
+            assignment_services.activity_add(
+                actor=volunteer.user,
+                assignment=assignment,
+                happened_on=today - timedelta(days=days_ago),
+                duration_minutes=max(call_minutes, 60),
+                kind=kind,
+                trip_from="Kodu" if km != "0" else "",
+                trip_to="Maakohus" if km != "0" else "",
+                km=Decimal(km),
+                call_minutes=call_minutes,
+                note="",
+            )

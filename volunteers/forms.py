@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Language
-from victimsupport.forms import DateInput, StyledForm, VersionedForm
+from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, restrict_form_fields
 from victimsupport.models import County, Role, User
-from volunteers.models import BackgroundCheck, Volunteer, VolunteerKind, VolunteerStatus
+from volunteers.models import ActivityEntry, BackgroundCheck, Volunteer, VolunteerKind, VolunteerStatus
+from volunteers.services.assignments import ACTIVITY_FIELDS
 from volunteers.services.recruitment import REGISTRY_FIELDS
 
 STAFF_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.COORDINATOR)
@@ -99,3 +101,70 @@ class VolunteerFilterForm(forms.Form):
     county = forms.ModelChoiceField(
         label=_("County"), queryset=County.objects.order_by("name"), required=False, empty_label=_("all")
     )
+
+
+class AssignmentForm(StyledForm):
+    volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), widget=DateInput())
+    tasks = forms.CharField(
+        label=_("Agreed tasks"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the volunteer does with the client: the client card shows this."),
+    )
+    address_needed = forms.BooleanField(
+        label=_("The tasks need the client's address"),
+        required=False,
+        help_text=_("Only then does the volunteer see the address (never a confidential one)."),
+    )
+    conflicts_seen = forms.BooleanField(
+        label=_("I have weighed what the conflict check found"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active volunteers with an account, among those the user may see (restrict_form_fields narrows it).
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(
+            status=VolunteerStatus.ACTIVE, user__is_active=True
+        ).order_by("last_name", "first_name")
+        if self.user is not None:
+            restrict_form_fields(self, self.user)
+
+
+class AssignmentEndForm(StyledForm):
+    ended_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ActivityForm(StyledModelForm):
+    class Meta:
+        model = ActivityEntry
+        fields = ["assignment", *ACTIVITY_FIELDS]
+        widgets = {
+            "happened_on": DateInput(),
+            "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "call_minutes": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "km": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assignment" in self.fields:
+            self.fields["assignment"].label = _("Client")
+            self.fields["assignment"].label_from_instance = lambda assignment: assignment.client_code
+        self.fields["km"].localize = True
+        self.fields["km"].widget.is_localized = True
+        self.fields["kind"].widget = forms.RadioSelect(choices=self.fields["kind"].choices[1:])
+        self.fields["note"].help_text = _("Stays on the case for the specialist when the assignment ends.")
+        if not self.is_bound and not self.instance.pk:
+            self.initial.setdefault("happened_on", timezone.localdate())
+            self.initial.setdefault("km", "0")
+            self.initial.setdefault("call_minutes", 0)
+
+
+class ActivityEditForm(VersionedForm, ActivityForm):
+    class Meta(ActivityForm.Meta):
+        fields = ACTIVITY_FIELDS

@@ -1,6 +1,7 @@
 """Tasks of the volunteers app, for the worker; they live next to their work (services import those
 modules, never this one)."""
 
+from volunteers.services.assignments import expire_assignments
 from volunteers.services.recruitment import purge_candidates, send_invitation
 
-__all__ = ["purge_candidates", "send_invitation"]
+__all__ = ["expire_assignments", "purge_candidates", "send_invitation"]

@@ -13,4 +13,15 @@ urlpatterns = [
     path("<int:pk>/edit/", views.VolunteerEditView.as_view(), name="volunteer-edit"),
     path("<int:pk>/step/", views.VolunteerStepView.as_view(), name="volunteer-step"),
     path("<int:pk>/user/", views.VolunteerUserCreateView.as_view(), name="volunteer-user"),
+    # staff: volunteer support on a case
+    path("cases/<int:pk>/", views.CaseVolunteersView.as_view(), name="case"),
+    path("cases/<int:pk>/assign/", views.AssignmentCreateView.as_view(), name="assignment-add"),
+    path("assignments/<int:pk>/end/", views.AssignmentEndView.as_view(), name="assignment-end"),
+    # the volunteer's own pages
+    path("my/", views.MyClientsView.as_view(), name="my-clients"),
+    path("my/month/", views.MyMonthView.as_view(), name="my-month"),
+    path("my/clients/<int:pk>/", views.ClientCardView.as_view(), name="client-card"),
+    path("my/activities/new/", views.ActivityAddView.as_view(), name="activity-add"),
+    path("my/activities/<int:pk>/edit/", views.ActivityEditView.as_view(), name="activity-edit"),
+    path("my/activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
 ]

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from cases.contact import allowed_channels, contact_facts
+from cases.views.base import CaseMixin
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.middleware import client_ip
 from victimsupport.models import Role
-from victimsupport.paging import paginate, sorted_list_context
+from victimsupport.paging import paginate, row_id, sorted_list_context
 from victimsupport.permissions import is_permitted
-from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin
+from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 from volunteers import forms
-from volunteers.models import Volunteer
+from volunteers.models import ActivityEntry, Assignment, Volunteer
 from volunteers.selectors import VOLUNTEER_SORTS, volunteer_list
+from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
 
 # Who works with the registry: the coordinator, regional managers, and staff who supervise volunteers.
@@ -178,3 +186,257 @@ class VolunteerUserCreateView(VolunteerMixin, ActionView):
 
     def perform(self, data):
         recruitment.volunteer_user_create(actor=self.request.user, volunteer=self.volunteer)
+
+
+# --- assignments (staff) ---
+
+
+class CaseVolunteersView(CaseMixin, TemplateView):
+    """Volunteer support on a case: its assignments and what the volunteers logged (their notes stay
+    here for the specialist after the assignment ends)."""
+
+    template_name = "volunteers/case_volunteers.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        assignments = list(
+            Assignment.objects.restrict(user)
+            .filter(case=self.case)
+            .select_related("volunteer", "created_by")
+            .prefetch_related("activities")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "case": self.case,
+            "assignments": assignments,
+            "today": timezone.localdate(),
+            "can_assign": user.has_role(*assignment_services.ASSIGNERS) and is_permitted(user, self.case, "view"),
+            "end_form": forms.AssignmentEndForm(initial={"ended_on": timezone.localdate()}),
+        }
+
+
+class AssignmentCreateView(CaseMixin, ActionView):
+    roles = assignment_services.ASSIGNERS
+    template_name = "volunteers/assignment_form.html"
+    title = gettext_lazy("Assign a volunteer")
+    submit_label = gettext_lazy("Assign")
+    success_message = gettext_lazy("The volunteer was assigned. They see the client card from the first day.")
+    log_action = None
+
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {"starts_on": timezone.localdate()})
+        return forms.AssignmentForm(data, user=self.request.user, **kwargs)
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "case": self.case}
+
+    def perform(self, data):
+        assignment_services.assignment_create(actor=self.request.user, case=self.case, **data)
+        return reverse("volunteers:case", args=[self.case.pk])
+
+    def object_url(self) -> str:
+        return reverse("volunteers:case", args=[self.case.pk])
+
+
+class AssignmentEndView(RestrictedObjectMixin, ActionView):
+    """End an assignment early (a button on the case's volunteer page)."""
+
+    model = Assignment
+    roles = assignment_services.ASSIGNERS
+    action = "change"
+    form_class = forms.AssignmentEndForm
+    success_message = gettext_lazy("The assignment was ended.")
+
+    def prepare(self, request, *args, **kwargs):
+        self.assignment = self.get_object()
+        return None
+
+    def perform(self, data):
+        assignment_services.assignment_end(
+            actor=self.request.user,
+            assignment=self.assignment,
+            expected_version=data["version"],
+            ended_on=data["ended_on"],
+        )
+
+    def object_url(self) -> str:
+        return reverse("volunteers:case", args=[self.assignment.case_id])
+
+
+# --- the volunteer's own pages (phone first) ---
+
+
+class VolunteerSelfMixin(RoleRequiredMixin):
+    roles = (Role.VOLUNTEER,)
+
+    def prepare(self, request, *args, **kwargs):
+        self.volunteer = Volunteer.objects.filter(user=request.user).first()
+        if self.volunteer is None:
+            raise Http404
+        return None
+
+
+class MyClientsView(VolunteerSelfMixin, TemplateView):
+    template_name = "volunteers/my_clients.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        assignments = list(
+            Assignment.objects.restrict(self.request.user)
+            .filter(volunteer=self.volunteer, ends_on__gte=today)
+            .select_related("case__client")
+            .order_by("starts_on", "pk")
+        )
+        if assignments:
+            log_access(
+                self.request.user,
+                AccessAction.LIST,
+                object_type="volunteers.assignment",
+                persons=[assignment.case.client_id for assignment in assignments],
+            )
+        return {**super().get_context_data(**kwargs), "assignments": assignments, "today": today}
+
+
+class ClientCardView(VolunteerSelfMixin, TemplateView):
+    """What a volunteer sees of a client: the code, the first name, how and when the safe-contact rules
+    allow contact (with the code word), the agreed tasks and their own notes; the address only if the
+    tasks need it and it is not confidential. Never the case."""
+
+    template_name = "volunteers/client_card.html"
+
+    def get_context_data(self, **kwargs):
+        assignment = restricted_object(
+            Assignment.objects.select_related("case__client"), self.request.user, pk=self.kwargs["pk"]
+        )
+        if assignment.volunteer_id != self.volunteer.pk:
+            raise Http404
+        client = assignment.case.client
+        facts = contact_facts(client)
+        rules = facts.rules
+        log_access(self.request.user, AccessAction.VIEW, obj=assignment, persons=[client.pk])
+        address = []
+        if assignment.address_needed and not (rules and (rules.confidential_address or rules.never_write_home)):
+            address = client.address_lines
+        return {
+            **super().get_context_data(**kwargs),
+            "assignment": assignment,
+            "first_name": client.first_name,
+            "channels": allowed_channels(client, facts=facts),
+            "safe_times": rules.safe_times if rules else "",
+            "code_word": rules.code_word if rules else "",
+            "address": address,
+            "entries": list(ActivityEntry.objects.restrict(self.request.user).filter(assignment=assignment)[:50]),
+        }
+
+
+class ActivityAddView(VolunteerSelfMixin, ActionView):
+    template_name = "volunteers/activity_form.html"
+    title = gettext_lazy("Log an activity")
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("The activity was saved.")
+
+    def get_form(self, data=None, **kwargs):
+        form = forms.ActivityForm(data, user=self.request.user, **kwargs)
+        form.fields["assignment"].queryset = form.fields["assignment"].queryset.filter(
+            volunteer=self.volunteer, ends_on__gte=timezone.localdate()
+        )
+        if data is None:
+            wanted = row_id(self.request.GET.get("assignment"))
+            if wanted and form.fields["assignment"].queryset.filter(pk=wanted).exists():
+                form.initial["assignment"] = wanted
+        return form
+
+    def perform(self, data):
+        fields = {name: data[name] for name in assignment_services.ACTIVITY_FIELDS}
+        assignment_services.activity_add(actor=self.request.user, assignment=data["assignment"], **fields)
+        return f"{reverse('volunteers:my-month')}?month={data['happened_on']:%Y-%m}"
+
+    def object_url(self) -> str:
+        return reverse("volunteers:my-clients")
+
+
+class ActivityMixin(VolunteerSelfMixin):
+    def prepare(self, request, *args, **kwargs):
+        super().prepare(request, *args, **kwargs)
+        self.entry = restricted_object(
+            ActivityEntry.objects.select_related("assignment"), request.user, pk=kwargs["pk"]
+        )
+        if self.entry.volunteer_id != self.volunteer.pk:
+            raise Http404
+        return None
+
+    def object_url(self) -> str:
+        return f"{reverse('volunteers:my-month')}?month={self.entry.happened_on:%Y-%m}"
+
+
+class ActivityEditView(ActivityMixin, ActionView):
+    template_name = "volunteers/activity_form.html"
+    title = gettext_lazy("Change the activity")
+    form_class = forms.ActivityEditForm
+    edits = "entry"
+    success_message = gettext_lazy("Saved.")
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "entry": self.entry}
+
+    def perform(self, data):
+        assignment_services.activity_update(
+            actor=self.request.user,
+            entry=self.entry,
+            expected_version=data["version"],
+            **{name: data[name] for name in assignment_services.ACTIVITY_FIELDS},
+        )
+
+
+class ActivityDeleteView(ActivityMixin, ActionView):
+    success_message = gettext_lazy("The activity was deleted.")
+
+    def perform(self, data):
+        assignment_services.activity_delete(actor=self.request.user, entry=self.entry)
+
+
+class MyMonthView(VolunteerSelfMixin, TemplateView):
+    """The volunteer's month: every entry, and the sums the expense report will be built from."""
+
+    template_name = "volunteers/my_month.html"
+
+    def get_context_data(self, **kwargs):
+        month = month_start(self.request.GET.get("month"))
+        entries = list(
+            ActivityEntry.objects.restrict(self.request.user)
+            .filter(volunteer=self.volunteer, happened_on__gte=month, happened_on__lt=next_month(month))
+            .select_related("assignment")
+            .order_by("happened_on", "pk")
+        )
+        totals = {
+            "count": len(entries),
+            "minutes": sum(entry.duration_minutes for entry in entries),
+            "km": sum((entry.km for entry in entries), Decimal("0")),
+            "call_minutes": sum(entry.call_minutes for entry in entries),
+        }
+        return {
+            **super().get_context_data(**kwargs),
+            "month": month,
+            "previous": previous_month(month),
+            "next": next_month(month) if next_month(month) <= timezone.localdate() else None,
+            "entries": entries,
+            "totals": totals,
+        }
+
+
+def month_start(value: str | None) -> date:
+    """The first day of the month asked for as YYYY-MM; this month for anything else."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1) if 2000 <= year <= 2100 else timezone.localdate().replace(day=1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)

@@ -72,6 +72,8 @@ REFERRAL = {"pk": "referral"}
 CLOSED_REFERRAL = {"pk": "closed_referral"}
 INVOICE = {"pk": "invoice"}
 VOLUNTEER = {"pk": "volunteer"}
+ASSIGNMENT = {"pk": "assignment"}
+ACTIVITY = {"pk": "activity"}
 # The coordinator: every volunteer; a regional manager: their regions'; the supervisor (the "specialist"
 # supervises the volunteer in scope) reads only; other staff: not revealed.
 VOLUNTEER_VIEW = {
@@ -222,6 +224,21 @@ MATRIX: dict[str, Row] = {
         method="post",
         expect={**VOLUNTEER_CHANGE, "coordinator": (302, 302), "regional_manager": (302, 404)},
     ),
+    # Volunteer support on a case: whoever sees the case; assigning: the regional manager of the case (the
+    # coordinator has the role but sees no case).
+    "volunteers:case": Row(kwargs=CASE, expect=casework(VIEW)),
+    "volunteers:assignment-add": Row(kwargs=CASE, expect={"regional_manager": (200, 404), "coordinator": (404, 404)}),
+    "volunteers:assignment-end": Row(
+        kwargs=ASSIGNMENT, method="post", expect={"regional_manager": (302, 404), "coordinator": (404, 404)}
+    ),
+    # The volunteer's own pages: their own assignments and entries only.
+    "volunteers:my-clients": Row(expect={"volunteer": (200, 200)}),
+    "volunteers:my-month": Row(expect={"volunteer": (200, 200)}),
+    "volunteers:activity-add": Row(expect={"volunteer": (200, 200)}),
+    "volunteers:client-card": Row(kwargs=ASSIGNMENT, expect={"volunteer": VIEW}),
+    "volunteers:activity-edit": Row(kwargs=ACTIVITY, expect={"volunteer": VIEW}),
+    # Last: it deletes the volunteer's entry in scope.
+    "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
 }
 
 # The Django admin: administrators only; everyone else is sent to the login (admin's own redirect).

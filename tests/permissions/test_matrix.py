@@ -25,6 +25,7 @@ from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW,
 from victimsupport.jobs import job_create, job_finish
 from victimsupport.models import County
 from volunteers.models import Volunteer
+from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
 
 pytestmark = pytest.mark.django_db
@@ -136,16 +137,20 @@ def _scenario(role_users):
             "anonymous_contact": contact,
             "volunteer": _volunteer(region_code, supervisor=actor),
         }
+        volunteer_user = role_users["volunteer"] if scope == "in" else make_user("volunteer", region_code)
+        manager = role_users["regional_manager"] if scope == "in" else make_user("regional_manager", region_code)
+        assignment, activity = _assignment(case, volunteer_user, manager, region_code)
+        objects[scope] |= {"assignment": assignment, "activity": activity}
     return objects
 
 
-def _volunteer(region_code: str, *, supervisor):
+def _volunteer(region_code: str, *, supervisor, email: str = ""):
     county = County.objects.filter(region__code=region_code).order_by("code").first()
     volunteer = recruitment.volunteer_apply(
         county=county,
         first_name="Vaba",
         last_name="Tahtlik",
-        email=f"vaba.{region_code}@example.invalid",
+        email=email or f"vaba.{region_code}@example.invalid",
         phone="",
         languages=["et"],
         kinds=["marac"],
@@ -153,6 +158,44 @@ def _volunteer(region_code: str, *, supervisor):
     )
     Volunteer.objects.filter(pk=volunteer.pk).update(supervisor=supervisor)
     return volunteer
+
+
+def _assignment(case, volunteer_user, manager, region_code: str):
+    """An active volunteer (the role's user in scope, another one out of it) assigned to the case, with
+    one activity logged."""
+    today = timezone.localdate()
+    volunteer = _volunteer(region_code, supervisor=None, email=f"{volunteer_user.username}@example.invalid")
+    Volunteer.objects.filter(pk=volunteer.pk).update(
+        status="active",
+        background_checked_on=today,
+        background_check="clear",
+        base_training_on=today,
+        agreement_signed_on=today,
+        pledge_signed_on=today,
+        user=volunteer_user,
+    )
+    volunteer.refresh_from_db()
+    assignment = assignment_services.assignment_create(
+        actor=manager,
+        case=case,
+        volunteer=volunteer,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=30),
+        tasks="Tugi",
+    )
+    activity = assignment_services.activity_add(
+        actor=volunteer_user,
+        assignment=assignment,
+        happened_on=today,
+        duration_minutes=30,
+        kind="call",
+        trip_from="",
+        trip_to="",
+        km=decimal.Decimal("0"),
+        call_minutes=10,
+        note="",
+    )
+    return assignment, activity
 
 
 def _job_for(user, other):

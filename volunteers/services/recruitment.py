@@ -26,7 +26,17 @@ from victimsupport.services import user_set_roles_and_regions
 from volunteers.models import CLOSED_CANDIDATE_STATUSES, BackgroundCheck, Volunteer, VolunteerStatus, VolunteerStep
 
 APPLICATION_FIELDS = ["first_name", "last_name", "email", "phone", "languages", "kinds", "motivation"]
-REGISTRY_FIELDS = ["first_name", "last_name", "email", "phone", "languages", "kinds", "supervisor", "conflicts"]
+REGISTRY_FIELDS = [
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "languages",
+    "kinds",
+    "supervisor",
+    "conflicts",
+]
 CLOSING_STATUSES = (VolunteerStatus.LEFT, VolunteerStatus.REJECTED, VolunteerStatus.WITHDRAWN)
 
 

@@ -76,6 +76,13 @@ class Volunteer(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), max_length=254)
     phone = models.CharField(_("phone"), max_length=40, blank=True, default="")
+    address = models.CharField(
+        _("address"),
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Street and house; compared with the client's and the alleged perpetrator's before assigning."),
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("region"))
     counties = models.ManyToManyField(County, related_name="volunteers", verbose_name=_("counties"))
     languages = ArrayField(
