@@ -43,6 +43,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My clients"), "volunteers:my-clients", frozenset({Role.VOLUNTEER})),
     NavItem(_("My month"), "volunteers:my-month", frozenset({Role.VOLUNTEER})),
     NavItem(_("Volunteers"), "volunteers:volunteer-list", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
+    NavItem(
+        _("Expense reports"),
+        "volunteers:report-list",
+        frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER}),
+    ),
+    NavItem(_("Volunteers' expenses"), "volunteers:payments", frozenset({Role.SERVICE_ORGANISER})),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

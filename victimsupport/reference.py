@@ -61,6 +61,7 @@ ADMIN_PERMISSIONS = {
         "aidpolicy": ["view", "add", "change"],
     },
     "referrals": {"billingpolicy": ["view", "add", "change"], "yearlybudget": ["view", "add", "change", "delete"]},
+    "volunteers": {"expenserule": ["view", "add", "change"]},
     # Unlocking a locked-out user, and resetting a lost authenticator.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},
     "otp_totp": {"totpdevice": ["view", "delete"]},

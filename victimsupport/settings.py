@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE = {
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
     "volunteer-assignments-expire": {"task": "volunteers.expire_assignments", "schedule": crontab(hour=0, minute=5)},
+    "volunteer-expense-reminders": {"task": "volunteers.remind_expense_reports", "schedule": crontab(hour=8, minute=0)},
     "volunteer-candidates-purge": {"task": "volunteers.purge_candidates", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE

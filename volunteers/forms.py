@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import Language
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, restrict_form_fields
 from victimsupport.models import County, Role, User
-from volunteers.models import ActivityEntry, BackgroundCheck, Volunteer, VolunteerKind, VolunteerStatus
+from volunteers.models import (
+    ActivityEntry,
+    BackgroundCheck,
+    ReportStatus,
+    Volunteer,
+    VolunteerKind,
+    VolunteerStatus,
+)
 from volunteers.services.assignments import ACTIVITY_FIELDS
 from volunteers.services.recruitment import REGISTRY_FIELDS
 
@@ -168,3 +175,29 @@ class ActivityForm(StyledModelForm):
 class ActivityEditForm(VersionedForm, ActivityForm):
     class Meta(ActivityForm.Meta):
         fields = ACTIVITY_FIELDS
+
+
+class MonthSubmitForm(StyledForm):
+    month = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    confirmed = forms.BooleanField(
+        label=_("I confirm that the data is correct"),
+        error_messages={"required": _("Confirm that the data is correct.")},
+    )
+
+
+class ReportDecisionForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReportReturnForm(ReportDecisionForm):
+    comment = forms.CharField(
+        label=_("What needs to change?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExpensePaymentForm(StyledForm):
+    execution_date = forms.DateField(label=_("Payment date"), widget=DateInput())
+
+
+class ReportFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *ReportStatus.choices], required=False)

@@ -24,4 +24,12 @@ urlpatterns = [
     path("my/activities/new/", views.ActivityAddView.as_view(), name="activity-add"),
     path("my/activities/<int:pk>/edit/", views.ActivityEditView.as_view(), name="activity-edit"),
     path("my/activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
+    # expense reports and their payment
+    path("my/month/submit/", views.MonthSubmitView.as_view(), name="month-submit"),
+    path("reports/", views.ReportListView.as_view(), name="report-list"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report"),
+    path("reports/<int:pk>/approve/", views.ReportApproveView.as_view(), name="report-approve"),
+    path("reports/<int:pk>/return/", views.ReportReturnView.as_view(), name="report-return"),
+    path("payments/", views.ExpensePaymentsView.as_view(), name="payments"),
+    path("payments/<int:pk>/<str:kind>/", views.ExpensePaymentFileView.as_view(), name="payment-file"),
 ]

@@ -8,11 +8,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from cases.contact import allowed_channels, contact_facts
@@ -25,9 +26,10 @@ from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 from volunteers import forms
-from volunteers.models import ActivityEntry, Assignment, Volunteer
+from volunteers.models import ActivityEntry, Assignment, ExpensePayment, ExpenseReport, ReportStatus, Volunteer
 from volunteers.selectors import VOLUNTEER_SORTS, volunteer_list
 from volunteers.services import assignments as assignment_services
+from volunteers.services import expenses as expense_services
 from volunteers.services import recruitment
 
 # Who works with the registry: the coordinator, regional managers, and staff who supervise volunteers.
@@ -415,8 +417,19 @@ class MyMonthView(VolunteerSelfMixin, TemplateView):
             "km": sum((entry.km for entry in entries), Decimal("0")),
             "call_minutes": sum(entry.call_minutes for entry in entries),
         }
+        report = ExpenseReport.objects.filter(volunteer=self.volunteer, month=month).first()
+        try:
+            figures = expense_services.report_figures(self.volunteer, month)
+        except ValidationError:
+            figures = None  # no rates in force that month
         return {
             **super().get_context_data(**kwargs),
+            "report": report,
+            "figures": figures,
+            "can_submit": entries
+            and expense_services.month_end(month) < timezone.localdate()
+            and (report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+            "submit_form": forms.MonthSubmitForm(initial={"month": month}),
             "month": month,
             "previous": previous_month(month),
             "next": next_month(month) if next_month(month) <= timezone.localdate() else None,
@@ -440,3 +453,147 @@ def next_month(month: date) -> date:
 
 def previous_month(month: date) -> date:
     return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+# --- expense reports ---
+
+
+class MonthSubmitView(VolunteerSelfMixin, ActionView):
+    """The volunteer submits the month shown on "My month" (a button with a confirmation)."""
+
+    form_class = forms.MonthSubmitForm
+    success_message = gettext_lazy("The expense report was submitted to your supervisor.")
+
+    def perform(self, data):
+        self.month = data["month"]
+        expense_services.expense_report_submit(
+            actor=self.request.user, month=data["month"], confirmed=data["confirmed"]
+        )
+
+    def object_url(self) -> str:
+        month = getattr(self, "month", None) or month_start(self.request.POST.get("month", "")[:7])
+        return f"{reverse('volunteers:my-month')}?month={month:%Y-%m}"
+
+
+REPORT_ROLES = (Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SPECIALIST, Role.SERVICE_ORGANISER)
+
+
+class ReportListView(RoleRequiredMixin, TemplateView):
+    roles = REPORT_ROLES
+    template_name = "volunteers/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.ReportFilterForm(self.request.GET or None)
+        status = form.cleaned_data.get("status") if form.is_valid() else ""
+        reports = ExpenseReport.objects.restrict(self.request.user).select_related("volunteer")
+        if status:
+            reports = reports.filter(status=status)
+        page = paginate(reports.order_by("-month", "volunteer__last_name", "pk"), self.request.GET)
+        if page.items:
+            log_access(self.request.user, AccessAction.LIST, object_type="volunteers.expensereport")
+        return {**super().get_context_data(**kwargs), "form": form, "page": page}
+
+
+class ReportMixin(RestrictedObjectMixin):
+    model = ExpenseReport
+    roles = REPORT_ROLES
+
+    def get_base_queryset(self):
+        return ExpenseReport.objects.select_related("volunteer__supervisor", "decided_by")
+
+    def prepare(self, request, *args, **kwargs):
+        self.report = self.get_object()
+        if request.method == "GET":
+            log_access(request.user, AccessAction.VIEW, obj=self.report)
+        return None
+
+    def object_url(self) -> str:
+        return reverse("volunteers:report", args=[self.report.pk])
+
+
+class ReportDetailView(ReportMixin, TemplateView):
+    template_name = "volunteers/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report, user = self.report, self.request.user
+        figures = expense_services.report_figures(report.volunteer, report.month)
+        can_decide = (
+            report.is_submitted
+            and ExpenseReport.objects.restrict(user, "approve").filter(pk=report.pk).exists()
+            and (user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER) or report.volunteer.supervisor_id == user.pk)
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "report": report,
+            "figures": figures,
+            "can_decide": can_decide,
+            "return_form": forms.ReportReturnForm(initial={"version": report.version}),
+        }
+
+
+class ReportApproveView(ReportMixin, ActionView):
+    action = "approve"
+    form_class = forms.ReportDecisionForm
+    success_message = gettext_lazy("The expense report was approved. It is paid with the next payment file.")
+
+    def perform(self, data):
+        expense_services.expense_report_approve(
+            actor=self.request.user, report=self.report, expected_version=data["version"]
+        )
+
+
+class ReportReturnView(ReportMixin, ActionView):
+    action = "approve"
+    form_class = forms.ReportReturnForm
+    success_message = gettext_lazy("The expense report was returned to the volunteer.")
+
+    def perform(self, data):
+        expense_services.expense_report_return(
+            actor=self.request.user, report=self.report, expected_version=data["version"], comment=data["comment"]
+        )
+
+
+class ExpensePaymentsView(RoleRequiredMixin, ActionView):
+    """Approved expense reports waiting for payment, the files made, and the form that makes the next."""
+
+    roles = (Role.SERVICE_ORGANISER,)
+    template_name = "volunteers/payments.html"
+    title = gettext_lazy("Volunteers' expenses")
+    submit_label = gettext_lazy("Export for payment (CSV and pain.001)")
+
+    def get_form(self, data=None, **kwargs):
+        return forms.ExpensePaymentForm(data, initial={"execution_date": timezone.localdate()})
+
+    def page_context(self, form) -> dict:
+        user = self.request.user
+        waiting = list(
+            ExpenseReport.objects.restrict(user, "pay")
+            .filter(status=ReportStatus.APPROVED, export__isnull=True)
+            .select_related("volunteer")
+            .order_by("volunteer__last_name", "month")
+        )
+        payments = paginate(ExpensePayment.objects.restrict(user).order_by("-created_at", "-pk"), self.request.GET)
+        return {**super().page_context(form), "waiting": waiting, "payments": payments}
+
+    def perform(self, data):
+        payment = expense_services.expense_payments_export(
+            actor=self.request.user, execution_date=data["execution_date"]
+        )
+        self.success_message = _("%(count)s expense reports were sent for payment.") % {
+            "count": payment.reports.count()
+        }
+
+    def object_url(self) -> str:
+        return reverse("volunteers:payments")
+
+
+class ExpensePaymentFileView(RoleRequiredMixin, View):
+    roles = (Role.SERVICE_ORGANISER,)
+
+    def get(self, request, pk, kind):
+        if kind not in ("csv", "xml"):
+            raise Http404
+        payment = restricted_object(ExpensePayment.objects.all(), request.user, pk=pk)
+        field = payment.csv_file if kind == "csv" else payment.xml_file
+        log_access(request.user, AccessAction.EXPORT, obj=payment)
+        return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,7 +23,20 @@ from victimsupport.models import Role, User
 from victimsupport.security import security_event
 
 
-def payment_xml(invoices: list[Invoice], *, execution_date: date) -> bytes:
+@dataclass(frozen=True)
+class Payee:
+    """One credit transfer: to whom, which account, how much, what for, and its end-to-end id."""
+
+    name: str
+    iban: str
+    amount: Decimal
+    description: str
+    endtoend_id: str
+
+
+def credit_transfer_xml(payees: list[Payee], *, execution_date: date) -> bytes:
+    """An ISO 20022 pain.001.001.03 file from the agency's account (BillingPolicy), validated against the
+    schema. Invoices and volunteers' expense reports are paid with it."""
     policy = BillingPolicy.current()
     transfer = SepaTransfer(
         {
@@ -34,18 +48,32 @@ def payment_xml(invoices: list[Invoice], *, execution_date: date) -> bytes:
         },
         schema="pain.001.001.03",
     )
-    for invoice in invoices:
+    for payee in payees:
         transfer.add_payment(
             {
-                "name": invoice.provider.name,
-                "IBAN": invoice.provider.iban,
-                "amount": int((invoice.approved_total * 100).to_integral_value()),
+                "name": payee.name,
+                "IBAN": payee.iban,
+                "amount": int((payee.amount * 100).to_integral_value()),
                 "execution_date": execution_date,
-                "description": f"Arve {invoice.number}",
-                "endtoend_id": f"VS{invoice.pk}"[:35],
+                "description": payee.description,
+                "endtoend_id": payee.endtoend_id[:35],
             }
         )
     return transfer.export(validate=True)
+
+
+def payment_xml(invoices: list[Invoice], *, execution_date: date) -> bytes:
+    payees = [
+        Payee(
+            invoice.provider.name,
+            invoice.provider.iban,
+            invoice.approved_total,
+            f"Arve {invoice.number}",
+            f"VS{invoice.pk}",
+        )
+        for invoice in invoices
+    ]
+    return credit_transfer_xml(payees, execution_date=execution_date)
 
 
 def payment_csv(invoices: list[Invoice]) -> bytes:

@@ -83,6 +83,15 @@ VOLUNTEER_VIEW = {
     "colleague": (404, 404),
 }
 VOLUNTEER_CHANGE = {**VOLUNTEER_VIEW, "specialist": (403, 404)}
+REPORT = {"pk": "expense_report"}
+REPORT_VIEW = VOLUNTEER_VIEW
+REPORT_DECIDE = {
+    "coordinator": (302, 302),
+    "regional_manager": (302, 404),
+    "specialist": (302, 404),
+    "colleague": (404, 404),
+    "service_organiser": (403, 403),
+}
 
 MATRIX: dict[str, Row] = {
     # --- platform ---
@@ -237,6 +246,17 @@ MATRIX: dict[str, Row] = {
     "volunteers:activity-add": Row(expect={"volunteer": (200, 200)}),
     "volunteers:client-card": Row(kwargs=ASSIGNMENT, expect={"volunteer": VIEW}),
     "volunteers:activity-edit": Row(kwargs=ACTIVITY, expect={"volunteer": VIEW}),
+    # Expense reports: the volunteer submits their own month; staff read as they see the volunteer; the
+    # supervisor, a regional manager or the coordinator decides; the service organiser reads and pays.
+    "volunteers:month-submit": Row(method="post", expect={"volunteer": (302, 302)}),
+    "volunteers:report-list": Row(expect=dict.fromkeys((*CASEWORK, "coordinator", "service_organiser"), (200, 200))),
+    "volunteers:report": Row(kwargs=REPORT, expect={**REPORT_VIEW, "service_organiser": (200, 200)}),
+    "volunteers:report-approve": Row(kwargs=REPORT, method="post", expect=REPORT_DECIDE),
+    "volunteers:report-return": Row(kwargs=REPORT, method="post", expect=REPORT_DECIDE),
+    "volunteers:payments": Row(expect={"service_organiser": (200, 200)}),
+    "volunteers:payment-file": Row(
+        kwargs={"pk": "expense_payment", "kind": "__csv"}, expect={"service_organiser": (200, 200)}
+    ),
     # Last: it deletes the volunteer's entry in scope.
     "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
 }

@@ -7,6 +7,7 @@ import decimal
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -24,7 +25,7 @@ from tests.factories import make_aid, make_case, make_invoice, make_provider, ma
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
 from victimsupport.jobs import job_create, job_finish
 from victimsupport.models import County
-from volunteers.models import Volunteer
+from volunteers.models import ExpensePayment, ExpenseReport, Volunteer
 from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
 
@@ -139,8 +140,12 @@ def _scenario(role_users):
         }
         volunteer_user = role_users["volunteer"] if scope == "in" else make_user("volunteer", region_code)
         manager = role_users["regional_manager"] if scope == "in" else make_user("regional_manager", region_code)
-        assignment, activity = _assignment(case, volunteer_user, manager, region_code)
-        objects[scope] |= {"assignment": assignment, "activity": activity}
+        assignment, activity = _assignment(case, volunteer_user, manager, region_code, supervisor=actor)
+        objects[scope] |= {
+            "assignment": assignment,
+            "activity": activity,
+            **_expense_objects(assignment.volunteer, organisers[scope]),
+        }
     return objects
 
 
@@ -160,11 +165,29 @@ def _volunteer(region_code: str, *, supervisor, email: str = ""):
     return volunteer
 
 
-def _assignment(case, volunteer_user, manager, region_code: str):
+def _expense_objects(volunteer, organiser) -> dict:
+    """A submitted expense report of the volunteer, and a payment file."""
+    month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    report = ExpenseReport.objects.create(
+        volunteer=volunteer,
+        month=month,
+        status="submitted",
+        confirmed=True,
+        submitted_at=timezone.now(),
+        limit=decimal.Decimal("335.00"),
+    )
+    payment = ExpensePayment(created_by=organiser, execution_date=timezone.localdate(), total=0, xml_sha256="")
+    payment.csv_file.save("m.csv", ContentFile(b"a;b"), save=False)
+    payment.xml_file.save("m.xml", ContentFile(b"<x/>"), save=False)
+    payment.save()
+    return {"expense_report": report, "expense_payment": payment}
+
+
+def _assignment(case, volunteer_user, manager, region_code: str, *, supervisor=None):
     """An active volunteer (the role's user in scope, another one out of it) assigned to the case, with
     one activity logged."""
     today = timezone.localdate()
-    volunteer = _volunteer(region_code, supervisor=None, email=f"{volunteer_user.username}@example.invalid")
+    volunteer = _volunteer(region_code, supervisor=supervisor, email=f"{volunteer_user.username}@example.invalid")
     Volunteer.objects.filter(pk=volunteer.pk).update(
         status="active",
         background_checked_on=today,
@@ -199,8 +222,6 @@ def _assignment(case, volunteer_user, manager, region_code: str):
 
 
 def _job_for(user, other):
-    from django.core.files.base import ContentFile
-
     jobs = {}
     for scope, owner in (("in", user), ("out", other)):
         job = job_create(kind="sample_letter", created_by=owner)

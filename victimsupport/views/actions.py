@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from victimsupport.concurrency import ConcurrentEdit, conflict_context, merge_after_conflict
@@ -84,6 +85,9 @@ class ActionView(View):
             try:
                 target = self.perform(form.cleaned_data)
             except ConcurrentEdit as edit:
+                if self.template_name is None:  # a button: say so on the object's page
+                    messages.error(request, _("Someone else changed this meanwhile. Look at it again."))
+                    return HttpResponseRedirect(self.object_url())
                 return self.conflict(form, edit)
             except ValidationError as error:
                 apply_service_errors(form, error)

@@ -5,6 +5,13 @@ from volunteers.models.assignments import (
     AssignmentGroupObjectPermission,
     AssignmentUserObjectPermission,
 )
+from volunteers.models.expenses import (
+    LOCKED_STATUSES,
+    ExpensePayment,
+    ExpenseReport,
+    ExpenseRule,
+    ReportStatus,
+)
 from volunteers.models.registry import (
     CLOSED_CANDIDATE_STATUSES,
     NEXT_STATUSES,
@@ -17,6 +24,7 @@ from volunteers.models.registry import (
 
 __all__ = [
     "CLOSED_CANDIDATE_STATUSES",
+    "LOCKED_STATUSES",
     "NEXT_STATUSES",
     "ActivityEntry",
     "ActivityKind",
@@ -24,6 +32,10 @@ __all__ = [
     "AssignmentGroupObjectPermission",
     "AssignmentUserObjectPermission",
     "BackgroundCheck",
+    "ExpensePayment",
+    "ExpenseReport",
+    "ExpenseRule",
+    "ReportStatus",
     "Volunteer",
     "VolunteerKind",
     "VolunteerStatus",

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Language
+from referrals.models.providers import validate_iban
 from victimsupport.history import history
 from victimsupport.models import County, Region, Role
 from victimsupport.permissions import AnyOf, Follows, OwnerOnly, PerAction, RoleAndRegion, RoleOnly, guarded
@@ -120,6 +121,14 @@ class Volunteer(models.Model):
         blank=True,
         related_name="volunteer",
         verbose_name=_("user account"),
+    )
+    iban = models.CharField(
+        _("bank account (IBAN)"),
+        max_length=34,
+        blank=True,
+        default="",
+        validators=[validate_iban],
+        help_text=_("For the reimbursement of expenses."),
     )
     conflicts = models.TextField(
         _("declared conflicts of interest"),

@@ -22,6 +22,7 @@ from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.permissions.grants import set_object_grants
 from victimsupport.security import security_event
 from volunteers.models import ActivityEntry, Assignment, Volunteer
+from volunteers.services.expenses import month_is_locked
 
 ASSIGNERS = (Role.REGIONAL_MANAGER, Role.COORDINATOR)
 ACTIVITY_FIELDS = ["happened_on", "duration_minutes", "kind", "trip_from", "trip_to", "km", "call_minutes", "note"]
@@ -209,6 +210,13 @@ def _check_activity(entry: ActivityEntry) -> None:
         raise ValidationError(errors)
 
 
+def _month_open(entry: ActivityEntry) -> None:
+    if month_is_locked(entry.volunteer_id, entry.happened_on):
+        raise ValidationError(
+            {"happened_on": _("The expense report for this month has been submitted: its entries no longer change.")}
+        )
+
+
 @transaction.atomic
 def activity_add(*, actor: User, assignment: Assignment, **fields) -> ActivityEntry:
     volunteer = _own_assignment(actor, assignment)
@@ -217,6 +225,7 @@ def activity_add(*, actor: User, assignment: Assignment, **fields) -> ActivityEn
     entry = ActivityEntry(assignment=assignment, volunteer=volunteer)
     assign_fields(entry, fields, ACTIVITY_FIELDS)
     _check_activity(entry)
+    _month_open(entry)
     entry.full_clean()
     entry.save()
     return entry
@@ -225,8 +234,10 @@ def activity_add(*, actor: User, assignment: Assignment, **fields) -> ActivityEn
 @transaction.atomic
 def activity_update(*, actor: User, entry: ActivityEntry, expected_version: int, **fields) -> ActivityEntry:
     _own_assignment(actor, entry.assignment)
-    versioned_edit(entry, expected_version, fields, ACTIVITY_FIELDS)
+    stored = versioned_edit(entry, expected_version, fields, ACTIVITY_FIELDS)
+    _month_open(stored)
     _check_activity(entry)
+    _month_open(entry)
     entry.full_clean()
     entry.save()
     return entry
@@ -235,4 +246,5 @@ def activity_update(*, actor: User, entry: ActivityEntry, expected_version: int,
 @transaction.atomic
 def activity_delete(*, actor: User, entry: ActivityEntry) -> None:
     _own_assignment(actor, entry.assignment)
+    _month_open(entry)
     entry.delete()

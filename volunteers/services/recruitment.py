@@ -32,6 +32,7 @@ REGISTRY_FIELDS = [
     "email",
     "phone",
     "address",
+    "iban",
     "languages",
     "kinds",
     "supervisor",
