@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My clients"), "volunteers:my-clients", frozenset({Role.VOLUNTEER})),
     NavItem(_("My month"), "volunteers:my-month", frozenset({Role.VOLUNTEER})),
     NavItem(_("Volunteers"), "volunteers:volunteer-list", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
+    NavItem(_("Volunteer figures"), "volunteers:overview", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
     NavItem(
         _("Expense reports"),
         "volunteers:report-list",

@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
     "volunteer-assignments-expire": {"task": "volunteers.expire_assignments", "schedule": crontab(hour=0, minute=5)},
     "volunteer-expense-reminders": {"task": "volunteers.remind_expense_reports", "schedule": crontab(hour=8, minute=0)},
+    "volunteer-inactive-digest": {
+        "task": "volunteers.send_inactive_digest",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
     "volunteer-candidates-purge": {"task": "volunteers.purge_candidates", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_TIMEZONE = TIME_ZONE
@@ -323,6 +327,11 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 # --- Volunteers ---
 # Candidates not accepted, or who withdrew, are deleted this many days after the step that closed them.
 VOLUNTEER_CANDIDATE_RETENTION_DAYS = env_int("VOLUNTEER_CANDIDATE_RETENTION_DAYS", 180, minimum=1)
+# A volunteer without a supervision contact (or group session) for this many days shows on the
+# supervisor's start page.
+VOLUNTEER_SUPERVISION_DAYS = env_int("VOLUNTEER_SUPERVISION_DAYS", 30, minimum=1)
+# Assigned volunteers with no activity for this many days go into the supervisor's weekly digest.
+VOLUNTEER_INACTIVE_DAYS = env_int("VOLUNTEER_INACTIVE_DAYS", 30, minimum=1)
 # The public application page: at most this many applications per address per hour.
 VOLUNTEER_APPLICATIONS_PER_HOUR = env_int("VOLUNTEER_APPLICATIONS_PER_HOUR", 5, minimum=1)
 # The invitation to set a password is valid this long.

@@ -8,6 +8,8 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers")
 
     def ready(self):
+        from volunteers import startpage  # noqa: F401  (start page panels)
+
         post_migrate.connect(_expense_rules_after_migrate, sender=self)
 
 

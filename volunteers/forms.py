@@ -8,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Language
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, restrict_form_fields
-from victimsupport.models import County, Role, User
+from victimsupport.models import County, Region, Role, User
 from volunteers.models import (
     ActivityEntry,
     BackgroundCheck,
+    GroupSession,
     ReportStatus,
+    SupervisionContact,
     Volunteer,
     VolunteerKind,
     VolunteerStatus,
@@ -201,3 +203,43 @@ class ExpensePaymentForm(StyledForm):
 
 class ReportFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *ReportStatus.choices], required=False)
+
+
+class SupervisionContactForm(StyledModelForm):
+    class Meta:
+        model = SupervisionContact
+        fields = ["happened_on", "form", "duration_minutes", "notes"]
+        widgets = {"happened_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("happened_on", timezone.localdate())
+
+
+class GroupSessionForm(StyledModelForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attended"), queryset=Volunteer.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = GroupSession
+        fields = ["kind", "held_on", "topic", "duration_minutes", "region", "attendees"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = Volunteer.objects.filter(status=VolunteerStatus.ACTIVE).order_by(
+            "last_name", "first_name"
+        )
+        if self.user is not None:
+            restrict_form_fields(self, self.user)
+            if not self.user.has_role(Role.COORDINATOR):
+                self.fields["region"].queryset = self.fields["region"].queryset.filter(pk__in=self.user.region_ids)
+
+
+class OverviewForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100, required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("all")
+    )

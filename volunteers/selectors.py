@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from victimsupport.models import User
-from volunteers.models import Volunteer
+from volunteers.models import (
+    ActivityEntry,
+    Assignment,
+    ExpenseReport,
+    GroupSession,
+    ReportStatus,
+    SupervisionContact,
+    Volunteer,
+    VolunteerStatus,
+)
+
+PAID_OR_APPROVED = (ReportStatus.APPROVED, ReportStatus.SENT_FOR_PAYMENT)
 
 VOLUNTEER_SORTS = {
     "name": ("last_name", "first_name", "pk"),
@@ -35,3 +52,112 @@ def volunteer_list(
 def supervised_by(user: User) -> QuerySet[Volunteer]:
     """The volunteers `user` supervises (the start page of a supervisor)."""
     return Volunteer.objects.restrict(user).filter(supervisor=user).order_by("last_name", "first_name", "pk")
+
+
+def last_supervision(volunteer_ids) -> dict[int, date]:
+    """The latest supervision (a contact or a group session attended) of each volunteer."""
+    latest: dict[int, date] = {}
+    contacts = (
+        SupervisionContact.objects.filter(volunteer_id__in=volunteer_ids)
+        .values("volunteer_id")
+        .annotate(last=Max("happened_on"))
+    )
+    sessions = (
+        GroupSession.attendees.through.objects.filter(volunteer_id__in=volunteer_ids)
+        .values("volunteer_id")
+        .annotate(last=Max("groupsession__held_on"))
+    )
+    for row in [*contacts, *sessions]:
+        if row["last"] and row["last"] > latest.get(row["volunteer_id"], date.min):
+            latest[row["volunteer_id"]] = row["last"]
+    return latest
+
+
+def unsupervised(user: User, today: date | None = None) -> list[tuple[Volunteer, date | None]]:
+    """Active volunteers `user` supervises with no supervision within VOLUNTEER_SUPERVISION_DAYS."""
+    today = today or timezone.localdate()
+    volunteers = list(supervised_by(user).filter(status=VolunteerStatus.ACTIVE))
+    latest = last_supervision([volunteer.pk for volunteer in volunteers])
+    cutoff = today - timedelta(days=settings.VOLUNTEER_SUPERVISION_DAYS)
+    return [(v, latest.get(v.pk)) for v in volunteers if latest.get(v.pk, date.min) < cutoff]
+
+
+def inactive_volunteers(today: date | None = None) -> QuerySet[Volunteer]:
+    """Volunteers with a current assignment and no activity logged for VOLUNTEER_INACTIVE_DAYS (the system's
+    view, for the weekly digest; pages narrow it with restrict())."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=settings.VOLUNTEER_INACTIVE_DAYS)
+    current = Assignment.objects.filter(volunteer=OuterRef("pk"), starts_on__lte=since, ends_on__gte=today)
+    recent = ActivityEntry.objects.filter(volunteer=OuterRef("pk"), happened_on__gt=since)
+    return Volunteer.objects.filter(Exists(current), ~Exists(recent), status=VolunteerStatus.ACTIVE)
+
+
+def activity_overview(user: User, *, year: int, region=None) -> dict:
+    """Hours, activities, kilometres and reimbursed costs per volunteer, region and month of `year`, for
+    the volunteers `user` sees; volunteers per case and the average support duration; inactive volunteers."""
+    volunteers = Volunteer.objects.restrict(user)
+    if region is not None:
+        volunteers = volunteers.filter(region=region)
+    entries = ActivityEntry.objects.filter(volunteer__in=volunteers, happened_on__year=year)
+    sums = {"activities": Count("pk"), "minutes": Sum("duration_minutes"), "km": Sum("km")}
+    per_volunteer = list(
+        entries.values("volunteer_id", "volunteer__first_name", "volunteer__last_name")
+        .annotate(**sums)
+        .order_by("volunteer__last_name", "volunteer__first_name")
+    )
+    costs = dict(
+        ExpenseReport.objects.filter(volunteer__in=volunteers, month__year=year, status__in=PAID_OR_APPROVED)
+        .values_list("volunteer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("volunteer_id", "total")
+    )
+    for row in per_volunteer:
+        row["hours"] = round((row["minutes"] or 0) / 60, 1)
+        row["costs"] = costs.get(row["volunteer_id"], Decimal("0"))
+    per_region = list(entries.values("volunteer__region__name").annotate(**sums).order_by("volunteer__region__name"))
+    per_month = list(
+        entries.annotate(month=TruncMonth("happened_on")).values("month").annotate(**sums).order_by("month")
+    )
+    for row in [*per_region, *per_month]:
+        row["hours"] = round((row["minutes"] or 0) / 60, 1)
+    assignments = Assignment.objects.filter(
+        volunteer__in=volunteers, starts_on__year__lte=year, ends_on__year__gte=year
+    )
+    per_case = assignments.values("case_id").annotate(volunteers=Count("volunteer_id", distinct=True))
+    durations = [(a.ends_on - a.starts_on).days + 1 for a in assignments.only("starts_on", "ends_on")]
+    return {
+        "per_volunteer": per_volunteer,
+        "per_region": per_region,
+        "per_month": per_month,
+        "cases": len(per_case),
+        "volunteers_per_case": round(sum(row["volunteers"] for row in per_case) / len(per_case), 1) if per_case else 0,
+        "average_days": round(sum(durations) / len(durations)) if durations else 0,
+        "inactive": list(inactive_volunteers().filter(pk__in=volunteers.values("pk")).select_related("supervisor")),
+    }
+
+
+def year_summary(volunteer: Volunteer, year: int) -> list[dict]:
+    """A volunteer's own year, month by month: activities, hours, kilometres and the amount reported."""
+    rows = {
+        row["month"].month: row
+        for row in ActivityEntry.objects.filter(volunteer=volunteer, happened_on__year=year)
+        .annotate(month=TruncMonth("happened_on"))
+        .values("month")
+        .annotate(activities=Count("pk"), minutes=Sum("duration_minutes"), km=Sum("km"))
+    }
+    amounts = dict(
+        ExpenseReport.objects.filter(volunteer=volunteer, month__year=year).values_list("month__month", "amount")
+    )
+    summary = []
+    for number in range(1, 13):
+        row = rows.get(number, {})
+        summary.append(
+            {
+                "month": date(year, number, 1),
+                "activities": row.get("activities", 0),
+                "hours": round((row.get("minutes") or 0) / 60, 1),
+                "km": row.get("km") or Decimal("0"),
+                "amount": amounts.get(number),
+            }
+        )
+    return summary

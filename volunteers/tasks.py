@@ -4,5 +4,12 @@ modules, never this one)."""
 from volunteers.services.assignments import expire_assignments
 from volunteers.services.expenses import remind_expense_reports
 from volunteers.services.recruitment import purge_candidates, send_invitation
+from volunteers.services.supervision import send_inactive_digest
 
-__all__ = ["expire_assignments", "purge_candidates", "remind_expense_reports", "send_invitation"]
+__all__ = [
+    "expire_assignments",
+    "purge_candidates",
+    "remind_expense_reports",
+    "send_inactive_digest",
+    "send_invitation",
+]

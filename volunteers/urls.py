@@ -24,6 +24,12 @@ urlpatterns = [
     path("my/activities/new/", views.ActivityAddView.as_view(), name="activity-add"),
     path("my/activities/<int:pk>/edit/", views.ActivityEditView.as_view(), name="activity-edit"),
     path("my/activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("my/year/", views.MyYearView.as_view(), name="my-year"),
+    # supervision
+    path("<int:pk>/supervision/new/", views.SupervisionContactAddView.as_view(), name="supervision-add"),
+    path("group-sessions/", views.GroupSessionListView.as_view(), name="group-sessions"),
+    path("group-sessions/new/", views.GroupSessionAddView.as_view(), name="group-session-add"),
     # expense reports and their payment
     path("my/month/submit/", views.MonthSubmitView.as_view(), name="month-submit"),
     path("reports/", views.ReportListView.as_view(), name="report-list"),

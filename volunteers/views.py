@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,21 @@ from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 from volunteers import forms
-from volunteers.models import ActivityEntry, Assignment, ExpensePayment, ExpenseReport, ReportStatus, Volunteer
-from volunteers.selectors import VOLUNTEER_SORTS, volunteer_list
+from volunteers.models import (
+    ActivityEntry,
+    Assignment,
+    ExpensePayment,
+    ExpenseReport,
+    GroupSession,
+    ReportStatus,
+    SupervisionContact,
+    Volunteer,
+)
+from volunteers.selectors import VOLUNTEER_SORTS, activity_overview, volunteer_list, year_summary
 from volunteers.services import assignments as assignment_services
 from volunteers.services import expenses as expense_services
 from volunteers.services import recruitment
+from volunteers.services import supervision as supervision_services
 
 # Who works with the registry: the coordinator, regional managers, and staff who supervise volunteers.
 REGISTRY_ROLES = (Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SPECIALIST)
@@ -121,6 +131,13 @@ class VolunteerDetailView(VolunteerMixin, TemplateView):
             "volunteer": volunteer,
             "counties": list(volunteer.counties.all()),
             "steps": list(volunteer.steps.select_related("recorded_by")),
+            # Private to the supervisor and the coordinator (SupervisionContact's policy).
+            "supervision": list(
+                SupervisionContact.objects.restrict(self.request.user).filter(volunteer=volunteer)[:50]
+            ),
+            "can_supervise": volunteer.supervisor_id == self.request.user.pk
+            or self.request.user.has_role(Role.COORDINATOR),
+            "sessions": list(volunteer.group_sessions.order_by("-held_on")[:20]),
             "can_change": is_permitted(self.request.user, volunteer, "change"),
         }
 
@@ -597,3 +614,108 @@ class ExpensePaymentFileView(RoleRequiredMixin, View):
         field = payment.csv_file if kind == "csv" else payment.xml_file
         log_access(request.user, AccessAction.EXPORT, obj=payment)
         return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+# --- supervision ---
+
+
+class SupervisionContactAddView(VolunteerMixin, ActionView):
+    """The supervisor records a contact with their volunteer (the coordinator may too)."""
+
+    template_name = "volunteers/volunteer_form.html"
+    form_class = forms.SupervisionContactForm
+    title = gettext_lazy("Record a supervision contact")
+    success_message = gettext_lazy("The supervision contact was recorded.")
+
+    def prepare(self, request, *args, **kwargs):
+        super().prepare(request, *args, **kwargs)
+        if self.volunteer.supervisor_id != request.user.pk and not request.user.has_role(Role.COORDINATOR):
+            raise PermissionDenied
+        return None
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "volunteer": self.volunteer}
+
+    def perform(self, data):
+        supervision_services.supervision_contact_add(actor=self.request.user, volunteer=self.volunteer, **data)
+
+
+class GroupSessionListView(RoleRequiredMixin, TemplateView):
+    roles = REGISTRY_ROLES
+    template_name = "volunteers/group_sessions.html"
+
+    def get_context_data(self, **kwargs):
+        sessions = (
+            GroupSession.objects.restrict(self.request.user)
+            .select_related("region", "led_by")
+            .prefetch_related("attendees")
+            .order_by("-held_on", "-pk")
+        )
+        page = paginate(sessions, self.request.GET)
+        if page.items:
+            log_access(self.request.user, AccessAction.LIST, object_type="volunteers.groupsession")
+        return {**super().get_context_data(**kwargs), "page": page}
+
+
+class GroupSessionAddView(RoleRequiredMixin, ActionView):
+    roles = REGISTRY_ROLES
+    template_name = "form_page.html"
+    title = gettext_lazy("Record a group session")
+    success_message = gettext_lazy("The group session was recorded.")
+
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {"held_on": timezone.localdate()})
+        return forms.GroupSessionForm(data, user=self.request.user, **kwargs)
+
+    def perform(self, data):
+        supervision_services.group_session_add(
+            actor=self.request.user,
+            region=data["region"],
+            attendees=data["attendees"],
+            **{name: data[name] for name in supervision_services.SESSION_FIELDS},
+        )
+
+    def object_url(self) -> str:
+        return reverse("volunteers:group-sessions")
+
+
+# --- overviews ---
+
+
+class OverviewView(RoleRequiredMixin, TemplateView):
+    """Hours, activities, kilometres and costs per volunteer, region and month; volunteers per case and the
+    average support duration; assigned volunteers who have gone quiet."""
+
+    roles = REGISTRY_ROLES
+    template_name = "volunteers/overview.html"
+
+    def get_context_data(self, **kwargs):
+        form = forms.OverviewForm(self.request.GET or None)
+        data = form.cleaned_data if form.is_valid() else {}
+        year = data.get("year") or timezone.localdate().year
+        overview = activity_overview(self.request.user, year=year, region=data.get("region"))
+        log_access(self.request.user, AccessAction.LIST, object_type="volunteers.activityentry")
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "year": year,
+            "inactive_days": settings.VOLUNTEER_INACTIVE_DAYS,
+            **overview,
+        }
+
+
+class MyYearView(VolunteerSelfMixin, TemplateView):
+    template_name = "volunteers/my_year.html"
+
+    def get_context_data(self, **kwargs):
+        year = row_id(self.request.GET.get("year"))
+        year = year if year and 2019 <= year <= 2100 else timezone.localdate().year
+        months = year_summary(self.volunteer, year)
+        totals = {
+            "activities": sum(row["activities"] for row in months),
+            "hours": round(sum(row["hours"] for row in months), 1),
+            "km": sum((row["km"] for row in months), Decimal("0")),
+            "amount": sum((row["amount"] or Decimal("0") for row in months), Decimal("0")),
+        }
+        return {**super().get_context_data(**kwargs), "year": year, "months": months, "totals": totals}

@@ -246,6 +246,13 @@ MATRIX: dict[str, Row] = {
     "volunteers:activity-add": Row(expect={"volunteer": (200, 200)}),
     "volunteers:client-card": Row(kwargs=ASSIGNMENT, expect={"volunteer": VIEW}),
     "volunteers:activity-edit": Row(kwargs=ACTIVITY, expect={"volunteer": VIEW}),
+    # Supervision: contacts by the volunteer's supervisor or the coordinator; sessions and figures for the
+    # registry's roles, narrowed to what each sees.
+    "volunteers:supervision-add": Row(kwargs=VOLUNTEER, expect={**VOLUNTEER_VIEW, "regional_manager": (403, 404)}),
+    "volunteers:group-sessions": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
+    "volunteers:group-session-add": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
+    "volunteers:overview": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
+    "volunteers:my-year": Row(expect={"volunteer": (200, 200)}),
     # Expense reports: the volunteer submits their own month; staff read as they see the volunteer; the
     # supervisor, a regional manager or the coordinator decides; the service organiser reads and pays.
     "volunteers:month-submit": Row(method="post", expect={"volunteer": (302, 302)}),

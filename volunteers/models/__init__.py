@@ -21,6 +21,7 @@ from volunteers.models.registry import (
     VolunteerStatus,
     VolunteerStep,
 )
+from volunteers.models.supervision import GroupKind, GroupSession, SupervisionContact, SupervisionForm
 
 __all__ = [
     "CLOSED_CANDIDATE_STATUSES",
@@ -35,7 +36,11 @@ __all__ = [
     "ExpensePayment",
     "ExpenseReport",
     "ExpenseRule",
+    "GroupKind",
+    "GroupSession",
     "ReportStatus",
+    "SupervisionContact",
+    "SupervisionForm",
     "Volunteer",
     "VolunteerKind",
     "VolunteerStatus",
