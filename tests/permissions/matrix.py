@@ -249,9 +249,9 @@ MATRIX: dict[str, Row] = {
     # Supervision: contacts by the volunteer's supervisor or the coordinator; sessions and figures for the
     # registry's roles, narrowed to what each sees.
     "volunteers:supervision-add": Row(kwargs=VOLUNTEER, expect={**VOLUNTEER_VIEW, "regional_manager": (403, 404)}),
-    "volunteers:group-sessions": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
-    "volunteers:group-session-add": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
-    "volunteers:overview": Row(expect={role: (200, 200) for role in (*CASEWORK, "coordinator")}),
+    "volunteers:group-sessions": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
+    "volunteers:group-session-add": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
+    "volunteers:overview": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
     "volunteers:my-year": Row(expect={"volunteer": (200, 200)}),
     # Expense reports: the volunteer submits their own month; staff read as they see the volunteer; the
     # supervisor, a regional manager or the coordinator decides; the service organiser reads and pays.
