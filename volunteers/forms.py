@@ -15,6 +15,7 @@ from volunteers.models import (
     GroupSession,
     ReportStatus,
     SupervisionContact,
+    Training,
     Volunteer,
     VolunteerKind,
     VolunteerStatus,
@@ -22,6 +23,15 @@ from volunteers.models import (
 from volunteers.services.assignments import ACTIVITY_FIELDS
 from volunteers.services.recruitment import REGISTRY_FIELDS
 
+# Who can attend a training: candidates from the interview on, and volunteers at work or paused.
+TRAINABLE = (
+    VolunteerStatus.INTERVIEWED,
+    VolunteerStatus.CHECKED,
+    VolunteerStatus.TRAINED,
+    VolunteerStatus.SIGNED,
+    VolunteerStatus.ACTIVE,
+    VolunteerStatus.PAUSED,
+)
 STAFF_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.COORDINATOR)
 
 
@@ -243,3 +253,25 @@ class OverviewForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("all")
     )
+
+
+class TrainingForm(StyledModelForm):
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Attended"), queryset=Volunteer.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Training
+        fields = ["kind", "topic", "held_on", "hours", "trainer", "region", "attendees"]
+        widgets = {"held_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Candidates in training and volunteers at work (restrict_form_fields narrows it to the user's).
+        self.fields["attendees"].queryset = Volunteer.objects.filter(status__in=TRAINABLE).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["hours"].localize = True
+        self.fields["hours"].widget.is_localized = True
+        if self.user is not None:
+            restrict_form_fields(self, self.user)

@@ -5,11 +5,13 @@ from volunteers.services.assignments import expire_assignments
 from volunteers.services.expenses import remind_expense_reports
 from volunteers.services.recruitment import purge_candidates, send_invitation
 from volunteers.services.supervision import send_inactive_digest
+from volunteers.services.training import render_certificate
 
 __all__ = [
     "expire_assignments",
     "purge_candidates",
     "remind_expense_reports",
+    "render_certificate",
     "send_inactive_digest",
     "send_invitation",
 ]

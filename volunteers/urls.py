@@ -30,6 +30,12 @@ urlpatterns = [
     path("<int:pk>/supervision/new/", views.SupervisionContactAddView.as_view(), name="supervision-add"),
     path("group-sessions/", views.GroupSessionListView.as_view(), name="group-sessions"),
     path("group-sessions/new/", views.GroupSessionAddView.as_view(), name="group-session-add"),
+    # trainings
+    path("trainings/", views.TrainingListView.as_view(), name="trainings"),
+    path("trainings/new/", views.TrainingAddView.as_view(), name="training-add"),
+    path("trainings/<int:pk>/", views.TrainingDetailView.as_view(), name="training"),
+    path("trainings/<int:pk>/approve/", views.TrainingApproveView.as_view(), name="training-approve"),
+    path("attendances/<int:pk>/certificate/", views.CertificateView.as_view(), name="certificate"),
     # expense reports and their payment
     path("my/month/submit/", views.MonthSubmitView.as_view(), name="month-submit"),
     path("reports/", views.ReportListView.as_view(), name="report-list"),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,8 @@ from volunteers.models import (
     GroupSession,
     ReportStatus,
     SupervisionContact,
+    Training,
+    TrainingAttendance,
     Volunteer,
 )
 from volunteers.selectors import VOLUNTEER_SORTS, activity_overview, volunteer_list, year_summary
@@ -41,6 +44,7 @@ from volunteers.services import assignments as assignment_services
 from volunteers.services import expenses as expense_services
 from volunteers.services import recruitment
 from volunteers.services import supervision as supervision_services
+from volunteers.services import training as training_services
 
 # Who works with the registry: the coordinator, regional managers, and staff who supervise volunteers.
 REGISTRY_ROLES = (Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SPECIALIST)
@@ -138,6 +142,8 @@ class VolunteerDetailView(VolunteerMixin, TemplateView):
             "can_supervise": volunteer.supervisor_id == self.request.user.pk
             or self.request.user.has_role(Role.COORDINATOR),
             "sessions": list(volunteer.group_sessions.order_by("-held_on")[:20]),
+            "trainings": list(volunteer.trainings.select_related("training").order_by("-training__held_on")),
+            "training_hours": training_services.approved_hours(volunteer),
             "can_change": is_permitted(self.request.user, volunteer, "change"),
         }
 
@@ -719,3 +725,107 @@ class MyYearView(VolunteerSelfMixin, TemplateView):
             "amount": sum((row["amount"] or Decimal("0") for row in months), Decimal("0")),
         }
         return {**super().get_context_data(**kwargs), "year": year, "months": months, "totals": totals}
+
+
+# --- trainings ---
+
+TRAINING_ROLES = (Role.COORDINATOR, Role.REGIONAL_MANAGER)
+
+
+class TrainingListView(RoleRequiredMixin, TemplateView):
+    roles = TRAINING_ROLES
+    template_name = "volunteers/training_list.html"
+
+    def get_context_data(self, **kwargs):
+        trainings = (
+            Training.objects.restrict(self.request.user)
+            .select_related("region")
+            .annotate(attendees=Count("attendances"))
+            .order_by("-held_on", "-pk")
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "page": paginate(trainings, self.request.GET),
+            "can_add": self.request.user.has_role(Role.COORDINATOR),
+        }
+
+
+class TrainingAddView(RoleRequiredMixin, ActionView):
+    roles = (Role.COORDINATOR,)
+    template_name = "form_page.html"
+    title = gettext_lazy("Record a training")
+    success_message = gettext_lazy("The training was recorded. Approve the hours on its page.")
+
+    def get_form(self, data=None, **kwargs):
+        return forms.TrainingForm(data, user=self.request.user, **kwargs)
+
+    def perform(self, data):
+        training = training_services.training_add(
+            actor=self.request.user,
+            attendees=data["attendees"],
+            **{name: data[name] for name in training_services.TRAINING_FIELDS},
+        )
+        return reverse("volunteers:training", args=[training.pk])
+
+    def object_url(self) -> str:
+        return reverse("volunteers:trainings")
+
+
+class TrainingMixin(RestrictedObjectMixin):
+    model = Training
+    roles = TRAINING_ROLES
+
+    def prepare(self, request, *args, **kwargs):
+        self.training = self.get_object()
+        return None
+
+    def object_url(self) -> str:
+        return reverse("volunteers:training", args=[self.training.pk])
+
+
+class TrainingDetailView(TrainingMixin, TemplateView):
+    template_name = "volunteers/training_detail.html"
+
+    def get_context_data(self, **kwargs):
+        attendances = list(
+            TrainingAttendance.objects.restrict(self.request.user)
+            .filter(training=self.training)
+            .select_related("volunteer", "approved_by")
+            .order_by("volunteer__last_name", "volunteer__first_name")
+        )
+        log_access(self.request.user, AccessAction.VIEW, obj=self.training)
+        return {
+            **super().get_context_data(**kwargs),
+            "training": self.training,
+            "attendances": attendances,
+            "can_approve": self.request.user.has_role(Role.COORDINATOR)
+            and any(a.attended and a.approved_at is None for a in attendances),
+        }
+
+
+class TrainingApproveView(TrainingMixin, ActionView):
+    roles = (Role.COORDINATOR,)
+    action = "change"
+    success_message = gettext_lazy("The hours were approved.")
+
+    def perform(self, data):
+        training_services.training_hours_approve(actor=self.request.user, training=self.training)
+
+
+class CertificateView(RoleRequiredMixin, ActionView):
+    """A certificate of attendance (a PDF made in a worker); the page follows the job."""
+
+    roles = TRAINING_ROLES
+
+    def prepare(self, request, *args, **kwargs):
+        self.attendance = restricted_object(
+            TrainingAttendance.objects.select_related("training"), request.user, pk=kwargs["pk"]
+        )
+        return None
+
+    def perform(self, data):
+        job = training_services.certificate_request(actor=self.request.user, attendance=self.attendance)
+        return reverse("job", args=[job.pk])
+
+    def object_url(self) -> str:
+        return reverse("volunteers:training", args=[self.attendance.training_id])

@@ -253,6 +253,18 @@ MATRIX: dict[str, Row] = {
     "volunteers:group-session-add": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
     "volunteers:overview": Row(expect=dict.fromkeys((*CASEWORK, "coordinator"), (200, 200))),
     "volunteers:my-year": Row(expect={"volunteer": (200, 200)}),
+    # Trainings: the coordinator records them and approves hours; regional managers read their regions'.
+    "volunteers:trainings": Row(expect={"coordinator": (200, 200), "regional_manager": (200, 200)}),
+    "volunteers:training-add": Row(expect={"coordinator": (200, 200)}),
+    "volunteers:training": Row(
+        kwargs={"pk": "training"}, expect={"coordinator": (200, 200), "regional_manager": (200, 200)}
+    ),
+    "volunteers:training-approve": Row(kwargs={"pk": "training"}, method="post", expect={"coordinator": (302, 302)}),
+    "volunteers:certificate": Row(
+        kwargs={"pk": "training_attendance"},
+        method="post",
+        expect={"coordinator": (302, 302), "regional_manager": (302, 404)},
+    ),
     # Expense reports: the volunteer submits their own month; staff read as they see the volunteer; the
     # supervisor, a regional manager or the coordinator decides; the service organiser reads and pays.
     "volunteers:month-submit": Row(method="post", expect={"volunteer": (302, 302)}),

@@ -25,7 +25,7 @@ from tests.factories import make_aid, make_case, make_invoice, make_provider, ma
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
 from victimsupport.jobs import job_create, job_finish
 from victimsupport.models import County
-from volunteers.models import ExpensePayment, ExpenseReport, Volunteer
+from volunteers.models import ExpensePayment, ExpenseReport, Training, TrainingAttendance, Volunteer
 from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
 
@@ -145,6 +145,7 @@ def _scenario(role_users):
             "assignment": assignment,
             "activity": activity,
             **_expense_objects(assignment.volunteer, organisers[scope]),
+            **_training_objects(assignment.volunteer, region_code, role_users["coordinator"]),
         }
     return objects
 
@@ -163,6 +164,19 @@ def _volunteer(region_code: str, *, supervisor, email: str = ""):
     )
     Volunteer.objects.filter(pk=volunteer.pk).update(supervisor=supervisor)
     return volunteer
+
+
+def _training_objects(volunteer, region_code: str, coordinator) -> dict:
+    training = Training.objects.create(
+        kind="further",
+        topic="Koolitus",
+        held_on=timezone.localdate(),
+        hours=decimal.Decimal("4"),
+        region=region(region_code),
+        created_by=coordinator,
+    )
+    attendance = TrainingAttendance.objects.create(training=training, volunteer=volunteer, hours=training.hours)
+    return {"training": training, "training_attendance": attendance}
 
 
 def _expense_objects(volunteer, organiser) -> dict:

@@ -22,6 +22,7 @@ from volunteers.models.registry import (
     VolunteerStep,
 )
 from volunteers.models.supervision import GroupKind, GroupSession, SupervisionContact, SupervisionForm
+from volunteers.models.training import Training, TrainingAttendance, TrainingKind
 
 __all__ = [
     "CLOSED_CANDIDATE_STATUSES",
@@ -41,6 +42,9 @@ __all__ = [
     "ReportStatus",
     "SupervisionContact",
     "SupervisionForm",
+    "Training",
+    "TrainingAttendance",
+    "TrainingKind",
     "Volunteer",
     "VolunteerKind",
     "VolunteerStatus",
