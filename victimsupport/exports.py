@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+
+from victimsupport.audit import AccessAction, log_access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Spaces and control characters some programs skip before they look for a formula.
@@ -103,3 +105,13 @@ def xlsx_response(
     rows: Iterable[Sequence], *, filename: str, header: Sequence | None = None, title: str = ""
 ) -> HttpResponse:
     return _attachment(xlsx_bytes(rows, header=header, title=title), filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def payment_file_response(request, batch, kind: str) -> FileResponse:
+    """The CSV (`kind` "csv") or the pain.001 file ("xml") of a payment batch the view fetched through
+    restrict(), logged as an export."""
+    if kind not in ("csv", "xml"):
+        raise Http404
+    field = batch.csv_file if kind == "csv" else batch.xml_file
+    log_access(request.user, AccessAction.EXPORT, obj=batch)
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])

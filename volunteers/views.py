@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from cases.contact import allowed_channels, contact_facts
 from cases.views.base import CaseMixin
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.exports import payment_file_response
 from victimsupport.middleware import client_ip
 from victimsupport.models import Role
 from victimsupport.paging import paginate, row_id, sorted_list_context
@@ -614,12 +615,9 @@ class ExpensePaymentFileView(RoleRequiredMixin, View):
     roles = (Role.SERVICE_ORGANISER,)
 
     def get(self, request, pk, kind):
-        if kind not in ("csv", "xml"):
-            raise Http404
-        payment = restricted_object(ExpensePayment.objects.all(), request.user, pk=pk)
-        field = payment.csv_file if kind == "csv" else payment.xml_file
-        log_access(request.user, AccessAction.EXPORT, obj=payment)
-        return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+        return payment_file_response(
+            request, restricted_object(ExpensePayment.objects.all(), request.user, pk=pk), kind
+        )
 
 
 # --- supervision ---

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from referrals.selectors import budget, invoice_list
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.exports import payment_file_response
 from victimsupport.models import Role
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -304,12 +304,7 @@ class PaymentFileView(RoleRequiredMixin, View):
     roles = ORGANISER
 
     def get(self, request, pk, kind):
-        if kind not in ("csv", "xml"):
-            raise Http404
-        export = restricted_object(PaymentExport.objects.all(), request.user, pk=pk)
-        field = export.csv_file if kind == "csv" else export.xml_file
-        log_access(request.user, AccessAction.EXPORT, obj=export)
-        return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+        return payment_file_response(request, restricted_object(PaymentExport.objects.all(), request.user, pk=pk), kind)
 
 
 class BudgetView(RoleRequiredMixin, TemplateView):
