@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from victimsupport.models import User
+from victimsupport.models import Role, User
 from volunteers.models import (
     ActivityEntry,
     Assignment,
@@ -161,3 +161,12 @@ def year_summary(volunteer: Volunteer, year: int) -> list[dict]:
             }
         )
     return summary
+
+
+def reports_to_approve(user: User, limit: int = 20) -> list[ExpenseReport]:
+    """Submitted expense reports `user` decides: their own volunteers', or any they see as a regional
+    manager or the coordinator (never their own)."""
+    reports = ExpenseReport.objects.restrict(user, "approve").filter(status=ReportStatus.SUBMITTED)
+    if not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
+        reports = reports.filter(volunteer__supervisor=user)
+    return list(reports.exclude(volunteer__user=user).select_related("volunteer").order_by("submitted_at")[:limit])

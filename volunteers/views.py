@@ -536,6 +536,8 @@ class ReportMixin(RestrictedObjectMixin):
 
 
 class ReportDetailView(ReportMixin, TemplateView):
+    # The volunteer reads their own reports here too (anyone else's: not found).
+    roles = (*REPORT_ROLES, Role.VOLUNTEER)
     template_name = "volunteers/report_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -543,6 +545,7 @@ class ReportDetailView(ReportMixin, TemplateView):
         figures = expense_services.report_figures(report.volunteer, report.month)
         can_decide = (
             report.is_submitted
+            and report.volunteer.user_id != user.pk
             and ExpenseReport.objects.restrict(user, "approve").filter(pk=report.pk).exists()
             and (user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER) or report.volunteer.supervisor_id == user.pk)
         )

@@ -269,7 +269,9 @@ MATRIX: dict[str, Row] = {
     # supervisor, a regional manager or the coordinator decides; the service organiser reads and pays.
     "volunteers:month-submit": Row(method="post", expect={"volunteer": (302, 302)}),
     "volunteers:report-list": Row(expect=dict.fromkeys((*CASEWORK, "coordinator", "service_organiser"), (200, 200))),
-    "volunteers:report": Row(kwargs=REPORT, expect={**REPORT_VIEW, "service_organiser": (200, 200)}),
+    "volunteers:report": Row(
+        kwargs=REPORT, expect={**REPORT_VIEW, "service_organiser": (200, 200), "volunteer": (200, 404)}
+    ),
     "volunteers:report-approve": Row(kwargs=REPORT, method="post", expect=REPORT_DECIDE),
     "volunteers:report-return": Row(kwargs=REPORT, method="post", expect=REPORT_DECIDE),
     "volunteers:payments": Row(expect={"service_organiser": (200, 200)}),

@@ -156,7 +156,13 @@ def test_who_sees_a_report(client, world, specialist, colleague, coordinator, or
         assert client.get(f"/volunteers/reports/{report.pk}/").status_code == status, user
     other = make_volunteer(coordinator, email="teine@example.invalid", last_name="Teine")
     client.force_login(other.user)
-    assert client.get(f"/volunteers/reports/{report.pk}/").status_code in (403, 404)
+    assert client.get(f"/volunteers/reports/{report.pk}/").status_code == 404
+    client.force_login(world["volunteer"].user)
+    own = client.get(f"/volunteers/reports/{report.pk}/")
+    assert own.status_code == 200 and not own.context["can_decide"]
+    client.force_login(specialist)
+    assert world["volunteer"].full_name in client.get("/").content.decode()  # waiting for approval
+    client.force_login(other.user)
     assert "12" not in client.get("/volunteers/my/month/", {"month": f"{world['month']:%Y-%m}"}).context["totals"]
 
 
