@@ -275,3 +275,16 @@ class TrainingForm(StyledModelForm):
         self.fields["hours"].widget.is_localized = True
         if self.user is not None:
             restrict_form_fields(self, self.user)
+
+
+class CoordinatorAssignmentForm(AssignmentForm):
+    """The coordinator assigns from the volunteer's page, naming the case by its number."""
+
+    case_reference = forms.CharField(
+        label=_("Case number"), max_length=20, help_text=_("As the specialist gives it, e.g. J-1234.")
+    )
+    field_order = ["case_reference", "starts_on", "ends_on", "tasks", "address_needed", "conflicts_seen"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["volunteer"]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.VolunteerEditView.as_view(), name="volunteer-edit"),
     path("<int:pk>/step/", views.VolunteerStepView.as_view(), name="volunteer-step"),
     path("<int:pk>/user/", views.VolunteerUserCreateView.as_view(), name="volunteer-user"),
+    path("<int:pk>/assign/", views.CoordinatorAssignView.as_view(), name="volunteer-assign"),
     # staff: volunteer support on a case
     path("cases/<int:pk>/", views.CaseVolunteersView.as_view(), name="case"),
     path("cases/<int:pk>/assign/", views.AssignmentCreateView.as_view(), name="assignment-add"),

@@ -146,6 +146,7 @@ class VolunteerDetailView(VolunteerMixin, TemplateView):
             "trainings": list(volunteer.trainings.select_related("training").order_by("-training__held_on")),
             "training_hours": training_services.approved_hours(volunteer),
             "can_change": is_permitted(self.request.user, volunteer, "change"),
+            "perms_coordinator": self.request.user.has_role(Role.COORDINATOR),
         }
 
 
@@ -830,3 +831,37 @@ class CertificateView(RoleRequiredMixin, ActionView):
 
     def object_url(self) -> str:
         return reverse("volunteers:training", args=[self.attendance.training_id])
+
+
+class CoordinatorAssignView(VolunteerMixin, ActionView):
+    """The coordinator assigns the volunteer to a case of their region named by its number; they do not see
+    the case (the case's specialist is told and sees the assignment on the case)."""
+
+    roles = (Role.COORDINATOR,)
+    action = "change"
+    template_name = "volunteers/volunteer_form.html"
+    title = gettext_lazy("Assign to a case")
+    submit_label = gettext_lazy("Assign")
+
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {"starts_on": timezone.localdate()})
+        return forms.CoordinatorAssignmentForm(data, user=self.request.user, **kwargs)
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "volunteer": self.volunteer}
+
+    def perform(self, data):
+        assignment = assignment_services.assignment_create(
+            actor=self.request.user,
+            volunteer=self.volunteer,
+            case_reference=data["case_reference"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            tasks=data["tasks"],
+            address_needed=data["address_needed"],
+            conflicts_seen=data["conflicts_seen"],
+        )
+        self.success_message = _("The volunteer was assigned (client code %(code)s).") % {
+            "code": assignment.client_code
+        }

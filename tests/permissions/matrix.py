@@ -227,6 +227,7 @@ MATRIX: dict[str, Row] = {
     "volunteers:volunteer": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_VIEW),
     "volunteers:volunteer-edit": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_CHANGE),
     "volunteers:volunteer-step": Row(kwargs=VOLUNTEER, expect=VOLUNTEER_CHANGE),
+    "volunteers:volunteer-assign": Row(kwargs=VOLUNTEER, expect={"coordinator": (200, 200)}),
     # A button: an applied candidate gets no account, so the allowed POST comes back with a message.
     "volunteers:volunteer-user": Row(
         kwargs=VOLUNTEER,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from tests.factories import make_case, make_user, set_rules
-from victimsupport.models import County
+from victimsupport.models import County, Notification
 from victimsupport.permissions.grants import grants_of
 from volunteers.models import ActivityEntry, Assignment, BackgroundCheck, Volunteer, VolunteerStatus
 from volunteers.services import assignments as assignment_services
@@ -338,3 +338,34 @@ def test_my_month_sums_the_entries_and_survives_a_bad_month(client, world):
     assert (totals["count"], totals["km"], totals["call_minutes"]) == (2, Decimal("54.5"), 20)
     for bad in ("abc", "2026-13", "99999-1", "-"):
         assert client.get("/volunteers/my/month/", {"month": bad}).status_code == 200
+
+
+def test_the_coordinator_assigns_by_case_number_without_seeing_the_case(client, specialist, coordinator):
+    case = make_case(specialist)
+    volunteer = make_volunteer(coordinator, email="koord@example.invalid")
+    today = timezone.localdate()
+    fields = {"starts_on": today, "ends_on": today + timedelta(days=30), "tasks": "Tugi kohtus"}
+    south = make_case(make_user("specialist", "louna"), region_code="louna")
+    for reference in ("J-99999999", south.reference, "abc", "J-"):
+        with pytest.raises(ValidationError) as refused:
+            assignment_services.assignment_create(
+                actor=coordinator, volunteer=volunteer, case_reference=reference, **fields
+            )
+        assert list(refused.value.message_dict) == ["case_reference"]
+    client.force_login(coordinator)
+    assert client.get(f"/volunteers/{volunteer.pk}/assign/").status_code == 200
+    response = client.post(
+        f"/volunteers/{volunteer.pk}/assign/",
+        {
+            "case_reference": case.reference,
+            "starts_on": today.strftime("%d.%m.%Y"),
+            "ends_on": (today + timedelta(days=30)).strftime("%d.%m.%Y"),
+            "tasks": "Tugi kohtus",
+        },
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.case == case and assignment.created_by == coordinator
+    assert Notification.objects.filter(user=specialist, params__code=assignment.client_code).exists()
+    # The coordinator still does not see the case.
+    assert client.get(f"/cases/{case.pk}/").status_code == 403  # the role has no case pages

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.choices import PartyRole
 from cases.models import Case, Person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.concurrency import assign_fields, versioned_edit
 from victimsupport.models import Role, User
+from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.permissions.grants import set_object_grants
 from victimsupport.security import security_event
@@ -76,8 +78,24 @@ def assignment_conflicts(volunteer: Volunteer, case: Case) -> list[ConflictFindi
 
 
 def _may_assign(actor: User, case: Case) -> None:
-    if not actor.has_role(*ASSIGNERS) or not is_permitted(actor, case, "view"):
-        raise PermissionDenied
+    """A regional manager of the case, or a coordinator of its region (who does not see the case itself)."""
+    if actor.has_role(Role.REGIONAL_MANAGER) and is_permitted(actor, case, "view"):
+        return
+    if actor.has_role(Role.COORDINATOR) and case.region_id in actor.region_ids:
+        return
+    raise PermissionDenied
+
+
+def case_for_assignment(actor: User, reference: str) -> Case:
+    """The open case a coordinator names by its number (J-123): only in the coordinator's regions, and the
+    one answer for every other number, so it tells nothing about which cases exist."""
+    digits = reference.strip().upper().removeprefix("J-")
+    case = None
+    if digits.isascii() and digits.isdigit() and len(digits) < 19:
+        case = Case.objects.filter(pk=int(digits), status="open", region_id__in=actor.region_ids).first()
+    if case is None or not actor.has_role(Role.COORDINATOR):
+        raise ValidationError({"case_reference": _("No open case with this number in your regions.")})
+    return case
 
 
 def _new_client_code() -> str:
@@ -91,7 +109,8 @@ def _new_client_code() -> str:
 def assignment_create(
     *,
     actor: User,
-    case: Case,
+    case: Case | None = None,
+    case_reference: str = "",
     volunteer: Volunteer,
     starts_on: date,
     ends_on: date,
@@ -100,7 +119,10 @@ def assignment_create(
     conflicts_seen: bool = False,
 ) -> Assignment:
     """Assign an active volunteer with a user account to the case. The conflict check runs first; if it
-    finds anything, the assigner must have seen it (`conflicts_seen`). The check is logged either way."""
+    finds anything, the assigner must have seen it (`conflicts_seen`). The check is logged either way. A
+    coordinator names the case by its number (`case_reference`); the case's specialist is told."""
+    if case is None:
+        case = case_for_assignment(actor, case_reference)
     _may_assign(actor, case)
     if not Volunteer.objects.restrict(actor).filter(pk=volunteer.pk).exists():
         raise ValidationError({"volunteer": _("Choose a volunteer from the list.")})
@@ -139,7 +161,15 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     set_object_grants(assignment, users={volunteer.user: VOLUNTEER_ACTIONS}, actor=actor, reason="assigned")
-    ensure_permitted(actor, assignment, "view")
+    if is_permitted(actor, case, "view"):
+        ensure_permitted(actor, assignment, "view")
+    if case.responsible_id and case.responsible_id != actor.pk:
+        notify(
+            [case.responsible],
+            gettext_noop("Volunteer %(volunteer)s was assigned to case %(case)s (client code %(code)s)."),
+            params={"volunteer": volunteer.full_name, "case": case.reference, "code": assignment.client_code},
+            link=f"/volunteers/cases/{case.pk}/",
+        )
     return assignment
 
 
