@@ -118,6 +118,17 @@ def activity_overview(user: User, *, year: int, region=None) -> dict:
     per_month = list(
         entries.annotate(month=TruncMonth("happened_on")).values("month").annotate(**sums).order_by("month")
     )
+    reports = ExpenseReport.objects.filter(volunteer__in=volunteers, month__year=year, status__in=PAID_OR_APPROVED)
+    region_costs = dict(
+        reports.values_list("volunteer__region__name")
+        .annotate(total=Sum("amount"))
+        .values_list("volunteer__region__name", "total")
+    )
+    month_costs = dict(reports.values_list("month").annotate(total=Sum("amount")).values_list("month", "total"))
+    for row in per_region:
+        row["costs"] = region_costs.get(row["volunteer__region__name"], Decimal("0"))
+    for row in per_month:
+        row["costs"] = month_costs.get(row["month"], Decimal("0"))
     for row in [*per_region, *per_month]:
         row["hours"] = round((row["minutes"] or 0) / 60, 1)
     assignments = Assignment.objects.filter(

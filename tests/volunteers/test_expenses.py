@@ -193,7 +193,7 @@ def test_reminders_before_the_deadline_and_overdue_after_it(world, specialist):
     assert Notification.objects.filter(user=world["volunteer"].user).count() == 1
     assert expenses.expense_reminders(today=due) == 0
     assert expenses.expense_reminders(today=due + timedelta(days=1)) == 1
-    assert Notification.objects.filter(user=specialist).count() == 1
+    assert Notification.objects.filter(user=specialist, message__contains="has not submitted").count() == 1
     submit(world)
     assert expenses.expense_reminders(today=due + timedelta(days=1)) == 0
 
@@ -209,3 +209,16 @@ def test_the_volunteer_submits_from_my_month(client, world):
     response = client.post("/volunteers/my/month/submit/", {"month": world["month"].isoformat(), "confirmed": "on"})
     assert response.status_code == 302
     assert ExpenseReport.objects.get().status == ReportStatus.SUBMITTED
+
+
+def test_the_overview_counts_approved_costs_by_volunteer_region_and_month(world, specialist, coordinator):
+    from volunteers.selectors import activity_overview
+
+    trip(world, world["month"].replace(day=5), "50")
+    report = submit(world)
+    expenses.expense_report_approve(actor=specialist, report=report, expected_version=report.version)
+    figures = activity_overview(coordinator, year=world["month"].year)
+    assert figures["per_volunteer"][0]["costs"] == Decimal("10.00")
+    assert [row["costs"] for row in figures["per_region"]] == [Decimal("10.00")]
+    month_row = next(row for row in figures["per_month"] if row["month"] == world["month"])
+    assert month_row["costs"] == Decimal("10.00")
