@@ -10,14 +10,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from victimsupport.models import Role, User
+from victimsupport.models import User
 from volunteers.models import (
     ActivityEntry,
     Assignment,
     ExpenseReport,
-    GroupSession,
     ReportStatus,
-    SupervisionContact,
     Volunteer,
     VolunteerStatus,
 )
@@ -54,32 +52,29 @@ def supervised_by(user: User) -> QuerySet[Volunteer]:
     return Volunteer.objects.restrict(user).filter(supervisor=user).order_by("last_name", "first_name", "pk")
 
 
-def last_supervision(volunteer_ids) -> dict[int, date]:
-    """The latest supervision (a contact or a group session attended) of each volunteer."""
-    latest: dict[int, date] = {}
-    contacts = (
-        SupervisionContact.objects.filter(volunteer_id__in=volunteer_ids)
-        .values("volunteer_id")
-        .annotate(last=Max("happened_on"))
-    )
-    sessions = (
-        GroupSession.attendees.through.objects.filter(volunteer_id__in=volunteer_ids)
-        .values("volunteer_id")
-        .annotate(last=Max("groupsession__held_on"))
-    )
-    for row in [*contacts, *sessions]:
-        if row["last"] and row["last"] > latest.get(row["volunteer_id"], date.min):
-            latest[row["volunteer_id"]] = row["last"]
-    return latest
-
-
-def unsupervised(user: User, today: date | None = None) -> list[tuple[Volunteer, date | None]]:
-    """Active volunteers `user` supervises with no supervision within VOLUNTEER_SUPERVISION_DAYS."""
+def supervisor_overview(user: User, today: date | None = None) -> dict:
+    """For the supervisor's start page, in one query: their active volunteers without supervision (a
+    contact or a group session) within VOLUNTEER_SUPERVISION_DAYS, and those with a submitted expense
+    report waiting for them."""
     today = today or timezone.localdate()
-    volunteers = list(supervised_by(user).filter(status=VolunteerStatus.ACTIVE))
-    latest = last_supervision([volunteer.pk for volunteer in volunteers])
     cutoff = today - timedelta(days=settings.VOLUNTEER_SUPERVISION_DAYS)
-    return [(v, latest.get(v.pk)) for v in volunteers if latest.get(v.pk, date.min) < cutoff]
+    volunteers = list(
+        supervised_by(user)
+        .filter(status__in=(VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED))
+        .annotate(
+            last_contact=Max("supervision_contacts__happened_on"),
+            last_session=Max("group_sessions__held_on"),
+            reports_waiting=Count(
+                "expense_reports", filter=Q(expense_reports__status=ReportStatus.SUBMITTED), distinct=True
+            ),
+        )
+    )
+    unsupervised = []
+    for volunteer in volunteers:
+        last = max(filter(None, (volunteer.last_contact, volunteer.last_session)), default=None)
+        if volunteer.is_active and (last is None or last < cutoff):
+            unsupervised.append((volunteer, last))
+    return {"unsupervised": unsupervised, "reports": [v for v in volunteers if v.reports_waiting]}
 
 
 def inactive_volunteers(today: date | None = None) -> QuerySet[Volunteer]:
@@ -172,12 +167,3 @@ def year_summary(volunteer: Volunteer, year: int) -> list[dict]:
             }
         )
     return summary
-
-
-def reports_to_approve(user: User, limit: int = 20) -> list[ExpenseReport]:
-    """Submitted expense reports `user` decides: their own volunteers', or any they see as a regional
-    manager or the coordinator (never their own)."""
-    reports = ExpenseReport.objects.restrict(user, "approve").filter(status=ReportStatus.SUBMITTED)
-    if not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
-        reports = reports.filter(volunteer__supervisor=user)
-    return list(reports.exclude(volunteer__user=user).select_related("volunteer").order_by("submitted_at")[:limit])

@@ -1,24 +1,13 @@
-"""Start page: a supervisor's volunteers without supervision for too long, and expense reports waiting
-for the user's approval."""
+"""Start page: for a supervisor, their volunteers without supervision for too long and the expense
+reports waiting for them (one query)."""
 
-from victimsupport.models import Role
 from victimsupport.startpage import register_panel
-from volunteers.selectors import reports_to_approve, unsupervised
+from volunteers.selectors import supervisor_overview
 
 
 @register_panel(order=40)
-def unsupervised_volunteers_panel(request):
-    rows = unsupervised(request.user)
-    if not rows:
+def supervisor_panel(request):
+    overview = supervisor_overview(request.user)
+    if not overview["unsupervised"] and not overview["reports"]:
         return None
-    return "volunteers/panels/unsupervised.html", {"rows": rows}
-
-
-@register_panel(order=41)
-def reports_to_approve_panel(request):
-    if not request.user.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.COORDINATOR):
-        return None
-    reports = reports_to_approve(request.user)
-    if not reports:
-        return None
-    return "volunteers/panels/reports.html", {"reports": reports}
+    return "volunteers/panels/supervisor.html", overview

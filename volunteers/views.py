@@ -62,10 +62,14 @@ class ApplyView(ActionView):
 
     def perform(self, data):
         key = f"volunteer-apply:{client_ip(self.request) or 'unknown'}"
-        count = cache.get_or_set(key, 0, 3600)
-        if count >= settings.VOLUNTEER_APPLICATIONS_PER_HOUR:
+        cache.add(key, 0, 3600)  # the hour starts with the first application
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the hour ended between the two calls
+            cache.set(key, 1, 3600)
+            count = 1
+        if count > settings.VOLUNTEER_APPLICATIONS_PER_HOUR:
             raise ValidationError(_("Too many applications from this address. Please try again in an hour."))
-        cache.incr(key)
         if not data["website"]:  # filled in: a robot; it is thanked and nothing is stored
             recruitment.volunteer_apply(
                 county=data["county"], **{name: data[name] for name in recruitment.APPLICATION_FIELDS}

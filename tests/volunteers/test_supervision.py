@@ -15,7 +15,7 @@ from tests.factories import make_case, make_user
 from tests.volunteers.test_assignments import make_volunteer
 from victimsupport.models import Notification, Region
 from volunteers.models import Assignment, SupervisionContact
-from volunteers.selectors import activity_overview, inactive_volunteers, unsupervised, year_summary
+from volunteers.selectors import activity_overview, inactive_volunteers, supervisor_overview, year_summary
 from volunteers.services import assignments as assignment_services
 from volunteers.services import supervision
 
@@ -82,11 +82,11 @@ def test_the_start_page_shows_volunteers_without_supervision_for_the_set_period(
     client, volunteer, specialist, settings
 ):
     settings.VOLUNTEER_SUPERVISION_DAYS = 30
-    assert [row[0] for row in unsupervised(specialist)] == [volunteer]
+    assert [row[0] for row in supervisor_overview(specialist)["unsupervised"]] == [volunteer]
     client.force_login(specialist)
     assert volunteer.full_name in client.get("/").content.decode()
     contact(specialist, volunteer, days_ago=40)
-    assert [row[0] for row in unsupervised(specialist)] == [volunteer]
+    assert [row[0] for row in supervisor_overview(specialist)["unsupervised"]] == [volunteer]
     supervision.group_session_add(
         actor=specialist,
         region=Region.objects.get(code="pohja"),
@@ -96,7 +96,7 @@ def test_the_start_page_shows_volunteers_without_supervision_for_the_set_period(
         topic="Piirid",
         duration_minutes=90,
     )
-    assert unsupervised(specialist) == []
+    assert supervisor_overview(specialist)["unsupervised"] == []
     assert volunteer.full_name not in client.get("/").content.decode()
 
 
