@@ -17,16 +17,12 @@ from referrals.models.invoices import (
 )
 from referrals.services.invoices import LINE_FIELDS
 from referrals.services.providers import CONTRACT_FIELDS, SPECIALIST_FIELDS, TARIFF_FIELDS
-from victimsupport.forms import DateInput, StyledForm, StyledModelForm, localize_money
+from victimsupport.forms import CheckboxesField, DateInput, StyledForm, StyledModelForm, localize_money
 from victimsupport.models import County
 
 
-class MultipleChoiceArrayField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-
 class ProviderForm(StyledModelForm):
-    languages = MultipleChoiceArrayField(label=_("Languages"), choices=Language.choices)
+    languages = CheckboxesField(label=_("Languages"), choices=Language.choices)
     counties = forms.ModelMultipleChoiceField(
         label=_("Counties served"),
         queryset=County.objects.order_by("name"),
@@ -59,7 +55,7 @@ class ProviderForm(StyledModelForm):
 
 
 class SpecialistForm(StyledModelForm):
-    languages = MultipleChoiceArrayField(label=_("Languages"), choices=Language.choices)
+    languages = CheckboxesField(label=_("Languages"), choices=Language.choices)
 
     class Meta:
         model = ProviderSpecialist
@@ -68,7 +64,7 @@ class SpecialistForm(StyledModelForm):
 
 
 class ContractForm(StyledModelForm):
-    services = MultipleChoiceArrayField(label=_("Services"), choices=ServiceType.choices)
+    services = CheckboxesField(label=_("Services"), choices=ServiceType.choices)
 
     class Meta:
         model = Contract

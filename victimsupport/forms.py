@@ -50,6 +50,12 @@ class RestrictedFieldsMixin:
             restrict_form_fields(self, user)
 
 
+class CheckboxesField(forms.MultipleChoiceField):
+    """A list of choices ticked as checkboxes (an ArrayField of choices: languages, kinds, services)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+
 class StyledForm(RestrictedFieldsMixin, forms.Form):
     required_css_class = "required"
 

@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Language
-from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, restrict_form_fields
+from victimsupport.forms import (
+    CheckboxesField,
+    DateInput,
+    StyledForm,
+    StyledModelForm,
+    VersionedForm,
+    restrict_form_fields,
+)
 from victimsupport.models import County, Region, Role, User
 from volunteers.models import (
     ActivityEntry,
@@ -33,10 +40,6 @@ TRAINABLE = (
     VolunteerStatus.PAUSED,
 )
 STAFF_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.COORDINATOR)
-
-
-class CheckboxesField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
 
 
 class ApplicationForm(StyledForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -434,12 +434,8 @@ class MyMonthView(VolunteerSelfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         month = month_start(self.request.GET.get("month"))
-        entries = list(
-            ActivityEntry.objects.restrict(self.request.user)
-            .filter(volunteer=self.volunteer, happened_on__gte=month, happened_on__lt=next_month(month))
-            .select_related("assignment")
-            .order_by("happened_on", "pk")
-        )
+        base = ActivityEntry.objects.restrict(self.request.user)
+        entries = list(expense_services.month_entries(self.volunteer, month, base))
         totals = {
             "count": len(entries),
             "minutes": sum(entry.duration_minutes for entry in entries),
@@ -448,7 +444,7 @@ class MyMonthView(VolunteerSelfMixin, TemplateView):
         }
         report = ExpenseReport.objects.filter(volunteer=self.volunteer, month=month).first()
         try:
-            figures = expense_services.report_figures(self.volunteer, month)
+            figures = expense_services.report_figures(self.volunteer, month, entries)
         except ValidationError:
             figures = None  # no rates in force that month
         return {
@@ -477,7 +473,7 @@ def month_start(value: str | None) -> date:
 
 
 def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return expense_services.month_end(month) + timedelta(days=1)
 
 
 def previous_month(month: date) -> date:

@@ -3,7 +3,6 @@ rules it is computed by (rates, the monthly limit and the deadline: data with ef
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -119,10 +118,6 @@ class ExpenseReport(models.Model):
     @property
     def capped(self) -> bool:
         return self.computed_amount > self.amount
-
-    def due_on(self, rule: ExpenseRule) -> date:
-        year, month = self.month.year + self.month.month // 12, self.month.month % 12 + 1
-        return date(year, month, rule.due_day)
 
 
 class ExpensePayment(models.Model):

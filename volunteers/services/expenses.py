@@ -40,6 +40,11 @@ def month_end(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
+def due_on(month: date) -> date:
+    """The day a month's report is due: the rule's day of the next month (the rule in force at its end)."""
+    return (month_end(month) + timedelta(days=1)).replace(day=rule_on(month_end(month)).due_day)
+
+
 def rule_on(day: date) -> ExpenseRule:
     rule = ExpenseRule.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     if rule is None:
@@ -76,14 +81,21 @@ class ReportFigures:
         return self.computed > self.amount
 
 
-def report_figures(volunteer: Volunteer, month: date) -> ReportFigures:
-    """The month's sums: each trip and each call at the rate in force on its day; the total capped at the
-    limit in force on the month's last day."""
-    entries = list(
-        ActivityEntry.objects.filter(volunteer=volunteer, happened_on__gte=month, happened_on__lte=month_end(month))
+def month_entries(volunteer: Volunteer, month: date, base=None):
+    """The volunteer's entries of the month, in order (`base`: a page's restrict()ed queryset)."""
+    base = ActivityEntry.objects.all() if base is None else base
+    return (
+        base.filter(volunteer=volunteer, happened_on__gte=month, happened_on__lte=month_end(month))
         .select_related("assignment")
         .order_by("happened_on", "pk")
     )
+
+
+def report_figures(volunteer: Volunteer, month: date, entries: list[ActivityEntry] | None = None) -> ReportFigures:
+    """The month's sums: each trip and each call at the rate in force on its day; the total capped at the
+    limit in force on the month's last day. `entries`: the month's entries if the caller has read them."""
+    if entries is None:
+        entries = list(month_entries(volunteer, month))
     lines = []
     for entry in entries:
         rule = rule_on(entry.happened_on)
@@ -95,7 +107,6 @@ def report_figures(volunteer: Volunteer, month: date) -> ReportFigures:
     calls = sum((line.calls for line in lines), Decimal("0.00"))
     computed = travel + calls
     limit = closing_rule.monthly_limit
-    next_month = month_end(month) + timedelta(days=1)
     return ReportFigures(
         lines=lines,
         km=sum((entry.km for entry in entries), Decimal("0")),
@@ -105,7 +116,7 @@ def report_figures(volunteer: Volunteer, month: date) -> ReportFigures:
         computed=computed,
         limit=limit,
         amount=min(computed, limit),
-        due_on=next_month.replace(day=closing_rule.due_day),
+        due_on=due_on(month),
     )
 
 
@@ -269,11 +280,10 @@ def expense_reminders(today: date | None = None) -> int:
     submitted report; the day after it: overdue, to the volunteer and their supervisor."""
     today = today or timezone.localdate()
     month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    due_on = month_end(month) + timedelta(days=1)
-    due_on = due_on.replace(day=rule_on(month_end(month)).due_day)
-    if today not in (due_on - timedelta(days=3), due_on + timedelta(days=1)):
+    due = due_on(month)
+    if today not in (due - timedelta(days=3), due + timedelta(days=1)):
         return 0
-    overdue = today > due_on
+    overdue = today > due
     volunteers = (
         Volunteer.objects.filter(
             activities__happened_on__gte=month, activities__happened_on__lte=month_end(month), user__is_active=True
@@ -286,7 +296,7 @@ def expense_reminders(today: date | None = None) -> int:
     for volunteer in volunteers:
         params = {
             "month": month.strftime("%m.%Y"),
-            "due": due_on.strftime("%d.%m.%Y"),
+            "due": due.strftime("%d.%m.%Y"),
             "volunteer": volunteer.full_name,
         }
         link = f"/volunteers/my/month/?month={month:%Y-%m}"

@@ -55,7 +55,7 @@ def volunteer_apply(*, county: County, **fields) -> Volunteer:
     return volunteer
 
 
-def _supervisor_allowed(volunteer: Volunteer, supervisor: User | None) -> None:
+def _supervisor_allowed(supervisor: User | None) -> None:
     if supervisor is None:
         return
     staff = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.COORDINATOR)
@@ -67,7 +67,7 @@ def _supervisor_allowed(volunteer: Volunteer, supervisor: User | None) -> None:
 def volunteer_update(*, actor: User, volunteer: Volunteer, expected_version: int, counties=None, **fields) -> Volunteer:
     """The registry data: kinds, languages, counties, supervisor, declared conflicts, contacts."""
     versioned_edit(volunteer, expected_version, fields, REGISTRY_FIELDS)
-    _supervisor_allowed(volunteer, volunteer.supervisor)
+    _supervisor_allowed(volunteer.supervisor)
     if counties is not None:
         counties = list(counties)
         if not counties:
