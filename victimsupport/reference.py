@@ -42,6 +42,7 @@ SERIES = [
     ("9-13", "Traumast taastumist toetava vaimse tervise abi otsused", "aid_decision"),
     ("9-14", "Suunamiskirjad teenuseosutajatele", "referral"),
     ("9-1", "Ohvriabi juhtumite kirjavahetus", "case_correspondence"),
+    ("9-15", "MARAC-i suunamised, päevakorrad ja protokollid", "marac"),
 ]
 
 ADMIN_PERMISSIONS = {
@@ -62,6 +63,12 @@ ADMIN_PERMISSIONS = {
     },
     "referrals": {"billingpolicy": ["view", "add", "change"], "yearlybudget": ["view", "add", "change", "delete"]},
     "volunteers": {"expenserule": ["view", "add", "change"]},
+    "marac": {
+        "questionnaire": ["view", "add", "change"],
+        "question": ["view", "add", "change", "delete"],
+        "answeroption": ["view", "add", "change", "delete"],
+        "countypopulation": ["view", "add", "change"],
+    },
     # Unlocking a locked-out user, and resetting a lost authenticator.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},
     "otp_totp": {"totpdevice": ["view", "delete"]},
