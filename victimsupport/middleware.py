@@ -66,8 +66,8 @@ class SessionGuardMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Users who must (OTP_REQUIRED) or chose to (a confirmed device) use a second factor reach
-    nothing but the second-factor pages until they have given it."""
+    """Users who must (OTP_REQUIRED, or a role in OTP_REQUIRED_ROLES) or chose to (a confirmed device) use a
+    second factor reach nothing but the second-factor pages until they have given it."""
 
     exempt_prefixes = ("/static/", "/heartbeat.json", "/i18n/")
 
@@ -83,7 +83,7 @@ class SecondFactorMiddleware:
             if request.path not in exempt:
                 if user_has_device(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
-                if settings.OTP_REQUIRED:
+                if settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES):
                     return redirect("otp-setup")
         return self.get_response(request)
 

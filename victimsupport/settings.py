@@ -160,6 +160,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # Second factor (TOTP): required for staff where OTP_REQUIRED is on (the production default).
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+# Roles that must use the second factor even where OTP_REQUIRED is off (partners from other agencies).
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", ["marac_partner"])
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Ohvriabi")
 
 # Failed logins: locked by the pair (username, IP address), for a finite cool-off.
@@ -281,6 +283,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
     "volunteer-candidates-purge": {"task": "volunteers.purge_candidates", "schedule": crontab(hour=3, minute=30)},
+    "marac-overdue-actions": {"task": "marac.remind_overdue_actions", "schedule": crontab(hour=7, minute=45)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

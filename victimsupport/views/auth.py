@@ -153,5 +153,10 @@ def otp_setup(request):
     return render(
         request,
         "registration/otp_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": grouped, "required": settings.OTP_REQUIRED},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": grouped,
+            "required": settings.OTP_REQUIRED or request.user.has_role(*settings.OTP_REQUIRED_ROLES),
+        },
     )

@@ -1,0 +1,201 @@
+"""Forms of the MARAC app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import RiskLevel
+from marac.models import (
+    Action,
+    ActionStatus,
+    Agency,
+    AgencyKind,
+    AgendaItem,
+    LegalBasis,
+    MaracStatus,
+    Membership,
+    Network,
+    Questionnaire,
+    ReferredBy,
+)
+from marac.services.meetings import MINUTES_FIELDS
+from victimsupport.forms import DateInput, StyledForm, VersionedForm
+from victimsupport.models import Role, User
+
+QUESTION_PREFIX = "q"
+
+
+class AssessmentForm(StyledForm):
+    """A questionnaire version's questions as radio buttons, then escalation and judgement."""
+
+    assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput())
+    incident_note = forms.CharField(
+        label=_("The incident (briefly)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+    )
+    police_callouts = forms.IntegerField(
+        label=_("Police call-outs to the household in the last 12 months"), min_value=0, max_value=999, initial=0
+    )
+    judgement_level = forms.ChoiceField(
+        label=_("Raise the level by professional judgement"),
+        required=False,
+        choices=[("", _("no")), (RiskLevel.MEDIUM, RiskLevel.MEDIUM.label), (RiskLevel.HIGH, RiskLevel.HIGH.label)],
+    )
+    judgement_reason = forms.CharField(
+        label=_("Reason for the judgement"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        help_text=_("Required when the judgement raises the level."),
+    )
+
+    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        options = [(option.code, option.label) for option in questionnaire.options.all()]
+        self.question_fields = []
+        for question in questionnaire.questions.all():
+            name = f"{QUESTION_PREFIX}{question.number}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{question.number}. {question.text}", choices=options, widget=forms.RadioSelect
+            )
+            self.question_fields.append(name)
+        # The questions come first, in their order.
+        order = [
+            *self.question_fields,
+            "police_callouts",
+            "judgement_level",
+            "judgement_reason",
+            "assessed_on",
+            "incident_note",
+        ]
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("judgement_level") and not (data.get("judgement_reason") or "").strip():
+            self.add_error("judgement_reason", _("Give the reason for the professional judgement."))
+        return data
+
+
+class ReferralForm(StyledForm):
+    network = forms.ModelChoiceField(label=_("MARAC network"), queryset=Network.objects.none())
+    referred_by = forms.ChoiceField(
+        label=_("Referring agency"), choices=ReferredBy.choices, initial=ReferredBy.VICTIM_SUPPORT
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis for sharing"), choices=LegalBasis.choices)
+    legal_basis_note = forms.CharField(label=_("Note on the legal basis"), max_length=500, required=False)
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
+
+
+class AgencyForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgencyKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class MemberForm(StyledForm):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+    is_coordinator = forms.BooleanField(label=_("Coordinator"), required=False)
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = network.agencies.all()
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                groups__name__in=[Role.MARAC_PARTNER, Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SPECIALIST],
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.get_full_name() or user.username} ({user.username})"
+        )
+
+
+class MembershipEndForm(StyledForm):
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class ScheduleForm(StyledForm):
+    first_on = forms.DateField(label=_("First meeting"), widget=DateInput())
+    at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "10:00"}))
+    count = forms.IntegerField(label=_("How many months"), min_value=1, max_value=12, initial=6)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
+class AttendanceForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"), queryset=Membership.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["present"]
+        field.queryset = meeting.network.memberships.active_on(meeting.held_on).select_related("user", "agency")
+        field.label_from_instance = lambda m: f"{m.user.get_full_name() or m.user.username}, {m.agency.name}"
+
+
+class MinutesForm(VersionedForm):
+    class Meta:
+        model = AgendaItem
+        fields = MINUTES_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 5, "maxlength": 10000}) for name in MINUTES_FIELDS}
+
+
+class ActionForm(StyledForm):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    owner = forms.ModelChoiceField(label=_("Responsible member"), queryset=User.objects.none(), required=False)
+    description = forms.CharField(
+        label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+    )
+    due_on = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        network = item.meeting.network
+        self.fields["agency"].queryset = network.agencies.all()
+        members = network.memberships.active_on().select_related("user", "agency")
+        self.fields["owner"].queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name")
+        names = {m.user_id: f"{m.user.get_full_name() or m.user.username}, {m.agency.name}" for m in members}
+        self.fields["owner"].label_from_instance = lambda user: names.get(user.pk, str(user))
+
+
+class ActionUpdateForm(VersionedForm):
+    class Meta:
+        model = Action
+        fields = ["status", "completed_on", "outcome"]
+        widgets = {"completed_on": DateInput(), "outcome": forms.Textarea(attrs={"rows": 4, "maxlength": 4000})}
+
+    def __init__(self, *args, may_cancel: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [c for c in ActionStatus.choices if may_cancel or c[0] != ActionStatus.CANCELLED]
+        self.fields["status"].choices = choices
+        if not self.is_bound and not self.instance.completed_on:
+            self.initial["completed_on"] = timezone.localdate()
+
+
+class CloseForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = forms.CharField(label=_("Why the MARAC case is closed"), max_length=500)
+
+
+class MaracCaseFilterForm(StyledForm):
+    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *MaracStatus.choices], required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Network.objects.restrict(user).select_related("county")

@@ -1,0 +1,163 @@
+"""Reads of the MARAC app (with restrict()); services and views use them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Case as DbCase
+from django.db.models import Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from cases.models import Case, Person
+from marac.models import (
+    Action,
+    AgendaItem,
+    MaracCase,
+    Meeting,
+    Membership,
+    Network,
+    Questionnaire,
+    RiskAssessment,
+)
+from victimsupport.models import User
+
+REPEAT_MONTHS = 12
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def current_questionnaire(code: str = "dash", on: date | None = None) -> Questionnaire | None:
+    """The newest version offered for new assessments on `on`."""
+    on = on or timezone.localdate()
+    return (
+        Questionnaire.objects.filter(code=code, active=True, in_use_from__lte=on)
+        .prefetch_related("questions", "options")
+        .order_by("-version")
+        .first()
+    )
+
+
+def last_referral(person: Person, before: date | None = None) -> MaracCase | None:
+    """The person's latest MARAC referral on or before `before` (any network, any case: the system's own
+    record, not a user's view of it)."""
+    rows = MaracCase.objects.filter(person=person)
+    if before is not None:
+        rows = rows.filter(referred_on__lte=before)
+    return rows.order_by("-referred_on", "-pk").first()
+
+
+def repeat_of(person: Person, incident_on: date) -> MaracCase | None:
+    """A new incident within 12 months of the person's last MARAC referral makes a repeat."""
+    last = last_referral(person, before=incident_on)
+    if last is not None and incident_on <= add_months(last.referred_on, REPEAT_MONTHS):
+        return last
+    return None
+
+
+def case_assessments(user: User, case: Case) -> list[RiskAssessment]:
+    return list(
+        RiskAssessment.objects.restrict(user)
+        .filter(case=case)
+        .select_related("questionnaire", "assessed_by", "superseded_by", "repeat_of")
+        .prefetch_related("marac_case")
+    )
+
+
+def person_trend(user: User, person: Person) -> list[RiskAssessment]:
+    """The person's assessments the user may see (through their cases), oldest first."""
+    return list(
+        RiskAssessment.objects.restrict(user)
+        .filter(person=person)
+        .select_related("questionnaire", "case")
+        .order_by("assessed_on", "pk")
+    )
+
+
+def assessment_answers(assessment: RiskAssessment) -> list:
+    return list(assessment.answers.select_related("question", "option").order_by("question__number"))
+
+
+def networks_for_referral(user: User, case: Case) -> QuerySet[Network]:
+    """Active networks the user sees, the case's county first."""
+    return (
+        Network.objects.restrict(user)
+        .filter(active=True)
+        .select_related("county")
+        .annotate(elsewhere=DbCase(When(county=case.county_id, then=Value(0)), default=Value(1)))
+        .order_by("elsewhere", "county__name", "name")
+    )
+
+
+def network_members(network: Network, on: date | None = None) -> QuerySet[Membership]:
+    return network.memberships.active_on(on).select_related("user", "agency")
+
+
+def maraccase_list(user: User) -> QuerySet[MaracCase]:
+    return (
+        MaracCase.objects.restrict(user)
+        .select_related("network", "person", "case")
+        .annotate(open_actions=Count("actions", filter=Q(actions__status="open")))
+    )
+
+
+def meeting_items(user: User, meeting: Meeting) -> list[AgendaItem]:
+    actions = Action.objects.select_related("agency", "owner").order_by("due_on", "pk")
+    return list(
+        AgendaItem.objects.restrict(user)
+        .filter(meeting=meeting)
+        .select_related("referral__person", "referral__case", "referral")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .order_by("position", "pk")
+    )
+
+
+def cases_to_schedule(meeting: Meeting) -> QuerySet[MaracCase]:
+    """The network's MARAC cases the meeting should hear: referred and not yet heard (new and repeat),
+    then cases with open actions for review; none already on this agenda."""
+    return (
+        MaracCase.objects.filter(network=meeting.network)
+        .exclude(status="closed")
+        .exclude(agenda_items__meeting=meeting)
+        .filter(Q(status="referred") | Q(actions__status="open"))
+        .distinct()
+        .order_by("referred_on", "pk")
+    )
+
+
+def overdue_actions(user: User) -> QuerySet[Action]:
+    """Open actions past their deadline that the user owns or organises."""
+    today = timezone.localdate()
+    return (
+        Action.objects.restrict(user, "change")
+        .filter(status="open", due_on__lt=today)
+        .select_related("referral", "agency", "owner")
+        .order_by("due_on")
+    )
+
+
+def my_actions(user: User) -> QuerySet[Action]:
+    return (
+        Action.objects.restrict(user, "change")
+        .filter(owner=user)
+        .select_related("referral__network", "agency")
+        .order_by("status", "due_on")
+    )
+
+
+def upcoming_meetings(user: User, days: int = 45) -> QuerySet[Meeting]:
+    now = timezone.now()
+    return (
+        Meeting.objects.restrict(user)
+        .filter(status="planned", starts_at__gte=now - timedelta(hours=12), starts_at__lte=now + timedelta(days=days))
+        .select_related("network")
+        .order_by("starts_at")
+    )

@@ -1,0 +1,135 @@
+"""The action plan: actions agreed at a meeting, assigned to an agency and a member; the member updates
+their own between meetings; overdue ones are reminded."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from marac.models import Action, ActionStatus, Agency, AgendaItem, Membership
+from victimsupport.concurrency import versioned_edit
+from victimsupport.models import User
+from victimsupport.notify import notify
+from victimsupport.permissions import ensure_permitted, is_permitted
+
+UPDATE_FIELDS = ["status", "outcome", "completed_on"]
+REMIND_EVERY = timedelta(days=7)
+
+
+@transaction.atomic
+def action_add(
+    *, actor: User, item: AgendaItem, agency: Agency, owner: User | None, description: str, due_on: date
+) -> Action:
+    """An action agreed on a case at a meeting. The owner, if named, is a current member of the agency."""
+    if not is_permitted(actor, item, "change"):
+        raise PermissionDenied
+    referral = item.referral
+    errors = {}
+    if referral.is_closed:
+        errors["__all__"] = _("The MARAC case is closed.")
+    if agency.network_id != referral.network_id:
+        errors["agency"] = _("Choose an agency of the network.")
+    elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
+        errors["owner"] = _("The responsible person must be a current member of the agency.")
+    if due_on < item.meeting.held_on:
+        errors["due_on"] = _("The deadline cannot be before the meeting.")
+    if not description.strip():
+        errors["description"] = _("Describe the action.")
+    if errors:
+        raise ValidationError(errors)
+    action = Action(
+        referral=referral,
+        agenda_item=item,
+        agency=agency,
+        owner=owner,
+        description=description.strip(),
+        due_on=due_on,
+        created_by=actor,
+    )
+    action.full_clean()
+    action.save()
+    if owner is not None and owner != actor:
+        notify(
+            [owner],
+            gettext_noop("A MARAC action was assigned to you (deadline %(date)s)."),
+            params={"date": f"{due_on:%d.%m.%Y}"},
+            link=reverse("marac:case", args=[referral.pk]),
+            email=True,
+        )
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, actor: User, action: Action, expected_version: int, status: str, outcome: str, completed_on: date | None
+) -> Action:
+    """The owner (or the organiser) records how the action went."""
+    if not is_permitted(actor, action, "change"):
+        raise PermissionDenied
+    errors = {}
+    outcome = outcome.strip()
+    if status not in ActionStatus.values:
+        errors["status"] = _("Choose a status.")
+    if status in (ActionStatus.DONE, ActionStatus.NOT_DONE):
+        if completed_on is None:
+            errors["completed_on"] = _("Give the date.")
+        elif completed_on > timezone.localdate():
+            errors["completed_on"] = _("The date cannot be in the future.")
+        if not outcome:
+            errors["outcome"] = _("Say what was done or why it could not be done.")
+    else:
+        completed_on = None
+    if status == ActionStatus.CANCELLED and not is_permitted(actor, action.referral, "change"):
+        errors["status"] = _("Only the coordinator cancels an action.")
+    if errors:
+        raise ValidationError(errors)
+    versioned_edit(
+        action, expected_version, {"status": status, "outcome": outcome, "completed_on": completed_on}, UPDATE_FIELDS
+    )
+    action.full_clean()
+    action.save()
+    ensure_permitted(actor, action, "view")
+    return action
+
+
+def actions_remind() -> int:
+    """E-mail owners (or, without one, the network's coordinators) of open actions past their deadline,
+    once a week per action. Returns how many actions were reminded."""
+    now = timezone.now()
+    due = Action.objects.filter(status="open", due_on__lt=timezone.localdate()).exclude(
+        reminded_at__gt=now - REMIND_EVERY
+    )
+    count = 0
+    for action in due.select_related("referral", "owner"):
+        with transaction.atomic():
+            claimed = Action.objects.filter(pk=action.pk, reminded_at=action.reminded_at).update(reminded_at=now)
+            if not claimed:
+                continue
+            coordinators = [
+                m.user
+                for m in Membership.objects.active_on()
+                .filter(network=action.referral.network_id, is_coordinator=True)
+                .select_related("user")
+            ]
+            recipients = {user.pk: user for user in [action.owner, *coordinators] if user is not None}
+            notify(
+                recipients.values(),
+                gettext_noop("A MARAC action of %(reference)s is past its deadline (%(date)s)."),
+                params={"reference": action.referral.reference, "date": f"{action.due_on:%d.%m.%Y}"},
+                link=reverse("marac:case", args=[action.referral_id]),
+                email=True,
+            )
+            count += 1
+    return count
+
+
+@shared_task(name="marac.remind_overdue_actions", ignore_result=True, time_limit=600)
+def remind_overdue_actions() -> None:
+    actions_remind()

@@ -1,0 +1,141 @@
+"""Risk assessments: the score from the questionnaire's data, the level raised by professional judgement
+or escalation, repeats detected, never edited (a new assessment supersedes the last one of the case)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.choices import RiskLevel
+from cases.models import Case
+from marac.models import LEVEL_ORDER, Answer, Membership, Questionnaire, RaisedBy, RiskAssessment
+from marac.selectors import repeat_of
+from victimsupport.models import User
+from victimsupport.notify import notify
+from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.security import security_event
+
+
+def score_answers(questionnaire: Questionnaire, answers: dict[int, str]) -> tuple[int, dict]:
+    """The score of `answers` ({question number: option code}) by the questionnaire's weights, and the
+    chosen options by question. Every question must be answered with one of its options."""
+    options = {option.code: option for option in questionnaire.options.all()}
+    chosen, missing = {}, []
+    score = 0
+    for question in questionnaire.questions.all():
+        option = options.get(answers.get(question.number, ""))
+        if option is None:
+            missing.append(str(question.number))
+            continue
+        chosen[question] = option
+        score += option.score * question.weight
+    if missing:
+        raise ValidationError(_("Answer every question (missing: %(numbers)s).") % {"numbers": ", ".join(missing)})
+    return score, chosen
+
+
+def assessed_level(questionnaire: Questionnaire, score: int, police_callouts: int, judgement_level: str):
+    """(level by the score, escalation, final level, what set it)."""
+    score_level = questionnaire.level_for(score)
+    escalation = police_callouts >= questionnaire.escalation_callouts
+    level, raised_by = score_level, RaisedBy.SCORE
+    if escalation and LEVEL_ORDER[RiskLevel.HIGH] > LEVEL_ORDER[level]:
+        level, raised_by = RiskLevel.HIGH, RaisedBy.ESCALATION
+    if judgement_level and LEVEL_ORDER[judgement_level] > LEVEL_ORDER[level]:
+        level, raised_by = judgement_level, RaisedBy.JUDGEMENT
+    return score_level, escalation, level, raised_by
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    actor: User,
+    case: Case,
+    questionnaire: Questionnaire,
+    answers: dict[int, str],
+    assessed_on: date,
+    police_callouts: int = 0,
+    judgement_level: str = "",
+    judgement_reason: str = "",
+    incident_note: str = "",
+) -> RiskAssessment:
+    """Record an assessment of the case's client. Judgement can only raise the level, with a reason."""
+    if not is_permitted(actor, case, "change"):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(_("The case is closed. Reopen it to assess the risk."))
+    if not questionnaire.active:
+        raise ValidationError(_("This questionnaire version is no longer offered. Open the form again."))
+    errors = {}
+    if assessed_on > timezone.localdate():
+        errors["assessed_on"] = _("The date cannot be in the future.")
+    judgement_reason = judgement_reason.strip()
+    if judgement_level and not judgement_reason:
+        errors["judgement_reason"] = _("Give the reason for the professional judgement.")
+    if judgement_reason and not judgement_level:
+        errors["judgement_level"] = _("Choose the level your judgement sets, or leave the reason empty.")
+    try:
+        score, chosen = score_answers(questionnaire, answers)
+    except ValidationError as error:
+        errors["__all__"] = error.messages
+        score, chosen = 0, {}
+    if errors:
+        raise ValidationError(errors)
+    score_level, escalation, level, raised_by = assessed_level(questionnaire, score, police_callouts, judgement_level)
+    if judgement_level and raised_by != RaisedBy.JUDGEMENT:
+        raise ValidationError(
+            {
+                "judgement_level": _("Judgement can only raise the level: the assessment is already %(level)s.")
+                % {"level": RiskLevel(level).label}
+            }
+        )
+    latest = RiskAssessment.objects.filter(case=case, superseded_by__isnull=True).order_by("-pk").first()
+    repeat = repeat_of(case.client, assessed_on)
+    assessment = RiskAssessment(
+        case=case,
+        person=case.client,
+        questionnaire=questionnaire,
+        assessed_on=assessed_on,
+        assessed_by=actor,
+        score=score,
+        score_level=score_level,
+        police_callouts=police_callouts,
+        escalation=escalation,
+        judgement_level=judgement_level,
+        judgement_reason=judgement_reason,
+        level=level,
+        raised_by=raised_by,
+        incident_note=incident_note.strip(),
+        repeat_of=repeat,
+        supersedes=latest,
+    )
+    assessment.full_clean()
+    assessment.save()
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, question=question, option=option) for question, option in chosen.items()
+    )
+    case.risk_level = level
+    case.version += 1
+    case.save(update_fields=["risk_level", "version"])
+    ensure_permitted(actor, assessment, "view")
+    if repeat is not None:
+        coordinators = [
+            m.user
+            for m in Membership.objects.active_on()
+            .filter(network=repeat.network_id, is_coordinator=True)
+            .select_related("user")
+        ]
+        notify(
+            coordinators,
+            gettext_noop("A new incident within 12 months of MARAC case %(reference)s: a repeat."),
+            params={"reference": repeat.reference},
+            email=True,
+        )
+    security_event("marac_risk_assessment", actor=actor, case=case, assessment=assessment, level=level)
+    return assessment
