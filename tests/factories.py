@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import selectors
 from cases.choices import IncidentType, ReferralSource
@@ -205,3 +206,14 @@ def set_rules(actor, person, **fields):
     return person_services.safe_contact_set(
         actor=actor, person=person, expected_version=selectors.safe_contact_version(person), **fields
     )
+
+
+def login_verified(client, user) -> None:
+    """Log `user` in with the second factor given (partners must use it; others may)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

@@ -19,9 +19,11 @@ ROLES = [
     "coordinator",
     "volunteer",
     "marac_partner",
+    "former_partner",
     "analyst",
 ]
 CASEWORK = {"regional_manager", "specialist", "colleague"}
+PARTNER_ROLES = ("marac_partner", "former_partner")
 OTHERS = set(ROLES) - CASEWORK - {"anonymous"}
 
 
@@ -39,6 +41,9 @@ class Row:
     def expected(self, role: str) -> tuple[int, int]:
         if role == "anonymous":
             return (self.anonymous, self.anonymous)
+        if role == "former_partner" and role not in self.expect:
+            # A partner whose membership ended is, outside MARAC pages, any partner.
+            return self.expect.get("marac_partner", self.default)
         return self.expect.get(role, self.default)
 
 
@@ -93,13 +98,36 @@ REPORT_DECIDE = {
     "service_organiser": (403, 403),
 }
 
+ASSESSMENT = {"pk": "assessment"}
+NETWORK = {"pk": "network"}
+MEMBERSHIP = {"pk": "membership"}
+MEETING = {"pk": "meeting"}
+ITEM = {"pk": "agenda_item"}
+MARAC_CASE = {"pk": "marac_case"}
+MARAC_ROLES = ("coordinator", "regional_manager", "specialist", "colleague", "marac_partner", "former_partner")
+FORMER = {"former_partner": (404, 404)}
+# Running a network: the coordinator and the regional manager of its region; other MARAC roles see it
+# (403) or not (404).
+MARAC_ORGANISE = {
+    "coordinator": (200, 404),
+    "regional_manager": (200, 404),
+    "specialist": (403, 404),
+    "colleague": (403, 404),
+    "marac_partner": (403, 404),
+    "former_partner": (404, 404),
+}
+MARAC_BUTTON = {"coordinator": (302, 404), "regional_manager": (302, 404)}
+MARAC_ORGANISER_ONLY = {"coordinator": (200, 404), "regional_manager": (200, 404)}
+MARAC_ORGANISER_BUTTON = MARAC_BUTTON
+
 MATRIX: dict[str, Row] = {
     # --- platform ---
     "home": Row(expect=every_role(200)),
     "login": Row(expect=every_role(302), anonymous=200),
     "logout": Row(expect=every_role(405), anonymous=405),
     "otp-verify": Row(expect=every_role(302)),
-    "otp-setup": Row(expect=every_role(200)),
+    # Partners use the second factor (logged in with it given, they are sent on from the set-up page).
+    "otp-setup": Row(expect={**every_role(200), **dict.fromkeys(PARTNER_ROLES, (302, 302))}),
     "set_language": Row(expect=every_role(302), anonymous=302),
     "heartbeat": Row(expect=every_role(200), anonymous=200),
     "access-log": Row(expect={"regional_manager": (200, 200), "administrator": (200, 200)}),
@@ -279,6 +307,56 @@ MATRIX: dict[str, Row] = {
     "volunteers:payment-file": Row(
         kwargs={"pk": "expense_payment", "kind": "__csv"}, expect={"service_organiser": (200, 200)}
     ),
+    # --- MARAC ---
+    # Risk assessment and referral inside a case: as the case (changing: who may change the case).
+    "marac:case-risk": Row(kwargs=CASE, expect=casework(VIEW)),
+    "marac:assessment-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "marac:assessment": Row(kwargs=ASSESSMENT, expect=casework(VIEW)),
+    "marac:refer": Row(kwargs=ASSESSMENT, expect=casework(VIEW, colleague=(403, 404))),
+    # Networks: staff of the region and the network's current members see; the coordinator and the
+    # regional manager run it; a partner whose membership ended sees nothing of it.
+    "marac:network-list": Row(expect=dict.fromkeys(MARAC_ROLES, (200, 200))),
+    "marac:network": Row(kwargs=NETWORK, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}),
+    "marac:agency-add": Row(kwargs=NETWORK, expect=MARAC_ORGANISE),
+    "marac:member-add": Row(kwargs=NETWORK, expect=MARAC_ORGANISE),
+    "marac:schedule": Row(kwargs=NETWORK, expect=MARAC_ORGANISE),
+    "marac:member-end": Row(kwargs=MEMBERSHIP, method="post", expect=MARAC_BUTTON),
+    "marac:meeting": Row(kwargs=MEETING, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}),
+    "marac:agenda-fill": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:agenda-send": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:attendance": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:meeting-close": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:meeting-document": Row(
+        kwargs={**MEETING, "kind": "__agenda"}, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}
+    ),
+    "marac:minutes": Row(kwargs=ITEM, expect=MARAC_ORGANISER_ONLY),
+    "marac:agenda-remove": Row(kwargs=ITEM, method="post", expect=MARAC_ORGANISER_BUTTON),
+    "marac:action-add": Row(kwargs=ITEM, expect=MARAC_ORGANISER_ONLY),
+    # The MARAC record: the case's staff, the organisers, and partners of the network while it is on
+    # the agenda (never the victim support case behind it).
+    "marac:case-list": Row(
+        expect=dict.fromkeys(("coordinator", "regional_manager", "marac_partner", "former_partner"), (200, 200))
+    ),
+    "marac:case": Row(kwargs=MARAC_CASE, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}),
+    "marac:case-document": Row(
+        kwargs={**MARAC_CASE, "kind": "__referral"}, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}
+    ),
+    "marac:case-letters": Row(
+        kwargs=MARAC_CASE,
+        method="post",
+        expect={**MARAC_BUTTON, **casework((403, 404), manager=(302, 404))},
+    ),
+    "marac:action": Row(
+        kwargs={"pk": "marac_action"},
+        expect={
+            **dict.fromkeys(MARAC_ROLES, (403, 404)),
+            **MARAC_ORGANISE,
+            "marac_partner": VIEW,
+            **FORMER,
+        },
+    ),
+    "marac:my-actions": Row(expect=dict.fromkeys(MARAC_ROLES, (200, 200))),
+    "marac:case-close": Row(kwargs=MARAC_CASE, method="post", expect=MARAC_BUTTON),
     # Last: it deletes the volunteer's entry in scope.
     "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
 }

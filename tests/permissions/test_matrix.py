@@ -16,14 +16,30 @@ from django.utils import timezone
 
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
+from marac.letters import make_agenda, make_referral_letters
+from marac.models import Agency, Membership, Network
+from marac.selectors import current_questionnaire
+from marac.services import actions as marac_actions
+from marac.services import assessments as assessment_services
+from marac.services import meetings
+from marac.services import referrals as marac_referrals
 from referrals.letters import _register_extension
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from referrals.services import referrals as referral_services
 from reporting.models import StatisticsRun
-from tests.factories import make_aid, make_case, make_invoice, make_provider, make_referral, make_user, region
-from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, ROLES
-from victimsupport.jobs import job_create, job_finish
+from tests.factories import (
+    login_verified,
+    make_aid,
+    make_case,
+    make_invoice,
+    make_provider,
+    make_referral,
+    make_user,
+    region,
+)
+from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, PARTNER_ROLES, ROLES
+from victimsupport.jobs import job_create, job_finish, job_run
 from victimsupport.models import County
 from volunteers.models import ExpensePayment, ExpenseReport, Training, TrainingAttendance, Volunteer
 from volunteers.services import assignments as assignment_services
@@ -141,6 +157,14 @@ def _scenario(role_users):
         volunteer_user = role_users["volunteer"] if scope == "in" else make_user("volunteer", region_code)
         manager = role_users["regional_manager"] if scope == "in" else make_user("regional_manager", region_code)
         assignment, activity = _assignment(case, volunteer_user, manager, region_code, supervisor=actor)
+        objects[scope] |= _marac_objects(
+            case,
+            actor,
+            region_code,
+            coordinator=role_users["coordinator"] if scope == "in" else make_user("coordinator", region_code),
+            partner=role_users["marac_partner"] if scope == "in" else make_user("marac_partner", region_code),
+            former=role_users["former_partner"] if scope == "in" else None,
+        )
         objects[scope] |= {
             "assignment": assignment,
             "activity": activity,
@@ -148,6 +172,59 @@ def _scenario(role_users):
             **_training_objects(assignment.volunteer, region_code, role_users["coordinator"]),
         }
     return objects
+
+
+def _marac_objects(case, specialist, region_code: str, *, coordinator, partner, former) -> dict:
+    """A network of the region with a current partner (and, in scope, one whose membership ended), the
+    case assessed high by judgement and referred, a meeting with the case on its sent agenda and an
+    action for the partner."""
+    today = timezone.localdate()
+    network = Network.objects.create(name=f"MARAC {region_code}", county=case.county)
+    police = Agency.objects.create(network=network, kind="police", name=f"Politsei {region_code}")
+    support = Agency.objects.create(network=network, kind="victim_support", name=f"Ohvriabi {region_code}")
+    Membership.objects.create(network=network, agency=support, user=coordinator, starts_on=today, is_coordinator=True)
+    membership = Membership.objects.create(network=network, agency=police, user=partner, starts_on=today)
+    if former is not None:
+        Membership.objects.create(
+            network=network,
+            agency=police,
+            user=former,
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today - datetime.timedelta(days=1),
+        )
+    questionnaire = current_questionnaire()
+    assessment = assessment_services.assessment_create(
+        actor=specialist,
+        case=case,
+        questionnaire=questionnaire,
+        answers={q.number: "no" for q in questionnaire.questions.all()},
+        assessed_on=today,
+        judgement_level="high",
+        judgement_reason="Kägistamiskatse",
+    )
+    marac_case = marac_referrals.maraccase_refer(
+        actor=specialist, assessment=assessment, network=network, legal_basis="oas_10"
+    )
+    job_run(
+        job_create(kind="marac_referral_letters", created_by=specialist, target=marac_case).pk, make_referral_letters
+    )
+    meeting = meetings.meetings_schedule(
+        actor=coordinator, network=network, first_on=today + datetime.timedelta(days=2), at=datetime.time(10), count=1
+    )[0]
+    item = meetings.agenda_add(actor=coordinator, meeting=meeting, referral=marac_case)
+    action = marac_actions.action_add(
+        actor=coordinator, item=item, agency=police, owner=partner, description="Kontroll", due_on=meeting.held_on
+    )
+    job_run(job_create(kind="marac_agenda", created_by=coordinator, target=meeting).pk, make_agenda)
+    return {
+        "assessment": assessment,
+        "network": network,
+        "membership": membership,
+        "marac_case": marac_case,
+        "meeting": meeting,
+        "agenda_item": item,
+        "marac_action": action,
+    }
 
 
 def _volunteer(region_code: str, *, supervisor, email: str = ""):
@@ -257,9 +334,18 @@ def role_users():
         "coordinator": make_user("coordinator", "pohja"),
         "volunteer": make_user("volunteer", "pohja"),
         "marac_partner": make_user("marac_partner", "pohja"),
+        "former_partner": make_user("marac_partner", "pohja"),
         "analyst": make_user("analyst"),
     }
     return users
+
+
+def _login(client, role: str, user) -> None:
+    """Partners must give the second factor (OTP_REQUIRED_ROLES); the others log in without one."""
+    if role in PARTNER_ROLES:
+        login_verified(client, user)
+    else:
+        client.force_login(user)
 
 
 def _url(name: str, row, objects: dict, scope: str) -> str:
@@ -281,7 +367,7 @@ def test_every_role_gets_what_the_matrix_says(role_users):
         owner = stranger
         if role != "anonymous":
             owner = role_users[role]
-            client.force_login(owner)
+            _login(client, role, owner)
         jobs = _job_for(owner, stranger)
         objects["in"]["job"], objects["out"]["job"] = jobs["in"], jobs["out"]
         for name, row in MATRIX.items():
@@ -324,7 +410,7 @@ def test_the_admin_is_for_administrators_only(role_users):
     for role in ROLES:
         client = Client()
         if role != "anonymous":
-            client.force_login(role_users[role])
+            _login(client, role, role_users[role])
         for url in urls:
             status = client.get(url).status_code
             if role == "administrator":

@@ -1,0 +1,213 @@
+"""Referral to MARAC (carried over, letters, repeats), meetings, the action plan and partner access."""
+
+from __future__ import annotations
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from marac.models import Action, MaracCase, Membership
+from marac.services import actions as action_services
+from marac.services import meetings as meeting_services
+from marac.services import networks as network_services
+from marac.services import referrals as referral_services
+from tests.factories import login_verified, make_case, make_user, set_rules
+from tests.marac.conftest import assess
+from victimsupport.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(document) -> str:
+    with document.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+def refer(actor, assessment, network, **fields):
+    fields.setdefault("legal_basis", "oas_10")
+    return referral_services.maraccase_refer(actor=actor, assessment=assessment, network=network, **fields)
+
+
+def test_referral_carries_the_assessment_and_makes_registered_letters(
+    eager_celery, django_capture_on_commit_callbacks, specialist, harju_case, network
+):
+    set_rules(specialist, harju_case.client, letter_allowed=False, email_allowed=False, phone_allowed=True)
+    assessment = assess(specialist, harju_case, yes=5, judgement_level="high", judgement_reason="Relvaga ähvardamine")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer(specialist, assessment, network)
+    referral.refresh_from_db()
+    assert (referral.level, referral.is_repeat, referral.legal_basis) == ("high", False, "oas_10")
+    letter = pdf_text(referral.referral_letter)
+    assert "Relvaga ähvardamine" in letter and "Kas te olete väga hirmul?" in letter
+    assert referral.referral_letter.number.startswith("9-15/") and referral.referral_letter.sha256
+    sheet = referral.notification_sheet
+    assert sheet.matter_id == referral.referral_letter.matter_id
+    assert sheet.addressed_to == ""  # no letter channel is allowed: handed over in person
+    assert harju_case.client.full_name in pdf_text(sheet)
+    with pytest.raises(ValidationError):
+        refer(specialist, assessment, network)  # once per assessment
+
+
+def test_below_high_and_not_a_repeat_is_not_referred(specialist, harju_case, network):
+    with pytest.raises(ValidationError):
+        refer(specialist, assess(specialist, harju_case, yes=12), network)
+    assert not MaracCase.objects.exists()
+
+
+def test_a_new_incident_within_12_months_is_a_repeat_whatever_the_score(specialist, harju_case, network):
+    first = refer(specialist, assess(specialist, harju_case, yes=16), network)
+    again = assess(specialist, harju_case, yes=1)
+    assert again.repeat_of == first and again.level == "standard" and again.may_refer
+    second = refer(specialist, again, network)
+    assert second.is_repeat and second.previous == first
+    # More than 12 months after the last referral: a new referral, not a repeat.
+    MaracCase.objects.filter(person=harju_case.client).update(referred_on=timezone.localdate() - timedelta(days=400))
+    later = assess(specialist, harju_case, yes=1)
+    assert later.repeat_of is None and not later.may_refer
+
+
+def test_meeting_agenda_attendance_minutes_and_actions(
+    eager_celery, django_capture_on_commit_callbacks, specialist, coordinator, partner, harju_case, network
+):
+    first_on = timezone.localdate() + timedelta(days=1)
+    meetings = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=first_on, at=time(10), count=3
+    )
+    assert len(meetings) == 3
+    assert len({timezone.localtime(m.starts_at).weekday() for m in meetings}) == 1  # the same weekday monthly
+    repeat_case = make_case(specialist, county_code="harju")
+    old = refer(specialist, assess(specialist, repeat_case, yes=20), network)
+    MaracCase.objects.filter(pk=old.pk).update(status="heard", first_heard_on=timezone.localdate())
+    new = refer(specialist, assess(specialist, harju_case, yes=18), network)
+    meeting = meetings[0]
+    items = meeting_services.agenda_fill(actor=coordinator, meeting=meeting)
+    assert [item.kind for item in items] == ["new"]  # heard without open actions: not on the agenda
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.agenda_send(actor=coordinator, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.agenda_document and Notification.objects.filter(user=partner).exists()
+    item = items[0]
+    police = network.agencies.get(kind="police")
+    action = action_services.action_add(
+        actor=coordinator, item=item, agency=police, owner=partner, description="Lähenemiskeeld", due_on=first_on
+    )
+    item = meeting_services.minutes_record(
+        actor=coordinator,
+        item=item,
+        expected_version=1,
+        shared_info="Politsei: 2 väljakutset",
+        risks="Relv",
+        decisions="Kaitse",
+    )
+    with pytest.raises(ValidationError):
+        meeting_services.meeting_close(actor=coordinator, meeting=meeting)  # not started yet
+    meeting.starts_at = timezone.now() - timedelta(hours=1)
+    meeting.save()
+    present = list(Membership.objects.filter(network=network))
+    meeting_services.attendance_record(
+        actor=coordinator, meeting=meeting, expected_version=meeting.version, present=present
+    )
+    meeting.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.meeting_close(actor=coordinator, meeting=meeting)
+    meeting.refresh_from_db()
+    new.refresh_from_db()
+    assert meeting.is_held and new.is_heard and new.first_heard_on == meeting.held_on
+    minutes = pdf_text(meeting.minutes_document)
+    assert "Politsei: 2 väljakutset" in minutes and "Lähenemiskeeld" in minutes and "Põhja prefektuur" in minutes
+    # The partner records the outcome of their own action on the page.
+    client = Client()
+    login_verified(client, partner)
+    url = reverse("marac:action", args=[action.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "status": "done",
+            "completed_on": timezone.localdate().strftime("%d.%m.%Y"),
+            "outcome": "Taotletud",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.outcome, action.on_time) == ("done", "Taotletud", True)
+
+
+def test_partner_sees_only_marac_cases_on_their_networks_agenda_while_member(
+    specialist, coordinator, partner, harju_case, network
+):
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    client = Client()
+    login_verified(client, partner)
+    case_url = reverse("marac:case", args=[referral.pk])
+    assert client.get(case_url).status_code == 404  # referred, not yet on an agenda
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=1), at=time(9), count=1
+    )[0]
+    meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    page = client.get(case_url)
+    assert page.status_code == 200
+    assert client.get(reverse("cases:case", args=[harju_case.pk])).status_code in (403, 404)
+    assert client.get(reverse("marac:case-risk", args=[harju_case.pk])).status_code in (403, 404)
+    # Another network's partner sees nothing of it.
+    other = make_user("marac_partner", "louna")
+    other_client = Client()
+    login_verified(other_client, other)
+    assert other_client.get(case_url).status_code == 404
+    # The membership ends: so does the access.
+    membership = Membership.objects.get(user=partner)
+    membership.starts_on = timezone.localdate() - timedelta(days=10)
+    membership.save()
+    network_services.membership_end(
+        actor=coordinator, membership=membership, ends_on=timezone.localdate() - timedelta(days=1)
+    )
+    assert client.get(case_url).status_code == 404
+    assert client.get(reverse("marac:meeting", args=[meeting.pk])).status_code == 404
+
+
+def test_closing_the_marac_case_ends_partner_access(specialist, coordinator, partner, harju_case, network):
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=1), at=time(9), count=1
+    )[0]
+    meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    client = Client()
+    login_verified(client, partner)
+    assert client.get(reverse("marac:case", args=[referral.pk])).status_code == 200
+    referral_services.maraccase_close(actor=coordinator, referral=referral, expected_version=1, note="Turvaline")
+    assert client.get(reverse("marac:case", args=[referral.pk])).status_code == 404
+
+
+def test_partners_must_give_the_second_factor(partner, network):
+    client = Client()
+    client.force_login(partner)
+    response = client.get(reverse("marac:network-list"))
+    assert response.status_code == 302 and response["Location"] == reverse("otp-setup")
+
+
+def test_overdue_actions_are_reminded_once_a_week(specialist, coordinator, partner, harju_case, network):
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=1), at=time(9), count=1
+    )[0]
+    item = meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    action = action_services.action_add(
+        actor=coordinator,
+        item=item,
+        agency=network.agencies.get(kind="police"),
+        owner=partner,
+        description="Kontroll",
+        due_on=meeting.held_on,
+    )
+    Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=2))
+    assert action_services.actions_remind() == 1
+    assert action_services.actions_remind() == 0
+    reminded = Notification.objects.filter(message__contains="past its deadline")
+    assert {n.user_id for n in reminded} == {partner.pk, coordinator.pk}
