@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from marac.letters import make_referral_letters
-from marac.models import Agency, MaracCase, Membership, Network
+from marac.models import Agency, CountyPopulation, MaracCase, Membership, Network
 from marac.selectors import current_questionnaire
 from marac.services import actions as action_services
 from marac.services import assessments as assessment_services
@@ -53,6 +53,26 @@ MEMBERS = {
 }
 
 
+# Rough adult women per county for the demo's "per 10,000" figure (not official statistics).
+DEMO_POPULATION = {
+    "harju": 260000,
+    "tartu": 70000,
+    "ida-viru": 55000,
+    "parnu": 37000,
+    "laane-viru": 26000,
+    "viljandi": 20000,
+    "rapla": 14000,
+    "voru": 14000,
+    "saare": 14000,
+    "jogeva": 12000,
+    "jarva": 12000,
+    "valga": 11000,
+    "polva": 11000,
+    "laane": 8500,
+    "hiiu": 3700,
+}
+
+
 def seed(*, stdout=None) -> None:
     if Network.objects.exists():
         if stdout:
@@ -77,6 +97,11 @@ def seed(*, stdout=None) -> None:
                     is_chair=chair,
                     is_coordinator=coordinator,
                 )
+    year = timezone.localdate().year
+    for county in County.objects.filter(code__in=DEMO_POPULATION):
+        CountyPopulation.objects.get_or_create(
+            county=county, year=year, defaults={"adult_women": DEMO_POPULATION[county.code], "source": "demo"}
+        )
     _demo_case()
     if stdout:
         stdout.write(f"marac: {Network.objects.count()} networks, members in Harju and Tartu, one MARAC case")

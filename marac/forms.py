@@ -75,6 +75,12 @@ class AssessmentForm(StyledForm):
         ]
         self.order_fields(order)
 
+    def questions(self):
+        return [self[name] for name in self.question_fields]
+
+    def others(self):
+        return [field for field in self if field.name not in self.question_fields]
+
     def clean(self):
         data = super().clean()
         if data.get("judgement_level") and not (data.get("judgement_reason") or "").strip():
@@ -199,3 +205,14 @@ class MaracCaseFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = Network.objects.restrict(user).select_related("county")
+
+
+class FiguresForm(StyledForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2019, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("the whole year")), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+    )

@@ -131,6 +131,13 @@ def _register_notification_sheet(referral: MaracCase, actor: User) -> None:
 # --- the agenda and the minutes of a meeting ---
 
 
+def _meeting_matter(meeting: Meeting) -> RegisterMatter:
+    """A meeting's documents share a matter: the agenda's, or a new one."""
+    if meeting.agenda_document_id:
+        return meeting.agenda_document.matter
+    return open_matter(series=series_for("marac"), title=f"MARAC {meeting}")
+
+
 @shared_task(name="marac.render_agenda", **TASK_LIMITS)
 def render_agenda(job_id: int, *, actor_id: int) -> None:
     job_run(job_id, make_agenda)
@@ -145,7 +152,7 @@ def make_agenda(job) -> JobResult:
         earlier = meeting.agenda_document
         if earlier is not None and meeting.agenda_sent_at and meeting.agenda_sent_at >= job.created_at:
             return JobResult(gettext_noop("The agenda was sent."), reverse("marac:meeting", args=[meeting.pk]), earlier)
-        matter = earlier.matter if earlier else open_matter(series=series_for("marac"), title=f"MARAC {meeting}")
+        matter = _meeting_matter(meeting)
         number = _next_number(matter)
         items = meeting_items(job.created_by, meeting)
         context = _common(job.created_by, number) | {
@@ -189,8 +196,7 @@ def make_minutes(job) -> JobResult:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update(of=("self",)).select_related("network").get(pk=job.target_id)
         if meeting.minutes_document_id is None:
-            earlier = meeting.agenda_document
-            matter = earlier.matter if earlier else open_matter(series=series_for("marac"), title=f"MARAC {meeting}")
+            matter = _meeting_matter(meeting)
             number = _next_number(matter)
             context = _common(job.created_by, number) | {
                 "meeting": meeting,

@@ -101,6 +101,12 @@ def network_members(network: Network, on: date | None = None) -> QuerySet[Member
     return network.memberships.active_on(on).select_related("user", "agency")
 
 
+def network_coordinators(network_id: int) -> list[User]:
+    """The network's coordinators today (told of referrals, repeats and overdue actions)."""
+    memberships = Membership.objects.active_on().filter(network_id=network_id, is_coordinator=True)
+    return [membership.user for membership in memberships.select_related("user")]
+
+
 def maraccase_list(user: User) -> QuerySet[MaracCase]:
     return (
         MaracCase.objects.restrict(user)

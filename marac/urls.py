@@ -36,4 +36,5 @@ urlpatterns = [
     path("m/<int:pk>/<str:kind>.pdf", views.MaracCaseDocumentView.as_view(), name="case-document"),
     path("actions/<int:pk>/", views.ActionUpdateView.as_view(), name="action"),
     path("my-actions/", views.MyActionsView.as_view(), name="my-actions"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
 ]

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from cases.sealing import mark_hidden
 from cases.views.base import CaseMixin
 from marac import forms
+from marac.figures import marac_figures
 from marac.models import Action, AgendaItem, MaracCase, Meeting, Membership, Network, RiskAssessment
 from marac.selectors import (
     assessment_answers,
@@ -328,6 +330,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         items = meeting_items(user, self.meeting)
+        mark_hidden(self.request, [item.referral.person for item in items])
         if items:
             log_access(
                 user, AccessAction.LIST, object_type="marac.maraccase", persons=[i.referral.person_id for i in items]
@@ -475,6 +478,7 @@ class MaracCaseListView(RoleRequiredMixin, TemplateView):
         if filters.get("status"):
             cases = cases.filter(status=filters["status"])
         page = paginate(cases.order_by(*CASE_SORTS[listing["sort"]]), self.request.GET)
+        mark_hidden(self.request, [referral.person for referral in page.items])
         if page.items:
             log_access(
                 user, AccessAction.LIST, object_type="marac.maraccase", persons=[c.person_id for c in page.items]
@@ -624,6 +628,24 @@ class ActionUpdateView(RestrictedObjectMixin, ActionView):
 
     def object_url(self) -> str:
         return reverse("marac:case", args=[self.marac_action.referral_id])
+
+
+class FiguresView(RoleRequiredMixin, TemplateView):
+    roles = (Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.ANALYST, Role.ADMINISTRATOR)
+    template_name = "marac/figures.html"
+
+    def get_context_data(self, **kwargs):
+        year = timezone.localdate().year
+        form = forms.FiguresForm(self.request.GET or None, initial={"year": year})
+        data = form.cleaned_data if form.is_valid() else {}
+        year, quarter = data.get("year") or year, data.get("quarter")
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "year": year,
+            "quarter": quarter,
+            **marac_figures(self.request.user, year, quarter),
+        }
 
 
 class MyActionsView(RoleRequiredMixin, TemplateView):

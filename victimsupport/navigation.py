@@ -57,6 +57,11 @@ NAV_ITEMS: list[NavItem] = [
     ),
     NavItem(_("MARAC cases"), "marac:case-list", frozenset({Role.COORDINATOR, Role.MARAC_PARTNER})),
     NavItem(_("My actions"), "marac:my-actions", frozenset({Role.MARAC_PARTNER})),
+    NavItem(
+        _("MARAC figures"),
+        "marac:figures",
+        frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.ANALYST}),
+    ),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marac.models import Action, ActionStatus, Agency, AgendaItem, Membership
+from marac.selectors import network_coordinators
 from victimsupport.concurrency import versioned_edit
 from victimsupport.models import User
 from victimsupport.notify import notify
@@ -100,7 +101,7 @@ def action_update(
 
 
 def actions_remind() -> int:
-    """E-mail owners (or, without one, the network's coordinators) of open actions past their deadline,
+    """Tell the owner and the network's coordinators (in the app and by e-mail) of open actions past their deadline,
     once a week per action. Returns how many actions were reminded."""
     now = timezone.now()
     due = Action.objects.filter(status="open", due_on__lt=timezone.localdate()).exclude(
@@ -112,12 +113,7 @@ def actions_remind() -> int:
             claimed = Action.objects.filter(pk=action.pk, reminded_at=action.reminded_at).update(reminded_at=now)
             if not claimed:
                 continue
-            coordinators = [
-                m.user
-                for m in Membership.objects.active_on()
-                .filter(network=action.referral.network_id, is_coordinator=True)
-                .select_related("user")
-            ]
+            coordinators = network_coordinators(action.referral.network_id)
             recipients = {user.pk: user for user in [action.owner, *coordinators] if user is not None}
             notify(
                 recipients.values(),

@@ -7,14 +7,15 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.choices import RiskLevel
 from cases.models import Case
-from marac.models import LEVEL_ORDER, Answer, Membership, Questionnaire, RaisedBy, RiskAssessment
-from marac.selectors import repeat_of
+from marac.models import LEVEL_ORDER, Answer, Questionnaire, RaisedBy, RiskAssessment
+from marac.selectors import network_coordinators, repeat_of
 from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
@@ -125,16 +126,11 @@ def assessment_create(
     case.save(update_fields=["risk_level", "version"])
     ensure_permitted(actor, assessment, "view")
     if repeat is not None:
-        coordinators = [
-            m.user
-            for m in Membership.objects.active_on()
-            .filter(network=repeat.network_id, is_coordinator=True)
-            .select_related("user")
-        ]
         notify(
-            coordinators,
+            network_coordinators(repeat.network_id),
             gettext_noop("A new incident within 12 months of MARAC case %(reference)s: a repeat."),
             params={"reference": repeat.reference},
+            link=reverse("marac:case", args=[repeat.pk]),
             email=True,
         )
     security_event("marac_risk_assessment", actor=actor, case=case, assessment=assessment, level=level)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marac.letters import render_referral_letters
-from marac.models import LegalBasis, MaracCase, Membership, Network, ReferredBy, RiskAssessment
+from marac.models import LegalBasis, MaracCase, Network, ReferredBy, RiskAssessment
+from marac.selectors import network_coordinators
 from victimsupport.concurrency import versioned_edit
 from victimsupport.jobs import job_create
 from victimsupport.models import Job, User
@@ -77,14 +79,11 @@ def maraccase_refer(
     referral.save()
     ensure_permitted(actor, referral, "view")
     maraccase_letters(actor=actor, referral=referral)
-    coordinators = [
-        m.user
-        for m in Membership.objects.active_on().filter(network=network, is_coordinator=True).select_related("user")
-    ]
     notify(
-        coordinators,
+        network_coordinators(network.pk),
         gettext_noop("A new referral to MARAC: %(reference)s."),
         params={"reference": referral.reference},
+        link=reverse("marac:case", args=[referral.pk]),
         email=True,
     )
     security_event("marac_referral", actor=actor, case=case, marac_case=referral, legal_basis=legal_basis)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 from datetime import time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from marac.models import Action, MaracCase, Membership
+from marac.figures import marac_figures
+from marac.models import Action, CountyPopulation, MaracCase, Membership
 from marac.services import actions as action_services
 from marac.services import meetings as meeting_services
 from marac.services import networks as network_services
@@ -211,3 +214,29 @@ def test_overdue_actions_are_reminded_once_a_week(specialist, coordinator, partn
     assert action_services.actions_remind() == 0
     reminded = Notification.objects.filter(message__contains="past its deadline")
     assert {n.user_id for n in reminded} == {partner.pk, coordinator.pk}
+
+
+def test_figures_per_network_county_and_small_counts_hidden_from_analysts(
+    client, specialist, coordinator, harju_case, network
+):
+    CountyPopulation.objects.create(county=network.county, year=timezone.localdate().year, adult_women=200000)
+    cases = [harju_case] + [make_case(specialist, county_code="harju") for _ in range(5)]
+    referrals = [refer(specialist, assess(specialist, case, yes=20), network) for case in cases]
+    MaracCase.objects.filter(pk__in=[r.pk for r in referrals[:4]]).update(
+        status="heard", first_heard_on=F("referred_on") + timedelta(days=7)
+    )
+    MaracCase.objects.filter(pk=referrals[0].pk).update(referred_by="police")
+    figures = marac_figures(coordinator, timezone.localdate().year)
+    row = next(r for r in figures["networks"] if r.label == network.name)
+    assert (row.counts["referrals"], row.counts["heard"], row.counts["from_partners"]) == (6, 4, 1)
+    assert row.median_days == 7 and row.partner_share == 17
+    county = next(c for c in figures["counties"] if c.label == network.county.name)
+    assert county.per_10000 == Decimal("0.2")  # 4 heard / 200,000 adult women x 10,000
+    client.force_login(coordinator)
+    page = client.get(reverse("marac:figures"), {"year": timezone.localdate().year})
+    assert page.status_code == 200 and network.name in page.content.decode()
+    analyst = make_user("analyst")
+    hidden = next(r for r in marac_figures(analyst, timezone.localdate().year)["networks"] if r.label == network.name)
+    assert "heard" in hidden.hidden and "from_partners" in hidden.hidden and "referrals" not in hidden.hidden
+    assert hidden.median_days is None and hidden.per_10000 is None
+    assert client.get(reverse("marac:figures"), {"year": "x"}).status_code == 200  # a bad year: the current one

@@ -356,6 +356,10 @@ MATRIX: dict[str, Row] = {
         },
     ),
     "marac:my-actions": Row(expect=dict.fromkeys(MARAC_ROLES, (200, 200))),
+    # Figures: aggregates (analysts' small counts suppressed).
+    "marac:figures": Row(
+        expect=dict.fromkeys(("coordinator", "regional_manager", "analyst", "administrator"), (200, 200))
+    ),
     "marac:case-close": Row(kwargs=MARAC_CASE, method="post", expect=MARAC_BUTTON),
     # Last: it deletes the volunteer's entry in scope.
     "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
