@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from marac.models import AnswerOption, CountyPopulation, Question, Questionnaire
+from marac.models import AnswerOption, CountyPopulation, Network, Question, Questionnaire
 from marac.services.questionnaires import questionnaire_new_version
 
 
@@ -72,3 +72,16 @@ class CountyPopulationAdmin(SimpleHistoryAdmin):
     list_display = ("county", "year", "adult_women", "source")
     list_filter = ("year",)
     fields = ("county", "year", "adult_women", "source")
+
+
+@admin.register(Network)
+class NetworkAdmin(SimpleHistoryAdmin):
+    """The networks themselves (one core group per county, some cities have their own). Their agencies,
+    members and meetings are kept by the coordinator in the application."""
+
+    list_display = ("name", "county", "meeting_place", "active")
+    list_filter = ("active", "county__region")
+    fields = ("name", "county", "meeting_place", "active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False

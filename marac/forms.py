@@ -141,6 +141,13 @@ class ScheduleForm(StyledForm):
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
 
 
+class MeetingForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "10:00"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+
+
 class AttendanceForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     present = forms.ModelMultipleChoiceField(

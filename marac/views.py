@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from cases.sealing import mark_hidden
-from cases.views.base import CaseMixin
+from cases.views.base import CaseMixin, sealed_gate
 from marac import forms
 from marac.figures import marac_figures
 from marac.models import Action, AgendaItem, MaracCase, Meeting, Membership, Network, RiskAssessment
@@ -84,7 +84,6 @@ class AssessmentAddView(CaseMixin, ActionView):
     title = gettext_lazy("Risk assessment")
     submit_label = gettext_lazy("Save the assessment")
     success_message = gettext_lazy("The assessment was saved. It is never changed; a new one supersedes it.")
-    log_action = None
 
     def prepare(self, request, *args, **kwargs):
         response = super().prepare(request, *args, **kwargs)
@@ -136,6 +135,9 @@ class AssessmentMixin(RestrictedObjectMixin):
     def prepare(self, request, *args, **kwargs):
         self.assessment = self.get_object()
         self.case = self.assessment.case
+        gate = sealed_gate(request, self.case)
+        if gate is not None:
+            return gate
         if request.method == "GET":
             log_access(request.user, AccessAction.VIEW, obj=self.assessment, persons=[self.assessment.person_id])
         return None
@@ -386,6 +388,38 @@ class AttendanceView(MeetingButton):
         )
 
 
+class MeetingEditView(MeetingButton):
+    template_name = "form_page.html"
+    title = gettext_lazy("Change the meeting's time or place")
+    success_message = gettext_lazy("The meeting was changed.")
+
+    def get_form(self, data=None, **kwargs):
+        local = timezone.localtime(self.meeting.starts_at)
+        initial = {"on": local.date(), "at": local.time(), "place": self.meeting.place, "version": self.meeting.version}
+        return forms.MeetingForm(data, initial=kwargs.pop("initial", None) or initial, **kwargs)
+
+    def form_after_conflict(self, current, initial: dict):
+        self.meeting = current
+        return self.get_form()
+
+    def perform(self, data):
+        meeting_services.meeting_edit(
+            actor=self.request.user,
+            meeting=self.meeting,
+            expected_version=data["version"],
+            on=data["on"],
+            at=data["at"],
+            place=data["place"],
+        )
+
+
+class MeetingCancelView(MeetingButton):
+    success_message = gettext_lazy("The meeting was cancelled.")
+
+    def perform(self, data):
+        meeting_services.meeting_cancel(actor=self.request.user, meeting=self.meeting)
+
+
 class MeetingCloseView(MeetingButton):
     success_message = gettext_lazy("The meeting was recorded as held. The minutes are being made.")
 
@@ -413,6 +447,8 @@ class ItemMixin(RestrictedObjectMixin):
 
     def prepare(self, request, *args, **kwargs):
         self.item = self.get_object()
+        if request.method == "GET":
+            log_access(request.user, AccessAction.VIEW, obj=self.item.referral, persons=[self.item.referral.person_id])
         return None
 
     def object_url(self) -> str:
@@ -606,6 +642,9 @@ class ActionUpdateView(RestrictedObjectMixin, ActionView):
 
     def prepare(self, request, *args, **kwargs):
         self.marac_action = self.get_object()
+        if request.method == "GET":
+            referral = self.marac_action.referral
+            log_access(request.user, AccessAction.VIEW, obj=referral, persons=[referral.person_id])
         return None
 
     def get_form(self, data=None, **kwargs):

@@ -68,6 +68,7 @@ ADMIN_PERMISSIONS = {
         "question": ["view", "add", "change", "delete"],
         "answeroption": ["view", "add", "change", "delete"],
         "countypopulation": ["view", "add", "change"],
+        "network": ["view", "add", "change"],
     },
     # Unlocking a locked-out user, and resetting a lost authenticator.
     "axes": {"accessattempt": ["view", "delete"], "accessfailurelog": ["view"], "accesslog": ["view"]},

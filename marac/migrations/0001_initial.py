@@ -311,7 +311,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'MARAC network',
                 'verbose_name_plural': 'MARAC networks',
                 'ordering': ['county__name', 'name'],
-                'default_permissions': ('view', 'change'),
+                'default_permissions': ('view', 'add', 'change'),
             },
         ),
         migrations.AddField(

@@ -50,7 +50,7 @@ class Network(models.Model):
         ordering = ["county__name", "name"]
         verbose_name = _("MARAC network")
         verbose_name_plural = _("MARAC networks")
-        default_permissions = ("view", "change")
+        default_permissions = ("view", "add", "change")
 
     def __str__(self) -> str:
         return self.name

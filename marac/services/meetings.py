@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -17,6 +18,7 @@ from marac.selectors import add_months, cases_to_schedule
 from victimsupport.concurrency import versioned_edit
 from victimsupport.jobs import job_create
 from victimsupport.models import Job, User
+from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.security import security_event
 
@@ -190,6 +192,28 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Job:
     render_minutes.delay_on_commit(job.pk, actor_id=actor.pk)
     security_event("marac_meeting_held", actor=actor, meeting=meeting)
     return job
+
+
+@transaction.atomic
+def meeting_edit(*, actor: User, meeting: Meeting, expected_version: int, on, at: time, place: str) -> Meeting:
+    """Move a planned meeting or change its place; the members are told if the agenda was sent."""
+    _planned(meeting)
+    _may_organise(actor, meeting.network)
+    if on < timezone.localdate():
+        raise ValidationError({"on": _("The meeting cannot be moved into the past.")})
+    starts_at = timezone.make_aware(datetime.combine(on, at))
+    versioned_edit(meeting, expected_version, {"starts_at": starts_at, "place": place.strip()}, ["starts_at", "place"])
+    meeting.full_clean()
+    meeting.save()
+    if meeting.agenda_sent_at:
+        notify(
+            {m.user_id: m.user for m in meeting.network.memberships.active_on(on).select_related("user")}.values(),
+            gettext_noop("The MARAC meeting was moved to %(date)s."),
+            params={"date": f"{timezone.localtime(starts_at):%d.%m.%Y %H:%M}"},
+            link=reverse("marac:meeting", args=[meeting.pk]),
+            email=True,
+        )
+    return meeting
 
 
 @transaction.atomic

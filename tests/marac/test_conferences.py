@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from cases.models import Case
 from marac.figures import marac_figures
-from marac.models import Action, CountyPopulation, MaracCase, Membership
+from marac.models import Action, CountyPopulation, MaracCase, Meeting, Membership
 from marac.services import actions as action_services
 from marac.services import meetings as meeting_services
 from marac.services import networks as network_services
@@ -240,3 +241,51 @@ def test_figures_per_network_county_and_small_counts_hidden_from_analysts(
     assert "heard" in hidden.hidden and "from_partners" in hidden.hidden and "referrals" not in hidden.hidden
     assert hidden.median_days is None and hidden.per_10000 is None
     assert client.get(reverse("marac:figures"), {"year": "x"}).status_code == 200  # a bad year: the current one
+
+
+def test_moving_and_cancelling_a_meeting(client, specialist, coordinator, partner, harju_case, network):
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=3), at=time(9), count=1
+    )[0]
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_sent_at=timezone.now())
+    client.force_login(coordinator)
+    url = reverse("marac:meeting-edit", args=[meeting.pk])
+    day = timezone.localdate() + timedelta(days=5)
+    bad = client.post(url, {"version": 1, "on": "31.02.2026", "at": "10:00", "place": "Rakvere"})
+    assert bad.status_code == 400
+    assert (
+        client.post(url, {"version": 1, "on": day.strftime("%d.%m.%Y"), "at": "13:30", "place": "Rakvere"}).status_code
+        == 302
+    )
+    meeting.refresh_from_db()
+    assert (timezone.localtime(meeting.starts_at).date(), meeting.place, meeting.version) == (day, "Rakvere", 2)
+    assert Notification.objects.filter(user=partner, message__contains="was moved").exists()
+    stale = client.post(url, {"version": 1, "on": day.strftime("%d.%m.%Y"), "at": "15:00", "place": "Tapa"})
+    assert stale.status_code == 409  # someone changed it meanwhile
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    item = meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    action_services.action_add(
+        actor=coordinator,
+        item=item,
+        agency=network.agencies.get(kind="police"),
+        owner=None,
+        description="X",
+        due_on=day,
+    )
+    client.post(reverse("marac:meeting-cancel", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.is_planned  # actions were agreed: not cancelled
+    Action.objects.all().delete()
+    client.post(reverse("marac:meeting-cancel", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
+
+
+def test_an_assessment_of_a_sealed_case_opens_only_with_a_reason(client, specialist, harju_case, network):
+    assessment = assess(specialist, harju_case, yes=20)
+    colleague = make_user("specialist", "pohja")
+    Case.objects.filter(pk=harju_case.pk).update(sealed=True, sealed_reason="Politseiametnik")
+    client.force_login(colleague)
+    page = client.get(reverse("marac:assessment", args=[assessment.pk]))
+    assert page.status_code == 200 and "Kas te olete väga hirmul?" not in page.content.decode()
+    assert 'name="reason"' in page.content.decode()

@@ -325,6 +325,7 @@ MATRIX: dict[str, Row] = {
     "marac:agenda-fill": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:agenda-send": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:attendance": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:meeting-edit": Row(kwargs=MEETING, expect=MARAC_ORGANISER_ONLY),
     "marac:meeting-close": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:meeting-document": Row(
         kwargs={**MEETING, "kind": "__agenda"}, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}
@@ -361,6 +362,8 @@ MATRIX: dict[str, Row] = {
         expect=dict.fromkeys(("coordinator", "regional_manager", "analyst", "administrator"), (200, 200))
     ),
     "marac:case-close": Row(kwargs=MARAC_CASE, method="post", expect=MARAC_BUTTON),
+    # Cancelling is refused while actions were agreed at the meeting (the scenario's has one).
+    "marac:meeting-cancel": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     # Last: it deletes the volunteer's entry in scope.
     "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
 }
