@@ -1,8 +1,9 @@
 """MARAC figures per network, county and nationally, for a year or a quarter: referrals, repeats, the
 share referred by partner agencies, cases heard (also per 10,000 adult women, where the county's
 population is entered; SafeLives expects about 40 a year), days from referral to the first meeting, and
-actions completed by their deadline. For users without access to the cases (analysts), counts under five
-and the figures they could be worked out from are hidden (reporting.disclosure)."""
+actions completed by their deadline (of those whose deadline has passed). For users without access to the
+cases (analysts), counts under five and the figures they could be worked out from are hidden
+(reporting.disclosure)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from marac.models import Action, CountyPopulation, MaracCase, Network
 from reporting.disclosure import Relation, protect
@@ -96,8 +98,11 @@ def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
     for network_id, referred_on, heard_on in heard.values_list("network_id", "referred_on", "first_heard_on"):
         rows[network_id].counts["heard"] += 1
         rows[network_id].days.append((heard_on - referred_on).days)
+    # Actions whose deadline fell in the period and has passed (one not yet due is not late).
     actions = (
-        Action.objects.filter(referral__network_id__in=ids, due_on__gte=start, due_on__lt=end)
+        Action.objects.filter(
+            referral__network_id__in=ids, due_on__gte=start, due_on__lt=min(end, timezone.localdate())
+        )
         .exclude(status="cancelled")
         .values("referral__network_id")
         .annotate(
@@ -129,8 +134,8 @@ def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
         total.days += county.days
     if all(pk in population for pk in county_ids.values()) and county_ids:
         total.adult_women = sum(population.values())
-    if not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
-        _suppress(list(rows.values()), counties, total)
+    if user.has_role(Role.ANALYST, Role.ADMINISTRATOR) or not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
+        _suppress(list(rows.values()), counties, total)  # aggregates for users who do not see the cases
     return {
         "start": start,
         "end": end,
@@ -142,25 +147,36 @@ def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
     }
 
 
+# A count and its parts: the parts' rest (referrals that are not repeats, ...) is not printed, but a
+# reader can work it out, so it is a latent cell of the protection too.
+PARTS = {"repeats": "referrals", "from_partners": "referrals", "actions_on_time": "actions_due"}
+
+
 def _suppress(networks: list[Row], counties: dict[str, Row], total: Row) -> None:
-    """Hide counts under five, and what they could be worked out from, figure by figure."""
-    for name in COUNTS:
-        values, relations = {}, []
-        for county_name, county in counties.items():
-            values[("county", county_name)] = county.counts[name]
-        values[("total",)] = total.counts[name]
-        relations.append(Relation(("total",), tuple(("county", c) for c in counties)))
+    """Hide counts under five, and what they could be worked out from, over every figure at once."""
+    places = [("network", index, row) for index, row in enumerate(networks)]
+    places += [("county", name, row) for name, row in counties.items()]
+    places.append(("total", "", total))
+    values, published = {}, set()
+    for kind, key, row in places:
+        for name in COUNTS:
+            values[(name, kind, key)] = row.counts[name]
+            published.add((name, kind, key))
+        for part, whole in PARTS.items():
+            values[(f"rest:{part}", kind, key)] = row.counts[whole] - row.counts[part]
+    names = [*COUNTS, *(f"rest:{part}" for part in PARTS)]
+    relations = []
+    for name in names:
+        relations.append(Relation((name, "total", ""), tuple((name, "county", c) for c in counties)))
         by_county = defaultdict(list)
         for index, row in enumerate(networks):
-            values[("network", index)] = row.counts[name]
-            by_county[row.county].append(("network", index))
-        for county_name, parts in by_county.items():
-            relations.append(Relation(("county", county_name), tuple(parts)))
-        hidden = protect(values, relations, published=set(values))
-        for cell in hidden:
-            if cell[0] == "network":
-                networks[cell[1]].hidden.add(name)
-            elif cell[0] == "county":
-                counties[cell[1]].hidden.add(name)
-            else:
-                total.hidden.add(name)
+            by_county[row.county].append((name, "network", index))
+        relations += [Relation((name, "county", c), tuple(parts)) for c, parts in by_county.items()]
+    for kind, key, _row in places:
+        for part, whole in PARTS.items():
+            relations.append(Relation((whole, kind, key), ((part, kind, key), (f"rest:{part}", kind, key))))
+    rows = {("network", index): row for index, row in enumerate(networks)}
+    rows |= {("county", name): row for name, row in counties.items()}
+    rows[("total", "")] = total
+    for name, kind, key in protect(values, relations, published=published):
+        rows[(kind, key)].hidden.add(name)

@@ -53,9 +53,14 @@ class AssessmentForm(StyledForm):
         help_text=_("Required when the judgement raises the level."),
     )
 
+    # The version the questions were shown from: a version that came into use meanwhile is not scored
+    # with answers given to another one's questions.
+    questionnaire_id = forms.IntegerField(widget=forms.HiddenInput)
+
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
+        self.initial["questionnaire_id"] = questionnaire.pk
         options = [(option.code, option.label) for option in questionnaire.options.all()]
         self.question_fields = []
         for question in questionnaire.questions.all():
@@ -79,10 +84,14 @@ class AssessmentForm(StyledForm):
         return [self[name] for name in self.question_fields]
 
     def others(self):
-        return [field for field in self if field.name not in self.question_fields]
+        return [field for field in self.visible_fields() if field.name not in self.question_fields]
 
     def clean(self):
         data = super().clean()
+        if data.get("questionnaire_id") != self.questionnaire.pk:
+            self.add_error(
+                None, _("A new version of the questionnaire came into use meanwhile. Answer its questions below.")
+            )
         if data.get("judgement_level") and not (data.get("judgement_reason") or "").strip():
             self.add_error("judgement_reason", _("Give the reason for the professional judgement."))
         return data

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from cases.choices import Channel
 from cases.contact import contact_facts, may_contact
+from cases.sealing import PLACEHOLDER
 from marac.models import MaracCase, Meeting
 from marac.selectors import assessment_answers, meeting_items, network_members
 from victimsupport.celery import ActorTask
@@ -33,6 +34,22 @@ def victim_address(person) -> dict:
         if decision:
             return {"name": person.full_name, "lines": decision.destination, "channel": channel}
     return {"name": person.full_name, "lines": [], "channel": ""}
+
+
+def victim_name(referral: MaracCase) -> str:
+    """The name a MARAC document prints: a sealed case's client only by the MARAC reference (the
+    documents go to every member; the name is shared at the meeting by the case's specialist)."""
+    if referral.case.sealed:
+        return f"{PLACEHOLDER} ({referral.reference})"
+    return referral.person.full_name
+
+
+def notification_is_stale(referral: MaracCase) -> bool:
+    """Whether the notification sheet's address is no longer one the person's safe-contact rules allow."""
+    sheet = referral.notification_sheet
+    if sheet is None or sheet.addressed_to is None:
+        return False
+    return sheet.addressed_to.splitlines() != victim_address(referral.person)["lines"]
 
 
 def _next_number(matter: RegisterMatter) -> str:
@@ -69,7 +86,7 @@ def make_referral_letters(job) -> JobResult:
         if referral.referral_letter_id is None:
             _register_referral_letter(referral, job.created_by)
         job_progress(job, 60, gettext_noop("Preparing the letters"))
-        if referral.notification_sheet_id is None:
+        if referral.notification_sheet_id is None or notification_is_stale(referral):
             _register_notification_sheet(referral, job.created_by)
     return JobResult(
         gettext_noop("The letters are ready."), reverse("marac:case", args=[referral.pk]), referral.referral_letter
@@ -83,6 +100,7 @@ def _register_referral_letter(referral: MaracCase, actor: User) -> None:
     context = _common(actor, number) | {
         "referral": referral,
         "person": referral.person,
+        "victim_name": victim_name(referral),
         "assessment": assessment,
         "answers": assessment_answers(assessment),
         "reasons": assessment.reasons(),
@@ -106,6 +124,7 @@ def _register_notification_sheet(referral: MaracCase, actor: User) -> None:
     matter = referral.referral_letter.matter
     number = _next_number(matter)
     addressee = victim_address(referral.person)
+    earlier = referral.notification_sheet
     context = _common(actor, number) | {
         "referral": referral,
         "person": referral.person,
@@ -124,11 +143,18 @@ def _register_notification_sheet(referral: MaracCase, actor: User) -> None:
         addressed_to="\n".join(addressee["lines"]),
         channel=addressee["channel"],
         direction="outgoing",
+        supersedes=earlier,
     )
     referral.save(update_fields=["notification_sheet"])
 
 
 # --- the agenda and the minutes of a meeting ---
+
+
+def _named(items: list) -> list:
+    for item in items:
+        item.victim_name = victim_name(item.referral)
+    return items
 
 
 def _meeting_matter(meeting: Meeting) -> RegisterMatter:
@@ -154,7 +180,7 @@ def make_agenda(job) -> JobResult:
             return JobResult(gettext_noop("The agenda was sent."), reverse("marac:meeting", args=[meeting.pk]), earlier)
         matter = _meeting_matter(meeting)
         number = _next_number(matter)
-        items = meeting_items(job.created_by, meeting)
+        items = _named(meeting_items(job.created_by, meeting))
         context = _common(job.created_by, number) | {
             "meeting": meeting,
             "items": items,
@@ -200,7 +226,7 @@ def make_minutes(job) -> JobResult:
             number = _next_number(matter)
             context = _common(job.created_by, number) | {
                 "meeting": meeting,
-                "items": meeting_items(job.created_by, meeting),
+                "items": _named(meeting_items(job.created_by, meeting)),
                 "present": list(meeting.attendees.select_related("user", "agency").order_by("agency__kind")),
                 "addressee": {"name": f"MARAC: {meeting.network.name}", "lines": []},
             }

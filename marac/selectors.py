@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.models import Case, Person
@@ -56,8 +56,9 @@ def last_referral(person: Person, before: date | None = None) -> MaracCase | Non
 
 
 def repeat_of(person: Person, incident_on: date) -> MaracCase | None:
-    """A new incident within 12 months of the person's last MARAC referral makes a repeat."""
-    last = last_referral(person, before=incident_on)
+    """A new incident after the person's last MARAC referral and within 12 months of it makes a repeat
+    (an assessment on the day of the referral is not a new incident)."""
+    last = last_referral(person, before=incident_on - timedelta(days=1))
     if last is not None and incident_on <= add_months(last.referred_on, REPEAT_MONTHS):
         return last
     return None
@@ -120,7 +121,7 @@ def meeting_items(user: User, meeting: Meeting) -> list[AgendaItem]:
     return list(
         AgendaItem.objects.restrict(user)
         .filter(meeting=meeting)
-        .select_related("referral__person", "referral__case", "referral")
+        .select_related("referral__person", "referral__case", "referral__assessment")
         .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("position", "pk")
     )
@@ -129,10 +130,12 @@ def meeting_items(user: User, meeting: Meeting) -> list[AgendaItem]:
 def cases_to_schedule(meeting: Meeting) -> QuerySet[MaracCase]:
     """The network's MARAC cases the meeting should hear: referred and not yet heard (new and repeat),
     then cases with open actions for review; none already on this agenda."""
+    elsewhere = AgendaItem.objects.filter(referral=OuterRef("pk"), meeting__status="planned").exclude(meeting=meeting)
     return (
         MaracCase.objects.filter(network=meeting.network)
         .exclude(status="closed")
         .exclude(agenda_items__meeting=meeting)
+        .exclude(Exists(elsewhere))
         .filter(Q(status="referred") | Q(actions__status="open"))
         .distinct()
         .order_by("referred_on", "pk")

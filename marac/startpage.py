@@ -4,6 +4,7 @@
 from django.utils import timezone
 
 from marac.selectors import my_actions, overdue_actions, upcoming_meetings
+from victimsupport.audit import AccessAction, log_access
 from victimsupport.models import Role
 from victimsupport.startpage import register_panel
 
@@ -20,4 +21,7 @@ def marac_panel(request):
         actions = list(overdue_actions(user)[:10])
     if not meetings and not actions:
         return None
+    if actions:
+        persons = [action.referral.person_id for action in actions]
+        log_access(user, AccessAction.LIST, object_type="marac.maraccase", persons=persons)
     return "marac/panels/marac.html", {"meetings": meetings, "actions": actions, "today": timezone.localdate()}

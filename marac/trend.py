@@ -20,8 +20,11 @@ def trend_points(assessments: list) -> dict | None:
         y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * assessment.score / top
         points.append(
             {
-                "x": round(x, 1),
-                "y": round(y, 1),
+                # SVG coordinates as text: the page's locale would print a decimal comma.
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "corner_x": f"{x - 6:.1f}",
+                "corner_y": f"{y - 6:.1f}",
                 "score": assessment.score,
                 "level": assessment.level,
                 "rank": LEVEL_ORDER[assessment.level],
@@ -34,7 +37,7 @@ def trend_points(assessments: list) -> dict | None:
         "height": HEIGHT,
         "line": " ".join(f"{p['x']},{p['y']}" for p in points),
         "points": points,
-        "high_y": round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * high / top, 1),
+        "high_y": f"{HEIGHT - PAD - (HEIGHT - 2 * PAD) * high / top:.1f}",
         "left": PAD,
         "right": WIDTH - PAD,
         "bottom": HEIGHT - PAD,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -17,6 +18,7 @@ from cases.sealing import mark_hidden
 from cases.views.base import CaseMixin, sealed_gate
 from marac import forms
 from marac.figures import marac_figures
+from marac.letters import notification_is_stale
 from marac.models import Action, AgendaItem, MaracCase, Meeting, Membership, Network, RiskAssessment
 from marac.selectors import (
     assessment_answers,
@@ -51,6 +53,14 @@ CASE_SORTS = {
     "status": ("status", "-referred_on", "-pk"),
     "-status": ("-status", "-referred_on", "-pk"),
 }
+
+
+def gate_if_case_staff(request, case):
+    """A sealed case's MARAC pages ask those who see the case itself for a reason, as the case does;
+    the others (the network) see the MARAC record with the client's name hidden."""
+    if case.sealed and is_permitted(request.user, case, "view"):
+        return sealed_gate(request, case)
+    return None
 
 
 # --- risk assessments in a case (victim support staff) ---
@@ -429,12 +439,27 @@ class MeetingCloseView(MeetingButton):
 
 
 class MeetingDocumentView(MeetingMixin, TemplateView):
+    """The registered agenda and minutes name every case of the meeting: the minutes are for the
+    organisers (members read each case's minutes on its page, while they may); the agenda also for the
+    members of the meeting's day, until the meeting is held."""
+
     def get(self, request, *args, **kwargs):
-        document = {"agenda": self.meeting.agenda_document, "minutes": self.meeting.minutes_document}.get(
-            kwargs["kind"]
-        )
-        persons = list(self.meeting.items.values_list("referral__person_id", flat=True))
+        meeting, user = self.meeting, request.user
+        kind = kwargs["kind"]
+        organiser = is_permitted(user, meeting, "change")
+        if kind == "minutes" and organiser:
+            document = meeting.minutes_document
+        elif kind == "agenda" and (organiser or self._member_before_the_meeting()):
+            document = meeting.agenda_document
+        else:
+            raise Http404
+        persons = list(meeting.items.values_list("referral__person_id", flat=True))
         return letter_download(request, document, persons=persons)
+
+    def _member_before_the_meeting(self) -> bool:
+        meeting = self.meeting
+        members = Membership.objects.active_on().active_on(meeting.held_on)
+        return meeting.is_planned and members.filter(network=meeting.network_id, user=self.request.user).exists()
 
 
 class ItemMixin(RestrictedObjectMixin):
@@ -447,6 +472,9 @@ class ItemMixin(RestrictedObjectMixin):
 
     def prepare(self, request, *args, **kwargs):
         self.item = self.get_object()
+        gate = gate_if_case_staff(request, self.item.referral.case)
+        if gate is not None:
+            return gate
         if request.method == "GET":
             log_access(request.user, AccessAction.VIEW, obj=self.item.referral, persons=[self.item.referral.person_id])
         return None
@@ -539,7 +567,7 @@ class MaracCaseMixin(RestrictedObjectMixin):
 
     def prepare(self, request, *args, **kwargs):
         self.referral = self.get_object()
-        return None
+        return gate_if_case_staff(request, self.referral.case)
 
     def object_url(self) -> str:
         return reverse("marac:case", args=[self.referral.pk])
@@ -578,6 +606,8 @@ class MaracCaseDetailView(MaracCaseMixin, TemplateView):
             "actions": actions,
             "case_staff": staff,
             "can_change": is_permitted(user, referral, "change"),
+            "may_remake": may_remake_letters(user, referral),
+            "sheet_stale": notification_is_stale(referral),
             "close_form": forms.CloseForm(initial={"version": referral.version}),
             "volunteers": referral.case.volunteer_assignments.filter(
                 Q(ends_on__gte=timezone.localdate()), volunteer__kinds__contains=["marac"]
@@ -602,13 +632,22 @@ class MaracCaseCloseView(MaracCaseMixin, ActionView):
 class MaracCaseLettersView(MaracCaseMixin, ActionView):
     """Make the letters again if a worker could not (only the missing ones are made)."""
 
-    action = "change"
     roles = (*CASEWORK, Role.COORDINATOR)
     success_message = gettext_lazy("The letters are being made.")
+
+    def prepare(self, request, *args, **kwargs):
+        response = super().prepare(request, *args, **kwargs)
+        if response is None and not may_remake_letters(request.user, self.referral):
+            raise PermissionDenied
+        return response
 
     def perform(self, data):
         job = referral_services.maraccase_letters(actor=self.request.user, referral=self.referral)
         return reverse("job", args=[job.pk])
+
+
+def may_remake_letters(user, referral) -> bool:
+    return is_permitted(user, referral, "change") or is_permitted(user, referral.case, "change")
 
 
 class MaracCaseDocumentView(MaracCaseMixin, TemplateView):
@@ -692,4 +731,8 @@ class MyActionsView(RoleRequiredMixin, TemplateView):
     template_name = "marac/my_actions.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "actions": my_actions(self.request.user)}
+        actions = list(my_actions(self.request.user))
+        if actions:
+            persons = [action.referral.person_id for action in actions]
+            log_access(self.request.user, AccessAction.LIST, object_type="marac.maraccase", persons=persons)
+        return {**super().get_context_data(**kwargs), "actions": actions}

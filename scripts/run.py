@@ -85,7 +85,7 @@ def main() -> int:
     spets2.pohja        specialist, Põhja
     teenused            service organiser            analyytik       analyst
     koordinaator.pohja  coordinator, Põhja           vabatahtlik.pohja  volunteer, Põhja
-    marac.pohja         MARAC partner, Põhja
+    marac.pohja         MARAC partner, Põhja (sets up a second factor at the first login)
 """,
         flush=True,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from marac.models import Action, ActionStatus, Agency, AgendaItem, Membership
+from marac.models import Action, ActionStatus, Agency, AgendaItem, Meeting, Membership
 from marac.selectors import network_coordinators
 from victimsupport.concurrency import versioned_edit
 from victimsupport.models import User
@@ -31,6 +31,9 @@ def action_add(
     """An action agreed on a case at a meeting. The owner, if named, is a current member of the agency."""
     if not is_permitted(actor, item, "change"):
         raise PermissionDenied
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    if not meeting.is_planned:
+        raise ValidationError(_("The minutes of this meeting are final: agree the action at the next meeting."))
     referral = item.referral
     errors = {}
     if referral.is_closed:
@@ -39,7 +42,7 @@ def action_add(
         errors["agency"] = _("Choose an agency of the network.")
     elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
         errors["owner"] = _("The responsible person must be a current member of the agency.")
-    if due_on < item.meeting.held_on:
+    if due_on < meeting.held_on:
         errors["due_on"] = _("The deadline cannot be before the meeting.")
     if not description.strip():
         errors["description"] = _("Describe the action.")
@@ -113,8 +116,11 @@ def actions_remind() -> int:
             claimed = Action.objects.filter(pk=action.pk, reminded_at=action.reminded_at).update(reminded_at=now)
             if not claimed:
                 continue
-            coordinators = network_coordinators(action.referral.network_id)
-            recipients = {user.pk: user for user in [action.owner, *coordinators] if user is not None}
+            network_id = action.referral.network_id
+            recipients = {user.pk: user for user in network_coordinators(network_id)}
+            owner_is_member = Membership.objects.active_on().filter(network_id=network_id, user=action.owner_id)
+            if action.owner_id and owner_is_member.exists():
+                recipients[action.owner_id] = action.owner
             notify(
                 recipients.values(),
                 gettext_noop("A MARAC action of %(reference)s is past its deadline (%(date)s)."),

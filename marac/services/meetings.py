@@ -24,6 +24,7 @@ from victimsupport.security import security_event
 
 MINUTES_FIELDS = ["shared_info", "risks", "decisions"]
 MAX_SCHEDULED = 12
+PLAN_AHEAD_MONTHS = 24
 
 
 def _may_organise(actor: User, network: Network) -> None:
@@ -32,8 +33,10 @@ def _may_organise(actor: User, network: Network) -> None:
 
 
 def _same_weekday(first: datetime, months: int) -> datetime:
-    """The same weekday in the same week of the month, `months` later (the 2nd Tuesday stays the 2nd
-    Tuesday; a 5th one becomes the 4th)."""
+    """The first meeting itself, then the same weekday in the same week of each later month (the 2nd
+    Tuesday stays the 2nd Tuesday; a 5th one becomes the 4th)."""
+    if months == 0:
+        return first
     week = min((first.day - 1) // 7, 3)
     month_start = add_months(first.date().replace(day=1), months)
     offset = (first.weekday() - month_start.weekday()) % 7
@@ -52,14 +55,18 @@ def meetings_schedule(
         raise ValidationError({"count": _("Plan 1 to %(max)s meetings at a time.") % {"max": MAX_SCHEDULED}})
     if first_on < timezone.localdate():
         raise ValidationError({"first_on": _("The first meeting cannot be in the past.")})
+    if first_on > add_months(timezone.localdate(), PLAN_AHEAD_MONTHS):
+        raise ValidationError({"first_on": _("Plan at most two years ahead.")})
     first = timezone.make_aware(datetime.combine(first_on, at))
     made = []
     for month in range(count):
         starts_at = _same_weekday(first, month)
         local = timezone.localtime(starts_at)
-        if Meeting.objects.filter(
-            network=network, starts_at__year=local.year, starts_at__month=local.month, status="planned"
-        ).exists():
+        if (
+            Meeting.objects.filter(network=network, starts_at__year=local.year, starts_at__month=local.month)
+            .exclude(status="cancelled")
+            .exists()
+        ):
             continue
         meeting = Meeting(network=network, starts_at=starts_at, place=place.strip() or network.meeting_place)
         meeting.full_clean()
@@ -73,6 +80,17 @@ def _planned(meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if not meeting.is_planned:
         raise ValidationError(_("The meeting has been held or cancelled: its agenda no longer changes."))
+    return meeting
+
+
+def _open_for_minutes(meeting: Meeting) -> Meeting:
+    """The meeting, locked, while its attendance, minutes and actions may still be written: until it is
+    recorded as held (then the minutes are issued) or cancelled."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if not meeting.is_planned:
+        raise ValidationError(_("The minutes of this meeting are final."))
     return meeting
 
 
@@ -138,10 +156,8 @@ def agenda_send(*, actor: User, meeting: Meeting) -> Job:
 
 @transaction.atomic
 def attendance_record(*, actor: User, meeting: Meeting, expected_version: int, present: list[Membership]) -> Meeting:
-    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    stored = _open_for_minutes(meeting)
     _may_organise(actor, stored.network)
-    if stored.is_cancelled:
-        raise ValidationError(_("The meeting was cancelled."))
     day = stored.held_on
     allowed = set(Membership.objects.filter(network=stored.network).active_on(day).values_list("pk", flat=True))
     if any(membership.pk not in allowed for membership in present):
@@ -157,9 +173,7 @@ def minutes_record(*, actor: User, item: AgendaItem, expected_version: int, **fi
     """The minutes of one case: what was shared, the risks and the decisions."""
     if not is_permitted(actor, item, "change"):
         raise PermissionDenied
-    meeting = Meeting.objects.get(pk=item.meeting_id)
-    if meeting.is_cancelled or meeting.minutes_document_id:
-        raise ValidationError(_("The minutes of this meeting are final."))
+    _open_for_minutes(item.meeting)
     versioned_edit(item, expected_version, {k: v.strip() for k, v in fields.items()}, MINUTES_FIELDS)
     item.full_clean()
     item.save()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.models import Case
 from marac.letters import render_referral_letters
 from marac.models import LegalBasis, MaracCase, Network, ReferredBy, RiskAssessment
 from marac.selectors import network_coordinators
@@ -33,13 +34,19 @@ def maraccase_refer(
     """Refer the assessed person to `network`: high risk (by the score, judgement or escalation) or a
     repeat, from the case's current assessment. The letters are made by a worker."""
     assessment = RiskAssessment.objects.select_related("case", "person").get(pk=assessment.pk)
-    case = assessment.case
-    if not is_permitted(actor, case, "change"):
+    if not is_permitted(actor, assessment.case, "change"):
         raise PermissionDenied
-    if hasattr(assessment, "marac_case"):
+    case = Case.objects.select_for_update().get(pk=assessment.case_id)  # one referral at a time per case
+    done = MaracCase.objects.filter(assessment=assessment).first()
+    if done is not None:
         raise ValidationError(
-            _("This assessment has already been referred (%(reference)s).")
-            % {"reference": assessment.marac_case.reference}
+            _("This assessment has already been referred (%(reference)s).") % {"reference": done.reference}
+        )
+    waiting = MaracCase.objects.filter(person=assessment.person, status="referred").first()
+    if waiting is not None:
+        raise ValidationError(
+            _("%(reference)s is still waiting for its first meeting: the new incident is discussed there.")
+            % {"reference": waiting.reference}
         )
     if hasattr(assessment, "superseded_by"):
         raise ValidationError(_("A newer assessment supersedes this one: refer from the newest."))
@@ -102,6 +109,8 @@ def maraccase_letters(*, actor: User, referral: MaracCase) -> Job:
 @transaction.atomic
 def maraccase_close(*, actor: User, referral: MaracCase, expected_version: int, note: str) -> MaracCase:
     """Close the MARAC case: partners' access ends; open actions are cancelled."""
+    if not is_permitted(actor, referral, "change"):
+        raise PermissionDenied
     if referral.is_closed:
         raise ValidationError(_("The MARAC case is already closed."))
     fields = {"status": "closed", "closed_on": timezone.localdate(), "closure_note": note.strip()}

@@ -103,6 +103,7 @@ def test_pages_show_the_form_and_keep_what_was_typed(client, specialist, harju_c
     page = client.get(url)
     assert page.status_code == 200 and "Kas te olete väga hirmul?" in page.content.decode()
     data = {f"q{n}": "no" for n in range(1, 25)} | {
+        "questionnaire_id": current_questionnaire().pk,
         "q1": "yes",
         "assessed_on": timezone.localdate().strftime("%d.%m.%Y"),
         "police_callouts": "0",
@@ -130,3 +131,19 @@ def test_trend_over_time_per_person(client, specialist, harju_case):
     page = client.get(reverse("marac:case-risk", args=[harju_case.pk])).content.decode()
     assert "<polyline" in page and page.count("<rect ") == 1  # one high-risk mark
     assert Case.objects.get(pk=harju_case.pk).risk_level == "high"
+
+
+def test_answers_given_to_an_older_version_are_not_scored_with_a_newer_one(client, specialist, harju_case):
+    admin = make_user("administrator", is_staff=True)
+    old = current_questionnaire()
+    client.force_login(specialist)
+    url = reverse("marac:assessment-add", args=[harju_case.pk])
+    data = {f"q{n}": "no" for n in range(1, 25)} | {
+        "questionnaire_id": old.pk,
+        "assessed_on": timezone.localdate().strftime("%d.%m.%Y"),
+        "police_callouts": "0",
+    }
+    new = questionnaire_new_version(actor=admin, source=old, active=True)
+    response = client.post(url, data)
+    assert response.status_code == 400 and not RiskAssessment.objects.exists()
+    assert response.context["form"].questionnaire == new

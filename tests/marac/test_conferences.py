@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import time, timedelta
 from decimal import Decimal
 
@@ -66,6 +67,13 @@ def test_below_high_and_not_a_repeat_is_not_referred(specialist, harju_case, net
 
 def test_a_new_incident_within_12_months_is_a_repeat_whatever_the_score(specialist, harju_case, network):
     first = refer(specialist, assess(specialist, harju_case, yes=16), network)
+    same_day = assess(specialist, harju_case, yes=2)
+    assert same_day.repeat_of is None  # a correction on the day of the referral is no new incident
+    MaracCase.objects.filter(pk=first.pk).update(
+        referred_on=timezone.localdate() - timedelta(days=30),
+        status="heard",
+        first_heard_on=timezone.localdate() - timedelta(days=20),
+    )
     again = assess(specialist, harju_case, yes=1)
     assert again.repeat_of == first and again.level == "standard" and again.may_refer
     second = refer(specialist, again, network)
@@ -289,3 +297,122 @@ def test_an_assessment_of_a_sealed_case_opens_only_with_a_reason(client, special
     page = client.get(reverse("marac:assessment", args=[assessment.pk]))
     assert page.status_code == 200 and "Kas te olete väga hirmul?" not in page.content.decode()
     assert 'name="reason"' in page.content.decode()
+
+
+def test_a_second_referral_waits_for_the_first_meeting(specialist, harju_case, network):
+    first = refer(specialist, assess(specialist, harju_case, yes=16), network)
+    MaracCase.objects.filter(pk=first.pk).update(referred_on=timezone.localdate() - timedelta(days=3))
+    again = assess(specialist, harju_case, yes=20)
+    with pytest.raises(ValidationError) as error:
+        refer(specialist, again, network)
+    assert first.reference in str(error.value)
+
+
+def test_the_minutes_are_final_once_the_meeting_is_held(
+    eager_celery, django_capture_on_commit_callbacks, client, specialist, coordinator, partner, harju_case, network
+):
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=1), at=time(9), count=1
+    )[0]
+    item = meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    present = list(Membership.objects.filter(network=network))
+    meeting_services.attendance_record(actor=coordinator, meeting=meeting, expected_version=1, present=present)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.meeting_close(actor=coordinator, meeting=meeting)
+    meeting.refresh_from_db()
+    item.refresh_from_db()
+    police = network.agencies.get(kind="police")
+    with pytest.raises(ValidationError):
+        action_services.action_add(
+            actor=coordinator, item=item, agency=police, owner=None, description="Hiljem", due_on=timezone.localdate()
+        )
+    with pytest.raises(ValidationError):
+        meeting_services.attendance_record(actor=coordinator, meeting=meeting, expected_version=2, present=[])
+    with pytest.raises(ValidationError):
+        meeting_services.minutes_record(actor=coordinator, item=item, expected_version=1, shared_info="Muudetud")
+    assert meeting.attendees.count() == 2 and not Action.objects.exists()
+    # The minutes PDF names every case of the meeting: the organisers download it, members do not.
+    partner_client = Client()
+    login_verified(partner_client, partner)
+    minutes = reverse("marac:meeting-document", args=[meeting.pk, "minutes"])
+    assert partner_client.get(minutes).status_code == 404
+    assert partner_client.get(reverse("marac:meeting-document", args=[meeting.pk, "agenda"])).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(minutes).status_code == 200
+
+
+def test_meetings_are_planned_from_the_first_date_and_not_too_far(client, coordinator, network):
+    first_on = timezone.localdate() + timedelta(days=40)
+    first_on = first_on.replace(day=29) if first_on.month != 2 else first_on.replace(day=28)
+    if first_on <= timezone.localdate():
+        first_on = first_on.replace(month=first_on.month % 12 + 1)
+    meetings = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=first_on, at=time(9), count=2
+    )
+    assert timezone.localtime(meetings[0].starts_at).date() == first_on
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("marac:schedule", args=[network.pk]), {"first_on": "01.12.9999", "at": "10:00", "count": "2"}
+    )
+    assert response.status_code == 400
+
+
+def test_a_changed_safe_contact_rule_makes_the_notification_sheet_stale(
+    eager_celery, django_capture_on_commit_callbacks, client, specialist, harju_case, network
+):
+    set_rules(specialist, harju_case.client, letter_allowed=True, letter_address="Postkast 12\nTallinn")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    referral.refresh_from_db()
+    first_sheet = referral.notification_sheet
+    assert first_sheet.addressed_to
+    set_rules(specialist, harju_case.client, letter_allowed=False, phone_allowed=True)
+    client.force_login(specialist)
+    page = client.get(reverse("marac:case", args=[referral.pk])).content.decode()
+    assert reverse("marac:case-letters", args=[referral.pk]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("marac:case-letters", args=[referral.pk]))
+    referral.refresh_from_db()
+    assert referral.notification_sheet != first_sheet
+    assert referral.notification_sheet.supersedes == first_sheet and referral.notification_sheet.addressed_to == ""
+
+
+def test_sealed_case_marac_documents_and_pages(
+    eager_celery, django_capture_on_commit_callbacks, client, specialist, coordinator, harju_case, network
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    Case.objects.filter(pk=harju_case.pk).update(sealed=True, sealed_reason="Avaliku elu tegelane")
+    with django_capture_on_commit_callbacks(execute=True):
+        MaracCase.objects.filter(pk=referral.pk).update(referral_letter=None)
+        referral_services.maraccase_letters(actor=specialist, referral=referral)
+    referral.refresh_from_db()
+    text = pdf_text(referral.referral_letter)
+    assert harju_case.client.last_name not in text and referral.reference in text
+    colleague = make_user("regional_manager", "pohja")
+    client.force_login(colleague)
+    page = client.get(reverse("marac:case", args=[referral.pk])).content.decode()
+    assert 'name="reason"' in page and "Kas te olete väga hirmul?" not in page
+
+
+def test_figures_hide_a_count_that_could_be_worked_out(specialist, harju_case, network):
+    cases = [harju_case] + [make_case(specialist, county_code="harju") for _ in range(11)]
+    for case in cases:
+        refer(specialist, assess(specialist, case, yes=20), network)
+        MaracCase.objects.filter(case=case).update(status="heard", first_heard_on=timezone.localdate())
+    MaracCase.objects.filter(case__in=cases[1:]).update(is_repeat=True, previous=MaracCase.objects.first())
+    row = next(r for r in marac_figures(make_user("analyst"), timezone.localdate().year)["networks"])
+    assert row.counts["referrals"] == 12 and row.counts["repeats"] == 11
+    assert "repeats" in row.hidden or "referrals" in row.hidden  # else 12 - 11 = 1 could be read off
+    assert row.repeat_rate is None
+
+
+def test_the_trend_chart_prints_coordinates_with_a_point(client, specialist, harju_case):
+    for day, yes in ((30, 4), (10, 16)):
+        assess(specialist, harju_case, yes=yes, assessed_on=timezone.localdate() - timedelta(days=day))
+    client.force_login(specialist)
+    page = client.get(reverse("marac:case-risk", args=[harju_case.pk])).content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert not re.search(r'="[0-9]+,[0-9]', svg)

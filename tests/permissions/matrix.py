@@ -327,8 +327,10 @@ MATRIX: dict[str, Row] = {
     "marac:attendance": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:meeting-edit": Row(kwargs=MEETING, expect=MARAC_ORGANISER_ONLY),
     "marac:meeting-close": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    # The agenda PDF: the organisers, and the members of the meeting's day before it is held.
     "marac:meeting-document": Row(
-        kwargs={**MEETING, "kind": "__agenda"}, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}
+        kwargs={**MEETING, "kind": "__agenda"},
+        expect={**dict.fromkeys(MARAC_ROLES, (404, 404)), **MARAC_ORGANISER_ONLY, "marac_partner": VIEW},
     ),
     "marac:minutes": Row(kwargs=ITEM, expect=MARAC_ORGANISER_ONLY),
     "marac:agenda-remove": Row(kwargs=ITEM, method="post", expect=MARAC_ORGANISER_BUTTON),
@@ -345,7 +347,7 @@ MATRIX: dict[str, Row] = {
     "marac:case-letters": Row(
         kwargs=MARAC_CASE,
         method="post",
-        expect={**MARAC_BUTTON, **casework((403, 404), manager=(302, 404))},
+        expect={**MARAC_BUTTON, **casework((403, 404), manager=(302, 404), specialist=(302, 404))},
     ),
     "marac:action": Row(
         kwargs={"pk": "marac_action"},
