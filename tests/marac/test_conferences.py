@@ -166,6 +166,8 @@ def test_partner_sees_only_marac_cases_on_their_networks_agenda_while_member(
     meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
     page = client.get(case_url)
     assert page.status_code == 200
+    meeting_page = client.get(reverse("marac:meeting", args=[meeting.pk])).content.decode()
+    assert referral.reference in meeting_page and harju_case.client.full_name in meeting_page
     assert client.get(reverse("cases:case", args=[harju_case.pk])).status_code in (403, 404)
     assert client.get(reverse("marac:case-risk", args=[harju_case.pk])).status_code in (403, 404)
     # Another network's partner sees nothing of it.
