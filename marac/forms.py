@@ -108,6 +108,10 @@ class ReferralForm(StyledForm):
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
+        without = _("no coordinator yet")
+        self.fields["network"].label_from_instance = lambda network: (
+            network.name if getattr(network, "has_coordinator", True) else f"{network.name} ({without})"
+        )
 
 
 class AgencyForm(StyledForm):
@@ -129,6 +133,7 @@ class MemberForm(StyledForm):
         self.fields["user"].queryset = (
             User.objects.filter(
                 is_active=True,
+                regions=network.county.region_id,  # people of the network's region only
                 groups__name__in=[Role.MARAC_PARTNER, Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SPECIALIST],
             )
             .distinct()
@@ -140,7 +145,9 @@ class MemberForm(StyledForm):
 
 
 class MembershipEndForm(StyledForm):
-    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Last day"), widget=DateInput(), error_messages={"required": _("Give the membership's last day.")}
+    )
 
 
 class ScheduleForm(StyledForm):
@@ -211,7 +218,11 @@ class ActionUpdateForm(VersionedForm):
 
 class CloseForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    note = forms.CharField(label=_("Why the MARAC case is closed"), max_length=500)
+    note = forms.CharField(
+        label=_("Why the MARAC case is closed"),
+        max_length=500,
+        error_messages={"required": _("Say why the MARAC case is closed.")},
+    )
 
 
 class MaracCaseFilterForm(StyledForm):

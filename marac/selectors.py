@@ -94,8 +94,13 @@ def networks_for_referral(user: User, case: Case) -> QuerySet[Network]:
         .filter(active=True)
         .select_related("county")
         .annotate(elsewhere=DbCase(When(county=case.county_id, then=Value(0)), default=Value(1)))
+        .annotate(has_coordinator=Exists(network_memberships_today(OuterRef("pk")).filter(is_coordinator=True)))
         .order_by("elsewhere", "county__name", "name")
     )
+
+
+def network_memberships_today(network_ref):
+    return Membership.objects.active_on().filter(network=network_ref)
 
 
 def network_members(network: Network, on: date | None = None) -> QuerySet[Membership]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from cases.choices import IncidentType
 from cases.sealing import mark_hidden
 from cases.views.base import CaseMixin, sealed_gate
 from marac import forms
@@ -200,6 +201,7 @@ class ReferView(AssessmentMixin, ActionView):
             "case": self.case,
             "answers": assessment_answers(self.assessment),
             "reasons": self.assessment.reasons(),
+            "not_domestic_violence": self.case.incident_type != IncidentType.DOMESTIC_VIOLENCE,
         }
 
     def perform(self, data):
@@ -218,8 +220,13 @@ class NetworkListView(RoleRequiredMixin, TemplateView):
     template_name = "marac/network_list.html"
 
     def get_context_data(self, **kwargs):
-        networks = Network.objects.restrict(self.request.user).select_related("county")
-        return {**super().get_context_data(**kwargs), "networks": networks}
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "networks": Network.objects.restrict(user).select_related("county"),
+            "can_see_figures": user.has_role(*FiguresView.roles),
+            "can_list_cases": user.has_role(*MaracCaseListView.roles),
+        }
 
 
 class NetworkMixin(RestrictedObjectMixin):
@@ -315,7 +322,11 @@ class ScheduleView(NetworkMixin, ActionView):
         return forms.ScheduleForm(data, **kwargs)
 
     def perform(self, data):
-        meeting_services.meetings_schedule(actor=self.request.user, network=self.network, **data)
+        made = meeting_services.meetings_schedule(actor=self.request.user, network=self.network, **data)
+        if len(made) < data["count"]:
+            self.success_message = _(
+                "%(made)s of %(asked)s meetings were planned; the other months already had a meeting."
+            ) % {"made": len(made), "asked": data["count"]}
 
 
 # --- meetings ---
@@ -349,6 +360,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             )
         can_change = is_permitted(user, self.meeting, "change")
         return {
+            "may_download_agenda": can_change or member_before_the_meeting(self.meeting, user),
+            "may_download_minutes": can_change,
             **super().get_context_data(**kwargs),
             "meeting": self.meeting,
             "items": items,
@@ -431,11 +444,31 @@ class MeetingCancelView(MeetingButton):
 
 
 class MeetingCloseView(MeetingButton):
+    """A page of its own: what is still missing is shown before the minutes become final."""
+
+    template_name = "marac/meeting_close.html"
+    title = gettext_lazy("The meeting was held")
+    submit_label = gettext_lazy("Record as held and issue the minutes")
     success_message = gettext_lazy("The meeting was recorded as held. The minutes are being made.")
+
+    def page_context(self, form) -> dict:
+        items = meeting_items(self.request.user, self.meeting)
+        return {
+            **super().page_context(form),
+            "meeting": self.meeting,
+            "without_minutes": [item for item in items if not item.has_minutes],
+            "nobody_present": not self.meeting.attendees.exists(),
+        }
 
     def perform(self, data):
         job = meeting_services.meeting_close(actor=self.request.user, meeting=self.meeting)
         return reverse("job", args=[job.pk])
+
+
+def member_before_the_meeting(meeting: Meeting, user) -> bool:
+    """A member today and on the meeting's day, while the meeting is still planned (the agenda's readers)."""
+    members = Membership.objects.active_on().active_on(meeting.held_on)
+    return meeting.is_planned and members.filter(network=meeting.network_id, user=user).exists()
 
 
 class MeetingDocumentView(MeetingMixin, TemplateView):
@@ -457,9 +490,7 @@ class MeetingDocumentView(MeetingMixin, TemplateView):
         return letter_download(request, document, persons=persons)
 
     def _member_before_the_meeting(self) -> bool:
-        meeting = self.meeting
-        members = Membership.objects.active_on().active_on(meeting.held_on)
-        return meeting.is_planned and members.filter(network=meeting.network_id, user=self.request.user).exists()
+        return member_before_the_meeting(self.meeting, self.request.user)
 
 
 class ItemMixin(RestrictedObjectMixin):
@@ -607,6 +638,7 @@ class MaracCaseDetailView(MaracCaseMixin, TemplateView):
             "case_staff": staff,
             "can_change": is_permitted(user, referral, "change"),
             "may_remake": may_remake_letters(user, referral),
+            "may_read_notification": may_read_notification(user, referral),
             "sheet_stale": notification_is_stale(referral),
             "close_form": forms.CloseForm(initial={"version": referral.version}),
             "volunteers": referral.case.volunteer_assignments.filter(
@@ -646,6 +678,14 @@ class MaracCaseLettersView(MaracCaseMixin, ActionView):
         return reverse("job", args=[job.pk])
 
 
+def may_read_notification(user, referral) -> bool:
+    """The sheet names the victim and their address: the case's staff (past the sealed gate), or the
+    organisers when the case is not sealed."""
+    if is_permitted(user, referral.case, "view"):
+        return True
+    return not referral.case.sealed and is_permitted(user, referral, "change")
+
+
 def may_remake_letters(user, referral) -> bool:
     return is_permitted(user, referral, "change") or is_permitted(user, referral.case, "change")
 
@@ -657,10 +697,7 @@ class MaracCaseDocumentView(MaracCaseMixin, TemplateView):
         kind = kwargs["kind"]
         if kind == "referral":
             document = self.referral.referral_letter
-        elif kind == "notification" and (
-            is_permitted(request.user, self.referral.case, "view")
-            or is_permitted(request.user, self.referral, "change")
-        ):
+        elif kind == "notification" and may_read_notification(request.user, self.referral):
             document = self.referral.notification_sheet
         else:
             raise Http404

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marac.models import Action, ActionStatus, Agency, AgendaItem, Meeting, Membership
-from marac.selectors import network_coordinators
+from marac.selectors import add_months, network_coordinators
 from victimsupport.concurrency import versioned_edit
 from victimsupport.models import User
 from victimsupport.notify import notify
@@ -22,6 +22,7 @@ from victimsupport.permissions import ensure_permitted, is_permitted
 
 UPDATE_FIELDS = ["status", "outcome", "completed_on"]
 REMIND_EVERY = timedelta(days=7)
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
 @transaction.atomic
@@ -42,12 +43,24 @@ def action_add(
         errors["agency"] = _("Choose an agency of the network.")
     elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
         errors["owner"] = _("The responsible person must be a current member of the agency.")
+    if due_on > add_months(timezone.localdate(), 24):
+        errors["due_on"] = _("Set a deadline within two years.")
     if due_on < meeting.held_on:
         errors["due_on"] = _("The deadline cannot be before the meeting.")
     if not description.strip():
         errors["description"] = _("Describe the action.")
     if errors:
         raise ValidationError(errors)
+    twin = Action.objects.filter(
+        agenda_item=item,
+        agency=agency,
+        owner=owner,
+        description=description.strip(),
+        due_on=due_on,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if twin is not None:  # the same form sent twice: one action
+        return twin
     action = Action(
         referral=referral,
         agenda_item=item,
@@ -77,6 +90,8 @@ def action_update(
     """The owner (or the organiser) records how the action went."""
     if not is_permitted(actor, action, "change"):
         raise PermissionDenied
+    if action.referral.is_closed:
+        raise ValidationError(_("The MARAC case is closed: its actions no longer change."))
     errors = {}
     outcome = outcome.strip()
     if status not in ActionStatus.values:
@@ -86,6 +101,8 @@ def action_update(
             errors["completed_on"] = _("Give the date.")
         elif completed_on > timezone.localdate():
             errors["completed_on"] = _("The date cannot be in the future.")
+        elif completed_on < timezone.localtime(action.created_at).date():
+            errors["completed_on"] = _("The date cannot be before the action was agreed.")
         if not outcome:
             errors["outcome"] = _("Say what was done or why it could not be done.")
     else:
@@ -104,11 +121,13 @@ def action_update(
 
 
 def actions_remind() -> int:
-    """Tell the owner and the network's coordinators (in the app and by e-mail) of open actions past their deadline,
-    once a week per action. Returns how many actions were reminded."""
+    """Tell the owner (while a member) and the network's coordinators, in the app and by e-mail, of open
+    actions of open MARAC cases past their deadline, once a week per action. Returns how many were reminded."""
     now = timezone.now()
-    due = Action.objects.filter(status="open", due_on__lt=timezone.localdate()).exclude(
-        reminded_at__gt=now - REMIND_EVERY
+    due = (
+        Action.objects.filter(status="open", due_on__lt=timezone.localdate())
+        .exclude(referral__status="closed")
+        .exclude(reminded_at__gt=now - REMIND_EVERY)
     )
     count = 0
     for action in due.select_related("referral", "owner"):

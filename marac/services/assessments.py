@@ -3,7 +3,7 @@ or escalation, repeats detected, never edited (a new assessment supersedes the l
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -52,6 +52,23 @@ def assessed_level(questionnaire: Questionnaire, score: int, police_callouts: in
     return score_level, escalation, level, raised_by
 
 
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def _same(latest, actor, questionnaire, assessed_on, chosen, police_callouts, judgement_level) -> bool:
+    if latest.assessed_by_id != actor.pk or latest.created_at < timezone.now() - DOUBLE_SUBMIT_WINDOW:
+        return False
+    if (latest.questionnaire_id, latest.assessed_on, latest.police_callouts, latest.judgement_level) != (
+        questionnaire.pk,
+        assessed_on,
+        police_callouts,
+        judgement_level,
+    ):
+        return False
+    given = {question.pk: option.pk for question, option in chosen.items()}
+    return dict(latest.answers.values_list("question_id", "option_id")) == given
+
+
 @transaction.atomic
 def assessment_create(
     *,
@@ -97,6 +114,10 @@ def assessment_create(
             }
         )
     latest = RiskAssessment.objects.filter(case=case, superseded_by__isnull=True).order_by("-pk").first()
+    if latest is not None and _same(
+        latest, actor, questionnaire, assessed_on, chosen, police_callouts, judgement_level
+    ):
+        return latest  # the same form sent twice: an assessment is never deleted, so it is not made twice
     repeat = repeat_of(case.client, assessed_on)
     assessment = RiskAssessment(
         case=case,

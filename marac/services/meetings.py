@@ -216,10 +216,25 @@ def meeting_edit(*, actor: User, meeting: Meeting, expected_version: int, on, at
     if on < timezone.localdate():
         raise ValidationError({"on": _("The meeting cannot be moved into the past.")})
     starts_at = timezone.make_aware(datetime.combine(on, at))
+    if starts_at <= timezone.now():
+        raise ValidationError({"at": _("The meeting cannot be moved into the past.")})
+    if on > add_months(timezone.localdate(), PLAN_AHEAD_MONTHS):
+        raise ValidationError({"on": _("Plan at most two years ahead.")})
+    same_month = (
+        Meeting.objects.filter(network=meeting.network_id, starts_at__year=on.year, starts_at__month=on.month)
+        .exclude(pk=meeting.pk)
+        .exclude(status="cancelled")
+    )
+    if same_month.exists():
+        raise ValidationError({"on": _("The network already has a meeting that month.")})
+    moved = starts_at != meeting.starts_at
+    was_sent = meeting.agenda_sent_at is not None
     versioned_edit(meeting, expected_version, {"starts_at": starts_at, "place": place.strip()}, ["starts_at", "place"])
+    if moved and meeting.agenda_sent_at:
+        meeting.agenda_sent_at = None  # the sent agenda shows the old time: send it again
     meeting.full_clean()
     meeting.save()
-    if meeting.agenda_sent_at:
+    if moved and was_sent:
         notify(
             {m.user_id: m.user for m in meeting.network.memberships.active_on(on).select_related("user")}.values(),
             gettext_noop("The MARAC meeting was moved to %(date)s."),

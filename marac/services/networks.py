@@ -56,6 +56,8 @@ def membership_add(
         errors["user"] = _("Victim support's members are its own staff.")
     if not user.is_active:
         errors["user"] = _("This user account is not active.")
+    elif network.county.region_id not in user.region_ids:
+        errors["user"] = _("Choose a person who works in the network's region.")
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = _("The end cannot be before the start.")
     overlapping = Membership.objects.filter(network=network, user=user).exclude(ends_on__lt=starts_on)

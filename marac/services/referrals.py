@@ -59,6 +59,8 @@ def maraccase_refer(
     errors = {}
     if not network.active or not Network.objects.restrict(actor).filter(pk=network.pk).exists():
         errors["network"] = _("Choose a network from the list.")
+    elif not network_coordinators(network.pk):
+        errors["network"] = _("This network has no coordinator yet: nobody would receive the referral.")
     if legal_basis not in LegalBasis.values:
         errors["legal_basis"] = _("Choose the legal basis for sharing.")
     elif legal_basis == LegalBasis.OTHER and not legal_basis_note.strip():

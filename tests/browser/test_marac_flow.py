@@ -104,6 +104,8 @@ def test_judgement_referral_meeting_and_a_partners_action(page, eager_celery):
     assert no_sideways_scrolling(page)
     screenshot(page, "marac-03-meeting")
     page.click("main >> text=Koosolek toimus")
+    assert "Kohalolijaid pole märgitud" not in page.content()  # attendance and minutes are there
+    page.click("main >> text=Märgi toimunuks ja väljasta protokoll")
     meeting.refresh_from_db()
     referral.refresh_from_db()
     assert meeting.is_held and meeting.minutes_document_id and referral.is_heard

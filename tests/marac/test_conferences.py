@@ -80,7 +80,7 @@ def test_a_new_incident_within_12_months_is_a_repeat_whatever_the_score(speciali
     assert second.is_repeat and second.previous == first
     # More than 12 months after the last referral: a new referral, not a repeat.
     MaracCase.objects.filter(person=harju_case.client).update(referred_on=timezone.localdate() - timedelta(days=400))
-    later = assess(specialist, harju_case, yes=1)
+    later = assess(specialist, harju_case, yes=3)
     assert later.repeat_of is None and not later.may_refer
 
 

@@ -326,7 +326,7 @@ MATRIX: dict[str, Row] = {
     "marac:agenda-send": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:attendance": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:meeting-edit": Row(kwargs=MEETING, expect=MARAC_ORGANISER_ONLY),
-    "marac:meeting-close": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:meeting-close": Row(kwargs=MEETING, expect=MARAC_ORGANISER_ONLY),
     # The agenda PDF: the organisers, and the members of the meeting's day before it is held.
     "marac:meeting-document": Row(
         kwargs={**MEETING, "kind": "__agenda"},
