@@ -109,6 +109,7 @@ def agenda_add(*, actor: User, meeting: Meeting, referral: MaracCase) -> AgendaI
     item.full_clean()
     item.save()
     _renumber(meeting)
+    item.refresh_from_db()  # its place on the agenda
     return item
 
 
@@ -176,7 +177,7 @@ def minutes_record(*, actor: User, item: AgendaItem, expected_version: int, **fi
     _open_for_minutes(item.meeting)
     versioned_edit(item, expected_version, {k: v.strip() for k, v in fields.items()}, MINUTES_FIELDS)
     item.full_clean()
-    item.save()
+    item.save(update_fields=[*MINUTES_FIELDS, "version"])  # the agenda's order is not the minutes' to change
     return item
 
 

@@ -109,6 +109,7 @@ def test_meeting_agenda_attendance_minutes_and_actions(
     action = action_services.action_add(
         actor=coordinator, item=item, agency=police, owner=partner, description="Lähenemiskeeld", due_on=first_on
     )
+    assert item.position == 1
     item = meeting_services.minutes_record(
         actor=coordinator,
         item=item,
