@@ -18,7 +18,6 @@ from marac.models import (
     Membership,
     Network,
     Questionnaire,
-    ReferredBy,
 )
 from marac.services.meetings import MINUTES_FIELDS
 from victimsupport.forms import DateInput, StyledForm, VersionedForm
@@ -100,7 +99,7 @@ class AssessmentForm(StyledForm):
 class ReferralForm(StyledForm):
     network = forms.ModelChoiceField(label=_("MARAC network"), queryset=Network.objects.none())
     referred_by = forms.ChoiceField(
-        label=_("Referring agency"), choices=ReferredBy.choices, initial=ReferredBy.VICTIM_SUPPORT
+        label=_("Referring agency"), choices=AgencyKind.choices, initial=AgencyKind.VICTIM_SUPPORT
     )
     legal_basis = forms.ChoiceField(label=_("Legal basis for sharing"), choices=LegalBasis.choices)
     legal_basis_note = forms.CharField(label=_("Note on the legal basis"), max_length=500, required=False)

@@ -19,7 +19,6 @@ from marac.models.conferences import (
     MaracStatus,
     Meeting,
     MeetingStatus,
-    ReferredBy,
 )
 from marac.models.networks import ORGANISERS, STAFF_READERS, Agency, AgencyKind, Membership, Network
 
@@ -47,6 +46,5 @@ __all__ = [
     "Question",
     "Questionnaire",
     "RaisedBy",
-    "ReferredBy",
     "RiskAssessment",
 ]

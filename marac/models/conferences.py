@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marac.models.networks import ORGANISERS, STAFF_READERS, Agency, Membership, Network
+from marac.models.networks import ORGANISERS, STAFF_READERS, Agency, AgencyKind, Membership, Network
 from marac.policies import ActiveMember, MemberOnAgenda, OwnAction
 from victimsupport.history import history
 from victimsupport.permissions import AnyOf, Follows, PerAction, RoleAndRegion, guarded
@@ -24,17 +24,6 @@ class LegalBasis(models.TextChoices):
     VICTIM_SUPPORT_ACT = "oas_10", _("Victim Support Act § 10(1): high risk to life or health")
     CHILD_PROTECTION = "lasteks", _("Child Protection Act § 27: a child in danger")
     OTHER = "other", _("another basis (named in the note)")
-
-
-class ReferredBy(models.TextChoices):
-    VICTIM_SUPPORT = "victim_support", _("victim support")
-    POLICE = "police", _("police")
-    LOCAL_GOVERNMENT = "local_government", _("local government")
-    CHILD_PROTECTION = "child_protection", _("child protection")
-    WOMENS_SUPPORT = "womens_support", _("women's support centre")
-    PROSECUTOR = "prosecutor", _("prosecutor's office")
-    HEALTH = "health", _("health care")
-    OTHER = "other", _("other")
 
 
 class MaracStatus(models.TextChoices):
@@ -59,7 +48,7 @@ class MaracCase(models.Model):
     level = models.CharField(_("risk level"), max_length=10)
     referred_on = models.DateField(_("referred on"))
     referred_by = models.CharField(
-        _("referring agency"), max_length=20, choices=ReferredBy.choices, default=ReferredBy.VICTIM_SUPPORT
+        _("referring agency"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.VICTIM_SUPPORT
     )
     referred_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     legal_basis = models.CharField(_("legal basis for sharing"), max_length=20, choices=LegalBasis.choices)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from cases.models import Case
 from marac.letters import render_referral_letters
-from marac.models import LegalBasis, MaracCase, Network, ReferredBy, RiskAssessment
+from marac.models import AgencyKind, LegalBasis, MaracCase, Network, RiskAssessment
 from marac.selectors import network_coordinators
 from victimsupport.concurrency import versioned_edit
 from victimsupport.jobs import job_create
@@ -29,7 +29,7 @@ def maraccase_refer(
     network: Network,
     legal_basis: str,
     legal_basis_note: str = "",
-    referred_by: str = ReferredBy.VICTIM_SUPPORT,
+    referred_by: str = AgencyKind.VICTIM_SUPPORT,
 ) -> MaracCase:
     """Refer the assessed person to `network`: high risk (by the score, judgement or escalation) or a
     repeat, from the case's current assessment. The letters are made by a worker."""
@@ -65,7 +65,7 @@ def maraccase_refer(
         errors["legal_basis"] = _("Choose the legal basis for sharing.")
     elif legal_basis == LegalBasis.OTHER and not legal_basis_note.strip():
         errors["legal_basis_note"] = _("Name the legal basis.")
-    if referred_by not in ReferredBy.values:
+    if referred_by not in AgencyKind.values:
         errors["referred_by"] = _("Choose the referring agency.")
     if errors:
         raise ValidationError(errors)
