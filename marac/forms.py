@@ -143,6 +143,11 @@ class MemberForm(StyledForm):
         )
 
 
+class MemberRolesForm(StyledForm):
+    is_chair = forms.BooleanField(label=_("Chair"), required=False)
+    is_coordinator = forms.BooleanField(label=_("Coordinator"), required=False)
+
+
 class MembershipEndForm(StyledForm):
     ends_on = forms.DateField(
         label=_("Last day"), widget=DateInput(), error_messages={"required": _("Give the membership's last day.")}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("networks/<int:pk>/members/new/", views.MemberAddView.as_view(), name="member-add"),
     path("networks/<int:pk>/meetings/new/", views.ScheduleView.as_view(), name="schedule"),
     path("members/<int:pk>/end/", views.MemberEndView.as_view(), name="member-end"),
+    path("members/<int:pk>/roles/", views.MemberRolesView.as_view(), name="member-roles"),
     # meetings
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:pk>/fill/", views.AgendaFillView.as_view(), name="agenda-fill"),

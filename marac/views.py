@@ -309,6 +309,22 @@ class MemberEndView(RestrictedObjectMixin, ActionView):
         return reverse("marac:network", args=[self.membership.network_id])
 
 
+class MemberRolesView(MemberEndView):
+    """Who chairs and who coordinates: marks on a membership."""
+
+    template_name = "form_page.html"
+    form_class = forms.MemberRolesForm
+    title = gettext_lazy("Chair and coordinator")
+    success_message = gettext_lazy("The membership was changed.")
+
+    def get_form(self, data=None, **kwargs):
+        initial = {"is_chair": self.membership.is_chair, "is_coordinator": self.membership.is_coordinator}
+        return forms.MemberRolesForm(data, initial=kwargs.pop("initial", None) or initial, **kwargs)
+
+    def perform(self, data):
+        network_services.membership_roles_set(actor=self.request.user, membership=self.membership, **data)
+
+
 class ScheduleView(NetworkMixin, ActionView):
     action = "change"
     template_name = "form_page.html"
@@ -437,6 +453,11 @@ class MeetingEditView(MeetingButton):
 
 
 class MeetingCancelView(MeetingButton):
+    template_name = "form_page.html"
+    title = gettext_lazy("Cancel the meeting")
+    intro = gettext_lazy("The cases on its agenda go on the next meeting's agenda when it is filled.")
+    submit_label = gettext_lazy("Cancel the meeting")
+    danger = True
     success_message = gettext_lazy("The meeting was cancelled.")
 
     def perform(self, data):

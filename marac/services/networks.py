@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marac.models import Agency, Membership, Network
+from victimsupport.concurrency import assign_fields
 from victimsupport.models import Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.security import security_event
@@ -79,6 +80,20 @@ def membership_add(
     membership.full_clean()
     membership.save()
     security_event("marac_membership_add", actor=actor, network=network, member=user, starts_on=starts_on)
+    return membership
+
+
+@transaction.atomic
+def membership_roles_set(*, actor: User, membership: Membership, is_chair: bool, is_coordinator: bool) -> Membership:
+    """Mark who chairs and who coordinates (a network may have more than one of each, e.g. a deputy)."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _may_change(actor, membership.network)
+    if not membership.is_active:
+        raise ValidationError(_("The membership has ended."))
+    assign_fields(membership, {"is_chair": is_chair, "is_coordinator": is_coordinator}, ["is_chair", "is_coordinator"])
+    membership.full_clean()
+    membership.save()
+    security_event("marac_membership_roles", actor=actor, network=membership.network_id, member=membership.user_id)
     return membership
 
 

@@ -151,3 +151,26 @@ def test_a_sealed_cases_notification_sheet_is_not_for_the_network(
     assert client.get(url).status_code == 200
     Case.objects.filter(pk=harju_case.pk).update(sealed=True, sealed_reason="Politseiametnik")
     assert client.get(url).status_code == 404
+
+
+def test_chair_and_coordinator_marks_change_on_their_page(client, coordinator, partner, network):
+    membership = network.memberships.get(user=partner)
+    client.force_login(coordinator)
+    url = reverse("marac:member-roles", args=[membership.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"is_coordinator": "on"}).status_code == 302
+    membership.refresh_from_db()
+    assert (membership.is_chair, membership.is_coordinator) == (False, True)
+
+
+def test_cancelling_a_meeting_asks_first(client, coordinator, network):
+    meeting = planned_meeting(coordinator, network)
+    client.force_login(coordinator)
+    url = reverse("marac:meeting-cancel", args=[meeting.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'type="submit"' in page.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.is_planned
+    assert client.post(url).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled

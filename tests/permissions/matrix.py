@@ -321,6 +321,7 @@ MATRIX: dict[str, Row] = {
     "marac:member-add": Row(kwargs=NETWORK, expect=MARAC_ORGANISE),
     "marac:schedule": Row(kwargs=NETWORK, expect=MARAC_ORGANISE),
     "marac:member-end": Row(kwargs=MEMBERSHIP, method="post", expect=MARAC_BUTTON),
+    "marac:member-roles": Row(kwargs=MEMBERSHIP, expect=MARAC_ORGANISER_ONLY),
     "marac:meeting": Row(kwargs=MEETING, expect={**dict.fromkeys(MARAC_ROLES, VIEW), **FORMER}),
     "marac:agenda-fill": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
     "marac:agenda-send": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
@@ -365,7 +366,7 @@ MATRIX: dict[str, Row] = {
     ),
     "marac:case-close": Row(kwargs=MARAC_CASE, method="post", expect=MARAC_BUTTON),
     # Cancelling is refused while actions were agreed at the meeting (the scenario's has one).
-    "marac:meeting-cancel": Row(kwargs=MEETING, method="post", expect=MARAC_BUTTON),
+    "marac:meeting-cancel": Row(kwargs=MEETING, expect=MARAC_ORGANISER_ONLY),
     # Last: it deletes the volunteer's entry in scope.
     "volunteers:activity-delete": Row(kwargs=ACTIVITY, method="post", expect={"volunteer": (302, 404)}),
 }
