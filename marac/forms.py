@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.choices import RiskLevel
 from marac.models import (
@@ -192,18 +193,38 @@ class ActionForm(StyledForm):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     owner = forms.ModelChoiceField(label=_("Responsible member"), queryset=User.objects.none(), required=False)
     description = forms.CharField(
-        label=_("Action"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+        label=pgettext_lazy("MARAC", "Action"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
     )
     due_on = forms.DateField(label=_("Deadline"), widget=DateInput())
 
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
-        network = item.meeting.network
-        self.fields["agency"].queryset = network.agencies.all()
-        members = network.memberships.active_on().select_related("user", "agency")
-        self.fields["owner"].queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name")
-        names = {m.user_id: f"{m.user.get_full_name() or m.user.username}, {m.agency.name}" for m in members}
-        self.fields["owner"].label_from_instance = lambda user: names.get(user.pk, str(user))
+        _member_choices(self, item.meeting.network)
+
+
+def _member_choices(form, network) -> None:
+    """The agency and the responsible member offered: the network's agencies and current members."""
+    form.fields["agency"].queryset = network.agencies.all()
+    members = network.memberships.active_on().select_related("user", "agency")
+    form.fields["owner"].queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("last_name")
+    names = {m.user_id: f"{m.user.get_full_name() or m.user.username}, {m.agency.name}" for m in members}
+    form.fields["owner"].label_from_instance = lambda user: names.get(user.pk, str(user))
+
+
+class ActionPlanForm(VersionedForm):
+    """The organiser changes what was agreed: the agency, the member, the action and its deadline."""
+
+    class Meta:
+        model = Action
+        fields = ["agency", "owner", "description", "due_on"]
+        labels = {"description": pgettext_lazy("MARAC", "Action")}
+        widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _member_choices(self, self.instance.referral.network)
 
 
 class ActionUpdateForm(VersionedForm):

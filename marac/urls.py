@@ -38,6 +38,7 @@ urlpatterns = [
     path("m/<int:pk>/letters/", views.MaracCaseLettersView.as_view(), name="case-letters"),
     path("m/<int:pk>/<str:kind>.pdf", views.MaracCaseDocumentView.as_view(), name="case-document"),
     path("actions/<int:pk>/", views.ActionUpdateView.as_view(), name="action"),
+    path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action-edit"),
     path("my-actions/", views.MyActionsView.as_view(), name="my-actions"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
 ]

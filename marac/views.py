@@ -766,6 +766,40 @@ class ActionUpdateView(RestrictedObjectMixin, ActionView):
         return reverse("marac:case", args=[self.marac_action.referral_id])
 
 
+class ActionEditView(RestrictedObjectMixin, ActionView):
+    model = Action
+    roles = (Role.COORDINATOR, Role.REGIONAL_MANAGER)
+    action = "change"
+    template_name = "marac/action_form.html"
+    form_class = forms.ActionPlanForm
+    edits = "marac_action"
+    title = gettext_lazy("Change the action")
+    success_message = gettext_lazy("The action was changed.")
+
+    def get_base_queryset(self):
+        return Action.objects.select_related("referral__network", "agency", "owner", "agenda_item__meeting")
+
+    def prepare(self, request, *args, **kwargs):
+        self.marac_action = self.get_object()
+        if not is_permitted(request.user, self.marac_action.referral, "change"):
+            raise PermissionDenied
+        return None
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "marac_action": self.marac_action}
+
+    def perform(self, data):
+        action_services.action_edit(
+            actor=self.request.user,
+            action=self.marac_action,
+            expected_version=data["version"],
+            **{name: data[name] for name in action_services.PLAN_FIELDS},
+        )
+
+    def object_url(self) -> str:
+        return reverse("marac:case", args=[self.marac_action.referral_id])
+
+
 class FiguresView(RoleRequiredMixin, TemplateView):
     roles = (Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.ANALYST, Role.ADMINISTRATOR)
     template_name = "marac/figures.html"

@@ -25,6 +25,24 @@ REMIND_EVERY = timedelta(days=7)
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
+PLAN_FIELDS = ["agency", "owner", "description", "due_on"]
+
+
+def _check_plan(
+    action_or_item_network_id: int, agency: Agency, owner: User | None, due_on: date, earliest: date
+) -> dict:
+    errors = {}
+    if agency.network_id != action_or_item_network_id:
+        errors["agency"] = _("Choose an agency of the network.")
+    elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
+        errors["owner"] = _("The responsible person must be a current member of the agency.")
+    if due_on > add_months(timezone.localdate(), 24):
+        errors["due_on"] = _("Set a deadline within two years.")
+    elif due_on < earliest:
+        errors["due_on"] = _("The deadline cannot be before the meeting.")
+    return errors
+
+
 @transaction.atomic
 def action_add(
     *, actor: User, item: AgendaItem, agency: Agency, owner: User | None, description: str, due_on: date
@@ -36,17 +54,9 @@ def action_add(
     if not meeting.is_planned:
         raise ValidationError(_("The minutes of this meeting are final: agree the action at the next meeting."))
     referral = item.referral
-    errors = {}
+    errors = _check_plan(referral.network_id, agency, owner, due_on, meeting.held_on)
     if referral.is_closed:
         errors["__all__"] = _("The MARAC case is closed.")
-    if agency.network_id != referral.network_id:
-        errors["agency"] = _("Choose an agency of the network.")
-    elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
-        errors["owner"] = _("The responsible person must be a current member of the agency.")
-    if due_on > add_months(timezone.localdate(), 24):
-        errors["due_on"] = _("Set a deadline within two years.")
-    if due_on < meeting.held_on:
-        errors["due_on"] = _("The deadline cannot be before the meeting.")
     if not description.strip():
         errors["description"] = _("Describe the action.")
     if errors:
@@ -78,6 +88,44 @@ def action_add(
             gettext_noop("A MARAC action was assigned to you (deadline %(date)s)."),
             params={"date": f"{due_on:%d.%m.%Y}"},
             link=reverse("marac:case", args=[referral.pk]),
+            email=True,
+        )
+    return action
+
+
+@transaction.atomic
+def action_edit(
+    *,
+    actor: User,
+    action: Action,
+    expected_version: int,
+    agency: Agency,
+    owner: User | None,
+    description: str,
+    due_on: date,
+) -> Action:
+    """The organiser changes an open action of an open MARAC case (the new member is told)."""
+    if not is_permitted(actor, action.referral, "change"):
+        raise PermissionDenied
+    if action.referral.is_closed or not action.is_open:
+        raise ValidationError(_("Only an open action of an open MARAC case can be changed."))
+    earliest = action.agenda_item.meeting.held_on if action.agenda_item_id else timezone.localdate()
+    errors = _check_plan(action.referral.network_id, agency, owner, due_on, earliest)
+    if not description.strip():
+        errors["description"] = _("Describe the action.")
+    if errors:
+        raise ValidationError(errors)
+    previous_owner = action.owner_id
+    fields = {"agency": agency, "owner": owner, "description": description.strip(), "due_on": due_on}
+    versioned_edit(action, expected_version, fields, PLAN_FIELDS)
+    action.full_clean()
+    action.save()
+    if owner is not None and owner.pk != previous_owner and owner != actor:
+        notify(
+            [owner],
+            gettext_noop("A MARAC action was assigned to you (deadline %(date)s)."),
+            params={"date": f"{due_on:%d.%m.%Y}"},
+            link=reverse("marac:case", args=[action.referral_id]),
             email=True,
         )
     return action

@@ -174,3 +174,25 @@ def test_cancelling_a_meeting_asks_first(client, coordinator, network):
     assert client.post(url).status_code == 302
     meeting.refresh_from_db()
     assert meeting.is_cancelled
+
+
+def test_the_organiser_changes_an_agreed_action(client, specialist, coordinator, partner, harju_case, network):
+    referral = refer(specialist, assess(specialist, harju_case, yes=20), network)
+    meeting = planned_meeting(coordinator, network)
+    item = meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=referral)
+    police = network.agencies.get(kind="police")
+    action = action_services.action_add(
+        actor=coordinator, item=item, agency=police, owner=None, description="Kontroll", due_on=meeting.held_on
+    )
+    client.force_login(coordinator)
+    url = reverse("marac:action-edit", args=[action.pk])
+    assert client.get(url).status_code == 200
+    later = (meeting.held_on + timedelta(days=7)).strftime("%d.%m.%Y")
+    data = {"version": 1, "agency": police.pk, "owner": partner.pk, "description": "Kontroll ja kõne", "due_on": later}
+    assert client.post(url, data).status_code == 302
+    action.refresh_from_db()
+    assert (action.owner, action.description, action.version) == (partner, "Kontroll ja kõne", 2)
+    assert client.post(url, data).status_code == 409  # the version the form showed is gone
+    partner_client = Client()
+    login_verified(partner_client, partner)
+    assert partner_client.get(url).status_code == 403  # the owner records the outcome, not the plan

@@ -359,6 +359,7 @@ MATRIX: dict[str, Row] = {
             **FORMER,
         },
     ),
+    "marac:action-edit": Row(kwargs={"pk": "marac_action"}, expect={**MARAC_ORGANISER_ONLY}),
     "marac:my-actions": Row(expect=dict.fromkeys(MARAC_ROLES, (200, 200))),
     # Figures: aggregates (analysts' small counts suppressed).
     "marac:figures": Row(
