@@ -104,9 +104,11 @@ def _test_database_url() -> str:
     return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker):
-    """A `celery worker` process on the test database and the test Redis databases."""
+    """A `celery worker` process on the test database and the test Redis databases, for the tests of one
+    module. Not for the whole session: a worker left running would render the letters that later
+    transactional tests enqueue, in the middle of the next test's flush (a deadlock seen in CI)."""
     from django.conf import settings
 
     from victimsupport.celery import app
