@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop, override
 
 from cases.aid_rules import RULE_TEXT
-from cases.choices import Channel
-from cases.contact import contact_facts, may_contact
+from cases.contact import address_changed, letter_address
 from cases.models import AidDecision, DecisionKindSetting
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_progress, job_run
@@ -29,15 +28,8 @@ def letter_language(decision: AidDecision) -> str:
 
 
 def addressee_block(decision: AidDecision) -> dict:
-    """Name and the address the safe-contact rules allow (post first, then e-mail); never the home
-    address when the rules forbid it."""
-    person = decision.application.applicant
-    facts = contact_facts(person)
-    for channel in (Channel.LETTER, Channel.EMAIL):
-        decision_ok = may_contact(person, channel, facts=facts)
-        if decision_ok:
-            return {"name": person.full_name, "lines": decision_ok.destination}
-    return {"name": person.full_name, "lines": []}
+    """Name and the address the safe-contact rules allow (cases.contact.letter_address)."""
+    return letter_address(decision.application.applicant)
 
 
 def letter_context(decision: AidDecision, language: str, number: str) -> dict:
@@ -83,11 +75,7 @@ def letter_is_stale(decision: AidDecision, letter=None) -> bool:
     (the rules changed after it was rendered; a letter from before addresses were recorded counts as
     stale). Such a letter is not posted: it is re-issued to the allowed address."""
     letter = letter or current_letter(decision)
-    if letter is None:
-        return False
-    if letter.addressed_to is None:
-        return True
-    return letter.addressed_to.splitlines() != addressee_block(decision)["lines"]
+    return letter is not None and address_changed(letter, decision.application.applicant)
 
 
 @shared_task(

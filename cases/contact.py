@@ -82,6 +82,26 @@ def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = No
     return Reachability(True, channel)
 
 
+def letter_address(person: Person) -> dict:
+    """Where a letter to the person goes: their name and the address lines the safe-contact rules allow
+    (post first, then e-mail), and that channel; no lines when neither is allowed. Never the home
+    address when the rules forbid it."""
+    facts = contact_facts(person)
+    for channel in (Channel.LETTER, Channel.EMAIL):
+        decision = may_contact(person, channel, facts=facts)
+        if decision:
+            return {"name": person.full_name, "lines": decision.destination, "channel": channel}
+    return {"name": person.full_name, "lines": [], "channel": ""}
+
+
+def address_changed(document, person: Person) -> bool:
+    """Whether the address printed on a registered letter is no longer the one the rules allow (the rules
+    changed after it was rendered; a letter from before addresses were recorded counts as changed)."""
+    if document.addressed_to is None:
+        return True
+    return document.addressed_to.splitlines() != letter_address(person)["lines"]
+
+
 def allowed_channels(person: Person, *, facts: ContactFacts | None = None) -> list[Reachability]:
     facts = facts or contact_facts(person)
     return [decision for channel in Channel.values if (decision := may_contact(person, channel, facts=facts))]

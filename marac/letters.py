@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cases.choices import Channel
-from cases.contact import contact_facts, may_contact
+from cases.contact import address_changed, letter_address
 from cases.sealing import PLACEHOLDER
 from marac.models import MaracCase, Meeting
 from marac.selectors import assessment_answers, meeting_items, network_members
@@ -26,16 +25,6 @@ from victimsupport.register import open_matter, private_person_party, register_d
 TASK_LIMITS = {"base": ActorTask, "ignore_result": True, "time_limit": 180, "soft_time_limit": 150}
 
 
-def victim_address(person) -> dict:
-    """The name and the address lines the person's safe-contact rules allow (post first, then e-mail)."""
-    facts = contact_facts(person)
-    for channel in (Channel.LETTER, Channel.EMAIL):
-        decision = may_contact(person, channel, facts=facts)
-        if decision:
-            return {"name": person.full_name, "lines": decision.destination, "channel": channel}
-    return {"name": person.full_name, "lines": [], "channel": ""}
-
-
 def victim_name(referral: MaracCase) -> str:
     """The name a MARAC document prints: a sealed case's client only by the MARAC reference (the
     documents go to every member; the name is shared at the meeting by the case's specialist)."""
@@ -47,9 +36,7 @@ def victim_name(referral: MaracCase) -> str:
 def notification_is_stale(referral: MaracCase) -> bool:
     """Whether the notification sheet's address is no longer one the person's safe-contact rules allow."""
     sheet = referral.notification_sheet
-    if sheet is None or sheet.addressed_to is None:
-        return False
-    return sheet.addressed_to.splitlines() != victim_address(referral.person)["lines"]
+    return sheet is not None and address_changed(sheet, referral.person)
 
 
 def _next_number(matter: RegisterMatter) -> str:
@@ -123,7 +110,7 @@ def _register_referral_letter(referral: MaracCase, actor: User) -> None:
 def _register_notification_sheet(referral: MaracCase, actor: User) -> None:
     matter = referral.referral_letter.matter
     number = _next_number(matter)
-    addressee = victim_address(referral.person)
+    addressee = letter_address(referral.person)
     earlier = referral.notification_sheet
     context = _common(actor, number) | {
         "referral": referral,
