@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from victimsupport.permissions.policies import Policy
 
 
 def active_memberships(user, network_ref):
-    Membership = apps.get_model("marac", "Membership")
-    today = timezone.localdate()
-    return Membership.objects.filter(
-        Q(ends_on=None) | Q(ends_on__gte=today), user_id=user.pk, network_id=network_ref, starts_on__lte=today
-    )
+    return apps.get_model("marac", "Membership").objects.active_on().filter(user_id=user.pk, network_id=network_ref)
 
 
 class ActiveMember(Policy):
