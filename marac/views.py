@@ -503,15 +503,12 @@ class MeetingDocumentView(MeetingMixin, TemplateView):
         organiser = is_permitted(user, meeting, "change")
         if kind == "minutes" and organiser:
             document = meeting.minutes_document
-        elif kind == "agenda" and (organiser or self._member_before_the_meeting()):
+        elif kind == "agenda" and (organiser or member_before_the_meeting(meeting, user)):
             document = meeting.agenda_document
         else:
             raise Http404
         persons = list(meeting.items.values_list("referral__person_id", flat=True))
         return letter_download(request, document, persons=persons)
-
-    def _member_before_the_meeting(self) -> bool:
-        return member_before_the_meeting(self.meeting, self.request.user)
 
 
 class ItemMixin(RestrictedObjectMixin):
