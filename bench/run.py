@@ -522,6 +522,8 @@ PAGE_LABELS = {
     "person_search_code": "Person search by personal code",
     "start_page": "Start page",
     "invoice_list": "Invoice list",
+    "statistics_dashboard": "Statistics, own region and team",
+    "statistics_national": "Statistics, national (small cells hidden)",
     "admin_case_list_first": "Admin changelist (peer), first page",
     "admin_case_list_filtered": "Admin changelist (peer), filtered",
     "admin_case_list_deep": "Admin changelist (peer), deep page",
@@ -587,6 +589,10 @@ def markdown(result: dict) -> str:
         "|---|---:|:---:|",
         f"| Yearly statistics {worker['statistics']['year']} (national) | {worker['statistics']['seconds']:.2f} s "
         f"| ≤ {TARGET_STATISTICS_S} s {verdict(worker['statistics']['seconds'] <= TARGET_STATISTICS_S)} |",
+        *(
+            f"| Nightly statistics {year}, {run['figures']:,} monthly figures | {run['seconds']:.2f} s | ≤ {TARGET_STATISTICS_S} s {verdict(run['seconds'] <= TARGET_STATISTICS_S)} |"
+            for year, run in sorted(worker.get("nightly", {}).items())
+        ),
         f"| Decision letter PDF, median of {letters['count']} | {letters['median_s']:.3f} s "
         f"| ≤ {TARGET_LETTER_S} s {verdict(letters['median_s'] <= TARGET_LETTER_S)} |",
         f"| Decision letters per second, one worker process | {letters['per_second']:.2f} | |",
@@ -700,6 +706,15 @@ def main() -> int:
         {"key": "start_page", "method": "GET", "path": "/", "roles": ["specialist", "manager"]},
         # Specialists have no invoice list: the regional manager and the service organiser do.
         {"key": "invoice_list", "method": "GET", "path": "/referrals/invoices/", "roles": ["manager", "organiser"]},
+        # The statistics read the precomputed monthly figures (computed below, as the nightly run does):
+        # the manager's region with its team, and the national view with the small-cell rule.
+        {"key": "statistics_dashboard", "method": "GET", "path": "/reporting/statistics/", "roles": ["manager"]},
+        {
+            "key": "statistics_national",
+            "method": "GET",
+            "path": "/reporting/statistics/?period=year&region=",
+            "roles": ["organiser"],
+        },
         {"key": "admin_case_list_first", "method": "GET", "path": "/admin/cases/case/", "roles": ["admin"]},
         {
             "key": "admin_case_list_filtered",
@@ -722,6 +737,14 @@ def main() -> int:
     for page in pages:
         if page["key"] == "case_list_deep":
             page["path"] = deep
+
+    log("the nightly statistics: this year's and last year's monthly figures")
+    from reporting.services import statistics_nightly
+
+    began = time.perf_counter()
+    nightly = {run.year: {"seconds": run.seconds, "figures": run.data["figures"]} for run in statistics_nightly()}
+    nightly_s = time.perf_counter() - began
+    log(f"nightly statistics: {nightly_s:.1f} s ({nightly})")
 
     log("query counts (test client)")
     counts = query_counts(pages, usernames)
@@ -871,7 +894,7 @@ def main() -> int:
         "pages": rows,
         "sql_floor_ms": floors,
         "comparisons": comparisons,
-        "worker": {"statistics": statistics_result, "letters": letter_result},
+        "worker": {"statistics": statistics_result, "letters": letter_result, "nightly": nightly},
         "memory": memory,
     }
     scale_text = f"{args.scale:g}"

@@ -45,16 +45,17 @@ def render_letters(decision_ids: list[int], out: str) -> None:
 
 @shared_task(name="bench.yearly_statistics", queue="statistics")
 def yearly_statistics(year: int, out: str) -> None:
-    from reporting.statistics import compute_yearly
+    """The nightly computation of one year's monthly figures at national scale."""
+    from reporting.figures import compute_year
 
     started = time.perf_counter()
-    data = compute_yearly(year)
+    data = compute_year(year)
     _write(
         out,
         {
             "year": year,
             "seconds": time.perf_counter() - started,
-            "sections": len(data["sections"]),
-            "rows": sum(len(section["rows"]) for section in data["sections"].values()),
+            "sections": len(data["measures"]),
+            "rows": data["figures"],
         },
     )

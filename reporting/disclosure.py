@@ -94,9 +94,15 @@ def protect(
     *,
     published: Iterable[Cell],
     threshold: int = 5,
+    small_marked: bool = False,
 ) -> set[Cell]:
     """The published cells to hide: every count in 1..threshold-1, and the complementary cells that keep
-    them (and the hidden complements, and small latent figures) from being worked out."""
+    them (and the hidden complements, and small latent figures) from being worked out.
+
+    `small_marked`: the page marks the small hidden counts apart from the complementary ones ("<5" and
+    "x"), so a reader knows each small one lies in 1..threshold-1 and each complementary one is at least
+    threshold. Check 2 then asks more: the relations must not narrow a small count below what its mark
+    says (every value from 1 to threshold-1 stays possible)."""
     # In a canonical order, so that the result does not depend on the order they are given in.
     relations = sorted(
         {relation for relation in relations if all(cell in values for cell in relation.cells)},
@@ -124,7 +130,7 @@ def protect(
                 break
         else:
             for index, relation in enumerate(relations):
-                pinned = _pinned(relation, values, unknown, hidden, small, space, threshold)
+                pinned = _pinned(relation, values, unknown, hidden, small, space, threshold, small_marked)
                 if pinned and ("relation", index) not in hopeless:
                     problem, start = ("relation", index), [index]
                     break
@@ -149,15 +155,34 @@ def _equations(relations: list[Relation], unknown: set[Cell]) -> Iterable[dict[C
             yield row
 
 
-def _pinned(relation, values, unknown, hidden, small, space, threshold) -> bool:
+def _pinned(relation, values, unknown, hidden, small, space, threshold, small_marked=False) -> bool:
     """Whether the relation's unknown parts have a known sum too tight for them (check 2)."""
     parts = [part for part in relation.parts if part in unknown]
     if not parts or not set(parts) & small:
         return False
     if relation.total in unknown and not space.determines({relation.total: Fraction(1)}):
         return False
-    room = sum(values[part] for part in parts) - sum(1 for part in parts if part in hidden)
-    return room < threshold - 1
+    total = sum(values[part] for part in parts)
+    if not small_marked:
+        room = total - sum(1 for part in parts if part in hidden)
+        return room < threshold - 1
+    # What the reader knows of each unknown part: latent ones are >= 0, hidden small ones in
+    # 1..threshold-1, hidden complementary ones >= threshold.
+    lows = {part: 0 if part not in hidden else 1 if part in small else threshold for part in parts}
+    highs = {part: threshold - 1 if part in hidden and part in small else None for part in parts}
+    for part in parts:
+        if part not in small:
+            continue
+        others = [other for other in parts if other != part]
+        highest = total - sum(lows[other] for other in others)
+        bounded = all(highs[other] is not None for other in others)
+        lowest = total - sum(highs[other] for other in others) if bounded else None
+        if part in hidden:
+            if highest < threshold - 1 or (lowest is not None and lowest > 1):
+                return True
+        elif highest < threshold - 1:  # a small latent figure: as in the unmarked check
+            return True
+    return False
 
 
 def _complement(start, relations, by_cell, values, shown, unknown) -> Cell | None:

@@ -1,23 +1,42 @@
-"""Starting and running a statistics computation (a job the page polls)."""
+"""Computing the statistics: on demand (a job the page polls, with progress) and nightly for the current
+and the previous year. Both replace the year's monthly figures (reporting.figures)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from reporting.figures import compute_year
 from reporting.models import StatisticsRun
-from reporting.statistics import compute_yearly
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_create, job_progress, job_run
 from victimsupport.models import Job, User
 
+# Under the broker's visibility timeout (2 x CELERY_TASK_TIME_LIMIT), so a running task is never handed out twice.
+STATISTICS_TIME_LIMIT = 600
+
 
 @shared_task(
-    name="reporting.compute_statistics", base=ActorTask, ignore_result=True, time_limit=600, soft_time_limit=570
+    name="reporting.compute_statistics",
+    base=ActorTask,
+    ignore_result=True,
+    time_limit=STATISTICS_TIME_LIMIT,
+    soft_time_limit=STATISTICS_TIME_LIMIT - 30,
 )
 def compute_statistics(job_id: int, *, actor_id: int) -> None:
     run_statistics_job(job_id)
+
+
+@shared_task(
+    name="reporting.compute_nightly",
+    ignore_result=True,
+    time_limit=2 * STATISTICS_TIME_LIMIT,
+    soft_time_limit=2 * STATISTICS_TIME_LIMIT - 30,
+)
+def compute_nightly() -> None:
+    statistics_nightly()
 
 
 def statistics_request(*, actor: User, year: int) -> Job:
@@ -26,6 +45,17 @@ def statistics_request(*, actor: User, year: int) -> Job:
     )
     compute_statistics.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
+
+
+def statistics_compute(*, year: int, actor: User | None = None, progress=None) -> StatisticsRun:
+    data = compute_year(year, progress=progress)
+    return StatisticsRun.objects.create(year=year, computed_by=actor, seconds=data["seconds"], data=data)
+
+
+def statistics_nightly() -> list[StatisticsRun]:
+    """The current and the previous year (late entries and corrections reach last year's figures)."""
+    this_year = timezone.localdate().year
+    return [statistics_compute(year=year) for year in (this_year - 1, this_year)]
 
 
 def run_statistics_job(job_id: int) -> StatisticsRun | None:
@@ -38,11 +68,11 @@ def run_statistics_job(job_id: int) -> StatisticsRun | None:
 
 
 def _compute_statistics(job) -> JobResult:
-    data = compute_yearly(
-        int(job.params["year"]), progress=lambda percent, _key: job_progress(job, percent, gettext_noop("Counting"))
+    year = int(job.params["year"])
+    run = statistics_compute(
+        year=year,
+        actor=job.created_by,
+        progress=lambda percent, _key: job_progress(job, percent, gettext_noop("Counting")),
     )
-    run = StatisticsRun.objects.create(
-        year=data["year"], computed_by=job.created_by, seconds=data["seconds"], data=data
-    )
-    url = reverse("reporting:statistics-run", args=[run.pk])
+    url = reverse("reporting:dashboard") + f"?period=year&year={year}"
     return JobResult(gettext_noop("The statistics are ready."), url, value=run)

@@ -4,6 +4,9 @@ from reporting import views
 
 app_name = "reporting"
 urlpatterns = [
-    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
-    path("statistics/<int:pk>/", views.StatisticsRunView.as_view(), name="statistics-run"),
+    path("statistics/", views.StatisticsDashboardView.as_view(), name="dashboard"),
+    path("statistics/compute/", views.StatisticsComputeView.as_view(), name="statistics-compute"),
+    path("statistics/reports/", views.YearlyReportsView.as_view(), name="yearly-reports"),
+    path("statistics/reports/<int:pk>/", views.YearlyReportDownloadView.as_view(), name="yearly-report"),
+    path("my-work/", views.OwnWorkView.as_view(), name="own-work"),
 ]

@@ -1,44 +1,165 @@
-"""Statistics pages: start a yearly computation (a worker does it), read and export the figures."""
+"""Statistics pages: the dashboard of precomputed figures (any period and area, a year earlier beside it,
+exports of any table), starting a computation in a worker, and a specialist's own work."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
-from reporting.models import StatisticsRun
+from reporting import selectors
+from reporting.charts import bar_chart
+from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Figure, Row, build
+from reporting.forms import StatisticsFilterForm
+from reporting.models import YearlyReport
+from reporting.periods import Period, month_name
+from reporting.selectors import Scope
 from reporting.services import statistics_request
-from reporting.statistics import suppressed
+from reporting.yearly import yearly_report_request
 from victimsupport.audit import AccessAction, log_access
-from victimsupport.exports import csv_response
-from victimsupport.models import Region, Role
+from victimsupport.exports import csv_response, xlsx_response
+from victimsupport.models import County, Region, Role
 from victimsupport.permissions.views import RoleRequiredMixin
 from victimsupport.views.actions import ActionView
 
 STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
+COMPUTE_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
+OWN_WORK_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
 
-SECTION_TITLES = {
-    "cases_by_region_county_type": _("New cases by region, county and crime type"),
-    "cases_by_month": _("New cases by month"),
-    "cases_closed_by_reason": _("Closed cases by reason"),
-    "contacts_by_channel_kind": _("Contacts by channel and kind"),
-    "anonymous_contacts": _("Anonymous contacts"),
-    "aid_decisions": _("Mental-health aid decisions"),
-    "referrals": _("Referrals to providers"),
-    "invoices_paid": _("Approved invoices"),
-}
-
-
-# What the page and the download say about a hidden figure (reporting.statistics.HIDDEN).
-HIDDEN_LEGEND = _(
-    "x: hidden. Where you may not see the cases behind them, figures under five are hidden, and so are the "
-    "figures they could be worked out from (a total, a difference). Sums in a row with a hidden count are "
-    "hidden too."
+LEGEND = _(
+    "<5: a count under five. x: a figure hidden so that a count under five cannot be worked out from the "
+    "others (a total, a difference, another table). Sums beside a hidden count are hidden too. The figures "
+    "are shown whole where you may see the cases behind them."
 )
+
+
+def open_regions(user) -> frozenset[int]:
+    """Regions whose figures the user sees whole: a regional manager's own regions."""
+    if user.has_role(Role.REGIONAL_MANAGER):
+        return frozenset(user.region_ids)
+    return frozenset()
+
+
+def default_scope(user) -> dict:
+    """A regional manager of one region starts in that region; everyone else nationally."""
+    regions = open_regions(user)
+    return {"region": next(iter(regions))} if len(regions) == 1 else {}
+
+
+class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
+    """The figures of a period and an area, with the same period a year earlier; ?format=csv|xlsx
+    downloads the page's tables (or one, with &table=)."""
+
+    roles = STATISTICS_ROLES
+    template_name = "reporting/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        data = request.GET.copy()
+        if "period" not in data:
+            for key, value in default_scope(request.user).items():
+                data.setdefault(key, str(value))
+            data.setdefault("period", "year")
+            data.setdefault("year", str(timezone.localdate().year))
+        form = StatisticsFilterForm(data)
+        if not form.is_valid():
+            context = self.get_context_data(form=form, dashboard=None)
+            return self.render_to_response(context, status=400)
+        dashboard = self.dashboard(form.cleaned_data)
+        export = request.GET.get("format")
+        if export in ("csv", "xlsx"):
+            return self.export(dashboard, export, request.GET.get("table", ""))
+        return self.render_to_response(self.get_context_data(form=form, dashboard=dashboard))
+
+    def dashboard(self, data: dict) -> Dashboard:
+        period: Period = data["period_value"]
+        county = data.get("county")
+        scope = Scope(county=county) if county else Scope(region=data.get("region"))
+        sums = selectors.figure_sums(period, scope, monthly=MONTHLY_MEASURES)
+        regions = scope.region_ids
+        suppress = not (regions and regions <= open_regions(self.request.user))
+        return build(period, scope, sums, suppress=suppress, areas=self.areas(scope, sums))
+
+    def areas(self, scope: Scope, sums) -> list | None:
+        if scope.county is not None:
+            return None
+        if scope.region is None:
+            return [(region.pk, region.name) for region in Region.objects.order_by("name")]
+        areas = [(county.pk, county.name) for county in County.objects.filter(region=scope.region).order_by("name")]
+        if any(sums.by_area.get((None, population)) for population, _column in COMPARED):
+            areas.append((None, gettext("county not recorded")))
+        return areas
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dashboard = context.get("dashboard")
+        user = self.request.user
+        if dashboard is not None:
+            context["sections"] = [
+                (title, [(table, bar_chart(table.body)) for table in tables]) for title, tables in dashboard.sections
+            ]
+            context["computed_at"] = selectors.figures_computed_at(dashboard.period)
+            regions = dashboard.scope.region_ids
+            if regions and regions <= open_regions(user):
+                context["team"] = selectors.team_workload(regions)
+        context["legend"] = LEGEND
+        context["may_compute"] = user.has_role(*COMPUTE_ROLES)
+        query = self.request.GET.copy()
+        query.pop("format", None)
+        query.pop("table", None)
+        context["query"] = query.urlencode()
+        return context
+
+    def export(self, dashboard: Dashboard, kind: str, key: str):
+        tables = dashboard.tables
+        if key:
+            tables = [table for table in tables if table.key == key]
+            if not tables:
+                raise Http404
+        rows = [
+            [gettext("Statistics"), str(dashboard.scope), str(dashboard.period)],
+            [gettext("A year earlier"), str(dashboard.earlier)],
+        ]
+        if dashboard.suppressed:
+            rows.append([str(LEGEND)])
+        rows.append([])
+        if not key:
+            rows += [[gettext("Key figures"), str(dashboard.period), str(dashboard.earlier)]]
+            rows += [[label, now.export, before.export] for label, now, before in dashboard.key_figures]
+            rows.append([])
+        for table in tables:
+            header = [table.title, str(dashboard.period), str(dashboard.earlier), pgettext("statistics", "Change")]
+            if table.spec.amount:
+                header += [gettext("Amount"), gettext("Amount a year earlier")]
+            rows.append(header)
+            for row in table.rows:
+                line = [row.label, row.now.export, row.before.export, row.change_text]
+                if table.spec.amount:
+                    line += [row.amount_now.export, row.amount_before.export]
+                rows.append(line)
+            rows.append([])
+        if dashboard.comparison is not None and not key:
+            rows.append([gettext("By area"), *dashboard.comparison.columns])
+            rows += [[name, *(figure.export for figure in figures)] for name, figures in dashboard.comparison.rows]
+        log_access(self.request.user, AccessAction.EXPORT, object_type="reporting.statistics")
+        name = "-".join(
+            part for part in ("statistika", slugify(str(dashboard.scope)), _period_slug(dashboard.period), key) if part
+        )
+        if kind == "xlsx":
+            return xlsx_response(rows, filename=f"{name}.xlsx", title=gettext("Statistics"))
+        return csv_response(rows, filename=f"{name}.csv")
+
+
+def _period_slug(period: Period) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", f"{period.first:%Y-%m}-{period.last:%Y-%m}").strip("-")
 
 
 class YearForm(forms.Form):
@@ -46,57 +167,80 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
 
 
-def open_regions(user) -> frozenset[str]:
-    """Regions whose small figures the user may see unsuppressed: a regional manager's own regions."""
-    if user.has_role(Role.REGIONAL_MANAGER):
-        return frozenset(Region.objects.filter(pk__in=user.region_ids).values_list("name", flat=True))
-    return frozenset()
+class StatisticsComputeView(RoleRequiredMixin, ActionView):
+    """Computing a year's figures now, in a worker (the nightly run does the current and previous year)."""
 
-
-class StatisticsView(RoleRequiredMixin, ActionView):
-    """Earlier computations, and the form that starts the next one in a worker."""
-
-    roles = STATISTICS_ROLES
+    roles = COMPUTE_ROLES
     template_name = "reporting/statistics.html"
 
     def get_form(self, data=None, **kwargs):
         return YearForm(data, initial={"year": timezone.localdate().year})
 
     def page_context(self, form) -> dict:
-        runs = StatisticsRun.objects.only("pk", "year", "computed_at", "seconds")[:20]
-        return {**super().page_context(form), "runs": runs}
+        return {**super().page_context(form), "runs": selectors.latest_runs(20)}
 
     def perform(self, data):
         job = statistics_request(actor=self.request.user, year=data["year"])
         return reverse("job", args=[job.pk])
 
     def object_url(self) -> str:
-        return reverse("reporting:statistics")
+        return reverse("reporting:statistics-compute")
 
 
-class StatisticsRunView(RoleRequiredMixin, TemplateView):
+class YearlyReportForm(forms.Form):
+    required_css_class = "required"
+    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
+    language = forms.ChoiceField(label=_("Language"), choices=[("et", _("Estonian")), ("en", _("English"))])
+
+
+class YearlyReportsView(RoleRequiredMixin, ActionView):
+    """The yearly reports made so far, and the form that has a worker make one (PDF)."""
+
     roles = STATISTICS_ROLES
-    template_name = "reporting/statistics_run.html"
+    template_name = "reporting/yearly_reports.html"
+
+    def get_form(self, data=None, **kwargs):
+        return YearlyReportForm(data, initial={"year": timezone.localdate().year - 1, "language": "et"})
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "reports": selectors.yearly_reports()}
+
+    def perform(self, data):
+        job = yearly_report_request(actor=self.request.user, year=data["year"], language=data["language"])
+        return reverse("job", args=[job.pk])
+
+    def object_url(self) -> str:
+        return reverse("reporting:yearly-reports")
+
+
+class YearlyReportDownloadView(RoleRequiredMixin, View):
+    roles = STATISTICS_ROLES
+
+    def get(self, request, pk: int):
+        report = get_object_or_404(YearlyReport.objects.select_related("document"), pk=pk)
+        document = report.document
+        if not document.file:
+            raise Http404
+        log_access(request.user, AccessAction.DOWNLOAD, obj=document)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=f"statistika-{report.year}-{report.language}.pdf",
+        )
+
+
+class OwnWorkView(RoleRequiredMixin, TemplateView):
+    """A specialist's own work: their open cases, overdue tasks and contacts over twelve months."""
+
+    roles = OWN_WORK_ROLES
+    template_name = "reporting/own_work.html"
 
     def get_context_data(self, **kwargs):
-        run = get_object_or_404(StatisticsRun, pk=self.kwargs["pk"])
-        data = suppressed(run.data, open_regions=open_regions(self.request.user))
-        sections = [
-            {"key": key, "title": SECTION_TITLES.get(key, key), **section} for key, section in data["sections"].items()
-        ]
-        if self.request.GET.get("format") == "csv":
-            log_access(self.request.user, AccessAction.EXPORT, obj=run)
-            self.csv = _csv(run, sections)
-        return {**super().get_context_data(**kwargs), "run": run, "sections": sections, "legend": HIDDEN_LEGEND}
-
-    def render_to_response(self, context, **kwargs):
-        if getattr(self, "csv", None) is not None:
-            return self.csv
-        return super().render_to_response(context, **kwargs)
+        work = selectors.own_work(self.request.user)
+        return {**super().get_context_data(**kwargs), "work": work, "chart": own_work_chart(work["months"])}
 
 
-def _csv(run: StatisticsRun, sections: list[dict]) -> HttpResponse:
-    rows = [[HIDDEN_LEGEND], []]
-    for section in sections:
-        rows += [[section["title"]], section["columns"], *section["rows"], []]
-    return csv_response(rows, filename=f"statistika-{run.year}-{run.pk}.csv")
+def own_work_chart(months: list[dict]) -> dict | None:
+    """Contacts (dark) and counselling sessions (light) per month."""
+    return bar_chart([Row(month_name(m["month"]), Figure(m["contacts"]), Figure(m["sessions"])) for m in months])

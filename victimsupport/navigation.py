@@ -37,9 +37,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Budget"), "referrals:budget", frozenset({Role.SERVICE_ORGANISER, Role.ADMINISTRATOR})),
     NavItem(
         _("Statistics"),
-        "reporting:statistics",
+        "reporting:dashboard",
         frozenset({Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR}),
     ),
+    NavItem(_("My work"), "reporting:own-work", frozenset({Role.SPECIALIST})),
     NavItem(_("My clients"), "volunteers:my-clients", frozenset({Role.VOLUNTEER})),
     NavItem(_("My month"), "volunteers:my-month", frozenset({Role.VOLUNTEER})),
     NavItem(_("Volunteers"), "volunteers:volunteer-list", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),

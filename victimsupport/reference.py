@@ -43,6 +43,7 @@ SERIES = [
     ("9-14", "Suunamiskirjad teenuseosutajatele", "referral"),
     ("9-1", "Ohvriabi juhtumite kirjavahetus", "case_correspondence"),
     ("9-15", "MARAC-i suunamised, päevakorrad ja protokollid", "marac"),
+    ("9-16", "Ohvriabi statistika aastaaruanded", "yearly_report"),
 ]
 
 ADMIN_PERMISSIONS = {

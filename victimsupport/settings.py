@@ -284,6 +284,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "volunteer-candidates-purge": {"task": "volunteers.purge_candidates", "schedule": crontab(hour=3, minute=30)},
     "marac-overdue-actions": {"task": "marac.remind_overdue_actions", "schedule": crontab(hour=7, minute=45)},
+    "statistics-nightly": {"task": "reporting.compute_nightly", "schedule": crontab(hour=2, minute=15)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

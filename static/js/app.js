@@ -27,4 +27,18 @@
       menu.querySelector("summary").focus();
     });
   });
+  // A form with data-period shows only the fields of the chosen period (fields say data-periods="month year").
+  function showPeriodFields(form) {
+    var kind = form.querySelector("[name=period]");
+    if (!kind) return;
+    form.querySelectorAll("[data-periods]").forEach(function (input) {
+      var group = input.closest(".field") || input.parentElement;
+      group.hidden = input.getAttribute("data-periods").split(" ").indexOf(kind.value) < 0;
+    });
+  }
+  document.querySelectorAll("form[data-period]").forEach(showPeriodFields);
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-period]");
+    if (form && event.target.name === "period") showPeriodFields(form);
+  });
 })();

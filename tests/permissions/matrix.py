@@ -238,11 +238,19 @@ MATRIX: dict[str, Row] = {
     "referrals:payment-file": Row(kwargs={"pk": "payment_export", "kind": "__xml"}, expect={"service_organiser": VIEW}),
     "referrals:budget": Row(expect={"service_organiser": (200, 200), "administrator": (200, 200)}),
     # --- statistics (figures only) ---
-    "reporting:statistics": Row(
+    "reporting:dashboard": Row(
         expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))
     ),
-    "reporting:statistics-run": Row(
-        kwargs={"pk": "statistics_run"},
+    "reporting:statistics-compute": Row(
+        expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))
+    ),
+    "reporting:own-work": Row(expect=casework((200, 200))),
+    # Yearly reports are public documents (figures only): every statistics user reads every report.
+    "reporting:yearly-reports": Row(
+        expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))
+    ),
+    "reporting:yearly-report": Row(
+        kwargs={"pk": "yearly_report"},
         expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200)),
     ),
     "cases:anonymous-list": Row(expect=casework((200, 200))),

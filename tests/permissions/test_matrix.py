@@ -27,7 +27,7 @@ from referrals.letters import _register_extension
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from referrals.services import referrals as referral_services
-from reporting.models import StatisticsRun
+from reporting.models import YearlyReport
 from tests.factories import (
     login_verified,
     make_aid,
@@ -41,6 +41,7 @@ from tests.factories import (
 from tests.permissions.matrix import ADMIN_ALLOWED_FOR_ADMINISTRATOR, ADMIN_ROW, MATRIX, PARTNER_ROLES, ROLES
 from victimsupport.jobs import job_create, job_finish, job_run
 from victimsupport.models import County
+from victimsupport.register import register_document, series_for
 from volunteers.models import ExpensePayment, ExpenseReport, Training, TrainingAttendance, Volunteer
 from volunteers.services import assignments as assignment_services
 from volunteers.services import recruitment
@@ -130,9 +131,22 @@ def _scenario(role_users):
         invoice_services.invoice_mark_checked(actor=organisers[scope], invoice=paid)
         invoice_services.invoice_approve(actor=approvers[scope], invoice=paid)
         export = payment_services.payments_export(actor=organisers[scope])
+        report_job = job_create(kind="yearly_report", created_by=actor, params={"year": 2025, "language": "et"})
         objects[scope] = {
-            "statistics_run": StatisticsRun.objects.create(
-                year=2026, computed_by=actor, data={"year": 2026, "sections": {}}
+            "yearly_report": YearlyReport.objects.create(
+                year=2025,
+                language="et",
+                job=report_job,
+                created_by=actor,
+                document=register_document(
+                    title="Ohvriabi statistika 2025",
+                    doc_type="yearly_report",
+                    responsible=actor,
+                    content=b"%PDF-1.4 report",
+                    filename="statistika-2025-et.pdf",
+                    series=series_for("yearly_report"),
+                    restricted=False,
+                ),
             ),
             "provider": provider,
             "provider_specialist": provider.specialists.first(),

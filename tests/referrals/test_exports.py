@@ -128,20 +128,6 @@ def test_an_invoice_number_that_is_a_formula_is_refused_everywhere(client, speci
     assert not Invoice.objects.filter(number="=1+1").exists()
 
 
-def test_the_statistics_csv_is_neutralised(client, manager):
-    from reporting.models import StatisticsRun
-
-    run = StatisticsRun.objects.create(
-        year=2026,
-        computed_by=manager,
-        data={"year": 2026, "sections": {"referrals": {"columns": ["provider", "count"], "rows": [["=1+1", 12]]}}},
-    )
-    client.force_login(manager)
-    response = client.get(f"/reporting/statistics/{run.pk}/", {"format": "csv"})
-    cells = _csv_cells(b"".join(response))
-    assert ["'=1+1", "12"] in cells
-
-
 def test_the_access_report_csv_is_neutralised(case):
     from cases.accessreport import AccessEvent, events_csv
 

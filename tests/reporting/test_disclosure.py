@@ -4,15 +4,15 @@ No hidden figure, and no figure under five a reader could form, may come out det
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from fractions import Fraction
 
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reporting.dashboard import COMPARED
 from reporting.disclosure import Relation, protect
-from reporting.statistics import suppressed
 
 # --- an auditor's solver, written independently of reporting/disclosure.py -----------------------------
 
@@ -51,141 +51,6 @@ def table_equations(relations) -> list[dict]:
             equation[part] -= 1
         equations.append(dict(equation))
     return equations
-
-
-# --- the yearly statistics: what a reader can form from the page ----------------------------------------
-
-S1, S2 = "cases_by_region_county_type", "cases_by_month"
-
-
-def yearly(cases: list[tuple[str, str, str, int, bool]]) -> dict:
-    """The two case sections as compute_yearly gives them, from (region, county, type, month, forwarded)."""
-    by_type = Counter((region, county, kind) for region, county, kind, _month, _forwarded in cases)
-    by_month = Counter((month, region) for region, _county, _kind, month, _forwarded in cases)
-    forwarded = Counter((month, region) for region, _county, _kind, month, sent in cases if sent)
-    return {
-        "year": 2026,
-        "sections": {
-            S1: {
-                "columns": ["region", "county", "incident_type", "cases"],
-                "rows": [[*key, count] for key, count in sorted(by_type.items())],
-            },
-            S2: {
-                "columns": ["month", "region", "cases", "forwarded"],
-                "rows": [
-                    [f"2026-{month:02}-01", region, count, forwarded[(month, region)]]
-                    for (month, region), count in sorted(by_month.items())
-                ],
-            },
-        },
-    }
-
-
-def reader_view(published: dict, truth: dict) -> tuple[list[dict], list, dict]:
-    """The reader's equations (region totals of the two sections agree; cases = forwarded + came on their
-    own), the unknowns (hidden figures, totals, the "came on their own" counts) and their true values."""
-    equations, values, known = [], {}, {}
-    for key, count_columns in ((S1, [3]), (S2, [2, 3])):
-        for number, (shown, real) in enumerate(
-            zip(published["sections"][key]["rows"], truth["sections"][key]["rows"], strict=True)
-        ):
-            for column in count_columns:
-                cell = (key, number, column)
-                values[cell] = real[column]
-                if isinstance(shown[column], int):
-                    known[cell] = shown[column]
-    regions = {row[0] for row in truth["sections"][S1]["rows"]}
-    for region in regions:
-        total = ("total", region)
-        values[total] = sum(row[3] for row in truth["sections"][S1]["rows"] if row[0] == region)
-        for key, column, region_at in ((S1, 3, 0), (S2, 2, 1)):
-            parts = [
-                (key, n, column) for n, row in enumerate(truth["sections"][key]["rows"]) if row[region_at] == region
-            ]
-            equations += table_equations([(total, parts)])
-    for number, row in enumerate(truth["sections"][S2]["rows"]):
-        rest = ("rest", number)
-        values[rest] = row[2] - row[3]
-        equations += table_equations([((S2, number, 2), [(S2, number, 3), rest])])
-    unknowns = sorted((cell for cell in values if cell not in known), key=str)
-    # Known figures are constants: drop them from the equations.
-    equations = [{cell: c for cell, c in equation.items() if cell not in known} for equation in equations]
-    return equations, unknowns, values
-
-
-def hidden_figures(published: dict) -> list:
-    return [
-        (key, number, column)
-        for key, count_columns in ((S1, [3]), (S2, [2, 3]))
-        for number, row in enumerate(published["sections"][key]["rows"])
-        for column in count_columns
-        if not isinstance(row[column], int)
-    ]
-
-
-def test_a_hidden_cell_the_totals_gave_back_stays_undetermined():
-    """Lõuna: 6 + one hidden case by crime type, 7 new cases by month: 7 - 6 gave the hidden 1 back.
-    Põhja: 9 cases, 8 forwarded: 9 - 8 gave back the one person who came on their own."""
-    truth = yearly(
-        [("Lõuna", "Tartu maakond", "domestic_violence", 1, False)] * 6
-        + [("Lõuna", "Tartu maakond", "property", 1, False)]
-        + [("Põhja", "Harju maakond", "domestic_violence", 2, True)] * 8
-        + [("Põhja", "Harju maakond", "domestic_violence", 2, False)]
-    )
-    published = suppressed(truth)
-    equations, unknowns, values = reader_view(published, truth)
-    solved = determined(equations, unknowns)
-    hidden = hidden_figures(published)
-    assert (S1, 1, 3) in hidden  # the single property case
-    assert not solved & set(hidden), "a hidden figure can be worked out from the published ones"
-    small = {cell for cell in unknowns if 0 < values[cell] < 5}
-    assert ("rest", 1) in small  # the one Põhja person who came on their own
-    assert not solved & small, "a figure under five can be worked out from the published ones"
-    # Everything shown is true, and the figures the page did not need to hide are still there.
-    assert published["sections"][S2]["rows"][1][:3] == ["2026-02-01", "Põhja", 9]
-    assert suppressed(copy.deepcopy(truth)) == published
-
-
-def test_the_previous_suppression_let_the_totals_give_cells_back():
-    """The reader's solver finds the cells when only cells under five are hidden (what the page did)."""
-    truth = yearly(
-        [("Lõuna", "Tartu maakond", "domestic_violence", 1, False)] * 6
-        + [("Lõuna", "Tartu maakond", "property", 1, False)]
-    )
-    primary_only = copy.deepcopy(truth)
-    primary_only["sections"][S1]["rows"][1][3] = "x"
-    equations, unknowns, _values = reader_view(primary_only, truth)
-    assert (S1, 1, 3) in determined(equations, unknowns)
-
-
-def test_users_with_access_see_their_regions_whole():
-    truth = yearly(
-        [("Lõuna", "Tartu maakond", "domestic_violence", 1, False)] * 6
-        + [("Lõuna", "Tartu maakond", "property", 1, True)]
-        + [("Põhja", "Harju maakond", "property", 1, True)]
-    )
-    published = suppressed(truth, open_regions=frozenset({"Lõuna"}))
-    for key in (S1, S2):
-        region_at = 0 if key == S1 else 1
-        for shown, real in zip(published["sections"][key]["rows"], truth["sections"][key]["rows"], strict=True):
-            if real[region_at] == "Lõuna":
-                assert shown == real
-            else:
-                assert "x" in shown
-
-
-def test_sums_are_hidden_with_their_counts():
-    data = {
-        "year": 2026,
-        "sections": {
-            "contacts_by_channel_kind": {
-                "columns": ["region", "channel", "kind", "contacts", "minutes"],
-                "rows": [["Põhja", "phone", "crisis", 2, 45], ["Põhja", "phone", "counselling", 12, 600]],
-            }
-        },
-    }
-    rows = suppressed(data)["sections"]["contacts_by_channel_kind"]["rows"]
-    assert rows == [["Põhja", "phone", "crisis", "x", "x"], ["Põhja", "phone", "counselling", 12, 600]]
 
 
 # --- the engine on a table with published totals ---------------------------------------------------------
@@ -271,32 +136,129 @@ def test_no_hidden_cell_of_a_random_table_can_be_worked_out(table):
     assert protect(dict(reversed(values.items())), list(reversed(relations)), published=values) == hidden
 
 
-PLACES = [("Lõuna", "Tartu maakond"), ("Lõuna", "Võru maakond"), ("Põhja", "Harju maakond")]
-KINDS = ["domestic_violence", "property", "other"]
-one_case = st.tuples(st.sampled_from(PLACES), st.sampled_from(KINDS), st.integers(1, 3), st.booleans()).map(
-    lambda item: (*item[0], item[1], item[2], item[3])
+# --- a whole statistics page: what a reader can form from it ------------------------------------------
+
+
+def page(people: list[tuple[str, str, str]], *, suppress: bool = True):
+    """The dashboard of a year of clients, each (status, sex, crime type), in one region; the comparison
+    has that region and an empty one."""
+    from decimal import Decimal
+
+    from reporting.dashboard import build
+    from reporting.periods import Period
+    from reporting.selectors import Scope, Sums
+
+    now: Counter = Counter()
+    for status, sex, crime in people:
+        now[("clients", status)] += 1
+        now[("clients_by_sex", sex)] += 1
+        now[("clients_by_crime", crime)] += 1
+        now[("clients_by_age", "27-64")] += 1  # every client table adds up to the same clients
+        now[("clients_by_language", "et")] += 1
+    by_area = {(1, "clients"): Decimal(len(people)), (2, "clients"): Decimal(0)}
+    sums = Sums(now={key: Decimal(value) for key, value in now.items()}, before={}, by_area=by_area, by_month={})
+    with translation.override("en"):
+        return build(Period.of("year", 2026), Scope(), sums, suppress=suppress, areas=[(1, "Põhja"), (2, "Lõuna")])
+
+
+def page_reader(dashboard) -> tuple[list[dict], dict, dict]:
+    """The reader's equations (each table's rows add up to its total; tables of the same population share
+    it; so do the areas), the unknown cells with their marks, and the shown ones."""
+    equations, marks, known = [], {}, {}
+
+    def cell(name, figure):
+        if figure.hidden:
+            marks[name] = figure.mark
+        else:
+            known[name] = figure.value
+        return name
+
+    for table in dashboard.tables:
+        if not table.spec.protected:
+            continue
+        for when in ("now", "before"):
+            total = cell(("total", table.spec.total_key, when), getattr(table.total, when))
+            parts = [cell((table.key, row.label, when), getattr(row, when)) for row in table.body]
+            equations += table_equations([(total, parts)])
+    comparison = dashboard.comparison
+    for column, (population, _label) in enumerate(COMPARED):
+        parts = [cell(("area", name, population), figures[column]) for name, figures in comparison.rows[:-1]]
+        total = cell(("total", population, "now"), comparison.rows[-1][1][column])
+        equations += table_equations([(total, parts)])
+    reduced = []
+    for equation in equations:
+        constant = sum(coefficient * known[name] for name, coefficient in equation.items() if name in known)
+        reduced.append(({name: c for name, c in equation.items() if name not in known}, -constant))
+    return reduced, marks, known
+
+
+def narrowed(equations, marks, values) -> set:
+    """Hidden cells marked "<5" whose range a single equation narrows below 1..4, given that "<5" cells
+    lie in 1..4 and "x" cells are at least 5."""
+    found = set()
+    for equation, constant in equations:
+        names = [name for name, c in equation.items() if c]
+        if not names or any(equation[name] not in (1, -1) for name in names):
+            continue
+        total = [name for name in names if equation[name] == 1]
+        parts = [name for name in names if equation[name] == -1]
+        if total:  # a hidden total: only where it is the one unknown of its kind
+            continue
+        known_sum = -constant  # 0 = known total - sum(parts): sum(parts) = known total
+        for name in parts:
+            if marks[name] != "<5":
+                continue
+            others = [other for other in parts if other != name]
+            low = sum(1 if marks[o] == "<5" else 5 for o in others)
+            high = sum(4 if marks[o] == "<5" else 10**9 for o in others)
+            if known_sum - low < 4 or known_sum - high > 1:
+                found.add(name)
+    return found
+
+
+def test_a_small_count_on_a_page_is_marked_and_cannot_be_worked_out():
+    people = [("new", "F", "domestic_violence")] * 12 + [("returning", "M", "property")]
+    dashboard = page(people)
+    tables = {table.key: table for table in dashboard.tables}
+    crime = {row.label: str(row.now) for row in tables["clients_by_crime"].rows}
+    assert crime["crime against property"] == "<5"
+    assert crime["domestic violence"] == "x"
+    equations, marks, _known = page_reader(dashboard)
+    unknowns = sorted(marks, key=str)
+    assert not determined([equation for equation, _c in equations], unknowns) & set(marks)
+    assert not narrowed(equations, marks, {})
+    assert not page(people, suppress=False).suppressed
+
+
+def test_marking_small_counts_hides_a_total_that_would_narrow_them():
+    """12 + 1 = 13: the one is anywhere in 1..4 (13 - x, x >= 5). 6 + 1 = 7 would leave it 1 or 2, so
+    the total goes too, in every table of the same clients."""
+    dashboard = page([("new", "F", "domestic_violence")] * 6 + [("new", "F", "property")])
+    tables = {table.key: table for table in dashboard.tables}
+    assert str(tables["clients_by_crime"].total.now) == "x"
+    assert all(str(tables[key].total.now) == "x" for key in ("clients", "clients_by_sex"))
+    equations, marks, _known = page_reader(dashboard)
+    assert not narrowed(equations, marks, {})
+
+
+PERSON = st.tuples(
+    st.sampled_from(["new", "returning"]),
+    st.sampled_from(["F", "M", "X"]),
+    st.sampled_from(["domestic_violence", "property", "other"]),
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(one_case, max_size=45), st.sets(st.sampled_from(["Lõuna", "Põhja"]), max_size=1))
-def test_no_hidden_figure_of_random_statistics_can_be_worked_out(cases, open_regions):
-    truth = yearly(cases)
-    published = suppressed(truth, open_regions=frozenset(open_regions))
-    assert suppressed(copy.deepcopy(truth), open_regions=frozenset(open_regions)) == published
-    equations, unknowns, values = reader_view(published, truth)
-    solved = determined(equations, unknowns)
-    assert not solved & set(hidden_figures(published))
-    rows = truth["sections"][S2]["rows"]
-    region_of = {
-        cell: cell[1] if cell[0] == "total" else rows[cell[1]][1] for cell in values if cell[0] in {"total", "rest"}
-    }
-    assert not {cell for cell in solved if 0 < values[cell] < 5 and region_of.get(cell) not in open_regions}
-    for key, region_at, count_columns in ((S1, 0, [3]), (S2, 1, [2, 3])):
-        for shown, real in zip(published["sections"][key]["rows"], truth["sections"][key]["rows"], strict=True):
-            if real[region_at] in open_regions:
-                assert shown == real
-            for column in count_columns:
-                assert shown[column] in (real[column], "x")
-                if 0 < real[column] < 5 and real[region_at] not in open_regions:
-                    assert shown[column] == "x"
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PERSON, max_size=40))
+def test_no_hidden_figure_of_a_random_page_can_be_worked_out(people):
+    dashboard = page(people)
+    equations, marks, _known = page_reader(dashboard)
+    unknowns = sorted(marks, key=str)
+    assert not determined([equation for equation, _c in equations], unknowns) & set(marks)
+    assert not narrowed(equations, marks, {})
+    truth = page(people, suppress=False)
+    for table, real in zip(dashboard.tables, truth.tables, strict=True):
+        for row, true_row in zip(table.rows, real.rows, strict=True):
+            assert row.now.hidden or row.now.value == true_row.now.value
+            if true_row.now.value is not None and 0 < true_row.now.value < 5 and table.spec.protected:
+                assert str(row.now) == "<5"

@@ -1,0 +1,511 @@
+"""What the statistics pages show: tables of the monthly figures summed over a period and an area, each
+row with the same period a year earlier, a total, and a bar chart; key figures; and a comparison of the
+regions (or of a region's counties). Headings and categories are words in the user's language.
+
+The small-cell rule is applied to the page as a whole (reporting.disclosure): every count on it is a cell,
+and every table's rows add up to its total, which tables of the same population share (all client tables
+add up to the same clients), and so do the areas of the comparison. Users who may see the cases behind
+the figures (a regional manager in their own region) see them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from cases.choices import (
+    AgeGroup,
+    ClosureReason,
+    ContactChannel,
+    ContactKind,
+    IncidentType,
+    Language,
+    ReferralSource,
+    Sex,
+)
+from cases.models.aid import DecisionKind, ServiceType
+from reporting.disclosure import Relation, protect
+from reporting.periods import Period, month_name
+from reporting.selectors import Scope, Sums
+from victimsupport.templatetags.money import format_eur
+from volunteers.models import ActivityKind
+
+SUPPRESS_BELOW = 5
+SMALL = "<5"  # a count under five
+HIDDEN = "x"  # a figure hidden so that a small one cannot be worked out
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A table: one measure by its categories (labels: a choices class or a dict), adding up to the
+    population's total. `amount`: a sum shown beside the count (euros), hidden with it."""
+
+    key: str
+    title: Promise
+    measure: str
+    labels: object = None
+    population: str = ""
+    unit: str = "count"  # count, hours, eur
+    amount: str = ""
+    protected: bool = True  # counts of people: the small-cell rule applies
+    by_month: bool = False  # categories are the period's months
+    county_level: bool = True  # kept per county (False: per region only)
+
+    @property
+    def total_key(self) -> str:
+        return self.population or self.measure
+
+    def label(self, category: str) -> str:
+        labels = self.labels
+        if isinstance(labels, dict):
+            return str(labels.get(category, category))
+        if labels is not None:
+            try:
+                return str(labels(category).label)
+            except ValueError:
+                pass
+        return category.replace("_", " ")
+
+    def categories(self) -> list[str]:
+        if isinstance(self.labels, dict):
+            return list(self.labels)
+        if self.labels is not None:
+            return [choice.value for choice in self.labels]
+        return [""]
+
+
+CLIENT_STATUS = {"new": _("new clients"), "returning": _("returning clients")}
+ON_TIME = {"in_time": _("by the deadline"), "late": _("after the deadline")}
+MARAC_KIND = {"first": _("first referral"), "repeat": _("repeat referral")}
+
+SECTIONS: list[tuple[Promise, list[Spec]]] = [
+    (
+        _("Clients"),
+        [
+            Spec("clients", _("Clients, new and returning"), "clients", CLIENT_STATUS),
+            Spec("clients_by_sex", _("Clients by sex"), "clients_by_sex", Sex, "clients"),
+            Spec("clients_by_age", _("Clients by age"), "clients_by_age", AgeGroup, "clients"),
+            Spec("clients_by_language", _("Clients by language"), "clients_by_language", Language, "clients"),
+            Spec("clients_by_crime", _("Clients by crime type"), "clients_by_crime", IncidentType, "clients"),
+        ],
+    ),
+    (
+        _("Cases"),
+        [
+            Spec("cases_new", _("New cases by crime type"), "cases_new", IncidentType),
+            Spec("cases_by_month", _("New cases by month"), "cases_new", population="cases_new", by_month=True),
+            Spec("cases_by_source", _("New cases by referral source"), "cases_by_source", ReferralSource, "cases_new"),
+            Spec("cases_closed", _("Closed cases by reason"), "cases_closed", ClosureReason),
+        ],
+    ),
+    (
+        _("Contacts and counselling"),
+        [
+            Spec("contacts", _("Contacts by channel"), "contacts", ContactChannel),
+            Spec("contacts_by_kind", _("Contacts by kind"), "contacts_by_kind", ContactKind, "contacts"),
+            Spec("sessions", _("Counselling sessions by channel"), "sessions", ContactChannel),
+            Spec("anonymous", _("Anonymous contacts by channel"), "anonymous", ContactChannel),
+            Spec(
+                "anonymous_by_crime",
+                _("Anonymous contacts by crime type"),
+                "anonymous_by_crime",
+                IncidentType,
+                "anonymous",
+            ),
+        ],
+    ),
+    (
+        _("Mental-health aid"),
+        [
+            Spec("aid_applications", _("Applications by the service wished"), "aid_applications", ServiceType),
+            Spec("aid_decisions", _("Decisions issued"), "aid_decisions", DecisionKind),
+            Spec("aid_decided", _("First decisions by the deadline"), "aid_decided", ON_TIME),
+        ],
+    ),
+    (
+        _("Referrals and invoices"),
+        [
+            Spec(
+                "referrals",
+                _("Referrals by service (amount committed)"),
+                "referrals",
+                ServiceType,
+                amount="referral_amount",
+            ),
+            Spec(
+                "invoices",
+                _("Invoices received by service (amount invoiced)"),
+                "invoices",
+                ServiceType,
+                amount="invoiced_amount",
+            ),
+            Spec(
+                "invoices_paid",
+                _("Invoices paid by service (amount paid)"),
+                "invoices_paid",
+                ServiceType,
+                amount="paid_amount",
+            ),
+        ],
+    ),
+    (
+        _("Volunteers"),
+        [
+            Spec(
+                "volunteer_hours",
+                _("Volunteer hours by activity"),
+                "volunteer_hours",
+                ActivityKind,
+                unit="hours",
+                protected=False,
+                county_level=False,
+            ),
+        ],
+    ),
+    (
+        _("MARAC"),
+        [Spec("marac_referrals", _("Referrals to MARAC"), "marac_referrals", MARAC_KIND)],
+    ),
+]
+SPECS = {spec.key: spec for _title, specs in SECTIONS for spec in specs}
+MONTHLY_MEASURES = tuple(sorted({spec.measure for spec in SPECS.values() if spec.by_month}))
+
+# The comparison of areas: the populations side by side.
+COMPARED = [
+    ("clients", _("Clients")),
+    ("cases_new", _("New cases")),
+    ("contacts", pgettext_lazy("statistics", "Contacts")),
+    ("sessions", _("Counselling sessions")),
+    ("anonymous", _("Anonymous contacts")),
+    ("aid_decisions", _("Aid decisions")),
+    ("referrals", _("Referrals")),
+    ("marac_referrals", _("MARAC referrals")),
+]
+
+
+@dataclass
+class Figure:
+    """One shown figure: its value, or a mark when it is hidden."""
+
+    value: Decimal | None
+    unit: str = "count"
+    mark: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.mark)
+
+    def __str__(self) -> str:
+        if self.mark:
+            return self.mark
+        if self.value is None:
+            return "–"
+        if self.unit == "eur":
+            return format_eur(self.value)
+        if self.unit == "count":
+            return number_format(int(self.value), 0, force_grouping=True)
+        if self.unit == "percent":
+            return f"{number_format(self.value, 0)}\u00a0%"
+        return number_format(self.value, 1, force_grouping=True)
+
+    @property
+    def export(self):
+        """The figure for a spreadsheet: a number, or its mark."""
+        if self.mark:
+            return self.mark
+        if self.value is None:
+            return None
+        return int(self.value) if self.unit == "count" else self.value
+
+
+@dataclass
+class Row:
+    label: str
+    now: Figure
+    before: Figure
+    amount_now: Figure | None = None
+    amount_before: Figure | None = None
+    total: bool = False
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return ""
+        sign = "+" if change > 0 else "−" if change < 0 else "±"
+        return f"{sign}{number_format(abs(change), 0, force_grouping=True)}\u00a0%"
+
+    @property
+    def change(self) -> Decimal | None:
+        """Per cent change from a year earlier (None when either is hidden or the earlier is zero)."""
+        if self.now.hidden or self.before.hidden or not self.before.value:
+            return None
+        return (Decimal(100) * (self.now.value - self.before.value) / self.before.value).quantize(
+            Decimal("1"), ROUND_HALF_UP
+        )
+
+
+@dataclass
+class Table:
+    spec: Spec
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @property
+    def title(self) -> str:
+        return str(self.spec.title)
+
+    @property
+    def body(self) -> list[Row]:
+        return [row for row in self.rows if not row.total]
+
+    @property
+    def total(self) -> Row:
+        return self.rows[-1]
+
+
+@dataclass
+class Comparison:
+    """The areas (regions, or a region's counties) side by side, with the total."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[Figure]]]
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    earlier: Period
+    scope: Scope
+    sections: list[tuple[str, list[Table]]]
+    comparison: Comparison | None
+    key_figures: list[tuple[str, Figure, Figure]]
+    suppressed: bool
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for _title, tables in self.sections for table in tables]
+
+
+def _categories(spec: Spec, sums: Sums, period: Period) -> list[tuple[str, object, object]]:
+    """(label, key now, key a year earlier) per row, in the choices' order, then any category found in
+    the figures that the choices no longer hold."""
+    if spec.by_month:
+        earlier = period.year_earlier().months()
+        return [
+            (month_name(month), (spec.measure, month), (spec.measure, before))
+            for month, before in zip(period.months(), earlier, strict=True)
+        ]
+    known = spec.categories()
+    found = sorted(
+        {category for (measure, category) in (*sums.now, *sums.before) if measure == spec.measure} - set(known)
+    )
+    return [(spec.label(category), (spec.measure, category), (spec.measure, category)) for category in known + found]
+
+
+def _value(sums: Sums, spec: Spec, key, *, before: bool) -> Decimal:
+    if spec.by_month:
+        return sums.by_month.get(key, Decimal(0))
+    return (sums.before if before else sums.now).get(key, Decimal(0))
+
+
+def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: list | None = None) -> Dashboard:
+    """`areas`: (id, name) of the regions or counties to compare, or None for no comparison."""
+    values: dict = {}
+    relations: list[Relation] = []
+    published: set = set()
+    layout: list[tuple[str, list[tuple[Spec, list]]]] = []
+    for title, specs in SECTIONS:
+        tables = []
+        for spec in specs:
+            lines = []
+            for when, before in (("now", False), ("before", True)):
+                total_cell = ("total", spec.total_key, when)
+                parts = []
+                for index, (_label, key_now, key_before) in enumerate(_categories(spec, sums, period)):
+                    cell = ("cell", spec.key, index, when)
+                    value = _value(sums, spec, key_before if before else key_now, before=before)
+                    if spec.protected:
+                        values[cell] = int(value)
+                        published.add(cell)
+                        parts.append(cell)
+                    else:
+                        values.setdefault(("magnitude", spec.key, index, when), value)
+                total = sum((values.get(cell, 0) for cell in parts), 0)
+                if spec.protected:
+                    values[total_cell] = total
+                    published.add(total_cell)
+                    relations.append(Relation(total_cell, tuple(parts)))
+            for index, (label, key_now, key_before) in enumerate(_categories(spec, sums, period)):
+                lines.append((label, index, key_now, key_before))
+            tables.append((spec, lines))
+        layout.append((title, tables))
+    if areas is not None:
+        for population, _column in COMPARED:
+            parts = []
+            for area_id, _name in areas:
+                cell = ("area", area_id, population)
+                values[cell] = int(sums.by_area.get((area_id, population), 0))
+                published.add(cell)
+                parts.append(cell)
+            relations.append(Relation(("total", population, "now"), tuple(parts)))
+    hidden = (
+        protect(values, relations, published=published, threshold=SUPPRESS_BELOW, small_marked=True)
+        if suppress
+        else set()
+    )
+
+    def figure(cell, value=None, unit="count") -> Figure:
+        if cell in hidden:
+            return Figure(None, unit, SMALL if 0 < values[cell] < SUPPRESS_BELOW else HIDDEN)
+        return Figure(Decimal(values[cell]) if value is None else value, unit)
+
+    sections = []
+    for title, tables in layout:
+        built = []
+        for spec, lines in tables:
+            table = Table(spec, note="" if spec.county_level or scope.county is None else str(REGION_ONLY))
+            for label, index, key_now, key_before in lines:
+                row = _row(spec, sums, figure, label, index, key_now, key_before)
+                if spec.by_month or not _empty(row) or spec.labels is not None:
+                    table.rows.append(row)
+            table.rows.append(_total_row(spec, table.rows, figure, sums))
+            built.append(table)
+        sections.append((str(title), built))
+    dashboard = Dashboard(
+        period=period,
+        earlier=period.year_earlier(),
+        scope=scope,
+        sections=sections,
+        comparison=_comparison(areas, sums, figure) if areas is not None else None,
+        key_figures=[],
+        suppressed=suppress,
+    )
+    dashboard.key_figures = _key_figures(dashboard, sums)
+    return dashboard
+
+
+REGION_ONLY = _("These figures are kept per region only; the county's region is shown.")
+
+
+def _empty(row: Row) -> bool:
+    return not row.now.hidden and not row.before.hidden and not row.now.value and not row.before.value
+
+
+def _row(spec: Spec, sums: Sums, figure, label, index, key_now, key_before) -> Row:
+    now_value = _value(sums, spec, key_now, before=False)
+    before_value = _value(sums, spec, key_before, before=True)
+    if not spec.protected:
+        return Row(label, Figure(now_value, spec.unit), Figure(before_value, spec.unit))
+    now = figure(("cell", spec.key, index, "now"), now_value)
+    before = figure(("cell", spec.key, index, "before"), before_value)
+    row = Row(label, now, before)
+    if spec.amount:
+        category = key_now[1]
+        row.amount_now = _amount(now, sums.now.get((spec.amount, category), Decimal(0)))
+        row.amount_before = _amount(before, sums.before.get((spec.amount, category), Decimal(0)))
+    return row
+
+
+def _amount(count: Figure, value: Decimal) -> Figure:
+    """A sum over the people counted beside it: hidden with their count."""
+    return Figure(None, "eur", HIDDEN) if count.hidden else Figure(value, "eur")
+
+
+def _total_row(spec: Spec, rows: list[Row], figure, sums: Sums) -> Row:
+    label = str(pgettext_lazy("statistics", "Total"))
+    if not spec.protected:
+        return Row(
+            label,
+            Figure(sum((row.now.value for row in rows), Decimal(0)), spec.unit),
+            Figure(sum((row.before.value for row in rows), Decimal(0)), spec.unit),
+            total=True,
+        )
+    row = Row(label, figure(("total", spec.total_key, "now")), figure(("total", spec.total_key, "before")), total=True)
+    if spec.amount:
+        row.amount_now = _amount(row.now, _measure_sum(sums.now, spec.amount))
+        row.amount_before = _amount(row.before, _measure_sum(sums.before, spec.amount))
+    return row
+
+
+def _measure_sum(found: dict, measure: str) -> Decimal:
+    return sum((value for (name, _category), value in found.items() if name == measure), Decimal(0))
+
+
+def _comparison(areas: list, sums: Sums, figure) -> Comparison:
+    rows = [
+        (name, [figure(("area", area_id, population)) for population, _column in COMPARED]) for area_id, name in areas
+    ]
+    rows.append((str(pgettext_lazy("statistics", "Total")), [figure(("total", p, "now")) for p, _c in COMPARED]))
+    return Comparison(title="", columns=[str(column) for _population, column in COMPARED], rows=rows)
+
+
+def _share(part: Figure, whole: Figure) -> Figure:
+    if part.hidden or whole.hidden:
+        return Figure(None, "percent", HIDDEN)
+    if not whole.value:
+        return Figure(None, "percent")
+    return Figure((Decimal(100) * part.value / whole.value).quantize(Decimal("1"), ROUND_HALF_UP), "percent")
+
+
+def _average(total: Decimal, count: Figure) -> Figure:
+    if count.hidden:
+        return Figure(None, "days", HIDDEN)
+    if not count.value:
+        return Figure(None, "days")
+    return Figure((total / count.value).quantize(Decimal("0.1"), ROUND_HALF_UP), "days")
+
+
+def _key_figures(dashboard: Dashboard, sums: Sums) -> list[tuple[str, Figure, Figure]]:
+    tables = {table.key: table for table in dashboard.tables}
+
+    def total(key: str) -> tuple[Figure, Figure]:
+        return tables[key].total.now, tables[key].total.before
+
+    def row(key: str, label) -> Row:
+        return next(row for row in tables[key].body if row.label == str(label))
+
+    def magnitude(measure: str, unit: str) -> tuple[Figure, Figure]:
+        return Figure(_measure_sum(sums.now, measure), unit), Figure(_measure_sum(sums.before, measure), unit)
+
+    clients_now, clients_before = total("clients")
+    new = row("clients", CLIENT_STATUS["new"])
+    dv = row("clients_by_crime", IncidentType.DOMESTIC_VIOLENCE.label)
+    decided_now, decided_before = total("aid_decided")
+    in_time = row("aid_decided", ON_TIME["in_time"])
+    referrals = tables["referrals"].total
+    invoices = tables["invoices"].total
+    paid = tables["invoices_paid"].total
+    return [
+        (str(_("Clients")), clients_now, clients_before),
+        (str(_("New clients")), new.now, new.before),
+        (str(_("Share of domestic violence")), _share(dv.now, clients_now), _share(dv.before, clients_before)),
+        (str(_("New cases")), *total("cases_new")),
+        (str(pgettext_lazy("statistics", "Contacts")), *total("contacts")),
+        (str(_("Counselling sessions")), *total("sessions")),
+        (str(_("Anonymous contacts")), *total("anonymous")),
+        (str(_("Aid decisions")), *total("aid_decisions")),
+        (str(_("Decided by the deadline")), _share(in_time.now, decided_now), _share(in_time.before, decided_before)),
+        (
+            str(_("Days from application to decision, on average")),
+            _average(_measure_sum(sums.now, "aid_days"), decided_now),
+            _average(_measure_sum(sums.before, "aid_days"), decided_before),
+        ),
+        (str(_("Committed by referrals")), referrals.amount_now, referrals.amount_before),
+        (str(pgettext_lazy("statistics", "Invoiced")), invoices.amount_now, invoices.amount_before),
+        (str(_("Paid")), paid.amount_now, paid.amount_before),
+        (str(_("Volunteer hours")), *magnitude("volunteer_hours", "hours")),
+        (str(_("Volunteer kilometres")), *magnitude("volunteer_km", "km")),
+        (str(_("Volunteer costs")), *magnitude("volunteer_costs", "eur")),
+        (str(_("Referrals to MARAC")), *total("marac_referrals")),
+    ]

@@ -1,0 +1,230 @@
+"""The statistics pages: the dashboard by role, small cells on screen and in every export, the period
+filter, computing in a worker, and a specialist's own work."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases.models import Person
+from reporting.models import StatisticsRun
+from reporting.services import run_statistics_job, statistics_nightly
+from tests.factories import make_case, make_user, region
+from victimsupport.models import AccessLogEntry, Job
+
+pytestmark = pytest.mark.django_db
+
+
+def english(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "en"
+
+
+def table(response, key):
+    return next(t for t in response.context["dashboard"].tables if t.key == key)
+
+
+def shown(t):
+    return {row.label: str(row.now) for row in t.rows}
+
+
+@pytest.fixture
+def north_year(specialist):
+    """Twelve domestic-violence clients and one property-crime client in Põhja this year."""
+    for _ in range(12):
+        make_case(specialist, county_code="harju")
+    make_case(specialist, county_code="harju", incident_type="property")
+    statistics_nightly()
+    return timezone.localdate().year
+
+
+def test_the_analyst_sees_counts_under_five_hidden_and_words_not_codes(client, north_year):
+    english(client, make_user("analyst"))
+    response = client.get("/reporting/statistics/", {"period": "year", "year": north_year})
+    assert response.status_code == 200
+    crime = shown(table(response, "clients_by_crime"))
+    assert crime["crime against property"] == "<5"
+    assert crime["domestic violence"] == "x"  # else 13 - 12 gives the one back
+    assert crime["Total"] == "13"  # 13 - x leaves the hidden one anywhere in 1..4
+    page = response.content.decode()
+    assert "domestic_violence" not in page and "amount_cap" not in page
+    assert "&lt;5: a count under five." in page
+    # The regional comparison hides the same way: Põhja's 13 clients are shown, nothing under five.
+    comparison = dict(response.context["dashboard"].comparison.rows)
+    assert str(comparison["Põhja"][0]) == "13"
+
+
+def test_the_regional_manager_sees_the_own_region_whole_and_the_team(client, manager, north_year):
+    english(client, manager)
+    response = client.get("/reporting/statistics/")  # starts in the manager's region, this year
+    assert response.context["dashboard"].scope.region.code == "pohja"
+    assert shown(table(response, "clients_by_crime"))["crime against property"] == "1"
+    assert not response.context["dashboard"].suppressed
+    team = response.context["team"]
+    assert [(row["user"].last_name, row["open"]) for row in team] == [("Spetsialist", 13)]
+    # Nationally the manager sees what an analyst sees.
+    national = client.get("/reporting/statistics/", {"period": "year", "year": north_year, "region": ""})
+    assert shown(table(national, "clients_by_crime"))["crime against property"] == "<5"
+
+
+def test_every_export_hides_what_the_page_hides(client, north_year):
+    english(client, make_user("analyst"))
+    query = {"period": "year", "year": north_year}
+    response = client.get("/reporting/statistics/", {**query, "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+    assert ["crime against property", "<5", "0", ""] in lines
+    assert ["domestic violence", "x", "0", ""] in lines
+    one = client.get("/reporting/statistics/", {**query, "format": "xlsx", "table": "clients_by_crime"})
+    sheet = load_workbook(io.BytesIO(one.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert ["crime against property", "<5", 0, None] in [row[:4] for row in rows]
+    assert ["Total", 13, 0, None] in [row[:4] for row in rows]
+    assert AccessLogEntry.objects.filter(action="export", object_type="reporting.statistics").count() == 2
+    assert client.get("/reporting/statistics/", {**query, "format": "csv", "table": "nope"}).status_code == 404
+
+
+def test_a_period_and_an_area_and_their_errors(client, north_year):
+    english(client, make_user("analyst"))
+    month = timezone.localdate().month
+    response = client.get("/reporting/statistics/", {"period": "month", "year": north_year, "month": month})
+    assert response.status_code == 200 and response.context["dashboard"].period.first == date(north_year, month, 1)
+    quarter = client.get(
+        "/reporting/statistics/", {"period": "range", "first": f"01.{north_year}", "last": f"{north_year}-12"}
+    )
+    assert quarter.context["dashboard"].period.last == date(north_year, 12, 1)
+    assert "clients" in [t.key for t in quarter.context["dashboard"].tables]
+    for bad in (
+        {"period": "range", "first": "13.2026", "last": "2026-12"},
+        {"period": "range", "first": "05.2026", "last": "01.2026"},
+        {"period": "month", "year": "2026"},
+        {"period": "year", "year": "abc"},
+        {"period": "year", "region": "999999"},
+        {"period": "year", "region": "1", "county": "99999"},
+    ):
+        refused = client.get("/reporting/statistics/", bad)
+        assert refused.status_code == 400, bad
+        assert refused.context["dashboard"] is None
+    wrong_county = client.get(
+        "/reporting/statistics/",
+        {"period": "year", "region": region("louna").pk, "county": _county("harju")},
+    )
+    assert wrong_county.status_code == 400
+    assert "The county is not in the chosen region." in wrong_county.content.decode()
+    county = client.get("/reporting/statistics/", {"period": "year", "year": north_year, "county": _county("harju")})
+    assert county.context["dashboard"].comparison is None
+    assert str(table(county, "clients").total.now) == "13"
+
+
+def _county(code):
+    from victimsupport.models import County
+
+    return County.objects.get(code=code).pk
+
+
+def test_computing_a_year_in_a_worker_with_progress(client, specialist):
+    make_case(specialist)
+    analyst = make_user("analyst")
+    client.force_login(analyst)
+    year = timezone.localdate().year
+    response = client.post("/reporting/statistics/compute/", {"year": year})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    run = run_statistics_job(Job.objects.get().pk)
+    job = Job.objects.get()
+    assert job.status == "done" and job.result_url.endswith(f"year={year}")
+    assert run.year == year and run.computed_by == analyst and run.data["figures"] > 0
+    assert client.post("/reporting/statistics/compute/", {"year": "19"}).status_code == 400
+    page = client.get("/reporting/statistics/compute/")
+    assert str(year) in page.content.decode()
+    assert StatisticsRun.objects.count() == 1
+
+
+def test_the_specialists_own_work(client, specialist, colleague):
+    from cases.services import work as work_services
+
+    case = make_case(specialist)
+    make_case(colleague)
+    work_services.contact_add(
+        actor=specialist,
+        case=case,
+        happened_at=timezone.now(),
+        duration_minutes=30,
+        channel="phone",
+        kind="counselling",
+    )
+    english(client, specialist)
+    response = client.get("/reporting/my-work/")
+    assert response.status_code == 200
+    work = response.context["work"]
+    assert work["open_cases"] == 1
+    assert work["months"][-1]["contacts"] == 1 and work["months"][-1]["sessions"] == 1
+    assert len(work["months"]) == 12
+
+
+def test_the_analyst_gets_no_personal_data_on_any_statistics_page_or_export(client, specialist, north_year):
+    analyst = make_user("analyst")
+    client.force_login(analyst)
+    query = {"period": "year", "year": north_year}
+    pages = [
+        client.get("/reporting/statistics/", query),
+        client.get("/reporting/statistics/", {**query, "format": "csv"}),
+        client.get("/reporting/statistics/", {**query, "format": "xlsx"}),
+        client.get("/reporting/statistics/compute/"),
+        client.get("/marac/figures/"),
+        client.get("/"),
+    ]
+    texts = []
+    for response in pages:
+        assert response.status_code == 200
+        content = b"".join(response) if response.streaming else response.content
+        if response["Content-Type"].startswith("application/vnd.openxml"):
+            sheet = load_workbook(io.BytesIO(content)).active
+            texts.append(" ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row))
+        else:
+            texts.append(content.decode("utf-8-sig"))
+    text = "\n".join(texts)
+    assert re.search(r"\b[1-6]\d{10}\b", text) is None  # no personal code
+    for person in Person.objects.all():
+        assert person.personal_code not in text
+        assert person.last_name not in text
+
+
+def test_the_yearly_report_in_two_languages_replaces_the_earlier_one(client, north_year, tmp_path):
+    import subprocess
+
+    from reporting.models import YearlyReport
+    from reporting.yearly import _make_report, yearly_report_request
+    from victimsupport.jobs import job_run
+
+    analyst = make_user("analyst")
+    client.force_login(analyst)
+    response = client.post("/reporting/statistics/reports/", {"year": north_year, "language": "et"})
+    assert response.status_code == 302
+    job_run(Job.objects.get().pk, _make_report)
+    english_job = yearly_report_request(actor=analyst, year=north_year, language="en")
+    job_run(english_job.pk, _make_report)
+    again = yearly_report_request(actor=analyst, year=north_year, language="et")
+    job_run(again.pk, _make_report)
+    job_run(again.pk, _make_report)  # a second delivery of the task makes nothing more
+    reports = list(YearlyReport.objects.order_by("pk"))
+    assert [(r.language, r.document.restricted) for r in reports] == [("et", False), ("en", False), ("et", False)]
+    assert reports[2].document.supersedes == reports[0].document
+    texts = {}
+    for report in reports[1:]:
+        download = client.get(f"/reporting/statistics/reports/{report.pk}/")
+        assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+        path = tmp_path / f"{report.language}.pdf"
+        path.write_bytes(b"".join(download.streaming_content))
+        texts[report.language] = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    assert f"Ohvriabi statistika {north_year}" in texts["et"] and "Põhinäitajad" in texts["et"]
+    assert f"Victim support statistics {north_year}" in texts["en"] and "Key figures" in texts["en"]
+    assert "<5" in texts["en"]  # the one property-crime client
+    for person in Person.objects.all():
+        assert person.last_name not in texts["et"] + texts["en"]
+    page = client.get("/reporting/statistics/reports/")
+    assert page.status_code == 200 and reports[2].document.number in page.content.decode()
