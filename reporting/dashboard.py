@@ -291,6 +291,7 @@ class Dashboard:
     comparison: Comparison | None
     key_figures: list[tuple[str, Figure, Figure]]
     suppressed: bool
+    charts: dict = field(default_factory=dict)  # table key -> bar chart geometry (reporting.charts)
 
     @property
     def tables(self) -> list[Table]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from victimsupport.history import history
 from victimsupport.models import County, Region
 
 
@@ -84,3 +85,114 @@ class YearlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.language})"
+
+
+# --- anonymous client feedback ---------------------------------------------------------------------------
+
+SURVEY_LANGUAGES = ("et", "ru", "en")
+
+
+class FeedbackService(models.TextChoices):
+    COUNSELLING = "counselling", _("counselling by victim support")
+    AID = "aid", _("mental-health aid")
+    VOLUNTEER = "volunteer", _("a support person (volunteer)")
+    MARAC = "marac", _("MARAC")
+    OTHER = "other", _("other help")
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", _("a scale from 1 to 5")
+    YES_NO = "yes_no", _("yes or no")
+    TEXT = "text", _("free text")
+
+
+class Survey(models.Model):
+    """A feedback questionnaire, its questions in Estonian, Russian and English. A new version is a new
+    survey; invitations keep the survey they were made for."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title_et = models.CharField(_("title (Estonian)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    active = models.BooleanField(_("offered to clients"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = history()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("feedback survey")
+        verbose_name_plural = _("feedback surveys")
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_survey")
+        ]
+
+    def __str__(self) -> str:
+        return self.title_et
+
+    def title(self, language: str) -> str:
+        return getattr(self, f"title_{language}", "") or self.title_et
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    text_et = models.CharField(_("question (Estonian)"), max_length=300)
+    text_ru = models.CharField(_("question (Russian)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300)
+    required = models.BooleanField(_("an answer is required"), default=False)
+    history = history()
+
+    class Meta:
+        ordering = ["survey", "position"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position")]
+
+    def __str__(self) -> str:
+        return self.text_et
+
+    def text(self, language: str) -> str:
+        return getattr(self, f"text_{language}", "") or self.text_et
+
+
+class FeedbackInvitation(models.Model):
+    """A one-time link. Only a hash of its token is kept, and nothing that leads back to the client: not
+    the case, not who gave it, not the day (only the month, the region and the service)."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=20, choices=FeedbackService.choices)
+    month = models.DateField()
+    expires_on = models.DateField()
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("feedback invitation")
+        verbose_name_plural = _("feedback invitations")
+        constraints = [models.CheckConstraint(name="invitation_month_first_day", condition=models.Q(month__day=1))]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.service} {self.month:%m.%Y}"
+
+
+class FeedbackResponse(models.Model):
+    """The answers of one client, with the invitation's region, service and month only (no link to the
+    invitation either, so not even the link's expiry ties it to a day)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=20, choices=FeedbackService.choices)
+    month = models.DateField()
+    language = models.CharField(max_length=2)
+    answers = models.JSONField(default=dict)  # {question id (text): 1..5, "yes"/"no", or text}
+
+    class Meta:
+        verbose_name = _("feedback answer")
+        verbose_name_plural = _("feedback answers")
+        indexes = [models.Index(fields=["month", "region"], name="feedback_month_region_idx")]
+        constraints = [models.CheckConstraint(name="response_month_first_day", condition=models.Q(month__day=1))]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.service} {self.month:%m.%Y}"

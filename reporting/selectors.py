@@ -8,15 +8,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from cases.models import AidApplication, Case, Contact, Task
 from cases.models.aid import AidDecision, ApplicationStatus, DecisionKind, DecisionStatus
 from cases.models.cases import CaseStatus
-from reporting.models import MonthlyFigure, StatisticsRun, YearlyReport
-from reporting.periods import Period, add_months
+from reporting.disclosure import Relation, protect
+from reporting.models import (
+    FeedbackResponse,
+    FeedbackService,
+    MonthlyFigure,
+    QuestionKind,
+    StatisticsRun,
+    Survey,
+    SurveyQuestion,
+    YearlyReport,
+)
+from reporting.periods import Period, add_months, month_name
 from victimsupport.models import County, Region, User
 
 ZERO = Decimal(0)
@@ -123,9 +135,28 @@ def figures_computed_at(period: Period):
 # --- live workload: a team, or one specialist's own work ---
 
 
-def team_workload(regions: frozenset[int]) -> list[dict]:
+TEAM_CACHE_SECONDS = 300
+
+
+def figures_version() -> int:
+    """Changes whenever figures are computed again (the newest run's id; 0 before the first)."""
+    return StatisticsRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def team_workload(regions: frozenset[int]) -> tuple[list[dict], datetime]:
+    """The team's workload (team_workload_now), counted at most every five minutes: at national scale
+    the counts read hundreds of thousands of rows, and many managers open the page."""
+    key = "team-workload:" + ",".join(str(pk) for pk in sorted(regions))
+    found = cache.get(key)
+    if found is None:
+        found = (team_workload_now(regions), timezone.now())
+        cache.set(key, found, TEAM_CACHE_SECONDS)
+    return found
+
+
+def team_workload_now(regions: frozenset[int]) -> list[dict]:
     """Per responsible specialist of the regions: open cases, overdue tasks, aid applications past their
-    decision deadline, and the median days from application to decision this year."""
+    decision deadline, and the average days from application to decision this year."""
     today = timezone.localdate()
     cases = (
         Case.objects.filter(region__in=regions, status=CaseStatus.OPEN)
@@ -167,9 +198,12 @@ def team_workload(regions: frozenset[int]) -> list[dict]:
         rows[row["case__responsible"]]["aid"] = row["overdue"]
     for row in decided:
         rows[row["application__case__responsible"]]["days"] = row["days"].days if row["days"] is not None else None
-    users = {user.pk: user for user in User.objects.filter(pk__in=[pk for pk in rows if pk])}
-    result = [{"user": users.get(pk), **counts} for pk, counts in rows.items() if pk is None or pk in users]
-    result.sort(key=lambda row: (row["user"] is None, str(row["user"] or "")))
+    names = {
+        user.pk: user.get_full_name() or user.username
+        for user in User.objects.filter(pk__in=[pk for pk in rows if pk]).only("first_name", "last_name", "username")
+    }
+    result = [{"name": names.get(pk), **counts} for pk, counts in rows.items() if pk is None or pk in names]
+    result.sort(key=lambda row: (row["name"] is None, row["name"] or ""))
     return result
 
 
@@ -201,3 +235,73 @@ def own_work(user: User, today: date | None = None) -> dict:
             for month in (add_months(first, index) for index in range(12))
         ],
     }
+
+
+# --- client feedback ---
+
+FEEDBACK_MIN = 5  # fewer answers than this: no figures, no free text
+
+
+def feedback_results(period: Period, region: Region | None, *, with_text: bool) -> dict:
+    """Answers of the period (by the month the link was given) in the region or nationally: per service
+    and per month the number of answers, per question the average (scales) or the share of "yes", and
+    the free-text answers. Groups with fewer than five answers show no figures."""
+    responses = FeedbackResponse.objects.filter(month__gte=period.first, month__lt=period.end)
+    if region is not None:
+        responses = responses.filter(region=region)
+    rows = list(responses.values_list("survey_id", "service", "month", "answers"))
+    surveys = {row[0] for row in rows} or set(Survey.objects.filter(active=True).values_list("pk", flat=True))
+    questions = list(
+        SurveyQuestion.objects.filter(survey__in=surveys)
+        .select_related("survey")
+        .order_by("survey__created_at", "position")
+    )
+
+    answering = [question for question in questions if question.kind != QuestionKind.TEXT]
+
+    def summary(label: str, group: list) -> dict:
+        cells = []
+        for question in answering:
+            values = [row[3].get(str(question.pk)) for row in group if row[0] == question.survey_id]
+            values = [value for value in values if value not in (None, "")]
+            value = None
+            if len(values) >= FEEDBACK_MIN and question.kind == QuestionKind.SCALE:
+                numbers = [int(value) for value in values if str(value).isdigit()]
+                value = (Decimal(sum(numbers)) / len(numbers)).quantize(Decimal("0.1")) if numbers else None
+            elif len(values) >= FEEDBACK_MIN:
+                share = Decimal(100) * sum(1 for value in values if value == "yes") / len(values)
+                value = f"{share.quantize(Decimal('1'))}\u00a0%"
+            cells.append({"question": question.text(get_language() or "et"), "kind": question.kind, "value": value})
+        return {"label": label, "count": len(group), "shown": len(group) >= FEEDBACK_MIN, "cells": cells}
+
+    by_service: dict = defaultdict(list)
+    by_month: dict = defaultdict(list)
+    for row in rows:
+        by_service[row[1]].append(row)
+        by_month[row[2]].append(row)
+    total = summary(str(pgettext("statistics", "Total")), rows)
+    services = [summary(str(FeedbackService(key).label), by_service.get(key, [])) for key in FeedbackService.values]
+    months = [summary(month_name(month), by_month.get(month, [])) for month in period.months()]
+    # The numbers of answers: small ones hidden with their complements (per service and per month, both
+    # adding up to the total).
+    values = {("total",): total["count"]}
+    relations = []
+    for name, lines in (("service", services), ("month", months)):
+        parts = []
+        for index, line in enumerate(lines):
+            values[(name, index)] = line["count"]
+            parts.append((name, index))
+        relations.append(Relation(("total",), tuple(parts)))
+    hidden = protect(values, relations, published=values, small_marked=True)
+    lines = [(("service", index), line) for index, line in enumerate(services)]
+    lines += [(("month", index), line) for index, line in enumerate(months)]
+    for cell, line in [(("total",), total), *lines]:
+        line["count_text"] = (
+            ("<5" if 0 < line["count"] < FEEDBACK_MIN else "x") if cell in hidden else str(line["count"])
+        )
+    texts = []
+    if with_text and total["shown"]:
+        for question in questions:
+            if question.kind == QuestionKind.TEXT:
+                texts += [row[3][str(question.pk)] for row in rows if str(question.pk) in row[3]]
+    return {"questions": answering, "total": total, "services": services, "months": months, "texts": texts}

@@ -5,32 +5,41 @@ from __future__ import annotations
 
 import re
 
+import segno
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from reporting import selectors
+from cases.choices import Channel
+from cases.views.work import CaseFormView
+from reporting import feedback, selectors
 from reporting.charts import bar_chart
 from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Figure, Row, build
 from reporting.forms import StatisticsFilterForm
-from reporting.models import YearlyReport
+from reporting.models import SURVEY_LANGUAGES, FeedbackService, YearlyReport
 from reporting.periods import Period, month_name
 from reporting.selectors import Scope
 from reporting.services import statistics_request
 from reporting.yearly import yearly_report_request
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.exports import csv_response, xlsx_response
+from victimsupport.forms import StyledForm
 from victimsupport.models import County, Region, Role
 from victimsupport.permissions.views import RoleRequiredMixin
+from victimsupport.ratelimit import over_limit
 from victimsupport.views.actions import ActionView
 
+DASHBOARD_CACHE_SECONDS = 24 * 3600
 STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
 COMPUTE_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
 OWN_WORK_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
@@ -55,6 +64,20 @@ def default_scope(user) -> dict:
     return {"region": next(iter(regions))} if len(regions) == 1 else {}
 
 
+def filter_form(request, *, counties: bool = True) -> StatisticsFilterForm:
+    """The period and area filter; without a period asked for, this year in the user's default area."""
+    data = request.GET.copy()
+    if "period" not in data:
+        for key, value in default_scope(request.user).items():
+            data.setdefault(key, str(value))
+        data.setdefault("period", "year")
+        data.setdefault("year", str(timezone.localdate().year))
+    form = StatisticsFilterForm(data)
+    if not counties:
+        form.fields.pop("county")
+    return form
+
+
 class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
     """The figures of a period and an area, with the same period a year earlier; ?format=csv|xlsx
     downloads the page's tables (or one, with &table=)."""
@@ -63,13 +86,7 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
     template_name = "reporting/dashboard.html"
 
     def get(self, request, *args, **kwargs):
-        data = request.GET.copy()
-        if "period" not in data:
-            for key, value in default_scope(request.user).items():
-                data.setdefault(key, str(value))
-            data.setdefault("period", "year")
-            data.setdefault("year", str(timezone.localdate().year))
-        form = StatisticsFilterForm(data)
+        form = filter_form(request)
         if not form.is_valid():
             context = self.get_context_data(form=form, dashboard=None)
             return self.render_to_response(context, status=400)
@@ -80,13 +97,34 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, dashboard=dashboard))
 
     def dashboard(self, data: dict) -> Dashboard:
+        """The page's figures, built once per period, area, language and computation (the small-cell
+        audit of a national page takes tens of milliseconds; the figures change only when computed)."""
         period: Period = data["period_value"]
         county = data.get("county")
         scope = Scope(county=county) if county else Scope(region=data.get("region"))
-        sums = selectors.figure_sums(period, scope, monthly=MONTHLY_MEASURES)
         regions = scope.region_ids
         suppress = not (regions and regions <= open_regions(self.request.user))
-        return build(period, scope, sums, suppress=suppress, areas=self.areas(scope, sums))
+        key = ":".join(
+            str(part)
+            for part in (
+                "statistics-page",
+                selectors.figures_version(),
+                get_language(),
+                period.kind,
+                period.first,
+                period.last,
+                scope.region.pk if scope.region else "",
+                scope.county.pk if scope.county else "",
+                int(suppress),
+            )
+        )
+        dashboard = cache.get(key)
+        if dashboard is None:
+            sums = selectors.figure_sums(period, scope, monthly=MONTHLY_MEASURES)
+            dashboard = build(period, scope, sums, suppress=suppress, areas=self.areas(scope, sums))
+            dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
+            cache.set(key, dashboard, DASHBOARD_CACHE_SECONDS)
+        return dashboard
 
     def areas(self, scope: Scope, sums) -> list | None:
         if scope.county is not None:
@@ -104,12 +142,13 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         if dashboard is not None:
             context["sections"] = [
-                (title, [(table, bar_chart(table.body)) for table in tables]) for title, tables in dashboard.sections
+                (title, [(table, dashboard.charts[table.key]) for table in tables])
+                for title, tables in dashboard.sections
             ]
             context["computed_at"] = selectors.figures_computed_at(dashboard.period)
             regions = dashboard.scope.region_ids
             if regions and regions <= open_regions(user):
-                context["team"] = selectors.team_workload(regions)
+                context["team"], context["team_at"] = selectors.team_workload(regions)
         context["legend"] = LEGEND
         context["may_compute"] = user.has_role(*COMPUTE_ROLES)
         query = self.request.GET.copy()
@@ -244,3 +283,125 @@ class OwnWorkView(RoleRequiredMixin, TemplateView):
 def own_work_chart(months: list[dict]) -> dict | None:
     """Contacts (dark) and counselling sessions (light) per month."""
     return bar_chart([Row(month_name(m["month"]), Figure(m["contacts"]), Figure(m["sessions"])) for m in months])
+
+
+# --- client feedback ---
+
+
+class FeedbackInviteForm(StyledForm):
+    service = forms.ChoiceField(label=_("The service the feedback is about"), choices=FeedbackService.choices)
+    channel = forms.ChoiceField(
+        label=_("How the client gets the link"),
+        choices=[("print", _("a printed slip with a QR code")), (Channel.EMAIL, _("by e-mail"))],
+        initial="print",
+        widget=forms.RadioSelect,
+    )
+
+
+class FeedbackInviteView(CaseFormView):
+    """Give the client of a case a one-time feedback link (nothing of the case is stored with it)."""
+
+    form_class = FeedbackInviteForm
+    title = _("A feedback link for the client")
+    submit_label = _("Make the link")
+
+    def perform(self, data):
+        token = feedback.feedback_invite(
+            actor=self.request.user, case=self.case, service=data["service"], channel=data["channel"]
+        )
+        if data["channel"] == Channel.EMAIL:
+            messages.success(self.request, _("The feedback link was sent by e-mail."))
+            return self.case_url()
+        # Shown once, on the next page: the token is kept nowhere else.
+        self.request.session[SLIP_KEY] = token
+        return reverse("reporting:feedback-slip")
+
+
+SLIP_KEY = "feedback-slip"
+
+
+class FeedbackSlipView(RoleRequiredMixin, TemplateView):
+    """The printable slip with the link and its QR code, once."""
+
+    roles = OWN_WORK_ROLES
+    template_name = "reporting/feedback_slip.html"
+
+    def get_context_data(self, **kwargs):
+        token = self.request.session.pop(SLIP_KEY, None)
+        context = super().get_context_data(**kwargs)
+        if token:
+            url = self.request.build_absolute_uri(feedback.survey_url(token))
+            context["url"] = url
+            context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+        return context
+
+
+class FeedbackSurveyView(View):
+    """The survey, without login, in Estonian, Russian or English. Every link that cannot be used gets
+    the same answer; answers are limited per address like the volunteer application."""
+
+    template_name = "reporting/feedback_survey.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        language = request.GET.get("lang") or request.POST.get("lang") or ""
+        self.language = language if language in SURVEY_LANGUAGES else "et"
+        self.invitation = feedback.invitation_for(kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, form, status=200):
+        texts = feedback.PAGE_TEXTS[self.language]
+        context = {
+            "form": form,
+            "texts": texts,
+            "language": self.language,
+            "languages": feedback.LANGUAGE_NAMES,
+            "survey_title": self.invitation.survey.title(self.language) if self.invitation else texts["title_invalid"],
+        }
+        response = render(self.request, self.template_name, context, status=status)
+        response["Cache-Control"] = "no-store"  # the token is in the address: no copies in caches
+        return response
+
+    def get(self, request, token: str):
+        if self.invitation is None:
+            return self.render(None, status=410)
+        return self.render(feedback.SurveyForm(self.invitation.survey, self.language))
+
+    def post(self, request, token: str):
+        if self.invitation is None:
+            return self.render(None, status=410)
+        if over_limit(request, "feedback", settings.FEEDBACK_ANSWERS_PER_HOUR):
+            return self.render(None, status=429)
+        form = feedback.SurveyForm(self.invitation.survey, self.language, request.POST)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        feedback.feedback_answer(token=token, language=self.language, answers=form.answers())
+        return redirect(f"{reverse('reporting:feedback-thanks')}?lang={self.language}")
+
+
+class FeedbackThanksView(View):
+    def get(self, request):
+        language = request.GET.get("lang")
+        language = language if language in SURVEY_LANGUAGES else "et"
+        texts = feedback.PAGE_TEXTS[language]
+        return render(request, "reporting/feedback_thanks.html", {"texts": texts, "language": language})
+
+
+class FeedbackResultsView(RoleRequiredMixin, TemplateView):
+    """Feedback per service and month in a region or nationally; free text for managers."""
+
+    roles = STATISTICS_ROLES
+    template_name = "reporting/feedback_results.html"
+
+    def get(self, request, *args, **kwargs):
+        form = filter_form(request, counties=False)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, results=None), status=400)
+        period, region = form.cleaned_data["period_value"], form.cleaned_data.get("region")
+        user = request.user
+        with_text = user.has_role(Role.SERVICE_ORGANISER) or (region is not None and region.pk in open_regions(user))
+        results = selectors.feedback_results(period, region, with_text=with_text)
+        if results["texts"]:
+            log_access(user, AccessAction.VIEW, object_type="reporting.feedbackresponse")
+        return self.render_to_response(
+            self.get_context_data(form=form, results=results, period=period, region=region, with_text=with_text)
+        )

@@ -338,6 +338,8 @@ VOLUNTEER_SUPERVISION_DAYS = env_int("VOLUNTEER_SUPERVISION_DAYS", 30, minimum=1
 VOLUNTEER_INACTIVE_DAYS = env_int("VOLUNTEER_INACTIVE_DAYS", 30, minimum=1)
 # The public application page: at most this many applications per address per hour.
 VOLUNTEER_APPLICATIONS_PER_HOUR = env_int("VOLUNTEER_APPLICATIONS_PER_HOUR", 5, minimum=1)
+# Client feedback answers: at most this many per address per hour (a family sharing a connection).
+FEEDBACK_ANSWERS_PER_HOUR = env_int("FEEDBACK_ANSWERS_PER_HOUR", 20, minimum=1)
 # The invitation to set a password is valid this long.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_DAYS", 7, minimum=1) * 86400
 

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
@@ -21,11 +20,11 @@ from cases.contact import allowed_channels, contact_facts
 from cases.views.base import CaseMixin
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.exports import payment_file_response
-from victimsupport.middleware import client_ip
 from victimsupport.models import Role
 from victimsupport.paging import paginate, row_id, sorted_list_context
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RestrictedObjectMixin, RoleRequiredMixin, restricted_object
+from victimsupport.ratelimit import over_limit
 from victimsupport.views.actions import ActionView
 from volunteers import forms
 from volunteers.models import (
@@ -61,14 +60,7 @@ class ApplyView(ActionView):
     submit_label = gettext_lazy("Send the application")
 
     def perform(self, data):
-        key = f"volunteer-apply:{client_ip(self.request) or 'unknown'}"
-        cache.add(key, 0, 3600)  # the hour starts with the first application
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the hour ended between the two calls
-            cache.set(key, 1, 3600)
-            count = 1
-        if count > settings.VOLUNTEER_APPLICATIONS_PER_HOUR:
+        if over_limit(self.request, "volunteer-apply", settings.VOLUNTEER_APPLICATIONS_PER_HOUR):
             raise ValidationError(_("Too many applications from this address. Please try again in an hour."))
         if not data["website"]:  # filled in: a robot; it is thanked and nothing is stored
             recruitment.volunteer_apply(

@@ -41,4 +41,8 @@
     var form = event.target.closest("form[data-period]");
     if (form && event.target.name === "period") showPeriodFields(form);
   });
+  // Buttons with data-print print the page.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();

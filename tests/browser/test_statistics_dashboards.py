@@ -77,3 +77,40 @@ def test_dashboards_of_the_manager_the_analyst_and_the_specialist(page, browser)
     assert no_sideways_scrolling(specialist_page)
     screenshot(specialist_page, "statistics-own-work-390")
     specialist_page.close()
+
+
+def test_a_client_answers_the_feedback_survey_on_a_phone(page, browser):
+    from reporting.models import FeedbackResponse
+
+    specialist = make_user("specialist", "pohja")
+    case = make_case(specialist, county_code="harju")
+    log_in(page, specialist)
+    page.goto(f"{page.base_url}/cases/{case.pk}/")
+    page.click("main >> text=Tagasiside link")
+    page.check("input[name=channel][value=print]")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/feedback/slip/")
+    url = page.locator(".slip-url").inner_text().strip()
+    assert page.locator(".qr svg").count() == 1
+    screenshot(page, "feedback-slip")
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU").new_page()
+    phone.goto(url)
+    phone.click("text=по-русски")
+    assert "Насколько вы довольны" in phone.content()
+    phone.click("button[type=submit]")  # the required question unanswered: said in Russian, nothing stored
+    assert "Пожалуйста, ответьте на этот вопрос." in phone.content()
+    assert not FeedbackResponse.objects.exists()
+    phone.locator(".survey-question").first.locator("label:has-text('5')").click()
+    phone.locator(".survey-question").nth(2).locator("label:has-text('да')").click()
+    phone.fill("textarea", "Очень помогли")
+    assert no_sideways_scrolling(phone)
+    screenshot(phone, "feedback-survey-390")
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/feedback/thanks/**")
+    assert "Спасибо" in phone.content()
+    answer = FeedbackResponse.objects.get()
+    assert answer.language == "ru" and answer.answers and "Очень помогли" in answer.answers.values()
+    phone.goto(url)  # the link works once
+    assert "уже использована" in phone.content() or "ei kehti" in phone.content()
+    phone.context.close()

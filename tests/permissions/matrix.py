@@ -245,6 +245,14 @@ MATRIX: dict[str, Row] = {
         expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))
     ),
     "reporting:own-work": Row(expect=casework((200, 200))),
+    "reporting:feedback-results": Row(
+        expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))
+    ),
+    "reporting:feedback-invite": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "reporting:feedback-slip": Row(expect=casework((200, 200))),
+    # The client's survey: no login; a link that cannot be used answers the same for everyone.
+    "reporting:feedback-survey": Row(kwargs={"token": "__no-such-link"}, expect=every_role(410), anonymous=410),
+    "reporting:feedback-thanks": Row(expect=every_role(200), anonymous=200),
     # Yearly reports are public documents (figures only): every statistics user reads every report.
     "reporting:yearly-reports": Row(
         expect=dict.fromkeys(("analyst", "regional_manager", "service_organiser", "administrator"), (200, 200))

@@ -132,6 +132,8 @@ NOT_ACTION_VIEWS = {
     "cases.views.anonymous.AnonymousConvertView": "sends the user on to intake; writes nothing",
     "cases.views.aid.DecisionLetterView": "a letter: GET downloads it, POST makes it again (victimsupport.letters)",
     "referrals.views.referrals.ReferralLetterView": "a letter: GET downloads it, POST makes it again",
+    "reporting.views.FeedbackSurveyView": "the client's survey without login: its own three languages, the same "
+    "answer (410) for every link that cannot be used, then one service",
 }
 
 

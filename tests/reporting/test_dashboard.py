@@ -64,7 +64,7 @@ def test_the_regional_manager_sees_the_own_region_whole_and_the_team(client, man
     assert shown(table(response, "clients_by_crime"))["crime against property"] == "1"
     assert not response.context["dashboard"].suppressed
     team = response.context["team"]
-    assert [(row["user"].last_name, row["open"]) for row in team] == [("Spetsialist", 13)]
+    assert [(row["name"], row["open"]) for row in team] == [("Siiri Spetsialist", 13)]
     # Nationally the manager sees what an analyst sees.
     national = client.get("/reporting/statistics/", {"period": "year", "year": north_year, "region": ""})
     assert shown(table(national, "clients_by_crime"))["crime against property"] == "<5"
@@ -173,6 +173,8 @@ def test_the_analyst_gets_no_personal_data_on_any_statistics_page_or_export(clie
         client.get("/reporting/statistics/", {**query, "format": "csv"}),
         client.get("/reporting/statistics/", {**query, "format": "xlsx"}),
         client.get("/reporting/statistics/compute/"),
+        client.get("/reporting/statistics/reports/"),
+        client.get("/reporting/statistics/feedback/"),
         client.get("/marac/figures/"),
         client.get("/"),
     ]
