@@ -4,6 +4,7 @@ exports of any table), starting a computation in a worker, and a specialist's ow
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import segno
 from django import forms
@@ -104,7 +105,7 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         scope = Scope(county=county) if county else Scope(region=data.get("region"))
         regions = scope.region_ids
         suppress = not (regions and regions <= open_regions(self.request.user))
-        key = ":".join(
+        self.cache_key = key = ":".join(
             str(part)
             for part in (
                 "statistics-page",
@@ -151,10 +152,9 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
                 context["team"], context["team_at"] = selectors.team_workload(regions)
         context["legend"] = LEGEND
         context["may_compute"] = user.has_role(*COMPUTE_ROLES)
-        query = self.request.GET.copy()
-        query.pop("format", None)
-        query.pop("table", None)
-        context["query"] = query.urlencode()
+        if dashboard is not None:
+            context["query"] = canonical_query(dashboard.period, dashboard.scope)
+            context["cache_key"] = self.cache_key
         return context
 
     def export(self, dashboard: Dashboard, kind: str, key: str):
@@ -195,6 +195,22 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         if kind == "xlsx":
             return xlsx_response(rows, filename=f"{name}.xlsx", title=gettext("Statistics"))
         return csv_response(rows, filename=f"{name}.csv")
+
+
+def canonical_query(period: Period, scope: Scope) -> str:
+    """The filter of a page spelled out in full (links on a cached page must not depend on the defaults
+    of whoever first asked for it)."""
+    query = {"period": period.kind, "year": period.first.year}
+    if period.kind == "month":
+        query["month"] = period.first.month
+    elif period.kind == "quarter":
+        query["quarter"] = (period.first.month + 2) // 3
+    elif period.kind == "range":
+        query = {"period": "range", "first": f"{period.first:%Y-%m}", "last": f"{period.last:%Y-%m}"}
+    query["region"] = scope.region.pk if scope.region else ""
+    if scope.county:
+        query["county"] = scope.county.pk
+    return urlencode(query)
 
 
 def _period_slug(period: Period) -> str:

@@ -65,6 +65,10 @@ def test_the_regional_manager_sees_the_own_region_whole_and_the_team(client, man
     assert not response.context["dashboard"].suppressed
     team = response.context["team"]
     assert [(row["name"], row["open"]) for row in team] == [("Siiri Spetsialist", 13)]
+    # Downloads name the period and the region in full (the page's body is cached for everyone).
+    assert f"?period=year&amp;year={north_year}&amp;region={manager.regions.get().pk}&amp;format=xlsx" in (
+        response.content.decode()
+    )
     # Nationally the manager sees what an analyst sees.
     national = client.get("/reporting/statistics/", {"period": "year", "year": north_year, "region": ""})
     assert shown(table(national, "clients_by_crime"))["crime against property"] == "<5"
