@@ -101,7 +101,7 @@ def _make_report(job: Job) -> JobResult:
         pdf = render_pdf("reporting/letters/yearly_report.html", context, language=language)
         job_progress(job, 90)
         done = _register(job, year, language, pdf)
-    url = reverse("reporting:statistics-compute")
+    url = reverse("reporting:yearly-report", args=[done.pk])
     return JobResult(gettext_noop("The yearly report is ready."), url, document=done.document, value=done)
 
 

@@ -218,6 +218,8 @@ def test_the_yearly_report_in_two_languages_replaces_the_earlier_one(client, nor
     reports = list(YearlyReport.objects.order_by("pk"))
     assert [(r.language, r.document.restricted) for r in reports] == [("et", False), ("en", False), ("et", False)]
     assert reports[2].document.supersedes == reports[0].document
+    english_job.refresh_from_db()
+    assert english_job.result_url == f"/reporting/statistics/reports/{reports[1].pk}/"  # the job page's link
     texts = {}
     for report in reports[1:]:
         download = client.get(f"/reporting/statistics/reports/{report.pk}/")
