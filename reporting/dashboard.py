@@ -175,6 +175,9 @@ SECTIONS: list[tuple[Promise, list[Spec]]] = [
 SPECS = {spec.key: spec for _title, specs in SECTIONS for spec in specs}
 MONTHLY_MEASURES = tuple(sorted({spec.measure for spec in SPECS.values() if spec.by_month}))
 
+# (population, table, category): the table's row of that category counts the population's people again.
+EQUAL_TO_TOTAL = [("sessions", "contacts_by_kind", ContactKind.COUNSELLING)]
+
 # The comparison of areas: the populations side by side.
 COMPARED = [
     ("clients", _("Clients")),
@@ -351,6 +354,13 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
                 lines.append((label, index, key_now, key_before))
             tables.append((spec, lines))
         layout.append((title, tables))
+    # A row of one table that is the total of another (the same people counted twice).
+    for population, key, category in EQUAL_TO_TOTAL:
+        index = next(
+            i for i, (_l, key_now, _b) in enumerate(_categories(SPECS[key], sums, period)) if key_now[1] == category
+        )
+        for when in ("now", "before"):
+            relations.append(Relation(("total", population, when), (("cell", key, index, when),)))
     if areas is not None:
         for population, _column in COMPARED:
             parts = []
@@ -366,7 +376,19 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
         else set()
     )
 
+    # A table whose total is under five shows no breakdown at all: its zeros would tell how many parts the
+    # few are split into (two parts of a total under five are each under four).
+    blank = {
+        (spec.key, when)
+        for _title, specs in SECTIONS
+        for spec in specs
+        for when in ("now", "before")
+        if ("total", spec.total_key, when) in hidden and 0 < values[("total", spec.total_key, when)] < SUPPRESS_BELOW
+    }
+
     def figure(cell, value=None, unit="count") -> Figure:
+        if cell[0] == "cell" and (cell[1], cell[3]) in blank:
+            return Figure(None, unit, HIDDEN)
         if cell in hidden:
             return Figure(None, unit, SMALL if 0 < values[cell] < SUPPRESS_BELOW else HIDDEN)
         return Figure(Decimal(values[cell]) if value is None else value, unit)

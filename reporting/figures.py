@@ -25,6 +25,9 @@ from cases.choices import AgeGroup
 from reporting.models import MonthlyFigure
 
 Key = tuple[date, int, int | None, str, str]  # month, region, county, measure, category
+STATISTICS_LOCK = 7013  # pg_advisory_xact_lock(STATISTICS_LOCK, year) while a year's figures are replaced
+# Figures kept per region only (no county): a county's page shows its region's.
+REGION_ONLY_MEASURES = ("volunteer_hours", "volunteer_km", "volunteer_costs")
 
 # The region and county of each case over time, from its history (a case without history: as it is now).
 SPELLS_SQL = """
@@ -202,7 +205,8 @@ AREAS = [
     Area(
         "referrals",
         f"""
-        SELECT {_month("rf.created_at")}, s.region_id, s.county_id, rf.service, count(*), sum(rf.amount)
+        SELECT {_month("rf.created_at")}, s.region_id, s.county_id, rf.service, count(*),
+               coalesce(sum(rf.amount) FILTER (WHERE rf.status NOT IN ('refused', 'cancelled')), 0)
         FROM referrals_referral rf JOIN cases_aiddecision d ON d.id = rf.decision_id
         JOIN cases_aidapplication a ON a.id = d.application_id {_at("a.case_id", "rf.created_at")}
         WHERE rf.created_at >= %(start_at)s AND rf.created_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
@@ -212,7 +216,8 @@ AREAS = [
         "invoices",
         f"""
         SELECT date_trunc('month', i.received_on)::date, s.region_id, s.county_id, rf.service, count(*),
-               sum((SELECT coalesce(sum(l.amount), 0) FROM referrals_invoiceline l WHERE l.invoice_id = i.id))
+               sum((SELECT coalesce(sum(l.amount), 0) FROM referrals_invoiceline l
+                    WHERE l.invoice_id = i.id AND l.status <> 'rejected'))
         FROM referrals_invoice i JOIN referrals_referral rf ON rf.id = i.referral_id
         JOIN cases_aiddecision d ON d.id = rf.decision_id JOIN cases_aidapplication a ON a.id = d.application_id
         {_at("a.case_id", _noon("i.received_on"))}
@@ -317,6 +322,8 @@ def compute_year(year: int, progress: Callable[[int, str], None] | None = None) 
         finally:
             cursor.execute("DROP TABLE IF EXISTS stat_case_spell")
     with transaction.atomic():
+        with connection.cursor() as cursor:  # two runs of one year write one after the other
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STATISTICS_LOCK, year])
         MonthlyFigure.objects.filter(month__gte=params["start"], month__lt=params["end"]).delete()
         MonthlyFigure.objects.bulk_create(
             (

@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.choices import Channel
+from reporting.models import FeedbackService, QuestionKind, Survey
 from reporting.periods import Period, add_months
 from victimsupport.forms import StyledForm
 from victimsupport.models import County, Region
@@ -105,7 +107,115 @@ class StatisticsFilterForm(StyledForm):
             errors["county"] = _("The county is not in the chosen region.")
         if errors:
             raise forms.ValidationError(errors)
-        data["period_value"] = Period.of(
-            kind, year, data.get("month") or data.get("quarter"), data.get("first"), data.get("last")
-        )
+        # Every field is sent whatever the period (the others are only hidden): take the period's own.
+        number = {"month": data.get("month"), "quarter": data.get("quarter")}.get(kind)
+        data["period_value"] = Period.of(kind, year, number, data.get("first"), data.get("last"))
         return data
+
+
+class YearForm(StyledForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
+
+
+class YearlyReportForm(StyledForm):
+    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
+    language = forms.ChoiceField(label=_("Language"), choices=[("et", _("Estonian")), ("en", _("English"))])
+
+
+class FeedbackInviteForm(StyledForm):
+    service = forms.ChoiceField(label=_("The service the feedback is about"), choices=FeedbackService.choices)
+    channel = forms.ChoiceField(
+        label=_("How the client gets the link"),
+        choices=[("print", _("a printed slip with a QR code")), (Channel.EMAIL, _("by e-mail"))],
+        initial="print",
+        widget=forms.RadioSelect,
+    )
+
+
+TEXT_MAX_LENGTH = 2000
+
+# The survey page's own words in the survey's three languages (the staff interface has two).
+PAGE_TEXTS = {
+    "et": {
+        "intro": "Vastamine on anonüümne: teie vastuseid ei seota teie nime ega juhtumiga. See võtab paar minutit.",
+        "send": "Saada vastused",
+        "yes": "jah",
+        "no": "ei",
+        "scale_low": "1 – üldse mitte",
+        "scale_high": "5 – väga",
+        "required": "Palun vastake sellele küsimusele.",
+        "errors": "Palun vaadake üle märgitud küsimused. Midagi ei saadetud.",
+        "busy": "Sellest ühendusest on tulnud liiga palju vastuseid. Palun proovige tunni aja pärast uuesti.",
+        "invalid": "See link on juba kasutatud või ei kehti enam. Täname, et soovisite tagasisidet anda.",
+        "thanks": "Täname! Teie vastused on kätte saadud.",
+        "title_invalid": "Link ei kehti",
+        "title_thanks": "Aitäh",
+    },
+    "ru": {
+        "intro": "Ответы анонимны: они не связываются с вашим именем или делом. Это займёт пару минут.",
+        "send": "Отправить ответы",
+        "yes": "да",
+        "no": "нет",
+        "scale_low": "1 – совсем нет",
+        "scale_high": "5 – очень",
+        "required": "Пожалуйста, ответьте на этот вопрос.",
+        "errors": "Пожалуйста, проверьте отмеченные вопросы. Ничего не отправлено.",
+        "busy": "С этого подключения пришло слишком много ответов. Пожалуйста, попробуйте через час.",
+        "invalid": "Эта ссылка уже использована или больше не действует. Спасибо, что хотели оставить отзыв.",
+        "thanks": "Спасибо! Ваши ответы получены.",
+        "title_invalid": "Ссылка не действует",
+        "title_thanks": "Спасибо",
+    },
+    "en": {
+        "intro": "Your answers are anonymous: they are not linked to your name or your case. It takes a couple "
+        "of minutes.",
+        "send": "Send the answers",
+        "yes": "yes",
+        "no": "no",
+        "scale_low": "1 – not at all",
+        "scale_high": "5 – very much",
+        "required": "Please answer this question.",
+        "errors": "Please check the marked questions. Nothing was sent.",
+        "busy": "Too many answers have come from this connection. Please try again in an hour.",
+        "invalid": "This link has been used or is no longer valid. Thank you for wanting to give feedback.",
+        "thanks": "Thank you! Your answers have been received.",
+        "title_invalid": "The link is not valid",
+        "title_thanks": "Thank you",
+    },
+}
+LANGUAGE_NAMES = {"et": "eesti keeles", "ru": "по-русски", "en": "in English"}
+
+
+class SurveyForm(forms.Form):
+    """The survey's questions as fields, in `language`."""
+
+    def __init__(self, survey: Survey, language: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        texts = PAGE_TEXTS[language]
+        self.questions = list(survey.questions.all())
+        for question in self.questions:
+            name = f"q{question.pk}"
+            label = question.text(language)
+            errors = {"required": texts["required"]}
+            if question.kind == QuestionKind.SCALE:
+                field = forms.TypedChoiceField(
+                    label=label,
+                    choices=[(n, str(n)) for n in range(1, 6)],
+                    coerce=int,
+                    widget=forms.RadioSelect(attrs={"class": "scale"}),
+                    help_text=f"{texts['scale_low']} … {texts['scale_high']}",
+                )
+            elif question.kind == QuestionKind.YES_NO:
+                field = forms.ChoiceField(
+                    label=label, choices=[("yes", texts["yes"]), ("no", texts["no"])], widget=forms.RadioSelect
+                )
+            else:
+                field = forms.CharField(
+                    label=label, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+                )
+            field.required = question.required
+            field.error_messages.update(errors)
+            self.fields[name] = field
+
+    def answers(self) -> dict:
+        return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}

@@ -3,6 +3,8 @@ computation."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -158,7 +160,8 @@ class SurveyQuestion(models.Model):
 
 class FeedbackInvitation(models.Model):
     """A one-time link. Only a hash of its token is kept, and nothing that leads back to the client: not
-    the case, not who gave it, not the day (only the month, the region and the service)."""
+    the case, not who gave it, not the day (only the month, the region and the service). Deleted when it
+    is used."""
 
     token_hash = models.CharField(max_length=64, unique=True)
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+")
@@ -166,7 +169,6 @@ class FeedbackInvitation(models.Model):
     service = models.CharField(max_length=20, choices=FeedbackService.choices)
     month = models.DateField()
     expires_on = models.DateField()
-    used = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("feedback invitation")
@@ -175,6 +177,10 @@ class FeedbackInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.service} {self.month:%m.%Y}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class FeedbackResponse(models.Model):

@@ -18,7 +18,9 @@ from cases.models import AidApplication, Case, Contact, Task
 from cases.models.aid import AidDecision, ApplicationStatus, DecisionKind, DecisionStatus
 from cases.models.cases import CaseStatus
 from reporting.disclosure import Relation, protect
+from reporting.figures import REGION_ONLY_MEASURES
 from reporting.models import (
+    FeedbackInvitation,
     FeedbackResponse,
     FeedbackService,
     MonthlyFigure,
@@ -97,6 +99,17 @@ def figure_sums(period: Period, scope: Scope, *, monthly: tuple[str, ...] = ()) 
         now[key] += row["now"]
         before[key] += row["before"]
         by_area[(row[area], row["measure"])] += row["now"]
+    if scope.county is not None:  # the county's region's figures of what is kept per region only
+        region_rows = (
+            MonthlyFigure.objects.filter(now_q | before_q, region_id=scope.county.region_id, county__isnull=True)
+            .filter(measure__in=REGION_ONLY_MEASURES)
+            .values("measure", "category")
+            .annotate(now=Sum("value", filter=now_q, default=ZERO), before=Sum("value", filter=before_q, default=ZERO))
+            .order_by()
+        )
+        for row in region_rows:
+            now[(row["measure"], row["category"])] += row["now"]
+            before[(row["measure"], row["category"])] += row["before"]
     by_month: dict = defaultdict(lambda: ZERO)
     if monthly:
         month_rows = (
@@ -108,6 +121,19 @@ def figure_sums(period: Period, scope: Scope, *, monthly: tuple[str, ...] = ()) 
         for row in month_rows:
             by_month[(row["measure"], row["month"])] = row["value"]
     return Sums(now=now, before=before, by_area=by_area, by_month=by_month)
+
+
+def comparison_areas(scope: Scope, sums: Sums, populations: list[str]) -> list | None:
+    """(id, name) of the areas a page compares: the regions nationally, a region's counties (and "county
+    not recorded" where figures have none), nothing for a county."""
+    if scope.county is not None:
+        return None
+    if scope.region is None:
+        return [(region.pk, region.name) for region in Region.objects.order_by("name")]
+    areas = [(county.pk, county.name) for county in County.objects.filter(region=scope.region).order_by("name")]
+    if any(sums.by_area.get((None, population)) for population in populations):
+        areas.append((None, _("county not recorded")))
+    return areas
 
 
 def latest_runs(limit: int = 10):
@@ -239,6 +265,22 @@ def own_work(user: User, today: date | None = None) -> dict:
 
 # --- client feedback ---
 
+
+def active_survey() -> Survey | None:
+    return Survey.objects.filter(active=True).prefetch_related("questions").first()
+
+
+def invitation_for(token: str) -> FeedbackInvitation | None:
+    """The unused, unexpired invitation of the token, or None (the page says the same in every case)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        FeedbackInvitation.objects.select_related("survey")
+        .filter(token_hash=FeedbackInvitation.hash_token(token), expires_on__gte=timezone.localdate())
+        .first()
+    )
+
+
 FEEDBACK_MIN = 5  # fewer answers than this: no figures, no free text
 
 
@@ -296,6 +338,9 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
     lines = [(("service", index), line) for index, line in enumerate(services)]
     lines += [(("month", index), line) for index, line in enumerate(months)]
     for cell, line in [(("total",), total), *lines]:
+        if cell in hidden:  # no average or share beside a hidden number of answers
+            line["shown"] = False
+            line["cells"] = [{**item, "value": None} for item in line["cells"]]
         line["count_text"] = (
             ("<5" if 0 < line["count"] < FEEDBACK_MIN else "x") if cell in hidden else str(line["count"])
         )
@@ -304,4 +349,5 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
         for question in questions:
             if question.kind == QuestionKind.TEXT:
                 texts += [row[3][str(question.pk)] for row in rows if str(question.pk) in row[3]]
+        texts.sort()  # not in the order they came (which would follow the links given)
     return {"questions": answering, "total": total, "services": services, "months": months, "texts": texts}

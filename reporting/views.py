@@ -7,7 +7,6 @@ import re
 from urllib.parse import urlencode
 
 import segno
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -26,16 +25,23 @@ from cases.views.work import CaseFormView
 from reporting import feedback, selectors
 from reporting.charts import bar_chart
 from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Figure, Row, build
-from reporting.forms import StatisticsFilterForm
-from reporting.models import SURVEY_LANGUAGES, FeedbackService, YearlyReport
+from reporting.forms import (
+    LANGUAGE_NAMES,
+    PAGE_TEXTS,
+    FeedbackInviteForm,
+    StatisticsFilterForm,
+    SurveyForm,
+    YearForm,
+    YearlyReportForm,
+)
+from reporting.models import SURVEY_LANGUAGES, YearlyReport
 from reporting.periods import Period, month_name
 from reporting.selectors import Scope
 from reporting.services import statistics_request
 from reporting.yearly import yearly_report_request
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.exports import csv_response, xlsx_response
-from victimsupport.forms import StyledForm
-from victimsupport.models import County, Region, Role
+from victimsupport.models import Role
 from victimsupport.permissions.views import RoleRequiredMixin
 from victimsupport.ratelimit import over_limit
 from victimsupport.views.actions import ActionView
@@ -122,20 +128,11 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         dashboard = cache.get(key)
         if dashboard is None:
             sums = selectors.figure_sums(period, scope, monthly=MONTHLY_MEASURES)
-            dashboard = build(period, scope, sums, suppress=suppress, areas=self.areas(scope, sums))
+            areas = selectors.comparison_areas(scope, sums, [population for population, _label in COMPARED])
+            dashboard = build(period, scope, sums, suppress=suppress, areas=areas)
             dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
             cache.set(key, dashboard, DASHBOARD_CACHE_SECONDS)
         return dashboard
-
-    def areas(self, scope: Scope, sums) -> list | None:
-        if scope.county is not None:
-            return None
-        if scope.region is None:
-            return [(region.pk, region.name) for region in Region.objects.order_by("name")]
-        areas = [(county.pk, county.name) for county in County.objects.filter(region=scope.region).order_by("name")]
-        if any(sums.by_area.get((None, population)) for population, _column in COMPARED):
-            areas.append((None, gettext("county not recorded")))
-        return areas
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -217,11 +214,6 @@ def _period_slug(period: Period) -> str:
     return re.sub(r"[^0-9a-z]+", "-", f"{period.first:%Y-%m}-{period.last:%Y-%m}").strip("-")
 
 
-class YearForm(forms.Form):
-    required_css_class = "required"
-    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
-
-
 class StatisticsComputeView(RoleRequiredMixin, ActionView):
     """Computing a year's figures now, in a worker (the nightly run does the current and previous year)."""
 
@@ -240,12 +232,6 @@ class StatisticsComputeView(RoleRequiredMixin, ActionView):
 
     def object_url(self) -> str:
         return reverse("reporting:statistics-compute")
-
-
-class YearlyReportForm(forms.Form):
-    required_css_class = "required"
-    year = forms.IntegerField(label=_("Year"), min_value=2003, max_value=2100)
-    language = forms.ChoiceField(label=_("Language"), choices=[("et", _("Estonian")), ("en", _("English"))])
 
 
 class YearlyReportsView(RoleRequiredMixin, ActionView):
@@ -304,16 +290,6 @@ def own_work_chart(months: list[dict]) -> dict | None:
 # --- client feedback ---
 
 
-class FeedbackInviteForm(StyledForm):
-    service = forms.ChoiceField(label=_("The service the feedback is about"), choices=FeedbackService.choices)
-    channel = forms.ChoiceField(
-        label=_("How the client gets the link"),
-        choices=[("print", _("a printed slip with a QR code")), (Channel.EMAIL, _("by e-mail"))],
-        initial="print",
-        widget=forms.RadioSelect,
-    )
-
-
 class FeedbackInviteView(CaseFormView):
     """Give the client of a case a one-time feedback link (nothing of the case is stored with it)."""
 
@@ -361,16 +337,17 @@ class FeedbackSurveyView(View):
     def dispatch(self, request, *args, **kwargs):
         language = request.GET.get("lang") or request.POST.get("lang") or ""
         self.language = language if language in SURVEY_LANGUAGES else "et"
-        self.invitation = feedback.invitation_for(kwargs["token"])
+        self.invitation = selectors.invitation_for(kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, form, status=200):
-        texts = feedback.PAGE_TEXTS[self.language]
+    def render(self, form, status=200, message=""):
+        texts = PAGE_TEXTS[self.language]
         context = {
+            "message": message or texts["invalid"],
             "form": form,
             "texts": texts,
             "language": self.language,
-            "languages": feedback.LANGUAGE_NAMES,
+            "languages": LANGUAGE_NAMES,
             "survey_title": self.invitation.survey.title(self.language) if self.invitation else texts["title_invalid"],
         }
         response = render(self.request, self.template_name, context, status=status)
@@ -380,14 +357,14 @@ class FeedbackSurveyView(View):
     def get(self, request, token: str):
         if self.invitation is None:
             return self.render(None, status=410)
-        return self.render(feedback.SurveyForm(self.invitation.survey, self.language))
+        return self.render(SurveyForm(self.invitation.survey, self.language))
 
     def post(self, request, token: str):
         if self.invitation is None:
             return self.render(None, status=410)
         if over_limit(request, "feedback", settings.FEEDBACK_ANSWERS_PER_HOUR):
-            return self.render(None, status=429)
-        form = feedback.SurveyForm(self.invitation.survey, self.language, request.POST)
+            return self.render(None, status=429, message=PAGE_TEXTS[self.language]["busy"])
+        form = SurveyForm(self.invitation.survey, self.language, request.POST)
         if not form.is_valid():
             return self.render(form, status=400)
         feedback.feedback_answer(token=token, language=self.language, answers=form.answers())
@@ -398,7 +375,7 @@ class FeedbackThanksView(View):
     def get(self, request):
         language = request.GET.get("lang")
         language = language if language in SURVEY_LANGUAGES else "et"
-        texts = feedback.PAGE_TEXTS[language]
+        texts = PAGE_TEXTS[language]
         return render(request, "reporting/feedback_thanks.html", {"texts": texts, "language": language})
 
 

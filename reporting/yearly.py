@@ -14,11 +14,11 @@ from reporting.charts import bar_chart
 from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Row, build
 from reporting.models import YearlyReport
 from reporting.periods import Period
-from reporting.selectors import Scope, figure_sums
+from reporting.selectors import Scope, comparison_areas, figure_sums
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_create, job_progress, job_run
 from victimsupport.letters import render_pdf
-from victimsupport.models import Job, Region, User
+from victimsupport.models import Job, User
 from victimsupport.register import register_document, series_for
 
 TREND_YEARS = 5
@@ -27,8 +27,8 @@ REPORT_TITLES = {"et": "Ohvriabi statistika {year}", "en": "Victim support stati
 
 
 def national(year: int) -> Dashboard:
-    regions = [(region.pk, region.name) for region in Region.objects.order_by("name")]
     sums = figure_sums(Period.of("year", year), Scope(), monthly=MONTHLY_MEASURES)
+    regions = comparison_areas(Scope(), sums, [population for population, _label in COMPARED])
     return build(Period.of("year", year), Scope(), sums, suppress=True, areas=regions)
 
 

@@ -236,3 +236,35 @@ def test_the_yearly_report_in_two_languages_replaces_the_earlier_one(client, nor
         assert person.last_name not in texts["et"] + texts["en"]
     page = client.get("/reporting/statistics/reports/")
     assert page.status_code == 200 and reports[2].document.number in page.content.decode()
+
+
+def test_the_quarter_is_the_chosen_one_whatever_month_the_hidden_field_holds(client, north_year):
+    english(client, make_user("analyst"))
+    for month in ("1", "7", "12"):
+        response = client.get(
+            "/reporting/statistics/", {"period": "quarter", "year": north_year, "quarter": "2", "month": month}
+        )
+        assert response.status_code == 200
+        assert response.context["dashboard"].period.first == date(north_year, 4, 1)
+        assert response.context["dashboard"].period.last == date(north_year, 6, 1)
+
+
+def test_a_county_page_shows_its_regions_volunteer_figures(client):
+    from reporting.models import MonthlyFigure
+
+    this_month = date(timezone.localdate().year, 1, 1)
+    MonthlyFigure.objects.create(
+        month=this_month, region=region("pohja"), measure="volunteer_km", category="", value=120
+    )
+    MonthlyFigure.objects.create(
+        month=this_month, region=region("pohja"), measure="volunteer_hours", category="meeting", value=3
+    )
+    StatisticsRun.objects.create(year=this_month.year, data={})
+    english(client, make_user("analyst"))
+    county = client.get(
+        "/reporting/statistics/", {"period": "year", "year": this_month.year, "county": _county("harju")}
+    )
+    figures = {label: str(now) for label, now, _before in county.context["dashboard"].key_figures}
+    assert figures["Volunteer kilometres"] == "120.0"
+    assert str(table(county, "volunteer_hours").total.now) == "3.0"
+    assert table(county, "volunteer_hours").note  # says the region's figures are shown
