@@ -104,17 +104,12 @@ def _test_database_url() -> str:
     return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
 
 
-@pytest.fixture(scope="module")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A `celery worker` process on the test database and the test Redis databases, for the tests of one
-    module. Not for the whole session: a worker left running would render the letters that later
-    transactional tests enqueue, in the middle of the next test's flush (a deadlock seen in CI)."""
+def start_celery_worker(database_url: str, *, pool: str = "solo", log_name: str = "celery-worker.log"):
+    """A `celery worker` process on the test database and the test Redis databases, answering pings."""
     from django.conf import settings
 
     from victimsupport.celery import app
 
-    with django_db_blocker.unblock():
-        database_url = _test_database_url()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -125,7 +120,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     }
     app.connection_for_write().default_channel.client.flushdb()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "celery-worker.log", "w")  # noqa: SIM115
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -137,11 +132,13 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "-Q",
             "default,letters,statistics",
             "--pool",
-            "solo",
+            pool,
+            "--concurrency",
+            "1",
             "--loglevel",
             "INFO",
             "-n",
-            f"test-{os.getpid()}@%h",
+            f"test-{os.getpid()}-{pool}@%h",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
@@ -151,22 +148,37 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    process.log = log
     deadline = time.time() + 60
     while time.time() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited; see {log.name}")
         if app.control.ping(timeout=0.5):
-            break
-    else:
-        process.terminate()
-        raise RuntimeError(f"the Celery worker did not answer; see {log.name}")
-    yield process
+            return process
+    stop_celery_worker(process)
+    raise RuntimeError(f"the Celery worker did not answer; see {log.name}")
+
+
+def stop_celery_worker(process) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+        process.wait(timeout=15)
+    process.log.close()
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A worker for the tests of one module. Not for the whole session: a worker left running would
+    render the letters that later transactional tests enqueue, in the middle of the next test's flush (a
+    deadlock seen in CI)."""
+    with django_db_blocker.unblock():
+        database_url = _test_database_url()
+    process = start_celery_worker(database_url)
+    yield process
+    stop_celery_worker(process)
 
 
 def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):

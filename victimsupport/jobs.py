@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_task
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -28,17 +29,30 @@ def job_create(
     )
 
 
-def job_claim(job_id: int) -> Job | None:
-    """Take a queued job, or one whose worker was lost past the task time limit. None when another
-    worker has it or it is finished, so a second delivery of the task is harmless."""
+def job_claim(job_id: int, *, redelivered: bool = False) -> Job | None:
+    """Take a queued job, or one whose worker was lost: past the task time limit, or at once when the
+    broker hands the task out again because the process running it died (`redelivered`: a killed pool
+    process is requeued at once, while its job still says "running"). None when another worker has it or
+    it is finished, so a second delivery of the task is harmless."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimed = Job.objects.filter(
-        models.Q(status=JobStatus.QUEUED) | models.Q(status=JobStatus.RUNNING, started_at__lt=stale), pk=job_id
-    ).update(status=JobStatus.RUNNING, started_at=now, progress=1)
+    running = models.Q(status=JobStatus.RUNNING)
+    if not redelivered:
+        running &= models.Q(started_at__lt=stale)
+    claimed = Job.objects.filter(models.Q(status=JobStatus.QUEUED) | running, pk=job_id).update(
+        status=JobStatus.RUNNING, started_at=now, progress=1
+    )
     if not claimed:
         return None
     return Job.objects.get(pk=job_id)
+
+
+def task_redelivered() -> bool:
+    """Whether the task running now came back to the queue because the process running it was lost (the
+    broker marks a message it hands out again; our time limits end a task before the broker's visibility
+    timeout, so the earlier run is gone)."""
+    request = getattr(current_task, "request", None)
+    return bool((getattr(request, "delivery_info", None) or {}).get("redelivered"))
 
 
 def job_progress(job: Job, progress: int, message: str = "") -> None:
@@ -82,7 +96,7 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
     and returns None), run `work` (which reports progress with job_progress and must itself be safe to
     run again), finish with its result, or record the failure and re-raise so the task's retry and
     logging see it."""
-    job = job_claim(job_id)
+    job = job_claim(job_id, redelivered=task_redelivered())
     if job is None:
         return None
     try:
