@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from reporting.figures import compute_year
 from reporting.models import StatisticsRun
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_create, job_progress, job_run
+from victimsupport.jobs import JobResult, job_progress, job_run, job_start
 from victimsupport.models import Job, User
 
 # Under the broker's visibility timeout (2 x CELERY_TASK_TIME_LIMIT), so a running task is never handed out twice.
@@ -40,10 +40,13 @@ def compute_nightly() -> None:
 
 
 def statistics_request(*, actor: User, year: int) -> Job:
-    job = job_create(
-        kind="statistics", created_by=actor, params={"year": year}, message=gettext_noop("Waiting for a worker")
+    job = job_start(
+        compute_statistics,
+        kind="statistics",
+        created_by=actor,
+        params={"year": year},
+        message=gettext_noop("Waiting for a worker"),
     )
-    compute_statistics.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 

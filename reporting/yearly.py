@@ -16,7 +16,7 @@ from reporting.models import YearlyReport
 from reporting.periods import Period
 from reporting.selectors import Scope, comparison_areas, figure_sums
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_create, job_progress, job_run
+from victimsupport.jobs import JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import Job, User
 from victimsupport.register import register_document, series_for
@@ -82,13 +82,13 @@ def render_yearly_report(job_id: int, *, actor_id: int) -> None:
 
 
 def yearly_report_request(*, actor: User, year: int, language: str) -> Job:
-    job = job_create(
+    job = job_start(
+        render_yearly_report,
         kind="yearly_report",
         created_by=actor,
         params={"year": year, "language": language},
         message=gettext_noop("Waiting for a worker"),
     )
-    render_yearly_report.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 

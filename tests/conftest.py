@@ -104,8 +104,11 @@ def _test_database_url() -> str:
     return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
 
 
-def start_celery_worker(database_url: str, *, pool: str = "solo", log_name: str = "celery-worker.log"):
-    """A `celery worker` process on the test database and the test Redis databases, answering pings."""
+def start_celery_worker(
+    database_url: str, *, pool: str = "solo", log_name: str = "celery-worker.log", flush: bool = True
+):
+    """A `celery worker` process on the test database and the test Redis databases, answering pings
+    (`flush`: the broker's database emptied first)."""
     from django.conf import settings
 
     from victimsupport.celery import app
@@ -118,7 +121,8 @@ def start_celery_worker(database_url: str, *, pool: str = "solo", log_name: str 
         "DOCUMENTS_ROOT": str(DOCUMENTS),
         "DATABASE_CONN_MAX_AGE": "0",
     }
-    app.connection_for_write().default_channel.client.flushdb()
+    if flush:
+        app.connection_for_write().default_channel.client.flushdb()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115
     process = subprocess.Popen(

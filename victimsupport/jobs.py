@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import current_task
+from celery import current_app, current_task
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,7 +17,13 @@ from victimsupport.models.jobs import JobStatus
 
 
 def job_create(
-    *, kind: str, created_by, target: models.Model | None = None, params: dict | None = None, message: str = ""
+    *,
+    kind: str,
+    created_by,
+    target: models.Model | None = None,
+    params: dict | None = None,
+    message: str = "",
+    task_name: str = "",
 ) -> Job:
     return Job.objects.create(
         kind=kind,
@@ -26,7 +32,42 @@ def job_create(
         target_id=target.pk if target is not None else None,
         params=params or {},
         message=message,
+        task_name=task_name,
     )
+
+
+def job_start(task, *, created_by, **fields) -> Job:
+    """A job row and its task, sent to the broker when the transaction commits. The row names the task,
+    so that work the broker loses is sent again (jobs_requeue_lost)."""
+    job = job_create(created_by=created_by, task_name=task.name, **fields)
+    task.delay_on_commit(job.pk, actor_id=created_by.pk)
+    return job
+
+
+# A queued job older than this with nothing waiting in the broker's queues was lost by the broker.
+LOST_AFTER = timedelta(minutes=2)
+
+
+def jobs_requeue_lost(*, queue_lengths: Callable[[], int] | None = None) -> list[int]:
+    """Send again the tasks of jobs the broker no longer holds: queued for a while while the broker's
+    queues are empty (a broker restarted without its data), or running past the task time limit (the
+    worker and its message are gone). A job sent twice is done once: the claim is a conditional update."""
+    waiting = (queue_lengths or broker_queue_lengths)()
+    now = timezone.now()
+    lost = models.Q(status=JobStatus.RUNNING, started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT))
+    if not waiting:
+        lost |= models.Q(status=JobStatus.QUEUED, created_at__lt=now - LOST_AFTER)
+    jobs = list(Job.objects.filter(lost).exclude(task_name="").values_list("pk", "task_name", "created_by_id"))
+    for pk, task_name, actor_id in jobs:
+        current_app.send_task(task_name, args=[pk], kwargs={"actor_id": actor_id})
+    return [pk for pk, _task, _actor in jobs]
+
+
+def broker_queue_lengths() -> int:
+    """Messages waiting in the broker's queues of this project (Redis lists)."""
+    with current_app.connection_for_read() as connection:
+        client = connection.default_channel.client
+        return sum(client.llen(queue) for queue in settings.CELERY_QUEUES_WATCHED)
 
 
 def job_claim(job_id: int, *, redelivered: bool = False) -> Job | None:

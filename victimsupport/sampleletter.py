@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_create, job_progress, job_run
+from victimsupport.jobs import JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import User
 
@@ -44,8 +44,11 @@ def _make_sample_letter(job) -> JobResult:
 
 def sample_letter_request(*, actor: User, language: str):
     """A job that makes the sample letter in a worker; the page follows the job."""
-    job = job_create(
-        kind="sample_letter", created_by=actor, params={"language": language}, message=_("Waiting for a worker")
+    job = job_start(
+        render_sample_letter,
+        kind="sample_letter",
+        created_by=actor,
+        params={"language": language},
+        message=_("Waiting for a worker"),
     )
-    render_sample_letter.delay_on_commit(job.pk, actor_id=actor.pk)
     return job

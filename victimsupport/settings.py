@@ -265,6 +265,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The queues the workers read (docker-compose.yml and `make run` start workers on these).
+CELERY_QUEUES_WATCHED = ("default", "letters", "statistics")
 CELERY_TASK_ROUTES = {
     "*.render_*": {"queue": "letters"},
     "reporting.*": {"queue": "statistics"},
@@ -274,6 +276,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / ".dev" / "celerybeat"))
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "victimsupport.heartbeat", "schedule": 30.0},
+    "jobs-requeue-lost": {"task": "victimsupport.requeue_lost_jobs", "schedule": 60.0},
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
     "volunteer-assignments-expire": {"task": "volunteers.expire_assignments", "schedule": crontab(hour=0, minute=5)},

@@ -6,12 +6,18 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from victimsupport.jobs import jobs_requeue_lost
 from victimsupport.notify import send_notification_email
 from victimsupport.sampleletter import render_sample_letter
 from victimsupport.services import deactivate_user
 from victimsupport.views.health import WORKER_HEARTBEAT_KEY
 
-__all__ = ["deactivate_user", "heartbeat", "render_sample_letter", "send_notification_email"]
+__all__ = ["deactivate_user", "heartbeat", "render_sample_letter", "requeue_lost_jobs", "send_notification_email"]
+
+
+@shared_task(name="victimsupport.requeue_lost_jobs", ignore_result=True)
+def requeue_lost_jobs() -> None:
+    jobs_requeue_lost()
 
 
 @shared_task(name="victimsupport.heartbeat", ignore_result=True)

@@ -35,7 +35,7 @@ from cases.models.aid import (
 )
 from cases.selectors import cap_on, charged, remaining
 from victimsupport.concurrency import versioned_edit
-from victimsupport.jobs import job_create
+from victimsupport.jobs import job_start
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
@@ -402,10 +402,13 @@ def _issue(actor: User, decision: AidDecision, *, signer) -> AidDecision:
 
 def decision_letter_request(*, actor: User, decision: AidDecision):
     """A job renders the decision letter in a worker (after commit); the page polls the job."""
-    job = job_create(
-        kind="decision_letter", created_by=actor, target=decision, message=gettext_noop("Waiting for a worker")
+    job = job_start(
+        render_decision_letter,
+        kind="decision_letter",
+        created_by=actor,
+        target=decision,
+        message=gettext_noop("Waiting for a worker"),
     )
-    render_decision_letter.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 

@@ -16,7 +16,7 @@ from marac.letters import render_agenda, render_minutes
 from marac.models import ITEM_ORDER, AgendaItem, ItemKind, MaracCase, Meeting, Membership, Network
 from marac.selectors import add_months, cases_to_schedule
 from victimsupport.concurrency import versioned_edit
-from victimsupport.jobs import job_create
+from victimsupport.jobs import job_start
 from victimsupport.models import Job, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
@@ -148,10 +148,13 @@ def agenda_send(*, actor: User, meeting: Meeting) -> Job:
         _may_organise(actor, meeting.network)
         if not meeting.items.exists():
             raise ValidationError(_("The agenda is empty."))
-        job = job_create(
-            kind="marac_agenda", created_by=actor, target=meeting, message=gettext_noop("Waiting for a worker")
+        job = job_start(
+            render_agenda,
+            kind="marac_agenda",
+            created_by=actor,
+            target=meeting,
+            message=gettext_noop("Waiting for a worker"),
         )
-        render_agenda.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 
@@ -201,10 +204,13 @@ def meeting_close(*, actor: User, meeting: Meeting) -> Job:
             referral.version += 1
             referral.save(update_fields=["status", "first_heard_on", "version"])
     ensure_permitted(actor, meeting, "change")
-    job = job_create(
-        kind="marac_minutes", created_by=actor, target=meeting, message=gettext_noop("Waiting for a worker")
+    job = job_start(
+        render_minutes,
+        kind="marac_minutes",
+        created_by=actor,
+        target=meeting,
+        message=gettext_noop("Waiting for a worker"),
     )
-    render_minutes.delay_on_commit(job.pk, actor_id=actor.pk)
     security_event("marac_meeting_held", actor=actor, meeting=meeting)
     return job
 

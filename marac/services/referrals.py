@@ -14,7 +14,7 @@ from marac.letters import render_referral_letters
 from marac.models import AgencyKind, LegalBasis, MaracCase, Network, RiskAssessment
 from marac.selectors import network_coordinators
 from victimsupport.concurrency import versioned_edit
-from victimsupport.jobs import job_create
+from victimsupport.jobs import job_start
 from victimsupport.models import Job, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
@@ -101,10 +101,13 @@ def maraccase_refer(
 
 def maraccase_letters(*, actor: User, referral: MaracCase) -> Job:
     """The referral letter and the victim notification sheet, made by a worker (again only if missing)."""
-    job = job_create(
-        kind="marac_referral_letters", created_by=actor, target=referral, message=gettext_noop("Waiting for a worker")
+    job = job_start(
+        render_referral_letters,
+        kind="marac_referral_letters",
+        created_by=actor,
+        target=referral,
+        message=gettext_noop("Waiting for a worker"),
     )
-    render_referral_letters.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 

@@ -22,7 +22,7 @@ from referrals.models.invoices import InvoiceStatus
 from referrals.models.providers import tariff_on
 from referrals.models.referrals import OPEN_REFERRAL_STATUSES, ReferralStatus
 from referrals.selectors import held_by
-from victimsupport.jobs import job_create
+from victimsupport.jobs import job_start
 from victimsupport.models import User
 from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
@@ -101,10 +101,13 @@ def referral_create(
 
 def referral_letter_request(*, actor: User, referral: Referral | ReferralExtension):
     """The letter of a referral, or of its extension (the job's target says which)."""
-    job = job_create(
-        kind="referral_letter", created_by=actor, target=referral, message=gettext_noop("Waiting for a worker")
+    job = job_start(
+        render_referral_letter,
+        kind="referral_letter",
+        created_by=actor,
+        target=referral,
+        message=gettext_noop("Waiting for a worker"),
     )
-    render_referral_letter.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 

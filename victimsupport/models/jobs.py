@@ -33,6 +33,9 @@ class Job(models.Model):
     target_type = models.CharField(max_length=60, blank=True, default="")
     target_id = models.BigIntegerField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True)
+    # The Celery task that does the work (called with the job's id and actor_id): the sweeper sends it
+    # again when the broker lost it (victimsupport.jobs.jobs_requeue_lost).
+    task_name = models.CharField(max_length=200, blank=True, default="")
     result_document = models.ForeignKey(
         "victimsupport.RegisteredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

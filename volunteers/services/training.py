@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.celery import ActorTask
 from victimsupport.concurrency import assign_fields
-from victimsupport.jobs import JobResult, job_create, job_progress, job_run
+from victimsupport.jobs import JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import Job, Role, User
 from volunteers.models import Training, TrainingAttendance, Volunteer
@@ -94,13 +94,13 @@ def certificate_request(*, actor: User, attendance: TrainingAttendance) -> Job:
         raise PermissionDenied
     if not attendance.attended or attendance.approved_at is None:
         raise ValidationError(_("A certificate is made once the hours are approved."))
-    job = job_create(
+    job = job_start(
+        render_certificate,
         kind="training_certificate",
         created_by=actor,
         params={"attendance": attendance.pk},
         message=gettext_noop("Waiting for a worker"),
     )
-    render_certificate.delay_on_commit(job.pk, actor_id=actor.pk)
     return job
 
 
