@@ -13,7 +13,7 @@ from cases.aid_rules import RULE_TEXT
 from cases.contact import address_changed, letter_address
 from cases.models import AidDecision, DecisionKindSetting
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 from victimsupport.models import RegisterMatter, User
 from victimsupport.register import open_matter, private_person_party, register_document, series_for
@@ -79,7 +79,12 @@ def letter_is_stale(decision: AidDecision, letter=None) -> bool:
 
 
 @shared_task(
-    name="cases.render_decision_letter", base=ActorTask, ignore_result=True, time_limit=120, soft_time_limit=100
+    name="cases.render_decision_letter",
+    base=ActorTask,
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+    **STORAGE_RETRY,
 )
 def render_decision_letter(job_id: int, *, actor_id: int) -> None:
     render_decision_letter_job(job_id)

@@ -16,13 +16,13 @@ from cases.sealing import PLACEHOLDER
 from marac.models import MaracCase, Meeting
 from marac.selectors import assessment_answers, meeting_items, network_members
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 from victimsupport.models import RegisterMatter, User
 from victimsupport.notify import notify
 from victimsupport.register import open_matter, private_person_party, register_document, series_for
 
-TASK_LIMITS = {"base": ActorTask, "ignore_result": True, "time_limit": 180, "soft_time_limit": 150}
+TASK_LIMITS = {"base": ActorTask, "ignore_result": True, "time_limit": 180, "soft_time_limit": 150, **STORAGE_RETRY}
 
 
 def victim_name(referral: MaracCase) -> str:

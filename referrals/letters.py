@@ -14,7 +14,7 @@ from cases.choices import Channel
 from cases.contact import contact_facts, may_contact
 from referrals.models import Referral, ReferralExtension
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 from victimsupport.models import RegisterMatter, User
 from victimsupport.register import open_matter, register_document, series_for
@@ -33,7 +33,12 @@ def allowed_contacts(referral: Referral) -> list[str]:
 
 
 @shared_task(
-    name="referrals.render_referral_letter", base=ActorTask, ignore_result=True, time_limit=120, soft_time_limit=100
+    name="referrals.render_referral_letter",
+    base=ActorTask,
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+    **STORAGE_RETRY,
 )
 def render_referral_letter(job_id: int, *, actor_id: int) -> None:
     render_referral_letter_job(job_id)

@@ -16,7 +16,7 @@ from reporting.models import YearlyReport
 from reporting.periods import Period
 from reporting.selectors import Scope, comparison_areas, figure_sums
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run, job_start
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import Job, User
 from victimsupport.register import register_document, series_for
@@ -72,7 +72,7 @@ def report_context(year: int, progress=None) -> dict:
     }
 
 
-@shared_task(name="reporting.render_yearly_report", base=ActorTask, ignore_result=True, time_limit=600)
+@shared_task(name="reporting.render_yearly_report", base=ActorTask, ignore_result=True, time_limit=600, **STORAGE_RETRY)
 def render_yearly_report(job_id: int, *, actor_id: int) -> None:
     job_run(
         job_id,

@@ -105,7 +105,12 @@ def _test_database_url() -> str:
 
 
 def start_celery_worker(
-    database_url: str, *, pool: str = "solo", log_name: str = "celery-worker.log", flush: bool = True
+    database_url: str,
+    *,
+    pool: str = "solo",
+    log_name: str = "celery-worker.log",
+    flush: bool = True,
+    documents_root: str | None = None,
 ):
     """A `celery worker` process on the test database and the test Redis databases, answering pings
     (`flush`: the broker's database emptied first)."""
@@ -118,7 +123,7 @@ def start_celery_worker(
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CACHE_URL": settings.CACHES["default"]["LOCATION"],
-        "DOCUMENTS_ROOT": str(DOCUMENTS),
+        "DOCUMENTS_ROOT": documents_root or str(DOCUMENTS),
         "DATABASE_CONN_MAX_AGE": "0",
     }
     if flush:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.models import Job
 from victimsupport.models.jobs import JobStatus
+
+logger = logging.getLogger(__name__)
 
 
 def job_create(
@@ -88,6 +91,34 @@ def job_claim(job_id: int, *, redelivered: bool = False) -> Job | None:
     return Job.objects.get(pk=job_id)
 
 
+# Tasks that store documents retry a storage error (disk full, permission denied, a storage service
+# away) with growing pauses: `@shared_task(..., **STORAGE_RETRY)`. Nothing is registered by a failed try
+# (the register entry and its file are written in one transaction).
+STORAGE_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 4}
+STORAGE_RETRYING = gettext_noop(
+    "The document could not be written yet (a storage or file error). It will be tried again in a moment."
+)
+STORAGE_FAILED = gettext_noop(
+    "The document could not be written: a storage or file error. Tell the administrator; nothing was registered."
+)
+
+
+def task_will_retry(exc: BaseException) -> bool:
+    """Whether the task running now will be retried for this error (its autoretry_for, retries left)."""
+    task = current_task
+    request = getattr(task, "request", None)
+    if request is None or not isinstance(exc, tuple(getattr(task, "autoretry_for", ()) or ())):
+        return False
+    limit = getattr(task, "max_retries", None)
+    return limit is None or (request.retries or 0) < limit
+
+
+def job_requeue(job: Job, message: str) -> None:
+    """Back to queued, for the task's retry to claim."""
+    job.status, job.progress, job.message = JobStatus.QUEUED, 0, message[:300]
+    Job.objects.filter(pk=job.pk).update(status=job.status, progress=0, message=job.message)
+
+
 def task_redelivered() -> bool:
     """Whether the task running now came back to the queue because the process running it was lost (the
     broker marks a message it hands out again; our time limits end a task before the broker's visibility
@@ -142,8 +173,13 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
         return None
     try:
         result = work(job)
-    except Exception:
-        job_fail(job, failure)
+    except Exception as exc:
+        if isinstance(exc, OSError):
+            logger.warning("job %s (%s): storage or file error: %s", job.pk, job.kind, exc)
+        if task_will_retry(exc):
+            job_requeue(job, STORAGE_RETRYING)
+        else:
+            job_fail(job, STORAGE_FAILED if isinstance(exc, OSError) else failure)
         raise
     job_finish(job, message=result.message, result_url=result.result_url, document=result.document)
     return result

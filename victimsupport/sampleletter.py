@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run, job_start
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import User
 
@@ -27,7 +27,9 @@ def sample_letter_pdf(language: str = "et") -> bytes:
     return render_pdf("letters/sample.html", context, language=language)
 
 
-@shared_task(name="victimsupport.render_sample_letter", base=ActorTask, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="victimsupport.render_sample_letter", base=ActorTask, time_limit=120, soft_time_limit=100, **STORAGE_RETRY
+)
 def render_sample_letter(job_id: int, *, actor_id: int) -> None:
     job_run(job_id, _make_sample_letter)
 

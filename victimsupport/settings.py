@@ -277,6 +277,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BAS
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "victimsupport.heartbeat", "schedule": 30.0},
     "jobs-requeue-lost": {"task": "victimsupport.requeue_lost_jobs", "schedule": 60.0},
+    "documents-integrity": {"task": "victimsupport.check_documents", "schedule": crontab(hour=3, minute=0)},
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},
     "volunteer-assignments-expire": {"task": "volunteers.expire_assignments", "schedule": crontab(hour=0, minute=5)},

@@ -8,11 +8,24 @@ from django.utils import timezone
 
 from victimsupport.jobs import jobs_requeue_lost
 from victimsupport.notify import send_notification_email
+from victimsupport.register import documents_check_integrity
 from victimsupport.sampleletter import render_sample_letter
 from victimsupport.services import deactivate_user
 from victimsupport.views.health import WORKER_HEARTBEAT_KEY
 
-__all__ = ["deactivate_user", "heartbeat", "render_sample_letter", "requeue_lost_jobs", "send_notification_email"]
+__all__ = [
+    "check_documents",
+    "deactivate_user",
+    "heartbeat",
+    "render_sample_letter",
+    "requeue_lost_jobs",
+    "send_notification_email",
+]
+
+
+@shared_task(name="victimsupport.check_documents", ignore_result=True, time_limit=3600, soft_time_limit=3500)
+def check_documents() -> None:
+    documents_check_integrity()
 
 
 @shared_task(name="victimsupport.requeue_lost_jobs", ignore_result=True)

@@ -7,6 +7,7 @@ import os
 import signal
 import time
 from collections import Counter
+from pathlib import Path
 
 import psutil
 import pytest
@@ -95,3 +96,75 @@ def test_work_the_broker_lost_is_sent_again_and_done_once(specialist):
     for decision in decisions:
         decision.refresh_from_db()
         assert decision.letter_id is not None
+
+
+def test_the_nightly_check_finds_a_missing_or_changed_document(specialist):
+    """Storage failing under the register: a file removed and a file changed are found, the
+    administrators are told, and the command operators run says so."""
+    from django.core.management import CommandError, call_command
+
+    from tests.factories import make_user
+    from victimsupport.models import Notification
+    from victimsupport.register import documents_check_integrity, register_document, series_for
+
+    administrator = make_user("administrator")
+    documents = [
+        register_document(
+            title=f"Kiri {index}",
+            doc_type="test",
+            responsible=specialist,
+            content=b"%PDF-1.4 " + bytes([65 + index]) * 100,
+            filename="kiri.pdf",
+            series=series_for("case_correspondence"),
+        )
+        for index in range(3)
+    ]
+    assert documents_check_integrity() == []
+    assert not Notification.objects.exists()
+    with open(documents[0].file.path, "ab") as handle:
+        handle.write(b"changed")
+    os.remove(documents[2].file.path)
+    broken = documents_check_integrity()
+    assert broken == [documents[0].number, documents[2].number]
+    notice = Notification.objects.get(user=administrator)
+    assert documents[0].number in notice.text and documents[2].number in notice.text
+    with pytest.raises(CommandError, match="2 documents"):
+        call_command("check_documents")
+
+
+def test_a_storage_error_fails_the_letter_visibly_after_retries_and_registers_nothing(specialist, tmp_path):
+    """The document store refuses every write (here: its folder lies under a regular file, which even
+    root cannot write into): the letter is tried again with pauses, then its job fails with a message
+    that says so; no register entry points at a missing or partial file. With the store back, asking
+    again makes the letter."""
+    from cases.services.aid import decision_letter_request
+    from victimsupport.jobs import STORAGE_FAILED
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the document store should be")
+    decision = make_decision(specialist, make_application(specialist, make_case(specialist)))
+    worker = start_celery_worker(
+        _test_database_url(), log_name="celery-drill-storage.log", documents_root=str(blocker / "documents")
+    )
+    try:
+        decision = aid_services.decision_issue(actor=specialist, decision=decision)
+        job = Job.objects.get(kind="decision_letter")
+        wait_for(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED, timeout=180, interval=0.5)
+    finally:
+        stop_celery_worker(worker)
+    job.refresh_from_db()
+    assert job.message == STORAGE_FAILED
+    log = Path(worker.log.name).read_text()
+    assert log.count("Retry in") >= 3  # tried again before giving up
+    assert not RegisteredDocument.objects.filter(doc_type="aid_decision").exists()
+    decision.refresh_from_db()
+    assert decision.letter_id is None
+
+    worker = start_celery_worker(_test_database_url(), log_name="celery-drill-storage-back.log")
+    try:
+        again = decision_letter_request(actor=specialist, decision=decision)
+        wait_for(lambda: Job.objects.get(pk=again.pk).status == JobStatus.DONE, timeout=60, interval=0.5)
+    finally:
+        stop_celery_worker(worker)
+    decision.refresh_from_db()
+    assert decision.letter.verify_checksum()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.celery import ActorTask
 from victimsupport.concurrency import assign_fields
-from victimsupport.jobs import JobResult, job_progress, job_run, job_start
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import Job, Role, User
 from volunteers.models import Training, TrainingAttendance, Volunteer
@@ -104,7 +104,7 @@ def certificate_request(*, actor: User, attendance: TrainingAttendance) -> Job:
     return job
 
 
-@shared_task(name="volunteers.render_certificate", base=ActorTask, time_limit=120, soft_time_limit=100)
+@shared_task(name="volunteers.render_certificate", base=ActorTask, time_limit=120, soft_time_limit=100, **STORAGE_RETRY)
 def render_certificate(job_id: int, *, actor_id: int) -> None:
     job_run(job_id, _make_certificate)
 
