@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from cases.choices import (
     AgeGroup,
@@ -29,11 +30,18 @@ from cases.choices import (
     Sex,
 )
 from cases.models.aid import DecisionKind, ServiceType
+from reporting.charts import bar_chart
 from reporting.disclosure import Relation, protect
 from reporting.periods import Period, month_name
-from reporting.selectors import Scope, Sums
+from reporting.selectors import Scope, Sums, comparison_areas, figure_sums, figures_version
 from victimsupport.templatetags.money import format_eur
 from volunteers.models import ActivityKind
+
+LEGEND = _(
+    "<5: a count under five. x: a figure hidden so that a count under five cannot be worked out from the "
+    "others (a total, a difference, another table). Sums beside a hidden count are hidden too. The figures "
+    "are shown whole where you may see the cases behind them."
+)
 
 SUPPRESS_BELOW = 5
 SMALL = "<5"  # a count under five
@@ -280,7 +288,6 @@ class Table:
 class Comparison:
     """The areas (regions, or a region's counties) side by side, with the total."""
 
-    title: str
     columns: list[str]
     rows: list[tuple[str, list[Figure]]]
 
@@ -327,38 +334,22 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
     """`areas`: (id, name) of the regions or counties to compare, or None for no comparison."""
     values: dict = {}
     relations: list[Relation] = []
-    published: set = set()
-    layout: list[tuple[str, list[tuple[Spec, list]]]] = []
-    for title, specs in SECTIONS:
-        tables = []
-        for spec in specs:
-            lines = []
-            for when, before in (("now", False), ("before", True)):
-                total_cell = ("total", spec.total_key, when)
-                parts = []
-                for index, (_label, key_now, key_before) in enumerate(_categories(spec, sums, period)):
-                    cell = ("cell", spec.key, index, when)
-                    value = _value(sums, spec, key_before if before else key_now, before=before)
-                    if spec.protected:
-                        values[cell] = int(value)
-                        published.add(cell)
-                        parts.append(cell)
-                    else:
-                        values.setdefault(("magnitude", spec.key, index, when), value)
-                total = sum((values.get(cell, 0) for cell in parts), 0)
-                if spec.protected:
-                    values[total_cell] = total
-                    published.add(total_cell)
-                    relations.append(Relation(total_cell, tuple(parts)))
-            for index, (label, key_now, key_before) in enumerate(_categories(spec, sums, period)):
-                lines.append((label, index, key_now, key_before))
-            tables.append((spec, lines))
-        layout.append((title, tables))
+    categories = {spec.key: _categories(spec, sums, period) for spec in SPECS.values()}
+    for spec in SPECS.values():
+        if not spec.protected:
+            continue
+        for when, before in (("now", False), ("before", True)):
+            parts = []
+            for index, (_label, key_now, key_before) in enumerate(categories[spec.key]):
+                cell = ("cell", spec.key, index, when)
+                values[cell] = int(_value(sums, spec, key_before if before else key_now, before=before))
+                parts.append(cell)
+            total_cell = ("total", spec.total_key, when)
+            values[total_cell] = sum(values[cell] for cell in parts)
+            relations.append(Relation(total_cell, tuple(parts)))
     # A row of one table that is the total of another (the same people counted twice).
     for population, key, category in EQUAL_TO_TOTAL:
-        index = next(
-            i for i, (_l, key_now, _b) in enumerate(_categories(SPECS[key], sums, period)) if key_now[1] == category
-        )
+        index = next(i for i, (_l, key_now, _b) in enumerate(categories[key]) if key_now[1] == category)
         for when in ("now", "before"):
             relations.append(Relation(("total", population, when), (("cell", key, index, when),)))
     if areas is not None:
@@ -367,13 +358,10 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
             for area_id, _name in areas:
                 cell = ("area", area_id, population)
                 values[cell] = int(sums.by_area.get((area_id, population), 0))
-                published.add(cell)
                 parts.append(cell)
             relations.append(Relation(("total", population, "now"), tuple(parts)))
     hidden = (
-        protect(values, relations, published=published, threshold=SUPPRESS_BELOW, small_marked=True)
-        if suppress
-        else set()
+        protect(values, relations, published=values, threshold=SUPPRESS_BELOW, small_marked=True) if suppress else set()
     )
 
     # A table whose total is under five shows no breakdown at all: its zeros would tell how many parts the
@@ -394,14 +382,12 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
         return Figure(Decimal(values[cell]) if value is None else value, unit)
 
     sections = []
-    for title, tables in layout:
+    for title, specs in SECTIONS:
         built = []
-        for spec, lines in tables:
+        for spec in specs:
             table = Table(spec, note="" if spec.county_level or scope.county is None else str(REGION_ONLY))
-            for label, index, key_now, key_before in lines:
-                row = _row(spec, sums, figure, label, index, key_now, key_before)
-                if spec.by_month or not _empty(row) or spec.labels is not None:
-                    table.rows.append(row)
+            for index, (label, key_now, key_before) in enumerate(categories[spec.key]):
+                table.rows.append(_row(spec, sums, figure, label, index, key_now, key_before))
             table.rows.append(_total_row(spec, table.rows, figure, sums))
             built.append(table)
         sections.append((str(title), built))
@@ -419,10 +405,6 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
 
 
 REGION_ONLY = _("These figures are kept per region only; the county's region is shown.")
-
-
-def _empty(row: Row) -> bool:
-    return not row.now.hidden and not row.before.hidden and not row.now.value and not row.before.value
 
 
 def _row(spec: Spec, sums: Sums, figure, label, index, key_now, key_before) -> Row:
@@ -470,7 +452,7 @@ def _comparison(areas: list, sums: Sums, figure) -> Comparison:
         (name, [figure(("area", area_id, population)) for population, _column in COMPARED]) for area_id, name in areas
     ]
     rows.append((str(pgettext_lazy("statistics", "Total")), [figure(("total", p, "now")) for p, _c in COMPARED]))
-    return Comparison(title="", columns=[str(column) for _population, column in COMPARED], rows=rows)
+    return Comparison(columns=[str(column) for _population, column in COMPARED], rows=rows)
 
 
 def _share(part: Figure, whole: Figure) -> Figure:
@@ -532,3 +514,65 @@ def _key_figures(dashboard: Dashboard, sums: Sums) -> list[tuple[str, Figure, Fi
         (str(_("Volunteer costs")), *magnitude("volunteer_costs", "eur")),
         (str(_("Referrals to MARAC")), *total("marac_referrals")),
     ]
+
+
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, str]:
+    """The figures of a period and an area with their charts, built once per period, area, language and
+    computation (the small-cell audit of a national page takes tens of milliseconds; the figures change
+    only when computed), and the cache key they are kept under."""
+    key = ":".join(
+        str(part)
+        for part in (
+            "statistics-page",
+            figures_version(),
+            get_language(),
+            period.kind,
+            period.first,
+            period.last,
+            scope.region.pk if scope.region else "",
+            scope.county.pk if scope.county else "",
+            int(suppress),
+        )
+    )
+    dashboard = cache.get(key)
+    if dashboard is None:
+        sums = figure_sums(period, scope, monthly=MONTHLY_MEASURES)
+        areas = comparison_areas(scope, sums, [population for population, _label in COMPARED])
+        dashboard = build(period, scope, sums, suppress=suppress, areas=areas)
+        dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
+        cache.set(key, dashboard, PAGE_CACHE_SECONDS)
+    return dashboard, key
+
+
+def export_rows(dashboard: Dashboard, key: str = "") -> list[list]:
+    """The page as spreadsheet rows (all its tables, or the one named `key`), marks as on screen."""
+    tables = [table for table in dashboard.tables if not key or table.key == key]
+    rows = [
+        [gettext("Statistics"), str(dashboard.scope), str(dashboard.period)],
+        [gettext("A year earlier"), str(dashboard.earlier)],
+    ]
+    if dashboard.suppressed:
+        rows.append([str(LEGEND)])
+    rows.append([])
+    if not key:
+        rows += [[gettext("Key figures"), str(dashboard.period), str(dashboard.earlier)]]
+        rows += [[label, now.export, before.export] for label, now, before in dashboard.key_figures]
+        rows.append([])
+    for table in tables:
+        header = [table.title, str(dashboard.period), str(dashboard.earlier), pgettext("statistics", "Change")]
+        if table.spec.amount:
+            header += [gettext("Amount"), gettext("Amount a year earlier")]
+        rows.append(header)
+        for row in table.rows:
+            line = [row.label, row.now.export, row.before.export, row.change_text]
+            if table.spec.amount:
+                line += [row.amount_now.export, row.amount_before.export]
+            rows.append(line)
+        rows.append([])
+    if dashboard.comparison is not None and not key:
+        rows.append([gettext("By area"), *dashboard.comparison.columns])
+        rows += [[name, *(figure.export for figure in figures)] for name, figures in dashboard.comparison.rows]
+    return rows

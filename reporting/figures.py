@@ -96,13 +96,23 @@ def _clients(rows) -> Counter:
 
 @dataclass(frozen=True)
 class Area:
-    """One statement: its rows are (month, region, county, category, value) of one measure each, named in
-    `measures` in the order of the value columns, or handled by `collect`."""
+    """One statement: its rows are (month, region, county, category, values...), one measure per value
+    column, named in `measures`; or (month, region, county, categories..., values...) read by `outputs`,
+    (measure, category column, value column) each, when one count is kept by several categories; or
+    handled by `collect`."""
 
     key: str
     sql: str
     measures: tuple[str, ...] = ()
     collect: Callable | None = None
+    outputs: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def reads(self) -> tuple[int, tuple[tuple[str, int, int], ...]]:
+        """The number of category columns, and (measure, category column, value column) to read."""
+        if self.outputs:
+            return 1 + max(column for _measure, column, _value in self.outputs), self.outputs
+        return 1, tuple((measure, 0, index) for index, measure in enumerate(self.measures))
 
 
 AREAS = [
@@ -110,18 +120,11 @@ AREAS = [
     Area(
         "cases_new",
         """
-        SELECT date_trunc('month', c.opened_on)::date, s.region_id, s.county_id, c.incident_type, count(*)
+        SELECT date_trunc('month', c.opened_on)::date, s.region_id, s.county_id, c.incident_type,
+               c.referral_source, count(*)
         FROM cases_case c JOIN stat_case_spell s ON s.case_id = c.id AND s.since = '-infinity'
-        WHERE c.opened_on >= %(start)s AND c.opened_on < %(end)s GROUP BY 1, 2, 3, 4""",
-        ("cases_new",),
-    ),
-    Area(
-        "cases_by_source",
-        """
-        SELECT date_trunc('month', c.opened_on)::date, s.region_id, s.county_id, c.referral_source, count(*)
-        FROM cases_case c JOIN stat_case_spell s ON s.case_id = c.id AND s.since = '-infinity'
-        WHERE c.opened_on >= %(start)s AND c.opened_on < %(end)s GROUP BY 1, 2, 3, 4""",
-        ("cases_by_source",),
+        WHERE c.opened_on >= %(start)s AND c.opened_on < %(end)s GROUP BY 1, 2, 3, 4, 5""",
+        outputs=(("cases_new", 0, 0), ("cases_by_source", 1, 0)),
     ),
     Area(
         "cases_closed",
@@ -134,35 +137,24 @@ AREAS = [
     Area(
         "contacts",
         f"""
-        SELECT {_month("ct.happened_at")}, s.region_id, s.county_id, ct.channel, count(*),
+        SELECT {_month("ct.happened_at")}, s.region_id, s.county_id, ct.channel, ct.kind, count(*),
                sum(ct.duration_minutes), count(*) FILTER (WHERE ct.kind = 'counselling')
         FROM cases_contact ct {_at("ct.case_id", "ct.happened_at")}
-        WHERE ct.happened_at >= %(start_at)s AND ct.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
-        ("contacts", "contact_minutes", "sessions"),
-    ),
-    Area(
-        "contacts_by_kind",
-        f"""
-        SELECT {_month("ct.happened_at")}, s.region_id, s.county_id, ct.kind, count(*)
-        FROM cases_contact ct {_at("ct.case_id", "ct.happened_at")}
-        WHERE ct.happened_at >= %(start_at)s AND ct.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
-        ("contacts_by_kind",),
+        WHERE ct.happened_at >= %(start_at)s AND ct.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4, 5""",
+        outputs=(
+            ("contacts", 0, 0),
+            ("contact_minutes", 0, 1),
+            ("sessions", 0, 2),
+            ("contacts_by_kind", 1, 0),
+        ),
     ),
     Area(
         "anonymous",
         f"""
-        SELECT {_month("a.happened_at")}, a.region_id, a.county_id, a.channel, count(*)
+        SELECT {_month("a.happened_at")}, a.region_id, a.county_id, a.channel, a.incident_type, count(*)
         FROM cases_anonymouscontact a
-        WHERE a.happened_at >= %(start_at)s AND a.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
-        ("anonymous",),
-    ),
-    Area(
-        "anonymous_by_crime",
-        f"""
-        SELECT {_month("a.happened_at")}, a.region_id, a.county_id, a.incident_type, count(*)
-        FROM cases_anonymouscontact a
-        WHERE a.happened_at >= %(start_at)s AND a.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
-        ("anonymous_by_crime",),
+        WHERE a.happened_at >= %(start_at)s AND a.happened_at < %(end_at)s GROUP BY 1, 2, 3, 4, 5""",
+        outputs=(("anonymous", 0, 0), ("anonymous_by_crime", 1, 0)),
     ),
     Area(
         "aid_applications",
@@ -279,11 +271,12 @@ AREAS = [
 def _collect(area: Area, rows) -> Counter:
     if area.collect:
         return area.collect(rows)
+    categories, outputs = area.reads
     counts: Counter = Counter()
-    for month, region, county, category, *values in rows:
-        for measure, value in zip(area.measures, values, strict=True):
-            if value:
-                counts[(month, region, county, measure, category or "")] += value
+    for month, region, county, *columns in rows:
+        for measure, category, value in outputs:
+            if columns[categories + value]:
+                counts[(month, region, county, measure, columns[category] or "")] += columns[categories + value]
     return counts
 
 

@@ -85,10 +85,11 @@ def figure_sums(period: Period, scope: Scope, *, monthly: tuple[str, ...] = ()) 
     now_q = Q(month__gte=period.first, month__lt=period.end)
     before_q = Q(month__gte=earlier.first, month__lt=earlier.end)
     area = "county_id" if scope.region is not None or scope.county is not None else "region_id"
+    sums = {"now": Sum("value", filter=now_q, default=ZERO), "before": Sum("value", filter=before_q, default=ZERO)}
     rows = (
         _scoped(MonthlyFigure.objects.filter(now_q | before_q), scope)
         .values(area, "measure", "category")
-        .annotate(now=Sum("value", filter=now_q, default=ZERO), before=Sum("value", filter=before_q, default=ZERO))
+        .annotate(**sums)
         .order_by()
     )
     now: dict = defaultdict(lambda: ZERO)
@@ -104,7 +105,7 @@ def figure_sums(period: Period, scope: Scope, *, monthly: tuple[str, ...] = ()) 
             MonthlyFigure.objects.filter(now_q | before_q, region_id=scope.county.region_id, county__isnull=True)
             .filter(measure__in=REGION_ONLY_MEASURES)
             .values("measure", "category")
-            .annotate(now=Sum("value", filter=now_q, default=ZERO), before=Sum("value", filter=before_q, default=ZERO))
+            .annotate(**sums)
             .order_by()
         )
         for row in region_rows:

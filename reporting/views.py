@@ -9,13 +9,12 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -24,7 +23,7 @@ from cases.choices import Channel
 from cases.views.work import CaseFormView
 from reporting import feedback, selectors
 from reporting.charts import bar_chart
-from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Figure, Row, build
+from reporting.dashboard import LEGEND, Dashboard, Figure, Row, export_rows, page
 from reporting.forms import (
     LANGUAGE_NAMES,
     PAGE_TEXTS,
@@ -46,16 +45,8 @@ from victimsupport.permissions.views import RoleRequiredMixin
 from victimsupport.ratelimit import over_limit
 from victimsupport.views.actions import ActionView
 
-DASHBOARD_CACHE_SECONDS = 24 * 3600
 STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
-COMPUTE_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
 OWN_WORK_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
-
-LEGEND = _(
-    "<5: a count under five. x: a figure hidden so that a count under five cannot be worked out from the "
-    "others (a total, a difference, another table). Sums beside a hidden count are hidden too. The figures "
-    "are shown whole where you may see the cases behind them."
-)
 
 
 def open_regions(user) -> frozenset[int]:
@@ -104,34 +95,11 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, dashboard=dashboard))
 
     def dashboard(self, data: dict) -> Dashboard:
-        """The page's figures, built once per period, area, language and computation (the small-cell
-        audit of a national page takes tens of milliseconds; the figures change only when computed)."""
-        period: Period = data["period_value"]
         county = data.get("county")
         scope = Scope(county=county) if county else Scope(region=data.get("region"))
         regions = scope.region_ids
         suppress = not (regions and regions <= open_regions(self.request.user))
-        self.cache_key = key = ":".join(
-            str(part)
-            for part in (
-                "statistics-page",
-                selectors.figures_version(),
-                get_language(),
-                period.kind,
-                period.first,
-                period.last,
-                scope.region.pk if scope.region else "",
-                scope.county.pk if scope.county else "",
-                int(suppress),
-            )
-        )
-        dashboard = cache.get(key)
-        if dashboard is None:
-            sums = selectors.figure_sums(period, scope, monthly=MONTHLY_MEASURES)
-            areas = selectors.comparison_areas(scope, sums, [population for population, _label in COMPARED])
-            dashboard = build(period, scope, sums, suppress=suppress, areas=areas)
-            dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
-            cache.set(key, dashboard, DASHBOARD_CACHE_SECONDS)
+        dashboard, self.cache_key = page(data["period_value"], scope, suppress=suppress)
         return dashboard
 
     def get_context_data(self, **kwargs):
@@ -147,44 +115,15 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
             regions = dashboard.scope.region_ids
             if regions and regions <= open_regions(user):
                 context["team"], context["team_at"] = selectors.team_workload(regions)
-        context["legend"] = LEGEND
-        context["may_compute"] = user.has_role(*COMPUTE_ROLES)
-        if dashboard is not None:
             context["query"] = canonical_query(dashboard.period, dashboard.scope)
             context["cache_key"] = self.cache_key
+        context["legend"] = LEGEND
         return context
 
     def export(self, dashboard: Dashboard, kind: str, key: str):
-        tables = dashboard.tables
-        if key:
-            tables = [table for table in tables if table.key == key]
-            if not tables:
-                raise Http404
-        rows = [
-            [gettext("Statistics"), str(dashboard.scope), str(dashboard.period)],
-            [gettext("A year earlier"), str(dashboard.earlier)],
-        ]
-        if dashboard.suppressed:
-            rows.append([str(LEGEND)])
-        rows.append([])
-        if not key:
-            rows += [[gettext("Key figures"), str(dashboard.period), str(dashboard.earlier)]]
-            rows += [[label, now.export, before.export] for label, now, before in dashboard.key_figures]
-            rows.append([])
-        for table in tables:
-            header = [table.title, str(dashboard.period), str(dashboard.earlier), pgettext("statistics", "Change")]
-            if table.spec.amount:
-                header += [gettext("Amount"), gettext("Amount a year earlier")]
-            rows.append(header)
-            for row in table.rows:
-                line = [row.label, row.now.export, row.before.export, row.change_text]
-                if table.spec.amount:
-                    line += [row.amount_now.export, row.amount_before.export]
-                rows.append(line)
-            rows.append([])
-        if dashboard.comparison is not None and not key:
-            rows.append([gettext("By area"), *dashboard.comparison.columns])
-            rows += [[name, *(figure.export for figure in figures)] for name, figures in dashboard.comparison.rows]
+        if key and key not in {table.key for table in dashboard.tables}:
+            raise Http404
+        rows = export_rows(dashboard, key)
         log_access(self.request.user, AccessAction.EXPORT, object_type="reporting.statistics")
         name = "-".join(
             part for part in ("statistika", slugify(str(dashboard.scope)), _period_slug(dashboard.period), key) if part
@@ -217,7 +156,7 @@ def _period_slug(period: Period) -> str:
 class StatisticsComputeView(RoleRequiredMixin, ActionView):
     """Computing a year's figures now, in a worker (the nightly run does the current and previous year)."""
 
-    roles = COMPUTE_ROLES
+    roles = STATISTICS_ROLES
     template_name = "reporting/statistics.html"
 
     def get_form(self, data=None, **kwargs):
@@ -328,6 +267,10 @@ class FeedbackSlipView(RoleRequiredMixin, TemplateView):
         return context
 
 
+def survey_language(value: str | None) -> str:
+    return value if value in SURVEY_LANGUAGES else "et"
+
+
 class FeedbackSurveyView(View):
     """The survey, without login, in Estonian, Russian or English. Every link that cannot be used gets
     the same answer; answers are limited per address like the volunteer application."""
@@ -335,8 +278,7 @@ class FeedbackSurveyView(View):
     template_name = "reporting/feedback_survey.html"
 
     def dispatch(self, request, *args, **kwargs):
-        language = request.GET.get("lang") or request.POST.get("lang") or ""
-        self.language = language if language in SURVEY_LANGUAGES else "et"
+        self.language = survey_language(request.GET.get("lang") or request.POST.get("lang"))
         self.invitation = selectors.invitation_for(kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
 
@@ -373,8 +315,7 @@ class FeedbackSurveyView(View):
 
 class FeedbackThanksView(View):
     def get(self, request):
-        language = request.GET.get("lang")
-        language = language if language in SURVEY_LANGUAGES else "et"
+        language = survey_language(request.GET.get("lang"))
         texts = PAGE_TEXTS[language]
         return render(request, "reporting/feedback_thanks.html", {"texts": texts, "language": language})
 

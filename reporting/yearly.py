@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from reporting.charts import bar_chart
-from reporting.dashboard import COMPARED, MONTHLY_MEASURES, Dashboard, Row, build
+from reporting.dashboard import COMPARED, Dashboard, Row, page
 from reporting.models import YearlyReport
 from reporting.periods import Period
-from reporting.selectors import Scope, comparison_areas, figure_sums
+from reporting.selectors import Scope
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
@@ -22,14 +22,12 @@ from victimsupport.models import Job, User
 from victimsupport.register import register_document, series_for
 
 TREND_YEARS = 5
-REPORT_LANGUAGES = ("et", "en")
 REPORT_TITLES = {"et": "Ohvriabi statistika {year}", "en": "Victim support statistics {year}"}
 
 
 def national(year: int) -> Dashboard:
-    sums = figure_sums(Period.of("year", year), Scope(), monthly=MONTHLY_MEASURES)
-    regions = comparison_areas(Scope(), sums, [population for population, _label in COMPARED])
-    return build(Period.of("year", year), Scope(), sums, suppress=True, areas=regions)
+    """A year's national page as an analyst sees it."""
+    return page(Period.of("year", year), Scope(), suppress=True)[0]
 
 
 def report_context(year: int, progress=None) -> dict:
