@@ -2,201 +2,52 @@
 row with the same period a year earlier, a total, and a bar chart; key figures; and a comparison of the
 regions (or of a region's counties). Headings and categories are words in the user's language.
 
-The small-cell rule is applied to the page as a whole (reporting.disclosure): every count on it is a cell,
-and every table's rows add up to its total, which tables of the same population share (all client tables
-add up to the same clients), and so do the areas of the comparison. Users who may see the cases behind
-the figures (a regional manager in their own region) see them all.
+The small-cell rule covers the page as a whole (reporting.disclosure): every count on it is a cell, and
+every table's rows add up to its total, which tables of the same population share (all client tables add
+up to the same clients), and so do the areas of the comparison; for a quarter or a year, the hidden cells
+are those of the year's protection across all pages (reporting.protection). Users who may see the cases
+behind the figures (a regional manager in their own region) see them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.utils.formats import number_format
-from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import (
-    AgeGroup,
-    ClosureReason,
-    ContactChannel,
-    ContactKind,
-    IncidentType,
-    Language,
-    ReferralSource,
-    Sex,
-)
-from cases.models.aid import DecisionKind, ServiceType
+from cases.choices import IncidentType
 from reporting.charts import bar_chart
 from reporting.disclosure import Relation, protect
 from reporting.periods import Period, month_name
+from reporting.protection import page_hidden
 from reporting.selectors import Scope, Sums, comparison_areas, figure_sums, figures_version
+from reporting.specs import (
+    CLIENT_STATUS,
+    COMPARED,
+    EQUAL_TO_TOTAL,
+    MONTHLY_MEASURES,
+    ON_TIME,
+    SECTIONS,
+    SPECS,
+    SUPPRESS_BELOW,
+    Spec,
+)
 from victimsupport.templatetags.money import format_eur
-from volunteers.models import ActivityKind
 
 LEGEND = _(
     "<5: a count under five. x: a figure hidden so that a count under five cannot be worked out from the "
-    "others (a total, a difference, another table). Sums beside a hidden count are hidden too. The figures "
+    "others (a total, a difference, another table or another page of the same figures). Sums beside a "
+    "hidden count are hidden too. The figures "
     "are shown whole where you may see the cases behind them."
 )
 
-SUPPRESS_BELOW = 5
 SMALL = "<5"  # a count under five
 HIDDEN = "x"  # a figure hidden so that a small one cannot be worked out
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A table: one measure by its categories (labels: a choices class or a dict), adding up to the
-    population's total. `amount`: a sum shown beside the count (euros), hidden with it."""
-
-    key: str
-    title: Promise
-    measure: str
-    labels: object = None
-    population: str = ""
-    unit: str = "count"  # count, hours, eur
-    amount: str = ""
-    protected: bool = True  # counts of people: the small-cell rule applies
-    by_month: bool = False  # categories are the period's months
-    county_level: bool = True  # kept per county (False: per region only)
-
-    @property
-    def total_key(self) -> str:
-        return self.population or self.measure
-
-    def label(self, category: str) -> str:
-        labels = self.labels
-        if isinstance(labels, dict):
-            return str(labels.get(category, category))
-        if labels is not None:
-            try:
-                return str(labels(category).label)
-            except ValueError:
-                pass
-        return category.replace("_", " ")
-
-    def categories(self) -> list[str]:
-        if isinstance(self.labels, dict):
-            return list(self.labels)
-        if self.labels is not None:
-            return [choice.value for choice in self.labels]
-        return [""]
-
-
-CLIENT_STATUS = {"new": _("new clients"), "returning": _("returning clients")}
-ON_TIME = {"in_time": _("by the deadline"), "late": _("after the deadline")}
-MARAC_KIND = {"first": _("first referral"), "repeat": _("repeat referral")}
-
-SECTIONS: list[tuple[Promise, list[Spec]]] = [
-    (
-        _("Clients"),
-        [
-            Spec("clients", _("Clients, new and returning"), "clients", CLIENT_STATUS),
-            Spec("clients_by_sex", _("Clients by sex"), "clients_by_sex", Sex, "clients"),
-            Spec("clients_by_age", _("Clients by age"), "clients_by_age", AgeGroup, "clients"),
-            Spec("clients_by_language", _("Clients by language"), "clients_by_language", Language, "clients"),
-            Spec("clients_by_crime", _("Clients by crime type"), "clients_by_crime", IncidentType, "clients"),
-        ],
-    ),
-    (
-        _("Cases"),
-        [
-            Spec("cases_new", _("New cases by crime type"), "cases_new", IncidentType),
-            Spec("cases_by_month", _("New cases by month"), "cases_new", population="cases_new", by_month=True),
-            Spec("cases_by_source", _("New cases by referral source"), "cases_by_source", ReferralSource, "cases_new"),
-            Spec("cases_closed", _("Closed cases by reason"), "cases_closed", ClosureReason),
-        ],
-    ),
-    (
-        _("Contacts and counselling"),
-        [
-            Spec("contacts", _("Contacts by channel"), "contacts", ContactChannel),
-            Spec("contacts_by_kind", _("Contacts by kind"), "contacts_by_kind", ContactKind, "contacts"),
-            Spec("sessions", _("Counselling sessions by channel"), "sessions", ContactChannel),
-            Spec("anonymous", _("Anonymous contacts by channel"), "anonymous", ContactChannel),
-            Spec(
-                "anonymous_by_crime",
-                _("Anonymous contacts by crime type"),
-                "anonymous_by_crime",
-                IncidentType,
-                "anonymous",
-            ),
-        ],
-    ),
-    (
-        _("Mental-health aid"),
-        [
-            Spec("aid_applications", _("Applications by the service wished"), "aid_applications", ServiceType),
-            Spec("aid_decisions", _("Decisions issued"), "aid_decisions", DecisionKind),
-            Spec("aid_decided", _("First decisions by the deadline"), "aid_decided", ON_TIME),
-        ],
-    ),
-    (
-        _("Referrals and invoices"),
-        [
-            Spec(
-                "referrals",
-                _("Referrals by service (amount committed)"),
-                "referrals",
-                ServiceType,
-                amount="referral_amount",
-            ),
-            Spec(
-                "invoices",
-                _("Invoices received by service (amount invoiced)"),
-                "invoices",
-                ServiceType,
-                amount="invoiced_amount",
-            ),
-            Spec(
-                "invoices_paid",
-                _("Invoices paid by service (amount paid)"),
-                "invoices_paid",
-                ServiceType,
-                amount="paid_amount",
-            ),
-        ],
-    ),
-    (
-        _("Volunteers"),
-        [
-            Spec(
-                "volunteer_hours",
-                _("Volunteer hours by activity"),
-                "volunteer_hours",
-                ActivityKind,
-                unit="hours",
-                protected=False,
-                county_level=False,
-            ),
-        ],
-    ),
-    (
-        _("MARAC"),
-        [Spec("marac_referrals", _("Referrals to MARAC"), "marac_referrals", MARAC_KIND)],
-    ),
-]
-SPECS = {spec.key: spec for _title, specs in SECTIONS for spec in specs}
-MONTHLY_MEASURES = tuple(sorted({spec.measure for spec in SPECS.values() if spec.by_month}))
-
-# (population, table, category): the table's row of that category counts the population's people again.
-EQUAL_TO_TOTAL = [("sessions", "contacts_by_kind", ContactKind.COUNSELLING)]
-
-# The comparison of areas: the populations side by side.
-COMPARED = [
-    ("clients", _("Clients")),
-    ("cases_new", _("New cases")),
-    ("contacts", pgettext_lazy("statistics", "Contacts")),
-    ("sessions", _("Counselling sessions")),
-    ("anonymous", _("Anonymous contacts")),
-    ("aid_decisions", _("Aid decisions")),
-    ("referrals", _("Referrals")),
-    ("marac_referrals", _("MARAC referrals")),
-]
 
 
 @dataclass
@@ -330,8 +181,18 @@ def _value(sums: Sums, spec: Spec, key, *, before: bool) -> Decimal:
     return (sums.before if before else sums.now).get(key, Decimal(0))
 
 
-def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: list | None = None) -> Dashboard:
-    """`areas`: (id, name) of the regions or counties to compare, or None for no comparison."""
+def build(
+    period: Period,
+    scope: Scope,
+    sums: Sums,
+    *,
+    suppress: bool,
+    areas: list | None = None,
+    is_hidden: Callable[[tuple], bool] | None = None,
+) -> Dashboard:
+    """`areas`: (id, name) of the regions or counties to compare, or None for no comparison. With
+    `suppress`, `is_hidden` tells the cells the year's protection hides (reporting.protection); without
+    it (a period that protection does not cover) the page is protected on its own."""
     values: dict = {}
     relations: list[Relation] = []
     categories = {spec.key: _categories(spec, sums, period) for spec in SPECS.values()}
@@ -340,18 +201,18 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
             continue
         for when, before in (("now", False), ("before", True)):
             parts = []
-            for index, (_label, key_now, key_before) in enumerate(categories[spec.key]):
-                cell = ("cell", spec.key, index, when)
-                values[cell] = int(_value(sums, spec, key_before if before else key_now, before=before))
+            for _label, key_now, key_before in categories[spec.key]:
+                key = key_before if before else key_now
+                cell = ("cell", spec.key, key[1], when)
+                values[cell] = int(_value(sums, spec, key, before=before))
                 parts.append(cell)
             total_cell = ("total", spec.total_key, when)
             values[total_cell] = sum(values[cell] for cell in parts)
             relations.append(Relation(total_cell, tuple(parts)))
     # A row of one table that is the total of another (the same people counted twice).
     for population, key, category in EQUAL_TO_TOTAL:
-        index = next(i for i, (_l, key_now, _b) in enumerate(categories[key]) if key_now[1] == category)
         for when in ("now", "before"):
-            relations.append(Relation(("total", population, when), (("cell", key, index, when),)))
+            relations.append(Relation(("total", population, when), (("cell", key, category, when),)))
     if areas is not None:
         for population, _column in COMPARED:
             parts = []
@@ -360,9 +221,12 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
                 values[cell] = int(sums.by_area.get((area_id, population), 0))
                 parts.append(cell)
             relations.append(Relation(("total", population, "now"), tuple(parts)))
-    hidden = (
-        protect(values, relations, published=values, threshold=SUPPRESS_BELOW, small_marked=True) if suppress else set()
-    )
+    if not suppress:
+        hidden = set()
+    elif is_hidden is not None:
+        hidden = {cell for cell in values if is_hidden(cell)}
+    else:
+        hidden = protect(values, relations, published=values, threshold=SUPPRESS_BELOW, small_marked=True)
 
     # A table whose total is under five shows no breakdown at all: its zeros would tell how many parts the
     # few are split into (two parts of a total under five are each under four).
@@ -386,8 +250,8 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
         built = []
         for spec in specs:
             table = Table(spec, note="" if spec.county_level or scope.county is None else str(REGION_ONLY))
-            for index, (label, key_now, key_before) in enumerate(categories[spec.key]):
-                table.rows.append(_row(spec, sums, figure, label, index, key_now, key_before))
+            for label, key_now, key_before in categories[spec.key]:
+                table.rows.append(_row(spec, sums, figure, label, key_now, key_before))
             table.rows.append(_total_row(spec, table.rows, figure, sums))
             built.append(table)
         sections.append((str(title), built))
@@ -407,13 +271,13 @@ def build(period: Period, scope: Scope, sums: Sums, *, suppress: bool, areas: li
 REGION_ONLY = _("These figures are kept per region only; the county's region is shown.")
 
 
-def _row(spec: Spec, sums: Sums, figure, label, index, key_now, key_before) -> Row:
+def _row(spec: Spec, sums: Sums, figure, label, key_now, key_before) -> Row:
     now_value = _value(sums, spec, key_now, before=False)
     before_value = _value(sums, spec, key_before, before=True)
     if not spec.protected:
         return Row(label, Figure(now_value, spec.unit), Figure(before_value, spec.unit))
-    now = figure(("cell", spec.key, index, "now"), now_value)
-    before = figure(("cell", spec.key, index, "before"), before_value)
+    now = figure(("cell", spec.key, key_now[1], "now"), now_value)
+    before = figure(("cell", spec.key, key_before[1], "before"), before_value)
     row = Row(label, now, before)
     if spec.amount:
         category = key_now[1]
@@ -541,7 +405,8 @@ def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, st
     if dashboard is None:
         sums = figure_sums(period, scope, monthly=MONTHLY_MEASURES)
         areas = comparison_areas(scope, sums, [population for population, _label in COMPARED])
-        dashboard = build(period, scope, sums, suppress=suppress, areas=areas)
+        is_hidden = page_hidden(period, scope, areas) if suppress else None
+        dashboard = build(period, scope, sums, suppress=suppress, areas=areas, is_hidden=is_hidden)
         dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
         cache.set(key, dashboard, PAGE_CACHE_SECONDS)
     return dashboard, key

@@ -24,6 +24,7 @@ gives the same pattern.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,7 +45,9 @@ class Relation:
 
 
 class _RowSpace:
-    """The row space of linear equations over the unknown cells, kept in reduced row echelon form."""
+    """The row space of linear equations over the unknown cells, kept in row echelon form: each row's
+    pivot is its first cell (in `order`) and no other row's pivot; a vector is reduced by the rows of its
+    pivot cells, first cell first."""
 
     def __init__(self, rows: Iterable[dict[Cell, Fraction]], order: Mapping[Cell, int]):
         self.order = order
@@ -53,16 +56,24 @@ class _RowSpace:
             self._add(row)
 
     def _reduce(self, vector: Mapping[Cell, Fraction]) -> dict[Cell, Fraction]:
+        order, pivots = self.order, self.pivots
         result = {cell: value for cell, value in vector.items() if value}
-        for cell in [cell for cell in result if cell in self.pivots]:
+        queue = [(order[cell], cell) for cell in result if cell in pivots]
+        heapq.heapify(queue)
+        while queue:
+            _position, cell = heapq.heappop(queue)
             factor = result.get(cell)
-            if factor:
-                for other, value in self.pivots[cell].items():
-                    updated = result.get(other, 0) - factor * value
-                    if updated:
-                        result[other] = updated
-                    else:
-                        result.pop(other, None)
+            if not factor:
+                continue
+            # The pivot's row holds only cells after it: a cell it brings in is reduced later.
+            for other, value in pivots[cell].items():
+                updated = result.get(other, 0) - factor * value
+                if updated:
+                    if other not in result and other in pivots:
+                        heapq.heappush(queue, (order[other], other))
+                    result[other] = updated
+                else:
+                    result.pop(other, None)
         return result
 
     def _add(self, row: Mapping[Cell, Fraction]) -> None:
@@ -71,17 +82,12 @@ class _RowSpace:
             return
         pivot = min(reduced, key=self.order.__getitem__)
         scale = reduced[pivot]
-        reduced = {cell: value / scale for cell, value in reduced.items()}
-        for other in self.pivots.values():
-            factor = other.get(pivot)
-            if factor:
-                for cell, value in reduced.items():
-                    updated = other.get(cell, 0) - factor * value
-                    if updated:
-                        other[cell] = updated
-                    else:
-                        other.pop(cell, None)
-        self.pivots[pivot] = reduced
+        if scale == 1:  # plain integers while they last: most relations are sums of cells
+            self.pivots[pivot] = reduced
+        elif scale == -1:
+            self.pivots[pivot] = {cell: -value for cell, value in reduced.items()}
+        else:
+            self.pivots[pivot] = {cell: Fraction(value) / scale for cell, value in reduced.items()}
 
     def determines(self, vector: Mapping[Cell, Fraction]) -> bool:
         """Whether the relations fix the value of this combination of unknown cells."""
@@ -95,6 +101,7 @@ def protect(
     published: Iterable[Cell],
     threshold: int = 5,
     small_marked: bool = False,
+    batch: bool = False,
 ) -> set[Cell]:
     """The published cells to hide: every count in 1..threshold-1, and the complementary cells that keep
     them (and the hidden complements, and small latent figures) from being worked out.
@@ -102,7 +109,10 @@ def protect(
     `small_marked`: the page marks the small hidden counts apart from the complementary ones ("<5" and
     "x"), so a reader knows each small one lies in 1..threshold-1 and each complementary one is at least
     threshold. Check 2 then asks more: the relations must not narrow a small count below what its mark
-    says (every value from 1 to threshold-1 stays possible)."""
+    says (every value from 1 to threshold-1 stays possible).
+
+    `batch`: each round hides a complement for every problem found (not only the first), for problems
+    of thousands of cells (a year's figures as a whole); it may hide a little more."""
     # In a canonical order, so that the result does not depend on the order they are given in.
     relations = sorted(
         {relation for relation in relations if all(cell in values for cell in relation.cells)},
@@ -122,32 +132,39 @@ def protect(
     while True:
         unknown = hidden | latent
         space = _RowSpace(_equations(relations, unknown), order)
-        problem, start = None, []
+        problems = []
         for cell in sorted(hidden | latent_small, key=order.__getitem__):
-            if ("cell", cell) not in hopeless and by_cell.get(cell) and space.determines({cell: Fraction(1)}):
+            if ("cell", cell) not in hopeless and by_cell.get(cell) and space.determines({cell: 1}):
                 direct = [index for index in by_cell[cell] if set(relations[index].cells) & unknown == {cell}]
-                problem, start = ("cell", cell), direct or by_cell[cell]
-                break
-        else:
+                problems.append((("cell", cell), direct or by_cell[cell]))
+                if not batch:
+                    break
+        if not problems:
             for index, relation in enumerate(relations):
                 pinned = _pinned(relation, values, unknown, hidden, small, space, threshold, small_marked)
                 if pinned and ("relation", index) not in hopeless:
-                    problem, start = ("relation", index), [index]
-                    break
-        if problem is None:
+                    problems.append((("relation", index), [index]))
+                    if not batch:
+                        break
+        if not problems:
             return hidden
-        complement = _complement(start, relations, by_cell, values, published - hidden, unknown)
-        if complement is None:
-            hopeless.add(problem)
-        else:
-            hidden.add(complement)
+        added: set = set()
+        for problem, start in problems:
+            if added and any(set(relations[index].cells) & added for index in start):
+                continue  # a complement of this round may have solved it: the next round tells
+            complement = _complement(start, relations, by_cell, values, published - hidden, unknown)
+            if complement is None:
+                hopeless.add(problem)
+            else:
+                hidden.add(complement)
+                added.add(complement)
 
 
 def _equations(relations: list[Relation], unknown: set[Cell]) -> Iterable[dict[Cell, Fraction]]:
     for relation in relations:
         row: dict[Cell, Fraction] = {}
         if relation.total in unknown:
-            row[relation.total] = Fraction(1)
+            row[relation.total] = 1
         for part in relation.parts:
             if part in unknown:
                 row[part] = row.get(part, 0) - 1
@@ -160,7 +177,7 @@ def _pinned(relation, values, unknown, hidden, small, space, threshold, small_ma
     parts = [part for part in relation.parts if part in unknown]
     if not parts or not set(parts) & small:
         return False
-    if relation.total in unknown and not space.determines({relation.total: Fraction(1)}):
+    if relation.total in unknown and not space.determines({relation.total: 1}):
         return False
     total = sum(values[part] for part in parts)
     if not small_marked:

@@ -292,10 +292,13 @@ def year_bounds(year: int) -> dict:
     }
 
 
-def compute_year(year: int, progress: Callable[[int, str], None] | None = None) -> dict:
+def compute_year(
+    year: int, progress: Callable[[int, str], None] | None = None, record: Callable[[dict], object] | None = None
+):
     """Replace the year's monthly figures with freshly counted ones; what was written, and how long it took.
     The counting runs statement by statement (so that progress shows), the writing in one transaction.
-    Safe to run twice (the second run replaces the first's figures)."""
+    Safe to run twice (the second run replaces the first's figures). `record(result)` runs in the writing
+    transaction, after the figures are written, and its value is returned instead."""
     started = time.monotonic()
     params = year_bounds(year)
     figures: Counter = Counter()
@@ -328,9 +331,10 @@ def compute_year(year: int, progress: Callable[[int, str], None] | None = None) 
             ),
             batch_size=5000,
         )
-    return {
-        "year": year,
-        "figures": len(figures),
-        "measures": dict(sorted(per_measure.items())),
-        "seconds": round(time.monotonic() - started, 3),
-    }
+        result = {
+            "year": year,
+            "figures": len(figures),
+            "measures": dict(sorted(per_measure.items())),
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        return record(result) if record else result

@@ -26,6 +26,9 @@ class StatisticsRun(models.Model):
     seconds = models.FloatField(default=0)
     # What was counted: {"figures": rows written, "measures": {measure: rows}}.
     data = models.JSONField(default=dict)
+    # The figures hidden from users who may not see the cases behind them (reporting.protection), as
+    # [period, area, table, category] cells; empty (None) for a run made before they were kept.
+    protected = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-computed_at"]

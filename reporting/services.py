@@ -3,6 +3,8 @@ and the previous year. Both replace the year's monthly figures (reporting.figure
 
 from __future__ import annotations
 
+import time
+
 from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from reporting.figures import compute_year
 from reporting.models import StatisticsRun
+from reporting.protection import protect_year
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import JobResult, job_progress, job_run, job_start
 from victimsupport.models import Job, User
@@ -51,8 +54,22 @@ def statistics_request(*, actor: User, year: int) -> Job:
 
 
 def statistics_compute(*, year: int, actor: User | None = None, progress=None) -> StatisticsRun:
-    data = compute_year(year, progress=progress)
-    return StatisticsRun.objects.create(year=year, computed_by=actor, seconds=data["seconds"], data=data)
+    """Count the year's figures and protect their small cells as a whole, written together: a page never
+    sees new figures with an earlier run's hidden cells."""
+
+    def record(data: dict) -> StatisticsRun:
+        if progress:
+            progress(95, "protection")
+        started = time.monotonic()
+        protected = protect_year(year)
+        data["protection_seconds"] = round(time.monotonic() - started, 3)
+        data["hidden"] = len(protected)
+        seconds = data["seconds"] + data["protection_seconds"]
+        return StatisticsRun.objects.create(
+            year=year, computed_by=actor, seconds=seconds, data=data, protected=protected
+        )
+
+    return compute_year(year, progress=progress, record=record)
 
 
 def statistics_nightly() -> list[StatisticsRun]:
@@ -75,7 +92,9 @@ def _compute_statistics(job) -> JobResult:
     run = statistics_compute(
         year=year,
         actor=job.created_by,
-        progress=lambda percent, _key: job_progress(job, percent, gettext_noop("Counting")),
+        progress=lambda percent, key: job_progress(
+            job, percent, gettext_noop("Hiding small counts") if key == "protection" else gettext_noop("Counting")
+        ),
     )
     url = reverse("reporting:dashboard") + f"?period=year&year={year}"
     return JobResult(gettext_noop("The statistics are ready."), url, value=run)

@@ -27,6 +27,7 @@ from reporting.dashboard import LEGEND, Dashboard, Figure, Row, export_rows, pag
 from reporting.forms import (
     LANGUAGE_NAMES,
     PAGE_TEXTS,
+    PERIOD_KINDS,
     FeedbackInviteForm,
     StatisticsFilterForm,
     SurveyForm,
@@ -45,6 +46,13 @@ from victimsupport.permissions.views import RoleRequiredMixin
 from victimsupport.ratelimit import over_limit
 from victimsupport.views.actions import ActionView
 
+# Pages of protected figures show quarters and years: a month or a range could be subtracted from them.
+PROTECTED_KINDS = ("quarter", "year")
+WHOLE_PERIODS_ONLY = _(
+    "Where counts under five are hidden, figures are shown for a quarter or a year: a month or a range of "
+    "months could be subtracted from them to work out a hidden count."
+)
+
 STATISTICS_ROLES = (Role.ANALYST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.ADMINISTRATOR)
 OWN_WORK_ROLES = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
 
@@ -62,8 +70,9 @@ def default_scope(user) -> dict:
     return {"region": next(iter(regions))} if len(regions) == 1 else {}
 
 
-def filter_form(request, *, counties: bool = True) -> StatisticsFilterForm:
-    """The period and area filter; without a period asked for, this year in the user's default area."""
+def filter_form(request, *, counties: bool = True, whole_only: bool = False) -> StatisticsFilterForm:
+    """The period and area filter; without a period asked for, this year in the user's default area.
+    `whole_only`: only quarters and years to choose from (see reporting.protection)."""
     data = request.GET.copy()
     if "period" not in data:
         for key, value in default_scope(request.user).items():
@@ -71,6 +80,9 @@ def filter_form(request, *, counties: bool = True) -> StatisticsFilterForm:
         data.setdefault("period", "year")
         data.setdefault("year", str(timezone.localdate().year))
     form = StatisticsFilterForm(data)
+    if whole_only:
+        form.fields["period"].choices = [(kind, label) for kind, label in PERIOD_KINDS if kind in PROTECTED_KINDS]
+        form.fields["period"].error_messages["invalid_choice"] = WHOLE_PERIODS_ONLY
     if not counties:
         form.fields.pop("county")
     return form
@@ -84,7 +96,9 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
     template_name = "reporting/dashboard.html"
 
     def get(self, request, *args, **kwargs):
-        form = filter_form(request)
+        form = filter_form(request, whole_only=not open_regions(request.user))
+        if form.is_valid() and self.protected(form.cleaned_data) and form.cleaned_data["period"] not in PROTECTED_KINDS:
+            form.add_error("period", WHOLE_PERIODS_ONLY)
         if not form.is_valid():
             context = self.get_context_data(form=form, dashboard=None)
             return self.render_to_response(context, status=400)
@@ -94,12 +108,18 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
             return self.export(dashboard, export, request.GET.get("table", ""))
         return self.render_to_response(self.get_context_data(form=form, dashboard=dashboard))
 
-    def dashboard(self, data: dict) -> Dashboard:
+    @staticmethod
+    def scope(data: dict) -> Scope:
         county = data.get("county")
-        scope = Scope(county=county) if county else Scope(region=data.get("region"))
-        regions = scope.region_ids
-        suppress = not (regions and regions <= open_regions(self.request.user))
-        dashboard, self.cache_key = page(data["period_value"], scope, suppress=suppress)
+        return Scope(county=county) if county else Scope(region=data.get("region"))
+
+    def protected(self, data: dict) -> bool:
+        """Whether the page hides small counts: unless the user sees the cases of the whole area."""
+        regions = self.scope(data).region_ids
+        return not (regions and regions <= open_regions(self.request.user))
+
+    def dashboard(self, data: dict) -> Dashboard:
+        dashboard, self.cache_key = page(data["period_value"], self.scope(data), suppress=self.protected(data))
         return dashboard
 
     def get_context_data(self, **kwargs):

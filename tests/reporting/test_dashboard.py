@@ -91,17 +91,24 @@ def test_every_export_hides_what_the_page_hides(client, north_year):
     assert client.get("/reporting/statistics/", {**query, "format": "csv", "table": "nope"}).status_code == 404
 
 
-def test_a_period_and_an_area_and_their_errors(client, north_year):
-    english(client, make_user("analyst"))
+def test_a_period_and_an_area_and_their_errors(client, manager, north_year):
+    # A month and a range of months, in the manager's own region (shown whole).
+    english(client, manager)
+    own = region("pohja").pk
     month = timezone.localdate().month
-    response = client.get("/reporting/statistics/", {"period": "month", "year": north_year, "month": month})
+    response = client.get(
+        "/reporting/statistics/", {"period": "month", "year": north_year, "month": month, "region": own}
+    )
     assert response.status_code == 200 and response.context["dashboard"].period.first == date(north_year, month, 1)
     quarter = client.get(
-        "/reporting/statistics/", {"period": "range", "first": f"01.{north_year}", "last": f"{north_year}-12"}
+        "/reporting/statistics/",
+        {"period": "range", "first": f"01.{north_year}", "last": f"{north_year}-12", "region": own},
     )
     assert quarter.context["dashboard"].period.last == date(north_year, 12, 1)
     assert "clients" in [t.key for t in quarter.context["dashboard"].tables]
+    english(client, make_user("analyst"))
     for bad in (
+        {"period": "month", "year": north_year, "month": month},  # hidden figures: quarters and years only
         {"period": "range", "first": "13.2026", "last": "2026-12"},
         {"period": "range", "first": "05.2026", "last": "01.2026"},
         {"period": "month", "year": "2026"},

@@ -134,6 +134,10 @@ def test_no_hidden_cell_of_a_random_table_can_be_worked_out(table):
     assert {cell for cell, value in values.items() if 0 < value < 5} <= hidden
     assert not audit(relations, hidden)
     assert protect(dict(reversed(values.items())), list(reversed(relations)), published=values) == hidden
+    # Hiding a complement for every problem of a round (a year's figures as a whole) is as safe.
+    batch = protect(values, relations, published=values, batch=True)
+    assert {cell for cell, value in values.items() if 0 < value < 5} <= batch
+    assert not audit(relations, batch)
 
 
 # --- a whole statistics page: what a reader can form from it ------------------------------------------
