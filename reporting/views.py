@@ -71,12 +71,14 @@ def default_scope(user) -> dict:
 
 
 def filter_form(request, *, counties: bool = True, whole_only: bool = False) -> StatisticsFilterForm:
-    """The period and area filter; without a period asked for, this year in the user's default area.
+    """The period and area filter: without an area asked for, the user's default area; without a period,
+    this year.
     `whole_only`: only quarters and years to choose from (see reporting.protection)."""
     data = request.GET.copy()
-    if "period" not in data:
+    if "region" not in data and "county" not in data:
         for key, value in default_scope(request.user).items():
             data.setdefault(key, str(value))
+    if "period" not in data:
         data.setdefault("period", "year")
         data.setdefault("year", str(timezone.localdate().year))
     form = StatisticsFilterForm(data)
