@@ -3,7 +3,8 @@ share referred by partner agencies, cases heard (also per 10,000 adult women, wh
 population is entered; SafeLives expects about 40 a year), days from referral to the first meeting, and
 actions completed by their deadline (of those whose deadline has passed). For users without access to the
 cases (analysts), counts under five and the figures they could be worked out from are hidden
-(reporting.disclosure)."""
+(reporting.disclosure), over the year and its quarters together (a year minus three quarters is the
+fourth)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,29 @@ def figure_networks(user: User):
 def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
     start, end = period_bounds(year, quarter)
     networks = list(figure_networks(user).select_related("county").order_by("county__name", "name"))
+    rows, counties, total = _period_figures(networks, year, start, end)
+    if user.has_role(Role.ANALYST, Role.ADMINISTRATOR) or not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
+        # Aggregates for users who do not see the cases: the year and its quarters protected together,
+        # so that the year minus three quarters cannot give back a fourth's hidden count.
+        periods = {quarter or 0: (list(rows.values()), counties, total)}
+        for other in (0, 1, 2, 3, 4):
+            if other not in periods:
+                found, found_counties, found_total = _period_figures(networks, year, *period_bounds(year, other))
+                periods[other] = (list(found.values()), found_counties, found_total)
+        _suppress(periods)
+    return {
+        "start": start,
+        "end": end,
+        "last_day": end - timedelta(days=1),
+        "networks": list(rows.values()),
+        "counties": list(counties.values()),
+        "total": total,
+        "expected": EXPECTED_PER_10000,
+    }
+
+
+def _period_figures(networks: list[Network], year: int, start: date, end: date):
+    """Per network, per county and in all, the counts of a period."""
     ids = [network.pk for network in networks]
     rows = {network.pk: Row(network.name, network.county.name) for network in networks}
     referred = (
@@ -134,17 +158,7 @@ def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
         total.days += county.days
     if all(pk in population for pk in county_ids.values()) and county_ids:
         total.adult_women = sum(population.values())
-    if user.has_role(Role.ANALYST, Role.ADMINISTRATOR) or not user.has_role(Role.COORDINATOR, Role.REGIONAL_MANAGER):
-        _suppress(list(rows.values()), counties, total)  # aggregates for users who do not see the cases
-    return {
-        "start": start,
-        "end": end,
-        "last_day": end - timedelta(days=1),
-        "networks": list(rows.values()),
-        "counties": list(counties.values()),
-        "total": total,
-        "expected": EXPECTED_PER_10000,
-    }
+    return rows, counties, total
 
 
 # A count and its parts: the parts' rest (referrals that are not repeats, ...) is not printed, but a
@@ -152,31 +166,39 @@ def marac_figures(user: User, year: int, quarter: int | None = None) -> dict:
 PARTS = {"repeats": "referrals", "from_partners": "referrals", "actions_on_time": "actions_due"}
 
 
-def _suppress(networks: list[Row], counties: dict[str, Row], total: Row) -> None:
-    """Hide counts under five, and what they could be worked out from, over every figure at once."""
-    places = [("network", index, row) for index, row in enumerate(networks)]
-    places += [("county", name, row) for name, row in counties.items()]
-    places.append(("total", "", total))
-    values, published = {}, set()
-    for kind, key, row in places:
-        for name in COUNTS:
-            values[(name, kind, key)] = row.counts[name]
-            published.add((name, kind, key))
-        for part, whole in PARTS.items():
-            values[(f"rest:{part}", kind, key)] = row.counts[whole] - row.counts[part]
+def _suppress(periods: dict[int, tuple[list[Row], dict[str, Row], Row]]) -> None:
+    """Hide counts under five, and what they could be worked out from, over every figure of the year (0)
+    and its quarters (1-4) at once: each period's networks add up to their counties and those to the
+    total, and the year is the sum of its quarters."""
+    values, published, relations = {}, set(), []
     names = [*COUNTS, *(f"rest:{part}" for part in PARTS)]
-    relations = []
-    for name in names:
-        relations.append(Relation((name, "total", ""), tuple((name, "county", c) for c in counties)))
-        by_county = defaultdict(list)
-        for index, row in enumerate(networks):
-            by_county[row.county].append((name, "network", index))
-        relations += [Relation((name, "county", c), tuple(parts)) for c, parts in by_county.items()]
-    for kind, key, _row in places:
-        for part, whole in PARTS.items():
-            relations.append(Relation((whole, kind, key), ((part, kind, key), (f"rest:{part}", kind, key))))
-    rows = {("network", index): row for index, row in enumerate(networks)}
-    rows |= {("county", name): row for name, row in counties.items()}
-    rows[("total", "")] = total
-    for name, kind, key in protect(values, relations, published=published):
-        rows[(kind, key)].hidden.add(name)
+    rows = {}
+    for period, (networks, counties, total) in periods.items():
+        places = [("network", index, row) for index, row in enumerate(networks)]
+        places += [("county", name, row) for name, row in counties.items()]
+        places.append(("total", "", total))
+        for kind, key, row in places:
+            rows[(period, kind, key)] = row
+            for name in COUNTS:
+                values[(period, name, kind, key)] = row.counts[name]
+                published.add((period, name, kind, key))
+            for part, whole in PARTS.items():
+                values[(period, f"rest:{part}", kind, key)] = row.counts[whole] - row.counts[part]
+            for part, whole in PARTS.items():
+                relations.append(
+                    Relation(
+                        (period, whole, kind, key), ((period, part, kind, key), (period, f"rest:{part}", kind, key))
+                    )
+                )
+        for name in names:
+            relations.append(
+                Relation((period, name, "total", ""), tuple((period, name, "county", c) for c in counties))
+            )
+            by_county = defaultdict(list)
+            for index, row in enumerate(networks):
+                by_county[row.county].append((period, name, "network", index))
+            relations += [Relation((period, name, "county", c), tuple(parts)) for c, parts in by_county.items()]
+    for _period, name, kind, key in [cell for cell in values if cell[0] == 0]:
+        relations.append(Relation((0, name, kind, key), tuple((quarter, name, kind, key) for quarter in (1, 2, 3, 4))))
+    for period, name, kind, key in protect(values, relations, published=published):
+        rows[(period, kind, key)].hidden.add(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -410,6 +410,27 @@ def test_figures_hide_a_count_that_could_be_worked_out(specialist, harju_case, n
     assert row.counts["referrals"] == 12 and row.counts["repeats"] == 11
     assert "repeats" in row.hidden or "referrals" in row.hidden  # else 12 - 11 = 1 could be read off
     assert row.repeat_rate is None
+
+
+def test_a_quarter_hidden_from_analysts_cannot_be_taken_from_the_year(specialist, coordinator, harju_case, network):
+    """Six referrals in one quarter and two in another: the year (8) minus the quarters shown would give
+    the two back, so the year and its quarters are protected together."""
+    year = timezone.localdate().year
+    cases = [harju_case] + [make_case(specialist, county_code="harju") for _ in range(7)]
+    for index, case in enumerate(cases):
+        referral = refer(specialist, assess(specialist, case, yes=20), network)
+        MaracCase.objects.filter(pk=referral.pk).update(referred_on=date(year, 2 if index < 6 else 5, 10))
+    analyst = make_user("analyst")
+
+    def referrals(quarter):
+        row = next(r for r in marac_figures(analyst, year, quarter)["networks"] if r.label == network.name)
+        return None if "referrals" in row.hidden else row.counts["referrals"]
+
+    shown = {quarter: referrals(quarter) for quarter in (None, 1, 2, 3, 4)}
+    assert shown[2] is None  # two: under five
+    assert None in (shown[None], shown[1], shown[3], shown[4])  # else 8 - 6 - 0 - 0 = 2
+    coordinator_row = next(r for r in marac_figures(coordinator, year, 2)["networks"] if r.label == network.name)
+    assert coordinator_row.counts["referrals"] == 2 and not coordinator_row.hidden
 
 
 def test_the_trend_chart_prints_coordinates_with_a_point(client, specialist, harju_case):
