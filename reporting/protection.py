@@ -27,9 +27,10 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core.cache import cache
+from django.db import models
 
 from reporting.disclosure import Relation, protect
-from reporting.models import MonthlyFigure, StatisticsRun
+from reporting.models import FeedbackResponse, FeedbackService, MonthlyFigure, StatisticsRun
 from reporting.periods import Period
 from reporting.specs import EQUAL_TO_TOTAL, SPECS, SUPPRESS_BELOW
 from victimsupport.models import County, Region
@@ -198,3 +199,56 @@ def page_hidden(period: Period, scope, areas: list | None) -> Callable[[tuple], 
         return (now, compared[area_id], "total", population)
 
     return lambda cell: canonical(cell) in hidden
+
+
+# --- client feedback: the numbers of answers per service and per month, protected the same way ---------
+
+
+def feedback_hidden(year: int) -> frozenset:
+    """The numbers of answers to hide on the feedback pages of a year (Estonia and each region; the year
+    and its quarters; per service, per month and in all), as one problem. Counted again when answers
+    have come in since (the answers are few: tens of milliseconds)."""
+    responses = FeedbackResponse.objects.filter(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    stamp = responses.aggregate(count=models.Count("pk"), last=models.Max("pk"))
+    key = f"feedback-hidden:{year}:{stamp['count']}:{stamp['last']}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    periods = _periods(year)
+    quarters = [period for period, months in periods.items() if len(months) == 3]
+    quarter_of = {month: quarter for quarter in quarters for month in periods[quarter]}
+    regions = [region_key(pk) for pk in Region.objects.order_by("pk").values_list("pk", flat=True)]
+    counts: dict = defaultdict(int)
+    rows = responses.values_list("month", "region_id", "service").annotate(n=models.Count("pk")).order_by()
+    for month, region, service, number in rows:
+        month = month_key(month)
+        for area in (NATIONAL, region_key(region)):
+            for period in (str(year), quarter_of[month]):
+                counts[(period, area, "service", service)] += number
+            counts[(month, area, "month", "")] += number
+    values: dict = {}
+    relations: list[Relation] = []
+    lines = [("service", service) for service in FeedbackService.values]
+    for period, months in periods.items():
+        for area in (NATIONAL, *regions):
+            services = [(period, area, *line) for line in lines]
+            by_month = [(month, area, "month", "") for month in months]
+            for cell in services + by_month:
+                values[cell] = counts.get(cell, 0)
+            total = (period, area, "total", "")
+            values[total] = sum(values[cell] for cell in services)
+            relations += [Relation(total, tuple(services)), Relation(total, tuple(by_month))]
+    for period in periods:
+        for line in [*lines, ("total", "")]:
+            relations.append(Relation((period, NATIONAL, *line), tuple((period, area, *line) for area in regions)))
+        for area in (NATIONAL, *regions):
+            for line in [*lines, ("total", "")] if len(period) == 4 else ():
+                relations.append(Relation((period, area, *line), tuple((q, area, *line) for q in quarters)))
+    for month in periods[str(year)]:
+        relations.append(
+            Relation((month, NATIONAL, "month", ""), tuple((month, area, "month", "") for area in regions))
+        )
+    hidden = protect(values, relations, published=values, threshold=SUPPRESS_BELOW, small_marked=True, batch=True)
+    found = frozenset(hidden)
+    cache.set(key, found, 24 * 3600)
+    return found

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from cases.models import AidApplication, Case, Contact, Task
 from cases.models.aid import AidDecision, ApplicationStatus, DecisionKind, DecisionStatus
 from cases.models.cases import CaseStatus
-from reporting.disclosure import Relation, protect
 from reporting.figures import REGION_ONLY_MEASURES
 from reporting.models import (
     FeedbackInvitation,
@@ -31,6 +30,7 @@ from reporting.models import (
     YearlyReport,
 )
 from reporting.periods import Period, add_months, month_name
+from reporting.protection import NATIONAL, feedback_hidden, month_key, period_key, region_key
 from victimsupport.models import County, Region, User
 
 ZERO = Decimal(0)
@@ -286,7 +286,8 @@ FEEDBACK_MIN = 5  # fewer answers than this: no figures, no free text
 
 
 def feedback_results(period: Period, region: Region | None, *, with_text: bool) -> dict:
-    """Answers of the period (by the month the link was given) in the region or nationally: per service
+    """Answers of the period (a quarter or a year, by the month the link was given) in the region or
+    nationally: per service
     and per month the number of answers, per question the average (scales) or the share of "yes", and
     the free-text answers. Groups with fewer than five answers show no figures."""
     responses = FeedbackResponse.objects.filter(month__gte=period.first, month__lt=period.end)
@@ -325,20 +326,16 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
     total = summary(str(pgettext("statistics", "Total")), rows)
     services = [summary(str(FeedbackService(key).label), by_service.get(key, [])) for key in FeedbackService.values]
     months = [summary(month_name(month), by_month.get(month, [])) for month in period.months()]
-    # The numbers of answers: small ones hidden with their complements (per service and per month, both
-    # adding up to the total).
-    values = {("total",): total["count"]}
-    relations = []
-    for name, lines in (("service", services), ("month", months)):
-        parts = []
-        for index, line in enumerate(lines):
-            values[(name, index)] = line["count"]
-            parts.append((name, index))
-        relations.append(Relation(("total",), tuple(parts)))
-    hidden = protect(values, relations, published=values, small_marked=True)
-    lines = [(("service", index), line) for index, line in enumerate(services)]
-    lines += [(("month", index), line) for index, line in enumerate(months)]
-    for cell, line in [(("total",), total), *lines]:
+    # The numbers of answers: small ones hidden with their complements, over every feedback page of the
+    # year at once (reporting.protection), so that one page cannot be subtracted from another.
+    hidden = feedback_hidden(period.first.year)
+    now, area = period_key(period), NATIONAL if region is None else region_key(region.pk)
+    cells = [((now, area, "total", ""), total)]
+    cells += [((now, area, "service", key), line) for key, line in zip(FeedbackService.values, services, strict=True)]
+    cells += [
+        ((month_key(month), area, "month", ""), line) for month, line in zip(period.months(), months, strict=True)
+    ]
+    for cell, line in cells:
         if cell in hidden:  # no average or share beside a hidden number of answers
             line["shown"] = False
             line["cells"] = [{**item, "value": None} for item in line["cells"]]

@@ -349,7 +349,7 @@ class FeedbackResultsView(RoleRequiredMixin, TemplateView):
     template_name = "reporting/feedback_results.html"
 
     def get(self, request, *args, **kwargs):
-        form = filter_form(request, counties=False)
+        form = filter_form(request, counties=False, whole_only=True)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form, results=None), status=400)
         period, region = form.cleaned_data["period_value"], form.cleaned_data.get("region")

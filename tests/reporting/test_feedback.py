@@ -2,15 +2,16 @@
 answers never linked to the client, results per service and month with the small-cell rule."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from reporting.feedback import feedback_answer, feedback_invite
 from reporting.models import FeedbackInvitation, FeedbackResponse, Survey
-from tests.factories import make_case, make_user, set_rules
+from tests.factories import make_case, make_user, region, set_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,32 @@ def test_results_hide_small_groups_and_show_free_text_to_managers(client, specia
     client.force_login(analyst)
     national = client.get("/reporting/statistics/feedback/")
     assert national.status_code == 200 and "Vastus 3" not in national.content.decode()
+
+
+def test_a_quarter_hidden_on_its_page_cannot_be_taken_from_the_year(client, manager):
+    """Eighteen answers in the first quarter and two in the second: the year's twenty minus the quarters
+    shown would give the two back, so every feedback page of the year is protected at once."""
+    survey = Survey.objects.get(active=True)
+    year = timezone.localdate().year
+    for month in [1] * 6 + [2] * 6 + [3] * 6 + [5] * 2:
+        FeedbackResponse.objects.create(
+            survey=survey, region=region("pohja"), service="counselling", month=date(year, month, 1), language="et"
+        )
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+
+    def shown(**period):
+        """The page's number of answers in all and for counselling."""
+        page = client.get("/reporting/statistics/feedback/", {"year": year, "region": region("pohja").pk, **period})
+        assert page.status_code == 200
+        results = page.context["results"]
+        counselling = next(line for line in results["services"] if line["label"] == "counselling by victim support")
+        return results["total"]["count_text"], counselling["count_text"]
+
+    pages = {quarter: shown(period="quarter", quarter=quarter) for quarter in (1, 2, 3, 4)}
+    pages["year"] = shown(period="year")
+    assert pages[2] == ("<5", "<5")
+    for line in (0, 1):  # else 20 - 18 - 0 - 0 = 2
+        assert any(not pages[key][line].isdigit() for key in ("year", 1, 3, 4)), pages
+    months = client.get("/reporting/statistics/feedback/", {"period": "month", "year": year, "month": 5})
+    assert months.status_code == 400 and "a quarter or a year" in months.content.decode()
