@@ -12,6 +12,7 @@ from cases.choices import Channel
 from cases.contact import may_contact
 from cases.models import AidDecision
 from victimsupport.celery import ActorTask
+from victimsupport.jobs import DATABASE_ERRORS
 from victimsupport.security import security_event
 
 
@@ -19,7 +20,7 @@ from victimsupport.security import security_event
     name="cases.send_decision_email",
     base=ActorTask,
     ignore_result=True,
-    autoretry_for=(OSError,),
+    autoretry_for=(OSError, *DATABASE_ERRORS),
     retry_backoff=True,
     max_retries=5,
 )

@@ -14,7 +14,7 @@ from reporting.figures import compute_year
 from reporting.models import StatisticsRun
 from reporting.protection import protect_year
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import JobResult, job_progress, job_run, job_start
+from victimsupport.jobs import DATABASE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.models import Job, User
 
 # Under the broker's visibility timeout (2 x CELERY_TASK_TIME_LIMIT), so a running task is never handed out twice.
@@ -27,6 +27,7 @@ STATISTICS_TIME_LIMIT = 600
     ignore_result=True,
     time_limit=STATISTICS_TIME_LIMIT,
     soft_time_limit=STATISTICS_TIME_LIMIT - 30,
+    **DATABASE_RETRY,
 )
 def compute_statistics(job_id: int, *, actor_id: int) -> None:
     run_statistics_job(job_id)

@@ -13,15 +13,23 @@ app.autodiscover_tasks()
 
 
 class ActorTask(DjangoTask):
-    """A task called with actor_id=<user id> runs as that user: change history records them."""
+    """A task called with actor_id=<user id> runs as that user: change history records them. A job's task:
+    tried again with growing pauses while the database is out of reach (a restart, a failover), the
+    job's own state being in the database too."""
 
     def __call__(self, *args, **kwargs):
         actor_id = kwargs.get("actor_id")
         if actor_id is None:
             return super().__call__(*args, **kwargs)
         # Inside: this module is imported before Django is set up (the worker starts from it).
+        from django.db import InterfaceError, OperationalError
+
         from victimsupport.history import acting_as
         from victimsupport.models import User
 
-        with acting_as(User.objects.get(pk=actor_id)):
+        try:
+            actor = User.objects.get(pk=actor_id)
+        except (OperationalError, InterfaceError) as exc:
+            raise self.retry(exc=exc, countdown=min(600, 2 ** (self.request.retries or 0)), max_retries=8) from exc
+        with acting_as(actor):
             return super().__call__(*args, **kwargs)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from celery import current_app, current_task
 from django.conf import settings
-from django.db import models
+from django.db import InterfaceError, OperationalError, models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -91,10 +91,13 @@ def job_claim(job_id: int, *, redelivered: bool = False) -> Job | None:
     return Job.objects.get(pk=job_id)
 
 
+# The database out of reach for a moment (a restart, a failover): a job's task is tried again.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_RETRY = {"autoretry_for": DATABASE_ERRORS, "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
 # Tasks that store documents retry a storage error (disk full, permission denied, a storage service
-# away) with growing pauses: `@shared_task(..., **STORAGE_RETRY)`. Nothing is registered by a failed try
-# (the register entry and its file are written in one transaction).
-STORAGE_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 4}
+# away) too, with growing pauses: `@shared_task(..., **STORAGE_RETRY)`. Nothing is registered by a failed
+# try (the register entry and its file are written in one transaction).
+STORAGE_RETRY = {**DATABASE_RETRY, "autoretry_for": (OSError, *DATABASE_ERRORS)}
 STORAGE_RETRYING = gettext_noop(
     "The document could not be written yet (a storage or file error). It will be tried again in a moment."
 )
@@ -122,8 +125,11 @@ def job_requeue(job: Job, message: str) -> None:
 def task_redelivered() -> bool:
     """Whether the task running now came back to the queue because the process running it was lost (the
     broker marks a message it hands out again; our time limits end a task before the broker's visibility
-    timeout, so the earlier run is gone)."""
+    timeout, so the earlier run is gone), or is a retry of its own failed run (which may have claimed
+    the job and could not write that it let it go: the database was out of reach)."""
     request = getattr(current_task, "request", None)
+    if getattr(request, "retries", 0):
+        return True
     return bool((getattr(request, "delivery_info", None) or {}).get("redelivered"))
 
 
@@ -176,10 +182,13 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
     except Exception as exc:
         if isinstance(exc, OSError):
             logger.warning("job %s (%s): storage or file error: %s", job.pk, job.kind, exc)
-        if task_will_retry(exc):
-            job_requeue(job, STORAGE_RETRYING)
-        else:
-            job_fail(job, STORAGE_FAILED if isinstance(exc, OSError) else failure)
+        try:
+            if task_will_retry(exc):
+                job_requeue(job, STORAGE_RETRYING)
+            else:
+                job_fail(job, STORAGE_FAILED if isinstance(exc, OSError) else failure)
+        except DATABASE_ERRORS:  # the job's state cannot be written either: the retry takes the job over
+            logger.warning("job %s (%s): the database is out of reach: %s", job.pk, job.kind, exc)
         raise
     job_finish(job, message=result.message, result_url=result.result_url, document=result.document)
     return result

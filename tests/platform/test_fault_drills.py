@@ -168,3 +168,56 @@ def test_a_storage_error_fails_the_letter_visibly_after_retries_and_registers_no
         stop_celery_worker(worker)
     decision.refresh_from_db()
     assert decision.letter.verify_checksum()
+
+
+def test_pages_ask_to_try_again_while_the_database_restarts_and_everything_recovers(specialist):
+    """PostgreSQL goes away (every connection dropped, new ones refused, as in a restart) while a web
+    server with persistent connections and a worker run: pages answer 503 "try again in a moment" (no
+    500, no trace), a letter asked for meanwhile waits, and with the database back both processes recover
+    by themselves: pages answer again and the letter is made, once."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.faults import DatabaseProxy, fetch, start_web_server, stop_process
+
+    database = settings.DATABASES["default"]
+    proxy = DatabaseProxy(database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432))
+    through_proxy = _test_database_url().replace(f":{database['PORT'] or 5432}/", f":{proxy.port}/")
+    assert str(proxy.port) in through_proxy
+    client = Client()
+    client.force_login(specialist)  # a session in the shared cache, valid in the web server too
+    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    case = make_case(specialist)
+    web = start_web_server(through_proxy)
+    worker = start_celery_worker(through_proxy, log_name="celery-drill-database.log")
+    try:
+        page = f"{web.url}/cases/{case.pk}/"
+        for _ in range(4):  # every gunicorn worker holds a connection
+            assert fetch(page, cookies=cookies)[0] == 200
+
+        proxy.outage()
+        for _ in range(6):
+            status, headers, body = fetch(page, cookies=cookies)
+            assert status == 503, body[:500]
+            assert headers.get("Retry-After") == "30"
+            assert "Proovige hetke pärast uuesti" in body and "Traceback" not in body
+        status, _headers, body = fetch(f"{web.url}/heartbeat.json")
+        assert status == 503 and '"DOWN"' in body
+        decision = make_decision(specialist, make_application(specialist, case))
+        aid_services.decision_issue(actor=specialist, decision=decision)  # the worker cannot reach the database
+        job = Job.objects.get(kind="decision_letter")
+        time.sleep(3)
+        job.refresh_from_db()
+        assert job.status != JobStatus.DONE
+
+        proxy.restore()
+        wait_for(lambda: fetch(page, cookies=cookies)[0] == 200, timeout=30)
+        assert all(fetch(page, cookies=cookies)[0] == 200 for _ in range(6))  # every gunicorn worker recovered
+        wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(), timeout=120, interval=0.5)
+    finally:
+        stop_celery_worker(worker)
+        stop_process(web)
+        proxy.close()
+    decision.refresh_from_db()
+    assert decision.letter_id is not None
+    assert RegisteredDocument.objects.filter(doc_type="aid_decision").count() == 1

@@ -1,6 +1,15 @@
 """Error pages in the user's language, with the real status and no technical detail."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
+
+# How long a client is asked to wait while the database is out of reach (a restart, a failover).
+RETRY_AFTER_SECONDS = 30
 
 
 def bad_request(request, exception=None):
@@ -16,7 +25,19 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """The 500 page; 503 "try again in a moment" when the failure was the database out of reach. Django
+    calls this while handling the exception, so it is still at hand. Rendered without the request's
+    context processors: they would ask the database again."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = _standalone("errors/503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return _standalone("errors/500.html", status=500)
+
+
+def _standalone(template: str, *, status: int) -> HttpResponse:
+    content = loader.get_template(template).render({"LANGUAGE_CODE": get_language()})
+    return HttpResponse(content, status=status)
 
 
 def csrf_failure(request, reason=""):

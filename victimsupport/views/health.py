@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -47,6 +47,7 @@ def _workers() -> dict:
 
 
 @require_GET
+@transaction.non_atomic_requests  # the request's transaction would need the database it checks
 def heartbeat(request):
     database, redis, workers = _database(), _redis(), _workers()
     healthy = database == "ok" and redis == "ok"
