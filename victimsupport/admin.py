@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from victimsupport.mail import mail_send_again
 from victimsupport.models import (
     AccessLogEntry,
     County,
     Job,
+    OutgoingMail,
     Region,
     RegisteredDocument,
     RegisterSeries,
@@ -216,6 +218,43 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """E-mail waiting for the mail server or failed: who it is for (masked), why it failed, and "send
+    again". Nothing here can be edited; the message itself is never shown."""
+
+    list_display = ("created_at", "status", "subject", "masked_recipients", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status",)
+    actions = ["send_again"]
+    exclude = ("recipients",)
+
+    @admin.display(description=_("recipients"))
+    def masked_recipients(self, obj) -> str:
+        return ", ".join(_mask_address(address) for address in obj.recipients)
+
+    @admin.action(description=_("Send again now"))
+    def send_again(self, request, queryset):
+        count = mail_send_again(queryset)
+        self.message_user(request, _("%(count)s e-mail messages will be sent again.") % {"count": count})
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields if field.name not in ("recipients", "message")] + [
+            "masked_recipients"
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _mask_address(address: str) -> str:
+    """m***@example.ee: enough to tell messages apart, not to read the address."""
+    name, _at, domain = address.rpartition("@")
+    return f"{name[:1]}***@{domain}" if name else "***"
 
 
 @admin.register(Job)

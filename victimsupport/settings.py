@@ -252,7 +252,13 @@ elif _mail_backend.endswith("filebased.EmailBackend"):
     _mail_options = {"file_path": str(BASE_DIR / ".dev" / "mail")}
 else:
     _mail_options = {}
-MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+# Every message is kept in the outbox first and sent by a worker through the delivery mailer
+# (victimsupport.mail): a mail server that is away delays a message, it never loses one.
+MAILERS = {
+    "default": {"BACKEND": "victimsupport.mail.OutboxBackend"},
+    "delivery": {"BACKEND": _mail_backend, "OPTIONS": _mail_options},
+}
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ohvriabi@sotsiaalkindlustusamet.ee")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -277,6 +283,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BAS
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "victimsupport.heartbeat", "schedule": 30.0},
     "jobs-requeue-lost": {"task": "victimsupport.requeue_lost_jobs", "schedule": 60.0},
+    "mail-send-waiting": {"task": "victimsupport.send_waiting_mail", "schedule": 60.0},
     "documents-integrity": {"task": "victimsupport.check_documents", "schedule": crontab(hour=3, minute=0)},
     "task-reminders": {"task": "cases.remind_due_tasks", "schedule": crontab(hour=7, minute=0)},
     "aid-deadline-reminders": {"task": "cases.remind_aid_deadlines", "schedule": crontab(hour=7, minute=15)},

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from victimsupport.jobs import jobs_requeue_lost
+from victimsupport.mail import send_outgoing_mail, send_waiting_mail
 from victimsupport.notify import send_notification_email
 from victimsupport.register import documents_check_integrity
 from victimsupport.sampleletter import render_sample_letter
@@ -20,6 +21,8 @@ __all__ = [
     "render_sample_letter",
     "requeue_lost_jobs",
     "send_notification_email",
+    "send_outgoing_mail",
+    "send_waiting_mail",
 ]
 
 

@@ -1,5 +1,6 @@
 from victimsupport.models.access import AccessLogEntry
 from victimsupport.models.jobs import Job
+from victimsupport.models.mail import MailStatus, OutgoingMail
 from victimsupport.models.notifications import Notification
 from victimsupport.models.register import RegisteredDocument, RegisterMatter, RegisterSeries
 from victimsupport.models.users import County, Region, Role, User, UserSession
@@ -8,7 +9,9 @@ __all__ = [
     "AccessLogEntry",
     "County",
     "Job",
+    "MailStatus",
     "Notification",
+    "OutgoingMail",
     "Region",
     "RegisterMatter",
     "RegisterSeries",
