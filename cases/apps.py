@@ -14,6 +14,10 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(_reference_data_after_migrate, sender=self)
         _register_object_types()
+        from cases.contact import PERSON_EMAIL, person_email_check
+        from victimsupport.mail import register_delivery_check
+
+        register_delivery_check(PERSON_EMAIL, person_email_check)
 
 
 def _register_object_types() -> None:

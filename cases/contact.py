@@ -128,3 +128,20 @@ CONTACT_CHANNEL_RULE = {
     "letter": Channel.LETTER,
     "in_person": Channel.IN_PERSON,
 }
+
+
+PERSON_EMAIL = "person_email"  # the outbox's delivery check of a message to a person (victimsupport.mail)
+
+
+def person_email_check(person_id: int, recipients: list[str]) -> str | None:
+    """Asked just before an e-mail to a person is handed to the mail server: None when their rules still
+    allow e-mail to these addresses, else why not (the message is then withheld)."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return str(_("The person's data no longer exist."))
+    allowed = may_contact(person, Channel.EMAIL)
+    if not allowed:
+        return allowed.reason
+    if set(recipients) - set(allowed.destination):
+        return str(_("The person's e-mail address has changed since the message was written."))
+    return None

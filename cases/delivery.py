@@ -9,7 +9,7 @@ from django.utils.translation import override
 
 from cases.aidletters import current_letter
 from cases.choices import Channel
-from cases.contact import may_contact
+from cases.contact import PERSON_EMAIL, may_contact
 from cases.models import AidDecision
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import DATABASE_ERRORS
@@ -48,6 +48,7 @@ def email_decision_letter(decision_id: int) -> bool:
         )
     with letter.file.open("rb") as handle:
         message.attach(f"{letter.number.replace('/', '_')}.pdf", handle.read(), "application/pdf")
+    message.delivery_check = (PERSON_EMAIL, person.pk)  # the rules are asked again when it goes out
     message.send()
     security_event("decision_emailed", decision=decision.pk)
     return True

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from cases.choices import Channel
-from cases.contact import may_contact
+from cases.contact import PERSON_EMAIL, may_contact
 from cases.models import Case
 from reporting.models import SURVEY_LANGUAGES, FeedbackInvitation, FeedbackResponse
 from reporting.periods import add_months
@@ -58,7 +58,7 @@ def feedback_invite(*, actor: User, case: Case, service: str, channel: str = "pr
     invitation.full_clean()
     invitation.save()
     if destination:
-        transaction.on_commit(lambda: _send(destination, token, case.client.language))
+        transaction.on_commit(lambda: _send(destination, token, case.client.language, case.client_id))
         security_event("feedback_link_emailed", case=case.pk)
     return token
 
@@ -67,11 +67,11 @@ def survey_url(token: str) -> str:
     return reverse("reporting:feedback-survey", args=[token])
 
 
-def _send(destination: list[str], token: str, language: str) -> None:
+def _send(destination: list[str], token: str, language: str, person_id: int) -> None:
     language = language if language in SURVEY_LANGUAGES else "et"
     link = settings.SITE_URL.rstrip("/") + survey_url(token)
     with override("en" if language == "en" else "et"):
-        EmailMessage(
+        message = EmailMessage(
             subject=_("Your feedback to victim support"),
             body=_(
                 "Hello,\n\nwe would be grateful for your feedback on the help you received. The survey is "
@@ -79,7 +79,9 @@ def _send(destination: list[str], token: str, language: str) -> None:
             )
             % {"link": link},
             to=destination,
-        ).send()
+        )
+    message.delivery_check = (PERSON_EMAIL, person_id)  # the rules are asked again when it goes out
+    message.send()
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from victimsupport.mail import mail_send_again
+from victimsupport.mail import mail_send_again, mask_address
 from victimsupport.models import (
     AccessLogEntry,
     County,
@@ -232,7 +232,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recipients"))
     def masked_recipients(self, obj) -> str:
-        return ", ".join(_mask_address(address) for address in obj.recipients)
+        return ", ".join(mask_address(address) for address in obj.recipients)
 
     @admin.action(description=_("Send again now"))
     def send_again(self, request, queryset):
@@ -249,12 +249,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-def _mask_address(address: str) -> str:
-    """m***@example.ee: enough to tell messages apart, not to read the address."""
-    name, _at, domain = address.rpartition("@")
-    return f"{name[:1]}***@{domain}" if name else "***"
 
 
 @admin.register(Job)

@@ -4,13 +4,22 @@ sender's transaction; a worker hands it to the real mail server (`MAILERS["deliv
 transaction has committed. While the server is away the message waits and is tried again with growing
 pauses by the beat task `victimsupport.send_waiting_mail`; after `MAIL_MAX_ATTEMPTS` it is marked failed,
 the administrators are told in the app, and it stays listed ("Outgoing e-mail" in the admin) until
-someone sends it again. Nothing is dropped silently."""
+someone sends it again. Nothing is dropped silently.
+
+Delivery is at least once: a message the server took just before the worker died (or before the
+database could record it) is sent again.
+
+A message to a person whose contact rules decide how they may be reached carries a delivery check
+(`message.delivery_check = ("person_email", person.pk)`), asked again just before every attempt: a
+message the rules no longer allow is withheld (never sent, its content dropped)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import logging
+import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from celery import shared_task
@@ -23,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.models import MailStatus, OutgoingMail, Role, User
 from victimsupport.notify import notify
+from victimsupport.security import security_event
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +45,26 @@ MAIL_FAILED = gettext_noop(
 )
 
 
+# name -> check(object id, recipients): None when the message may go, else the reason it may not.
+DELIVERY_CHECKS: dict[str, Callable[[int, list[str]], str | None]] = {}
+ADDRESS = re.compile(r"[^\s<>\"',;:()]+@[^\s<>\"',;:()]+")
+
+
+def register_delivery_check(name: str, check: Callable[[int, list[str]], str | None]) -> None:
+    DELIVERY_CHECKS[name] = check
+
+
+def mask_address(address: str) -> str:
+    """m***@example.ee: enough to tell messages apart, not to read the address."""
+    name, _at, domain = address.rpartition("@")
+    return f"{name[:1]}***@{domain}" if name else "***"
+
+
+def _masked(text: str) -> str:
+    """An error text without the addresses in it (an SMTP refusal quotes them)."""
+    return ADDRESS.sub(lambda match: mask_address(match.group(0)), text)
+
+
 class OutboxBackend(BaseEmailBackend):
     """Keeps each message for the worker instead of sending it."""
 
@@ -43,11 +73,16 @@ class OutboxBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
+            check, check_id = getattr(message, "delivery_check", ("", None))
+            if check and check not in DELIVERY_CHECKS:
+                raise ValueError(f"unknown delivery check {check!r}")
             mail = OutgoingMail.objects.create(
                 subject=str(message.subject)[:300],
                 sender=message.from_email or settings.DEFAULT_FROM_EMAIL,
                 recipients=list(message.recipients()),
                 message=message.message().as_bytes(),
+                delivery_check=check,
+                delivery_check_id=check_id,
             )
             transaction.on_commit(lambda pk=mail.pk: send_outgoing_mail.delay(pk))
             count += 1
@@ -81,11 +116,21 @@ def mail_deliver(mail_id: int) -> bool:
         )
         if mail is None:
             return False
+        refused = (
+            DELIVERY_CHECKS[mail.delivery_check](mail.delivery_check_id, mail.recipients)
+            if mail.delivery_check
+            else None
+        )
+        if refused:
+            mail.status, mail.message, mail.last_error = MailStatus.WITHHELD, None, refused[:500]
+            mail.save(update_fields=["status", "message", "last_error"])
+            security_event("mail_withheld", mail=mail.pk, check=mail.delivery_check, reason=refused)
+            return False
         mail.attempts += 1
         try:
             mailers[DELIVERY_MAILER].send_messages([StoredMessage(mail)])
         except (OSError, ValueError) as exc:  # the server away or refusing (smtplib's errors are OSErrors)
-            mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+            mail.last_error = _masked(f"{type(exc).__name__}: {exc}")[:500]
             logger.warning("e-mail %s: attempt %s failed: %s", mail.pk, mail.attempts, mail.last_error)
             if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
                 mail.status = MailStatus.FAILED

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from tests.factories import make_user
+from tests.factories import make_case, make_user, set_rules
 from tests.faults import free_port
 from victimsupport.mail import mail_deliver, mail_send_waiting, pause_after
 from victimsupport.models import MailStatus, Notification, OutgoingMail
@@ -127,3 +127,39 @@ def test_mail_that_keeps_failing_is_listed_for_the_administrators_and_can_be_sen
         server.stop()
     mail.refresh_from_db()
     assert mail.status == MailStatus.SENT and len(inbox.messages) == 1
+
+
+def test_mail_to_a_client_is_withheld_when_their_rules_no_longer_allow_email(
+    smtp, specialist, django_capture_on_commit_callbacks
+):
+    """The rules are asked again just before the message goes: a client who asked not to be e-mailed
+    (or changed the address) while the message waited gets nothing."""
+    from reporting.feedback import feedback_invite
+
+    case = make_case(specialist)
+    case.client.email = "mari@example.ee"
+    case.client.save()
+    set_rules(specialist, case.client, email_allowed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback_invite(actor=specialist, case=case, service="counselling", channel="email")
+    mail = OutgoingMail.objects.get()
+    assert mail.delivery_check == "person_email" and mail.recipients == ["mari@example.ee"]
+    set_rules(specialist, case.client, email_allowed=False)  # while the mail server was away
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=smtp)
+    server.start()
+    try:
+        due_now()
+        assert mail_send_waiting() == 0
+    finally:
+        server.stop()
+    mail.refresh_from_db()
+    assert mail.status == MailStatus.WITHHELD and mail.message is None and not inbox.messages
+    assert "do not allow" in mail.last_error or "ei luba" in mail.last_error
+
+
+def test_an_error_text_does_not_show_the_addresses():
+    from victimsupport.mail import _masked
+
+    text = "SMTPRecipientsRefused: {'mari.maasikas@example.ee': (550, b'no such user <mari.maasikas@example.ee>')}"
+    assert "mari.maasikas" not in _masked(text) and "m***@example.ee" in _masked(text)

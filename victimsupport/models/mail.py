@@ -11,6 +11,7 @@ class MailStatus(models.TextChoices):
     QUEUED = "queued", _("waiting to be sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
+    WITHHELD = "withheld", _("not sent: the recipient's contact rules no longer allow it")
 
 
 class OutgoingMail(models.Model):
@@ -28,6 +29,10 @@ class OutgoingMail(models.Model):
     sender = models.CharField(_("sender"), max_length=300)
     recipients = models.JSONField(_("recipients"), default=list)
     message = models.BinaryField(null=True, blank=True, editable=False)  # the MIME message, until sent
+    # Asked again just before sending (victimsupport.mail.DELIVERY_CHECKS): e.g. "person_email" and the
+    # person's id, so that a message to a client goes only if their safe-contact rules still allow it.
+    delivery_check = models.CharField(max_length=40, blank=True, editable=False)
+    delivery_check_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -41,7 +46,7 @@ class OutgoingMail(models.Model):
             ),
             models.CheckConstraint(
                 name="mail_waiting_has_message",
-                condition=models.Q(status=MailStatus.SENT) | models.Q(message__isnull=False),
+                condition=models.Q(status__in=[MailStatus.SENT, MailStatus.WITHHELD]) | models.Q(message__isnull=False),
             ),
         ]
 
