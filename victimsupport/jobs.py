@@ -73,18 +73,19 @@ def broker_queue_lengths() -> int:
         return sum(client.llen(queue) for queue in settings.CELERY_QUEUES_WATCHED)
 
 
-def job_claim(job_id: int, *, redelivered: bool = False) -> Job | None:
+def job_claim(job_id: int, *, task_id: str = "", redelivered: bool = False) -> Job | None:
     """Take a queued job, or one whose worker was lost: past the task time limit, or at once when the
-    broker hands the task out again because the process running it died (`redelivered`: a killed pool
-    process is requeued at once, while its job still says "running"). None when another worker has it or
-    it is finished, so a second delivery of the task is harmless."""
+    same task (`task_id`) comes back because the process running it died or its failed run is retried
+    (`redelivered`: a killed pool process is requeued at once, while its job still says "running"). None
+    when another task has it or it is finished, so a second delivery, or a copy sent again by the
+    sweeper, is harmless."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    running = models.Q(status=JobStatus.RUNNING)
-    if not redelivered:
-        running &= models.Q(started_at__lt=stale)
+    running = models.Q(status=JobStatus.RUNNING, started_at__lt=stale)
+    if redelivered and task_id:
+        running |= models.Q(status=JobStatus.RUNNING, claimed_by=task_id)
     claimed = Job.objects.filter(models.Q(status=JobStatus.QUEUED) | running, pk=job_id).update(
-        status=JobStatus.RUNNING, started_at=now, progress=1
+        status=JobStatus.RUNNING, started_at=now, progress=1, claimed_by=task_id
     )
     if not claimed:
         return None
@@ -101,6 +102,7 @@ STORAGE_RETRY = {**DATABASE_RETRY, "autoretry_for": (OSError, *DATABASE_ERRORS)}
 STORAGE_RETRYING = gettext_noop(
     "The document could not be written yet (a storage or file error). It will be tried again in a moment."
 )
+DATABASE_RETRYING = gettext_noop("The database could not be reached. The work will be tried again in a moment.")
 STORAGE_FAILED = gettext_noop(
     "The document could not be written: a storage or file error. Tell the administrator; nothing was registered."
 )
@@ -174,7 +176,8 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
     and returns None), run `work` (which reports progress with job_progress and must itself be safe to
     run again), finish with its result, or record the failure and re-raise so the task's retry and
     logging see it."""
-    job = job_claim(job_id, redelivered=task_redelivered())
+    task_id = getattr(getattr(current_task, "request", None), "id", None) or ""
+    job = job_claim(job_id, task_id=task_id, redelivered=task_redelivered())
     if job is None:
         return None
     try:
@@ -184,7 +187,7 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
             logger.warning("job %s (%s): storage or file error: %s", job.pk, job.kind, exc)
         try:
             if task_will_retry(exc):
-                job_requeue(job, STORAGE_RETRYING)
+                job_requeue(job, DATABASE_RETRYING if isinstance(exc, DATABASE_ERRORS) else STORAGE_RETRYING)
             else:
                 job_fail(job, STORAGE_FAILED if isinstance(exc, OSError) else failure)
         except DATABASE_ERRORS:  # the job's state cannot be written either: the retry takes the job over

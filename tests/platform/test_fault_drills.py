@@ -221,3 +221,18 @@ def test_pages_ask_to_try_again_while_the_database_restarts_and_everything_recov
     decision.refresh_from_db()
     assert decision.letter_id is not None
     assert RegisteredDocument.objects.filter(doc_type="aid_decision").count() == 1
+
+
+def test_only_the_task_that_claimed_a_running_job_may_take_it_over(specialist):
+    """A job still "running" is taken over when its own task comes back (delivered again after its
+    process died, or retried after a failure), never by another copy of it the sweeper sent meanwhile:
+    that would run the job twice at the same time."""
+    from victimsupport.jobs import job_claim
+
+    job = Job.objects.create(kind="decision_letter", created_by=specialist, task_name="cases.render_decision_letter")
+    assert job_claim(job.pk, task_id="first").claimed_by == "first"
+    assert job_claim(job.pk, task_id="sweeper-copy") is None
+    assert job_claim(job.pk, task_id="sweeper-copy", redelivered=True) is None
+    assert job_claim(job.pk, task_id="first", redelivered=True) is not None
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.claimed_by == "first"

@@ -36,6 +36,9 @@ class Job(models.Model):
     # The Celery task that does the work (called with the job's id and actor_id): the sweeper sends it
     # again when the broker lost it (victimsupport.jobs.jobs_requeue_lost).
     task_name = models.CharField(max_length=200, blank=True, default="")
+    # The id of the task (message) that claimed the job: only the same task, delivered again or retried,
+    # may take over a job still "running" (another copy sent by the sweeper may not).
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
     result_document = models.ForeignKey(
         "victimsupport.RegisteredDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
