@@ -46,6 +46,10 @@ LEGEND = _(
     "are shown whole where you may see the cases behind them."
 )
 
+# Tables whose figures have pages of their own with their own protection (the MARAC figures): shown
+# whole where the cases may be seen, left out of protected pages (two protections of one count, each
+# hiding other cells, would undo each other).
+PROTECTED_ELSEWHERE = {"marac_referrals"}
 SMALL = "<5"  # a count under five
 HIDDEN = "x"  # a figure hidden so that a small one cannot be worked out
 
@@ -238,8 +242,20 @@ def build(
         if ("total", spec.total_key, when) in hidden and 0 < values[("total", spec.total_key, when)] < SUPPRESS_BELOW
     }
 
+    # The same across pages: a quarter whose total is under five shows no months on the year's page either.
+    quarters: dict = {}
+    for spec in SPECS.values():
+        if spec.by_month and spec.protected and suppress:
+            for cell, value in values.items():
+                if cell[0] == "cell" and cell[1] == spec.key:
+                    quarter = (spec.key, cell[3], cell[2].year, (cell[2].month - 1) // 3)
+                    quarters.setdefault(quarter, []).append((cell, value))
+    blank_months = {
+        cell for found in quarters.values() if 0 < sum(v for _c, v in found) < SUPPRESS_BELOW for cell, _v in found
+    }
+
     def figure(cell, value=None, unit="count") -> Figure:
-        if cell[0] == "cell" and (cell[1], cell[3]) in blank:
+        if cell[0] == "cell" and ((cell[1], cell[3]) in blank or cell in blank_months):
             return Figure(None, unit, HIDDEN)
         if cell in hidden:
             return Figure(None, unit, SMALL if 0 < values[cell] < SUPPRESS_BELOW else HIDDEN)
@@ -249,18 +265,21 @@ def build(
     for title, specs in SECTIONS:
         built = []
         for spec in specs:
+            if suppress and spec.key in PROTECTED_ELSEWHERE:
+                continue
             table = Table(spec, note="" if spec.county_level or scope.county is None else str(REGION_ONLY))
             for label, key_now, key_before in categories[spec.key]:
                 table.rows.append(_row(spec, sums, figure, label, key_now, key_before))
             table.rows.append(_total_row(spec, table.rows, figure, sums))
             built.append(table)
-        sections.append((str(title), built))
+        if built:
+            sections.append((str(title), built))
     dashboard = Dashboard(
         period=period,
         earlier=period.year_earlier(),
         scope=scope,
         sections=sections,
-        comparison=_comparison(areas, sums, figure) if areas is not None else None,
+        comparison=_comparison(areas, figure, suppress=suppress) if areas is not None else None,
         key_figures=[],
         suppressed=suppress,
     )
@@ -311,12 +330,13 @@ def _measure_sum(found: dict, measure: str) -> Decimal:
     return sum((value for (name, _category), value in found.items() if name == measure), Decimal(0))
 
 
-def _comparison(areas: list, sums: Sums, figure) -> Comparison:
+def _comparison(areas: list, figure, *, suppress: bool) -> Comparison:
+    compared = [(p, column) for p, column in COMPARED if not (suppress and p in PROTECTED_ELSEWHERE)]
     rows = [
-        (name, [figure(("area", area_id, population)) for population, _column in COMPARED]) for area_id, name in areas
+        (name, [figure(("area", area_id, population)) for population, _column in compared]) for area_id, name in areas
     ]
-    rows.append((str(pgettext_lazy("statistics", "Total")), [figure(("total", p, "now")) for p, _c in COMPARED]))
-    return Comparison(columns=[str(column) for _population, column in COMPARED], rows=rows)
+    rows.append((str(pgettext_lazy("statistics", "Total")), [figure(("total", p, "now")) for p, _c in compared]))
+    return Comparison(columns=[str(column) for _population, column in compared], rows=rows)
 
 
 def _share(part: Figure, whole: Figure) -> Figure:
@@ -376,8 +396,7 @@ def _key_figures(dashboard: Dashboard, sums: Sums) -> list[tuple[str, Figure, Fi
         (str(_("Volunteer hours")), *magnitude("volunteer_hours", "hours")),
         (str(_("Volunteer kilometres")), *magnitude("volunteer_km", "km")),
         (str(_("Volunteer costs")), *magnitude("volunteer_costs", "eur")),
-        (str(_("Referrals to MARAC")), *total("marac_referrals")),
-    ]
+    ] + ([(str(_("Referrals to MARAC")), *total("marac_referrals"))] if "marac_referrals" in tables else [])
 
 
 PAGE_CACHE_SECONDS = 24 * 3600

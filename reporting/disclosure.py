@@ -102,6 +102,7 @@ def protect(
     threshold: int = 5,
     small_marked: bool = False,
     batch: bool = False,
+    fixed: Iterable[Cell] = (),
 ) -> set[Cell]:
     """The published cells to hide: every count in 1..threshold-1, and the complementary cells that keep
     them (and the hidden complements, and small latent figures) from being worked out.
@@ -112,13 +113,17 @@ def protect(
     says (every value from 1 to threshold-1 stays possible).
 
     `batch`: each round hides a complement for every problem found (not only the first), for problems
-    of thousands of cells (a year's figures as a whole); it may hide a little more."""
+    of thousands of cells (a year's figures as a whole); it may hide a little more.
+
+    `fixed`: published cells this reader knows whatever is hidden (a manager's own region): never hidden,
+    never a complement, and their small counts are no secret to them."""
     # In a canonical order, so that the result does not depend on the order they are given in.
     relations = sorted(
         {relation for relation in relations if all(cell in values for cell in relation.cells)},
         key=lambda relation: [_sort_key(cell) for cell in (relation.total, *sorted(relation.parts, key=_sort_key))],
     )
     published = {cell for cell in published if cell in values}
+    fixed = set(fixed)
     latent = set(values) - published
     order = {cell: index for index, cell in enumerate(sorted(values, key=_sort_key))}
     by_cell: dict[Cell, list[int]] = {}
@@ -126,7 +131,7 @@ def protect(
         for cell in relation.cells:
             by_cell.setdefault(cell, []).append(index)
     small = {cell for cell, value in values.items() if 0 < value < threshold}
-    hidden = published & small
+    hidden = (published & small) - fixed
     latent_small = latent & small
     hopeless: set = set()  # problems with no shown non-zero cell anywhere near them (all zeros)
     while True:
@@ -152,7 +157,7 @@ def protect(
         for problem, start in problems:
             if added and any(set(relations[index].cells) & added for index in start):
                 continue  # a complement of this round may have solved it: the next round tells
-            complement = _complement(start, relations, by_cell, values, published - hidden, unknown)
+            complement = _complement(start, relations, by_cell, values, published - hidden - fixed, hidden | latent)
             if complement is None:
                 hopeless.add(problem)
             else:

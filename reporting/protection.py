@@ -33,7 +33,7 @@ from reporting.disclosure import Relation, protect
 from reporting.models import FeedbackResponse, FeedbackService, MonthlyFigure, StatisticsRun
 from reporting.periods import Period
 from reporting.specs import EQUAL_TO_TOTAL, SPECS, SUPPRESS_BELOW
-from victimsupport.models import County, Region
+from victimsupport.models import County, Region, Role, User
 
 PROTECTED = [spec for spec in SPECS.values() if spec.protected]
 MEASURES = sorted({spec.measure for spec in PROTECTED})
@@ -85,8 +85,8 @@ def year_problem(year: int, rows, counties: dict[int, list[int]]) -> tuple[dict,
                 sums[(period, area, measure, category)] += int(value)
                 sums[(period, area, measure, None)] += int(value)  # all categories
     children: dict[str, list[str]] = {NATIONAL: [region_key(region) for region in counties]}
-    for region, ids in counties.items():
-        children[region_key(region)] = [county_key(county, region) for county in ids] + [county_key(None, region)]
+    for region in counties:
+        children[region_key(region)] = _children(region, counties)
     areas = [NATIONAL, *(area for region in counties for area in (region_key(region), *children[region_key(region)]))]
     lines: dict[str, list[tuple]] = {}  # table -> the (table, category) of its rows
     for spec in PROTECTED:
@@ -140,9 +140,30 @@ def protect_year(year: int) -> list[list]:
     rows = MonthlyFigure.objects.filter(
         month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1), measure__in=MEASURES
     ).values_list("month", "region_id", "county_id", "measure", "category", "value")
-    values, relations = year_problem(year, rows, _counties())
-    hidden = protect(values, relations, published=values, threshold=SUPPRESS_BELOW, small_marked=True, batch=True)
+    counties = _counties()
+    values, relations = year_problem(year, rows, counties)
+    options = {"published": values, "threshold": SUPPRESS_BELOW, "small_marked": True, "batch": True}
+    hidden = protect(values, relations, **options)
+    # A regional manager sees their own regions whole and the rest protected: what is hidden must hold
+    # against what they know, too (Estonia minus their region and the shown regions is not a hidden one).
+    for regions in _managers_regions():
+        areas = {area for region in regions for area in (region_key(region), *_children(region, counties))}
+        hidden |= protect(values, relations, **options, fixed={cell for cell in values if cell[1] in areas})
     return sorted(list(cell) for cell in hidden)
+
+
+def _children(region: int, counties: dict[int, list[int]]) -> list[str]:
+    return [county_key(county, region) for county in counties.get(region, [])] + [county_key(None, region)]
+
+
+def _managers_regions() -> set[frozenset[int]]:
+    """The sets of regions active regional managers see whole."""
+    found: dict[int, set[int]] = defaultdict(set)
+    managers = User.objects.filter(groups__name=Role.REGIONAL_MANAGER, is_active=True)
+    for user_id, region_id in managers.values_list("pk", "regions").order_by():
+        if region_id is not None:
+            found[user_id].add(region_id)
+    return {frozenset(regions) for regions in found.values()}
 
 
 def hidden_cells(year: int) -> frozenset:

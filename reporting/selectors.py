@@ -342,10 +342,22 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
         line["count_text"] = (
             ("<5" if 0 < line["count"] < FEEDBACK_MIN else "x") if cell in hidden else str(line["count"])
         )
+    # Free text of a page holds its parts' (the quarters of a year, the regions of Estonia): shown only
+    # when no part's answers are hidden, else the texts of a hidden part would be the difference.
+    periods = [now] + ([f"{period.first.year}-Q{quarter}" for quarter in range(1, 5)] if period.kind == "year" else [])
+    areas = [area] + ([region_key(pk) for pk in Region.objects.values_list("pk", flat=True)] if region is None else [])
+    parts_hidden = any((p, a, "total", "") in hidden for p in periods for a in areas)
     texts = []
-    if with_text and total["shown"]:
+    if with_text and total["shown"] and not parts_hidden:
         for question in questions:
             if question.kind == QuestionKind.TEXT:
                 texts += [row[3][str(question.pk)] for row in rows if str(question.pk) in row[3]]
         texts.sort()  # not in the order they came (which would follow the links given)
-    return {"questions": answering, "total": total, "services": services, "months": months, "texts": texts}
+    return {
+        "questions": answering,
+        "total": total,
+        "services": services,
+        "months": months,
+        "texts": texts,
+        "texts_withheld": with_text and total["shown"] and parts_hidden,
+    }

@@ -47,6 +47,7 @@ def report_context(year: int, progress=None) -> dict:
             "chart": bar_chart([Row(str(each), totals[each][population], None) for each in years], pair=False),
         }
         for population, label in COMPARED
+        if all(population in totals[each] for each in years)  # MARAC figures have pages of their own
     ]
     comparison = current.comparison
     # Regions as columns (a page is narrower than the screen's table of eight figures).

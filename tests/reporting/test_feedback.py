@@ -147,18 +147,28 @@ def test_a_quarter_hidden_on_its_page_cannot_be_taken_from_the_year(client, mana
     shown would give the two back, so every feedback page of the year is protected at once."""
     survey = Survey.objects.get(active=True)
     year = timezone.localdate().year
-    for month in [1] * 6 + [2] * 6 + [3] * 6 + [5] * 2:
+    text = survey.questions.get(kind="text")
+    for index, month in enumerate([1] * 6 + [2] * 6 + [3] * 6 + [5] * 2):
         FeedbackResponse.objects.create(
-            survey=survey, region=region("pohja"), service="counselling", month=date(year, month, 1), language="et"
+            survey=survey,
+            region=region("pohja"),
+            service="counselling",
+            month=date(year, month, 1),
+            language="et",
+            answers={str(text.pk): f"Vastus {index}"},
         )
     client.force_login(manager)
     client.cookies["django_language"] = "en"
+
+    texts, withheld = {}, {}
 
     def shown(**period):
         """The page's number of answers in all and for counselling."""
         page = client.get("/reporting/statistics/feedback/", {"year": year, "region": region("pohja").pk, **period})
         assert page.status_code == 200
         results = page.context["results"]
+        texts[period.get("quarter", "year")] = results["texts"]
+        withheld[period.get("quarter", "year")] = results["texts_withheld"]
         counselling = next(line for line in results["services"] if line["label"] == "counselling by victim support")
         return results["total"]["count_text"], counselling["count_text"]
 
@@ -167,5 +177,8 @@ def test_a_quarter_hidden_on_its_page_cannot_be_taken_from_the_year(client, mana
     assert pages[2] == ("<5", "<5")
     for line in (0, 1):  # else 20 - 18 - 0 - 0 = 2
         assert any(not pages[key][line].isdigit() for key in ("year", 1, 3, 4)), pages
+    # The year's 20 texts would give the second quarter's two (less the first's, where those are shown).
+    assert pages["year"][0] == "20" and texts["year"] == [] and withheld["year"]
+    assert texts[2] == []
     months = client.get("/reporting/statistics/feedback/", {"period": "month", "year": year, "month": 5})
     assert months.status_code == 400 and "a quarter or a year" in months.content.decode()

@@ -12,12 +12,13 @@ import pytest
 from django.utils import translation
 
 from cases.choices import ContactKind
-from reporting.dashboard import COMPARED, SPECS, page
+from reporting.dashboard import COMPARED, SPECS, build, page
+from reporting.disclosure import protect
 from reporting.models import MonthlyFigure, StatisticsRun
 from reporting.periods import Period
 from reporting.selectors import Scope
 from tests.factories import make_user
-from tests.reporting.test_disclosure import narrowed
+from tests.reporting.test_disclosure import compared, narrowed
 from victimsupport.models import County, Region
 
 pytestmark = pytest.mark.django_db
@@ -55,16 +56,20 @@ def every_page(suppress=True):
         }
 
 
-def reader(pages) -> tuple[list[tuple[dict, int]], dict, dict]:
+def reader(pages, knows: dict | None = None) -> tuple[list[tuple[dict, int]], dict, dict]:
     """The reader's equations over all pages ({unknown: coefficient}, constant), the hidden cells with
     their marks, and the shown ones. Cells are named as the reader sees them: (period, area, table, row);
-    a population's total is one cell whatever table shows it."""
+    a population's total is one cell whatever table shows it. `knows`: figures the reader has besides
+    (a manager's own region, seen whole)."""
     equations: list[Counter] = []
     marks: dict = {}
     known: dict = {}
+    knows = knows or {}
 
     def cell(name, figure):
-        if figure.hidden:
+        if name in knows:
+            known[name] = knows[name]
+        elif figure.hidden:
             marks[name] = figure.mark
         else:
             known[name] = figure.value
@@ -97,7 +102,7 @@ def reader(pages) -> tuple[list[tuple[dict, int]], dict, dict]:
         add((period, area, "total", "sessions"), [(period, area, "contacts_by_kind", counselling)])
         if dashboard.comparison is not None:
             names = [name for name, _figures in dashboard.comparison.rows[:-1]]
-            for column, (population, _label) in enumerate(COMPARED):
+            for column, (population, _label) in enumerate(compared(dashboard)):
                 parts = []
                 for name, figures in dashboard.comparison.rows[:-1]:
                     child = next((key for key, r in {**regions, **counties}.items() if r.name == name), f"{area}-")
@@ -207,7 +212,8 @@ def test_no_hidden_figure_of_any_page_of_a_year_can_be_worked_out():
     # figures): every shown figure is the true one.
     truth = every_page(suppress=False)
     for key, dashboard in pages.items():
-        for table, real in zip(dashboard.tables, truth[key].tables, strict=True):
+        real_tables = {table.key: table for table in truth[key].tables}
+        for table, real in ((table, real_tables[table.key]) for table in dashboard.tables):
             for row, true_row in zip(table.rows, real.rows, strict=True):
                 assert row.now.hidden or row.now.value == true_row.now.value
 
@@ -264,3 +270,78 @@ def test_a_run_keeps_its_hidden_cells_and_a_new_run_replaces_them(specialist):
     make_case(specialist, county_code="harju", incident_type="property")
     again = statistics_compute(year=year)
     assert hidden_cells(year) == frozenset(tuple(cell) for cell in again.protected)
+
+
+MANY = (
+    [(1, "harju", "new", "F", "property")] * 30
+    + [(1, "harju", "new", "F", "domestic_violence")] * 6
+    + [(1, "tartu", "new", "F", "property")] * 30
+    + [(1, "tartu", "new", "F", "domestic_violence")] * 2
+    + [(1, "voru", "new", "F", "property")] * 30
+)
+
+
+def test_a_manager_who_sees_the_own_region_whole_cannot_work_out_another_regions_hidden_count(manager):
+    """Põhja's manager sees Põhja whole, and the rest as everyone does: Estonia's 8 domestic-violence
+    clients minus Põhja's 6 would give Lõuna's hidden 2 back, had Põhja's 6 been the figure hidden for it."""
+    people_figures(MANY)
+    north = Region.objects.get(name="Põhja")
+    own = {f"R{north.pk}", f"R{north.pk}-", *(f"C{county.pk}" for county in County.objects.filter(region=north))}
+    _equations, _marks, truth = reader(every_page(suppress=False))
+    equations, marks, _known = reader(every_page(), knows={name: v for name, v in truth.items() if name[1] in own})
+    assert any(name[1] not in own for name in marks)
+    # No count under five comes out (a complement of five or more may: the manager counted it himself).
+    assert not {name for name in determined(equations) & set(marks) if marks[name] == "<5"}
+    assert not narrowed([(eq, c) for eq, c in equations if set(eq) <= set(marks)], marks, {})
+
+
+def test_the_year_is_protected_against_what_a_manager_sees_too(manager, monkeypatch):
+    """Besides the readers who see nothing whole, the year is protected once for each set of regions a
+    manager sees whole (with those regions' figures known), and the hidden cells of all are joined."""
+    from reporting import protection
+
+    people_figures(MANY)
+    north = Region.objects.get(name="Põhja")
+    own = {f"R{north.pk}", f"R{north.pk}-", *(f"C{county.pk}" for county in County.objects.filter(region=north))}
+    solved = []
+
+    def recording(values, relations, **options):
+        found = protect(values, relations, **options)
+        solved.append(({cell[1] for cell in options.get("fixed", ())}, found))
+        return found
+
+    monkeypatch.setattr(protection, "protect", recording)
+    hidden = {tuple(cell) for cell in protection.protect_year(YEAR)}
+    assert [areas for areas, _found in solved] == [set(), own]
+    assert set().union(*(found for _areas, found in solved)) == hidden
+
+
+def test_a_quarter_under_five_shows_no_months_on_the_years_page_either():
+    """On its own page a quarter of three new cases shows no breakdown; the year's page must not show
+    its months as "<5", "<5", 0 (which would tell each is under four)."""
+    from decimal import Decimal
+
+    from reporting.selectors import Sums
+
+    by_month = {("cases_new", date(YEAR, 1, 1)): Decimal(12), ("cases_new", date(YEAR, 4, 1)): Decimal(2)}
+    by_month[("cases_new", date(YEAR, 5, 1))] = Decimal(1)
+    now = {("cases_new", "property"): Decimal(15)}
+    sums = Sums(now=now, before={}, by_area={}, by_month=by_month)
+    with translation.override("en"):
+        dashboard = build(Period.of("year", YEAR), Scope(), sums, suppress=True, areas=None)
+    months = {row.label: str(row.now) for row in next(t for t in dashboard.tables if t.key == "cases_by_month").body}
+    assert months["April 2026"] == months["May 2026"] == months["June 2026"] == "x"
+    assert months["February 2026"] == months["March 2026"] == "0"  # the first quarter's 12: months shown
+
+
+def test_marac_figures_are_left_to_their_own_page_where_small_counts_are_hidden(client, manager):
+    """The MARAC figures page protects them its own way; the same counts protected again here, hiding
+    other cells, would give each other away."""
+    people_figures(PEOPLE)
+    client.force_login(make_user("analyst"))
+    national = client.get("/reporting/statistics/", {"period": "year", "year": YEAR, "region": ""})
+    assert "marac_referrals" not in {table.key for table in national.context["dashboard"].tables}
+    assert len(national.context["dashboard"].comparison.columns) == len(COMPARED) - 1
+    client.force_login(manager)
+    own = client.get("/reporting/statistics/", {"period": "year", "year": YEAR})
+    assert "marac_referrals" in {table.key for table in own.context["dashboard"].tables}
