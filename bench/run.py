@@ -322,6 +322,86 @@ def measure(
     }
 
 
+def soak(port, sessions, pages, minutes, users, web_pid, worker_pid, database_watch) -> dict:
+    """Load over every main page (each role's first user) for `minutes`, a minute at a time, with the
+    memory of each process and the database connections sampled after each minute: errors must stay at
+    zero, memory flat, connections bounded (no leak)."""
+    import psutil
+    from django.db import connection
+
+    requests = [
+        sessions[role][0].request(page["method"], path_for(page, role), page.get("form"))
+        for page in pages
+        for role in page["roles"]
+    ]
+    web_watch = ProcessWatch(web_pid)
+    samples = []
+    try:
+        for minute in range(1, int(minutes) + 1):
+            row = measure(port, requests, users, 60, 1, {"web": web_watch, "database": database_watch})
+            web = [psutil.Process(web_pid), *psutil.Process(web_pid).children(recursive=True)]
+            worker = [psutil.Process(worker_pid), *psutil.Process(worker_pid).children(recursive=True)]
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+                connections = cursor.fetchone()[0]
+            sample = {
+                "minute": minute,
+                "requests": row["requests"],
+                "errors": row["errors"],
+                "p95_ms": row["p95_ms"],
+                "web_total_mib": round(sum(p.memory_info().rss for p in web) / 2**20, 1),
+                "web_largest_mib": round(max(p.memory_info().rss for p in web) / 2**20, 1),
+                "worker_total_mib": round(sum(p.memory_info().rss for p in worker) / 2**20, 1),
+                "database_connections": connections,
+            }
+            samples.append(sample)
+            log(
+                f"soak minute {minute}: {sample['requests']} requests, {sample['errors']} errors, p95 "
+                f"{sample['p95_ms']} ms, web {sample['web_total_mib']} MiB (largest {sample['web_largest_mib']}), "
+                f"worker {sample['worker_total_mib']} MiB, {connections} database connections"
+            )
+    finally:
+        web_watch.stop()
+    return {
+        "minutes": minutes,
+        "users": users,
+        "pages": len(requests),
+        "requests": sum(sample["requests"] for sample in samples),
+        "errors": sum(sample["errors"] for sample in samples),
+        "samples": samples,
+    }
+
+
+def soak_markdown(soak_result: dict | None) -> list[str]:
+    if not soak_result or not soak_result["samples"]:
+        return []
+    samples = soak_result["samples"]
+    first, last = samples[0], samples[-1]
+    # Flat: the last minute's memory within 10 % (or 20 MiB) of the first's.
+    flat = all(
+        last[key] <= max(first[key] * 1.1, first[key] + 20)
+        for key in ("web_total_mib", "web_largest_mib", "worker_total_mib")
+    )
+    connections = [sample["database_connections"] for sample in samples]
+    lines = [
+        "",
+        f"Soak: {soak_result['minutes']:g} minutes at {soak_result['users']} users over {soak_result['pages']} "
+        f"main pages and roles, {soak_result['requests']:,} requests, {soak_result['errors']} errors; memory flat: "
+        f"{verdict(flat)}; database connections {min(connections)} to {max(connections)}.",
+        "",
+        "| Minute | Requests | Errors | p95 ms | Web RSS, all / largest MiB | Worker RSS MiB | DB connections |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    shown = sorted({0, len(samples) // 2, len(samples) - 1})
+    for sample in (samples[index] for index in shown):
+        lines.append(
+            f"| {sample['minute']} | {sample['requests']:,} | {sample['errors']} | {sample['p95_ms']} | "
+            f"{sample['web_total_mib']} / {sample['web_largest_mib']} | {sample['worker_total_mib']} | "
+            f"{sample['database_connections']} |"
+        )
+    return lines
+
+
 def percentile(values: list[float], percent: float) -> float:
     if not values:
         return float("nan")
@@ -605,6 +685,7 @@ def markdown(result: dict) -> str:
         f"{result['memory']['web']['peak_process_mib']} MiB | {result['memory']['web']['peak_total_mib']} MiB |",
         f"| Worker (Celery, 1 process) | {result['memory']['worker']['peak_process_mib']} MiB | "
         f"{result['memory']['worker']['peak_total_mib']} MiB |",
+        *soak_markdown(result.get("soak")),
     ]
     return "\n".join(lines) + "\n"
 
@@ -628,6 +709,9 @@ def main() -> int:
         "--max-requests", type=int, default=2000, help="gunicorn worker recycling (as in the Dockerfile; 0: never)"
     )
     parser.add_argument("--only", default="", help="comma-separated page keys to measure (default: all)")
+    parser.add_argument(
+        "--soak", type=float, default=30, help="minutes of load over all main pages at the top concurrency (0: none)"
+    )
     args = parser.parse_args()
     levels = [int(value) for value in args.concurrency.split(",") if value.strip()]
     WORK.mkdir(parents=True, exist_ok=True)
@@ -731,12 +815,13 @@ def main() -> int:
             "roles": ["admin"],
         },
     ]
+    soak_pages = [page for page in pages if not page["key"].startswith("admin_")]
     if args.only:
         wanted = set(args.only.split(","))
         pages = [page for page in pages if page["key"] in wanted]
     log(f"the deep page: case list page {deep_page}, reached by its previous page's next link")
     deep = deep_paths(usernames, ["specialist", "manager"], deep_page)
-    for page in pages:
+    for page in [*pages, *soak_pages]:
         if page["key"] == "case_list_deep":
             page["path"] = deep
 
@@ -846,6 +931,10 @@ def main() -> int:
         )
         log(f"{len(decision_ids)} decision letters in the worker")
         letters = worker_task("bench.render_letters", [decision_ids], env, timeout=60 + 10 * len(decision_ids))
+        soak_result = None
+        if args.soak:
+            log(f"soak: {args.soak:g} minutes at {levels[-1]} users over {len(soak_pages)} main pages")
+            soak_result = soak(port, sessions, soak_pages, args.soak, levels[-1], server.pid, worker.pid, database)
     finally:
         memory = {"web": web_memory.stop(), "worker": worker_memory.stop()}
         database.stop()
@@ -906,6 +995,7 @@ def main() -> int:
         "comparisons": comparisons,
         "worker": {"statistics": statistics_result, "letters": letter_result, "nightly": nightly},
         "memory": memory,
+        "soak": soak_result,
     }
     scale_text = f"{args.scale:g}"
     json_path = RESULTS / f"{today}-{scale_text}.json"
