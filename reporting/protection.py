@@ -45,7 +45,7 @@ def period_key(period: Period) -> str | None:
     if period.kind == "year":
         return str(period.first.year)
     if period.kind == "quarter":
-        return f"{period.first.year}-Q{(period.first.month + 2) // 3}"
+        return quarter_keys(period.first.year)[(period.first.month - 1) // 3]
     return None
 
 
@@ -61,20 +61,28 @@ def county_key(county_id: int | None, region_id: int) -> str:
     return f"C{county_id}" if county_id is not None else f"R{region_id}-"
 
 
+def quarter_keys(year: int) -> list[str]:
+    return [f"{year}-Q{quarter}" for quarter in range(1, 5)]
+
+
 def _periods(year: int) -> dict[str, list[str]]:
     """Each period key with its months' keys."""
     periods = {str(year): [f"{year}-{month:02}" for month in range(1, 13)]}
-    for quarter in range(1, 5):
-        periods[f"{year}-Q{quarter}"] = [f"{year}-{month:02}" for month in range(3 * quarter - 2, 3 * quarter + 1)]
+    for quarter, key in enumerate(quarter_keys(year), start=1):
+        periods[key] = [f"{year}-{month:02}" for month in range(3 * quarter - 2, 3 * quarter + 1)]
     return periods
+
+
+def _quarter_of(periods: dict[str, list[str]], quarters: list[str]) -> dict[str, str]:
+    """Each month's key with its quarter's."""
+    return {month: quarter for quarter in quarters for month in periods[quarter]}
 
 
 def year_problem(year: int, rows, counties: dict[int, list[int]]) -> tuple[dict, list[Relation]]:
     """The cells and relations of a year. `rows`: (month, region id, county id, measure, category, value)
     of the protected measures; `counties`: each region's county ids."""
-    periods = _periods(year)
-    quarters = [period for period, months in periods.items() if len(months) == 3]
-    month_period = {month: period for period in quarters for month in periods[period]}
+    periods, quarters = _periods(year), quarter_keys(year)
+    month_period = _quarter_of(periods, quarters)
     sums: dict = defaultdict(int)
     found: dict[str, set] = defaultdict(set)
     for month, region, county, measure, category, value in rows:
@@ -235,9 +243,8 @@ def feedback_hidden(year: int) -> frozenset:
     found = cache.get(key)
     if found is not None:
         return found
-    periods = _periods(year)
-    quarters = [period for period, months in periods.items() if len(months) == 3]
-    quarter_of = {month: quarter for quarter in quarters for month in periods[quarter]}
+    periods, quarters = _periods(year), quarter_keys(year)
+    quarter_of = _quarter_of(periods, quarters)
     regions = [region_key(pk) for pk in Region.objects.order_by("pk").values_list("pk", flat=True)]
     counts: dict = defaultdict(int)
     rows = responses.values_list("month", "region_id", "service").annotate(n=models.Count("pk")).order_by()

@@ -30,7 +30,7 @@ from reporting.models import (
     YearlyReport,
 )
 from reporting.periods import Period, add_months, month_name
-from reporting.protection import NATIONAL, feedback_hidden, month_key, period_key, region_key
+from reporting.protection import NATIONAL, feedback_hidden, month_key, period_key, quarter_keys, region_key
 from victimsupport.models import County, Region, User
 
 ZERO = Decimal(0)
@@ -344,7 +344,7 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
         )
     # Free text of a page holds its parts' (the quarters of a year, the regions of Estonia): shown only
     # when no part's answers are hidden, else the texts of a hidden part would be the difference.
-    periods = [now] + ([f"{period.first.year}-Q{quarter}" for quarter in range(1, 5)] if period.kind == "year" else [])
+    periods = [now] + (quarter_keys(period.first.year) if period.kind == "year" else [])
     areas = [area] + ([region_key(pk) for pk in Region.objects.values_list("pk", flat=True)] if region is None else [])
     parts_hidden = any((p, a, "total", "") in hidden for p in periods for a in areas)
     texts = []

@@ -168,7 +168,8 @@ def start_celery_worker(
     raise RuntimeError(f"the Celery worker did not answer; see {log.name}")
 
 
-def stop_celery_worker(process) -> None:
+def stop_process(process) -> None:
+    """Stop a process started by a test (a worker, a web server) and close its log."""
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -176,6 +177,9 @@ def stop_celery_worker(process) -> None:
         process.kill()
         process.wait(timeout=15)
     process.log.close()
+
+
+stop_celery_worker = stop_process
 
 
 @pytest.fixture(scope="module")

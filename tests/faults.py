@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import ARTIFACTS, DOCUMENTS, ROOT
+from tests.conftest import ARTIFACTS, DOCUMENTS, ROOT, stop_process
 
 
 class DatabaseProxy:
@@ -145,16 +145,6 @@ def start_web_server(database_url: str, *, workers: int = 2):
             time.sleep(0.2)
     stop_process(process)
     raise RuntimeError(f"gunicorn did not answer; see {log.name}")
-
-
-def stop_process(process) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
-    process.log.close()
 
 
 def fetch(url: str, *, cookies: dict | None = None) -> tuple[int, dict, str]:

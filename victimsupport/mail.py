@@ -30,8 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from victimsupport.models import MailStatus, OutgoingMail, Role, User
-from victimsupport.notify import notify
+from victimsupport.models import MailStatus, OutgoingMail
+from victimsupport.notify import notify_administrators
 from victimsupport.security import security_event
 
 logger = logging.getLogger(__name__)
@@ -134,9 +134,7 @@ def mail_deliver(mail_id: int) -> bool:
             logger.warning("e-mail %s: attempt %s failed: %s", mail.pk, mail.attempts, mail.last_error)
             if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
                 mail.status = MailStatus.FAILED
-                administrators = User.objects.filter(groups__name=Role.ADMINISTRATOR, is_active=True)
-                notify(
-                    administrators,
+                notify_administrators(
                     MAIL_FAILED,
                     params={"attempts": mail.attempts, "subject": mail.subject[:80], "error": mail.last_error[:200]},
                     link=f"/admin/victimsupport/outgoingmail/?status__exact={MailStatus.FAILED}",

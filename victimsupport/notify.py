@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 
-from victimsupport.models import Notification
+from victimsupport.models import Notification, Role, User
 
 
 def notify(users: Iterable, message: str, *, params: dict | None = None, link: str = "", email: bool = False) -> None:
@@ -19,6 +19,17 @@ def notify(users: Iterable, message: str, *, params: dict | None = None, link: s
         notification = Notification.objects.create(user=user, message=message, params=params or {}, link=link)
         if email and user.email:
             send_notification_email.delay_on_commit(notification.pk)
+
+
+def notify_administrators(message: str, *, params: dict | None = None, link: str = "", email: bool = False) -> None:
+    """Tell every active administrator (a failure they must look into)."""
+    notify(
+        User.objects.filter(groups__name=Role.ADMINISTRATOR, is_active=True),
+        message,
+        params=params,
+        link=link,
+        email=email,
+    )
 
 
 def email_notification(notification: Notification) -> None:

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from victimsupport.models import RegisteredDocument, RegisterMatter, RegisterSeries, Role, User
-from victimsupport.notify import notify
+from victimsupport.models import RegisteredDocument, RegisterMatter, RegisterSeries
+from victimsupport.notify import notify_administrators
 from victimsupport.security import security_event
 
 PERSONAL_DATA_BASIS = "AvTS § 35 lg 1 p 12"
@@ -121,9 +121,7 @@ def documents_check_integrity() -> list[str]:
             broken.append(document.number)
     if broken:
         security_event("documents_integrity_failed", count=len(broken), numbers=",".join(broken[:50]))
-        administrators = User.objects.filter(groups__name=Role.ADMINISTRATOR, is_active=True)
-        notify(
-            administrators,
+        notify_administrators(
             gettext_noop("%(count)s registered documents are missing or changed: %(numbers)s"),
             params={"count": len(broken), "numbers": ", ".join(broken[:20])},
             email=True,
