@@ -111,8 +111,19 @@ class MoneyInput(forms.TextInput):
         self.is_localized = True
 
 
+class MoneyField(forms.DecimalField):
+    """An amount as people type it: "1 234,50", "1 234,50 €" (spaces and the euro sign are dropped)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").removesuffix("€")
+        return super().to_python(value)
+
+
 def localize_money(form, *names: str) -> None:
     for name in names:
         field = form.fields[name]
         field.localize = True
         field.widget = MoneyInput()
+        if type(field) is forms.DecimalField:  # a model form's field: same state, the typing rules above
+            field.__class__ = MoneyField

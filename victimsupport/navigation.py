@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Find a person"), "cases:person-search", CASEWORK),
     NavItem(_("Mental-health aid"), "cases:aid-applications", CASEWORK),
     NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
+    NavItem(_("Compensation"), "compensation:claim-list", CASEWORK),
     NavItem(
         _("Providers"),
         "referrals:provider-list",

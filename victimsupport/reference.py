@@ -64,6 +64,7 @@ ADMIN_PERMISSIONS = {
     },
     "referrals": {"billingpolicy": ["view", "add", "change"], "yearlybudget": ["view", "add", "change", "delete"]},
     "volunteers": {"expenserule": ["view", "add", "change"]},
+    "compensation": {"compensationrules": ["view", "add", "change"]},
     "reporting": {"survey": ["view", "add", "change"], "surveyquestion": ["view", "add", "change", "delete"]},
     "marac": {
         "questionnaire": ["view", "add", "change"],

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "volunteers",
     "marac",
     "reporting",
+    "compensation",
 ]
 # `make bench` only: the bench app registers the case list in the Django admin as the side-by-side peer.
 BENCH_ADMIN_PEER = env_bool("BENCH_ADMIN_PEER", False)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("marac/", include("marac.urls")),
     path("reporting/", include("reporting.urls")),
+    path("compensation/", include("compensation.urls")),
     path("admin/", admin.site.urls),
 ]
 

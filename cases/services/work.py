@@ -141,10 +141,9 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
     return extension, content_type
 
 
-@transaction.atomic
-def attachment_add(
-    *, actor: User, case: Case, title: str, upload: UploadedFile, from_proceedings: bool = False
-) -> Attachment:
+def stored_upload(upload: UploadedFile, *, from_proceedings: bool, name: str) -> tuple[dict, str]:
+    """What a stored document records of an upload (checked first: ValidationError on `file`), and the
+    file name to store it under (`name` plus a piece of its checksum). Used by every app's documents."""
     extension, content_type = check_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -155,19 +154,25 @@ def attachment_add(
         until = today.replace(year=today.year + PERSONAL_DATA_YEARS)
     except ValueError:
         until = today.replace(year=today.year + PERSONAL_DATA_YEARS, day=28)
-    attachment = Attachment(
-        case=case,
-        title=title,
-        original_name=PurePath(upload.name).name[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        from_proceedings=from_proceedings,
-        restriction_basis=CRIMINAL_PROCEEDINGS_BASIS if from_proceedings else PERSONAL_DATA_BASIS,
-        restricted_until=until,
-        uploaded_by=actor,
-    )
-    attachment.file.save(f"case-{case.pk}-{digest.hexdigest()[:16]}{extension}", upload, save=False)
+    fields = {
+        "original_name": PurePath(upload.name).name[:255],
+        "content_type": content_type,
+        "size": upload.size,
+        "sha256": digest.hexdigest(),
+        "from_proceedings": from_proceedings,
+        "restriction_basis": CRIMINAL_PROCEEDINGS_BASIS if from_proceedings else PERSONAL_DATA_BASIS,
+        "restricted_until": until,
+    }
+    return fields, f"{name}-{digest.hexdigest()[:16]}{extension}"
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, case: Case, title: str, upload: UploadedFile, from_proceedings: bool = False
+) -> Attachment:
+    fields, filename = stored_upload(upload, from_proceedings=from_proceedings, name=f"case-{case.pk}")
+    attachment = Attachment(case=case, title=title, uploaded_by=actor, **fields)
+    attachment.file.save(filename, upload, save=False)
     attachment.full_clean()
     attachment.save()
     ensure_permitted(actor, case, "change")

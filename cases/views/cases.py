@@ -190,6 +190,7 @@ class CaseDetailView(CaseMixin, TemplateView):
         )
         plan = list(case.plan_items.all())
         applications = list(case.aid_applications.select_related("applicant").order_by("-received_on", "-id"))
+        claims = list(case.compensation_claims.select_related("claimant").order_by("-received_on", "-id"))
         return {
             **super().get_context_data(**kwargs),
             "case": case,
@@ -205,6 +206,7 @@ class CaseDetailView(CaseMixin, TemplateView):
             "open_tasks": open_tasks,
             "plan": plan,
             "aid_applications": applications,
+            "compensation_claims": claims,
             "entitlements": case_entitlements(user, case),
             "can_change": can_change,
             "can_assign": can_assign,

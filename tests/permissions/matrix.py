@@ -74,6 +74,7 @@ APPLICATION = {"pk": "aid_application"}
 DRAFT = {"pk": "aid_decision"}
 ISSUED = {"pk": "aid_issued"}
 REFERRAL = {"pk": "referral"}
+CLAIM = {"pk": "claim"}
 CLOSED_REFERRAL = {"pk": "closed_referral"}
 INVOICE = {"pk": "invoice"}
 VOLUNTEER = {"pk": "volunteer"}
@@ -187,6 +188,18 @@ MATRIX: dict[str, Row] = {
     "cases:aid-decision-letter": Row(kwargs=ISSUED, expect=casework(VIEW)),
     "cases:aid-decision-deliver": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
     "cases:aid-decision-amend": Row(kwargs=ISSUED, expect=casework(VIEW, colleague=(403, 404))),
+    # --- compensation: the casework staff of the crime's region, and the claimant's case's ---
+    "compensation:claim-list": Row(expect=casework((200, 200))),
+    "compensation:claim-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "compensation:claim": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:claim-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:crime-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:item-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:document-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:item-edit": Row(kwargs={"pk": "loss_item"}, expect=casework(VIEW)),
+    # Against an item of a decided claim: allowed users are refused by the procedure (no state changes).
+    "compensation:item-remove": Row(kwargs={"pk": "decided_loss_item"}, method="post", expect=casework((302, 404))),
+    "compensation:document": Row(kwargs={"pk": "claim_document"}, expect=casework(VIEW)),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
+from compensation.models import Claim
+from compensation.services import claims as compensation_services
 from marac.letters import make_agenda, make_referral_letters
 from marac.models import Agency, Membership, Network
 from marac.selectors import current_questionnaire
@@ -184,8 +186,58 @@ def _scenario(role_users):
             "activity": activity,
             **_expense_objects(assignment.volunteer, organisers[scope]),
             **_training_objects(assignment.volunteer, region_code, role_users["coordinator"]),
+            **_compensation_objects(case, actor),
         }
     return objects
+
+
+def _compensation_objects(case, actor) -> dict:
+    """A claim with a loss item and a document, and an item of a decided claim (removing it is refused)."""
+    today = timezone.localdate()
+
+    def claim_in(a_case, number):
+        return compensation_services.claim_open(
+            actor=actor,
+            case=a_case,
+            crime_fields={
+                "victim": a_case.client,
+                "occurred_on": today - datetime.timedelta(days=30),
+                "in_estonia": True,
+                "place": "",
+                "description": "Rünnak",
+                "reported_on": today - datetime.timedelta(days=29),
+                "proceedings_number": f"{case.pk}-{number}",
+                "late_report_reason": "",
+                "health_damage": "serious",
+                "disorder_months": None,
+            },
+            claimant=a_case.client,
+            claimant_role="victim",
+            relation="",
+            received_on=today,
+            iban="",
+            notes="",
+        )
+
+    item_fields = {
+        "kind": "treatment",
+        "description": "Arve",
+        "period_from": None,
+        "period_until": None,
+        "amount_claimed": decimal.Decimal("100"),
+        "amount_accepted": None,
+        "other_sources": decimal.Decimal("0"),
+        "other_sources_note": "",
+    }
+    claim = claim_in(case, 1)
+    item = compensation_services.item_add(actor=actor, claim=claim, **item_fields)
+    document = compensation_services.document_add(
+        actor=actor, claim=claim, title="Arve", upload=SimpleUploadedFile("arve.pdf", b"%PDF-1.4 arve")
+    )
+    decided = claim_in(make_case(actor, region_code=case.region.code), 2)
+    decided_item = compensation_services.item_add(actor=actor, claim=decided, **item_fields)
+    Claim.objects.filter(pk=decided.pk).update(status="decided")
+    return {"claim": claim, "loss_item": item, "claim_document": document, "decided_loss_item": decided_item}
 
 
 def _marac_objects(case, specialist, region_code: str, *, coordinator, partner, former) -> dict:
@@ -440,6 +492,7 @@ def test_admin_has_no_page_for_cases_or_persons():
     registered = {model._meta.label_lower for model in admin.site._registry}
     allowed = {"cases.aidcap", "cases.decisionkindsetting", "cases.aidpolicy"}
     assert {label for label in registered if label.startswith("cases.")} == allowed
+    assert {label for label in registered if label.startswith("compensation.")} == {"compensation.compensationrules"}
     assert {label for label in registered if label.startswith("referrals.")} == {
         "referrals.billingpolicy",
         "referrals.yearlybudget",

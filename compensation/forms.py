@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import PartyRole
+from cases.models import Case, CaseParty, Person
+from compensation.models import Claim, ClaimStatus, Crime, LossItem
+from compensation.services.claims import CLAIM_FIELDS, CRIME_FIELDS, ITEM_FIELDS
+from victimsupport.forms import DateInput, StyledForm, VersionedForm, localize_money
+from victimsupport.models import Region
+
+CRIME_WIDGETS = {
+    "occurred_on": DateInput(),
+    "reported_on": DateInput(),
+    "description": forms.Textarea(attrs={"rows": 4}),
+    "late_report_reason": forms.Textarea(attrs={"rows": 2}),
+}
+
+
+def case_persons(case: Case):
+    """The persons of the case who may claim or be the victim: not an alleged perpetrator."""
+    perpetrators = CaseParty.objects.filter(case=case, role=PartyRole.ALLEGED_PERPETRATOR).values("person")
+    return (
+        Person.objects.filter(Q(pk=case.client_id) | Q(case_parties__case=case))
+        .exclude(pk__in=perpetrators)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class ClaimForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = CLAIM_FIELDS
+        widgets = {"received_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, case: Case | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        if case is not None:
+            self.fields["claimant"].queryset = case_persons(case)
+        else:
+            self.fields["claimant"].queryset = Person.objects.filter(pk=self.instance.claimant_id)
+        self.fields["relation"].help_text = _("For a dependant: how the claimant is related to the victim.")
+        if not self.is_bound and not self.instance.pk and case is not None:
+            self.initial.setdefault("claimant", case.client_id)
+            self.initial.setdefault("received_on", timezone.localdate())
+
+
+class NewClaimForm(ClaimForm):
+    """A claim and its crime on one form: an existing crime (another claimant's) or a new one."""
+
+    crime = forms.ModelChoiceField(
+        label=_("Crime"),
+        queryset=Crime.objects.none(),
+        required=False,
+        empty_label=_("a new crime (enter it below)"),
+        help_text=_("The victim and the dependants of one crime share one cap: choose the crime already recorded."),
+    )
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        persons = case_persons(case)
+        crime_form = forms.models.modelform_factory(Crime, fields=CRIME_FIELDS, widgets=CRIME_WIDGETS)
+        for name, field in crime_form.base_fields.items():
+            self.fields[name] = field
+        self.fields["victim"].queryset = persons
+        self.fields["late_report_reason"].help_text = _(
+            "If the crime was reported late: why. It counts once accepted on the crime's page."
+        )
+        self.fields["crime"].queryset = (
+            Crime.objects.restrict(user, "change")
+            .filter(Q(case=case) | Q(victim__in=persons.values("pk")) | Q(claims__case=case))
+            .distinct()
+            .order_by("-occurred_on")
+        )
+        crime_names = set(CRIME_FIELDS)
+        # The crime's own fields are needed only for a new crime (checked in clean()).
+        for name in crime_names:
+            self.fields[name].required = False
+        if not self.is_bound:
+            self.initial.setdefault("victim", case.client_id)
+        self.crime_fields = CRIME_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("crime") is None:
+            for name in ("victim", "occurred_on", "description", "health_damage"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required for a new crime."))
+        return data
+
+
+class CrimeForm(VersionedForm):
+    late_reason_accepted = forms.BooleanField(
+        label=_("The reason for the late report is accepted"),
+        required=False,
+        help_text=_("Recorded with your name and the time."),
+    )
+
+    class Meta:
+        model = Crime
+        fields = CRIME_FIELDS
+        widgets = CRIME_WIDGETS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        crime = self.instance
+        if crime.case_id:
+            self.fields["victim"].queryset = case_persons(crime.case)
+        else:
+            self.fields["victim"].queryset = Person.objects.filter(pk=crime.victim_id)
+        if not self.is_bound:
+            self.initial["late_reason_accepted"] = crime.late_reason_accepted
+
+
+class LossItemForm(VersionedForm):
+    class Meta:
+        model = LossItem
+        fields = ITEM_FIELDS
+        widgets = {"period_from": DateInput(), "period_until": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        localize_money(self, "amount_claimed", "amount_accepted", "other_sources")
+        self.fields["other_sources"].required = False
+        self.fields["period_from"].help_text = _("For lost income and maintenance.")
+
+    def clean_other_sources(self):
+        return self.cleaned_data.get("other_sources") or 0
+
+
+class DocumentForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX, ODT or TXT, at most 10 MB."))
+    item = forms.ModelChoiceField(
+        label=_("Evidence for"), queryset=LossItem.objects.none(), required=False, empty_label=_("the claim as a whole")
+    )
+    from_proceedings = forms.BooleanField(
+        label=_("From criminal proceedings (restricted under AvTS § 35(1)(1))"), required=False
+    )
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = claim.items.all()
+
+
+class ClaimFilterForm(StyledForm):
+    q = forms.CharField(label=_("Claim, proceedings number or name"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *ClaimStatus.choices], required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"), required=False)
+    mine = forms.BooleanField(label=_("Only mine"), required=False)

@@ -1,0 +1,250 @@
+"""Compensation claims: a claim opened in a case (with its crime, new or already recorded for another
+claimant), the crime's facts and an accepted reason for a late report, loss items and evidence."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.aid_rules import applicant_is_linked
+from cases.models import Case, Person
+from cases.services.work import stored_upload
+from compensation.models import PERIODIC, Claim, ClaimantRole, ClaimDocument, ClaimStatus, Crime, HealthDamage, LossItem
+from victimsupport.concurrency import assign_fields, versioned_edit
+from victimsupport.models import User
+from victimsupport.permissions import ensure_permitted
+
+CRIME_FIELDS = [
+    "victim",
+    "occurred_on",
+    "in_estonia",
+    "place",
+    "description",
+    "reported_on",
+    "proceedings_number",
+    "late_report_reason",
+    "health_damage",
+    "disorder_months",
+]
+CLAIM_FIELDS = ["claimant", "claimant_role", "relation", "received_on", "iban", "notes"]
+ITEM_FIELDS = [
+    "kind",
+    "description",
+    "period_from",
+    "period_until",
+    "amount_claimed",
+    "amount_accepted",
+    "other_sources",
+    "other_sources_note",
+]
+
+
+def _check_crime(crime: Crime) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if crime.occurred_on and crime.occurred_on > today:
+        errors["occurred_on"] = _("The date cannot be in the future.")
+    if crime.reported_on:
+        if crime.reported_on > today:
+            errors["reported_on"] = _("The date cannot be in the future.")
+        elif crime.occurred_on and crime.reported_on < crime.occurred_on:
+            errors["reported_on"] = _("The crime was reported before it happened.")
+    if crime.health_damage != HealthDamage.DISORDER:
+        crime.disorder_months = None
+    crime.proceedings_number = crime.proceedings_number.strip()
+    crime.late_report_reason = crime.late_report_reason.strip()
+    if crime.proceedings_number:
+        other = Crime.objects.filter(proceedings_number__iexact=crime.proceedings_number).exclude(pk=crime.pk).first()
+        if other is not None:
+            errors["proceedings_number"] = _(
+                "Crime %(crime)s has this proceedings number: a claim for the same crime is added to it."
+            ) % {"crime": other.reference}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_claim(claim: Claim, case: Case | None) -> None:
+    errors = {}
+    if claim.received_on and claim.received_on > timezone.localdate():
+        errors["received_on"] = _("The date cannot be in the future.")
+    if case is not None and claim.claimant_id and not applicant_is_linked(case, claim.claimant_id):
+        errors["claimant"] = _("The claimant must be a person linked to the case.")
+    if claim.claimant_role == ClaimantRole.VICTIM:
+        if claim.claimant_id != claim.crime.victim_id:
+            errors["claimant_role"] = _("The claimant is not the victim of this crime.")
+        claim.relation = ""
+    elif claim.claimant_id == claim.crime.victim_id:
+        errors["claimant_role"] = _("The victim claims as the victim.")
+    claim.iban = claim.iban.replace(" ", "").upper()
+    duplicate = claim.crime.pk and (
+        Claim.objects.filter(crime=claim.crime, claimant=claim.claimant_id)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .exclude(pk=claim.pk)
+        .first()
+    )
+    if duplicate:
+        errors["claimant"] = _("This person already has claim %(claim)s for this crime.") % {
+            "claim": duplicate.reference
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_victim(case: Case, victim: Person | None) -> None:
+    if victim is not None and not applicant_is_linked(case, victim.pk):
+        raise ValidationError({"victim": _("The victim must be a person linked to the case.")})
+
+
+@transaction.atomic
+def claim_open(
+    *, actor: User, case: Case, crime: Crime | None = None, crime_fields: dict | None = None, **fields
+) -> Claim:
+    """A claim in `case`: for a crime already recorded (another claimant's), or a new crime made of
+    `crime_fields` in the case's region. Checks every field and reports them all at once."""
+    unknown = set(fields) - set(CLAIM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown claim fields {sorted(unknown)}")
+    errors: dict = {}
+    if crime is None:
+        crime_fields = dict(crime_fields or {})
+        crime_fields["late_report_reason"] = crime_fields.get("late_report_reason", "")
+        crime = Crime(region=case.region, county=case.county, case=case, created_by=actor, **crime_fields)
+        try:
+            _check_victim(case, crime.victim if crime.victim_id else None)
+            _check_crime(crime)
+            crime.full_clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    else:
+        ensure_permitted(actor, crime, "change")
+    claim = Claim(crime=crime, case=case, created_by=actor, handler=actor, **fields)
+    for check in (lambda: _check_claim(claim, case), lambda: claim.full_clean(exclude=["crime"])):
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    crime.save()
+    claim.crime = crime
+    claim.save()
+    ensure_permitted(actor, case, "change")
+    ensure_permitted(actor, crime, "change")
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, actor: User, claim: Claim, expected_version: int, **fields) -> Claim:
+    versioned_edit(claim, expected_version, fields, CLAIM_FIELDS)
+    if not claim.is_open:
+        raise ValidationError(_("Only a claim being handled can be changed."))
+    _check_claim(claim, claim.case)
+    claim.full_clean()
+    claim.save()
+    ensure_permitted(actor, claim.crime, "change")
+    return claim
+
+
+@transaction.atomic
+def crime_update(
+    *, actor: User, crime: Crime, expected_version: int, late_reason_accepted: bool = False, **fields
+) -> Crime:
+    """The crime's facts. A reason for a late report counts once someone accepts it (recorded: who, when);
+    a changed or cleared reason is no longer the one accepted."""
+    stored = versioned_edit(crime, expected_version, fields, CRIME_FIELDS)
+    if crime.case_id:
+        _check_victim(crime.case, crime.victim)
+    _check_crime(crime)
+    if not crime.late_report_reason:
+        late_reason_accepted = False
+    reason_changed = crime.late_report_reason != stored.late_report_reason
+    if late_reason_accepted and (reason_changed or not crime.late_reason_accepted):
+        crime.late_report_accepted_by, crime.late_report_accepted_at = actor, timezone.now()
+    elif not late_reason_accepted or reason_changed:
+        crime.late_report_accepted_by, crime.late_report_accepted_at = None, None
+    crime.full_clean()
+    crime.save()
+    ensure_permitted(actor, crime, "change")
+    return crime
+
+
+def _open_claim(claim: Claim) -> Claim:
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not claim.is_open:
+        raise ValidationError(_("Only a claim being handled can be changed."))
+    return claim
+
+
+def _check_item(item: LossItem) -> None:
+    errors = {}
+    if item.kind not in PERIODIC:
+        item.period_from = item.period_until = None
+    elif item.period_from and item.period_until and item.period_until < item.period_from:
+        errors["period_until"] = _("The end date is before the start date.")
+    counted = item.amount_claimed if item.amount_accepted is None else item.amount_accepted
+    if (
+        item.amount_accepted is not None
+        and item.amount_claimed is not None
+        and item.amount_accepted > item.amount_claimed
+    ):
+        errors["amount_accepted"] = _("More than was claimed cannot be accepted.")
+    elif counted is not None and item.other_sources and item.other_sources > counted:
+        errors["other_sources"] = _(
+            "More than the loss was paid by others: check the amounts (the item then counts as nothing)."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def item_add(*, actor: User, claim: Claim, **fields) -> LossItem:
+    claim = _open_claim(claim)
+    assign_fields(item := LossItem(claim=claim, created_by=actor), fields, ITEM_FIELDS)
+    _check_item(item)
+    item.full_clean()
+    item.save()
+    ensure_permitted(actor, claim.crime, "change")
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: LossItem, expected_version: int, **fields) -> LossItem:
+    _open_claim(item.claim)
+    versioned_edit(item, expected_version, fields, ITEM_FIELDS)
+    _check_item(item)
+    item.full_clean()
+    item.save()
+    ensure_permitted(actor, item.claim.crime, "change")
+    return item
+
+
+@transaction.atomic
+def item_remove(*, actor: User, item: LossItem) -> None:
+    claim = _open_claim(item.claim)
+    ensure_permitted(actor, claim.crime, "change")
+    LossItem.objects.filter(pk=item.pk).delete()
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: User,
+    claim: Claim,
+    title: str,
+    upload: UploadedFile,
+    item: LossItem | None = None,
+    from_proceedings: bool = False,
+) -> ClaimDocument:
+    if item is not None and item.claim_id != claim.pk:
+        raise ValidationError({"item": _("Choose an item of this claim.")})
+    fields, filename = stored_upload(upload, from_proceedings=from_proceedings, name=f"claim-{claim.pk}")
+    document = ClaimDocument(claim=claim, item=item, title=title, uploaded_by=actor, **fields)
+    document.file.save(filename, upload, save=False)
+    document.full_clean()
+    document.save()
+    ensure_permitted(actor, claim.crime, "change")
+    return document
