@@ -70,12 +70,12 @@ def current_letter(decision: AidDecision):
     return None
 
 
-def letter_is_stale(decision: AidDecision, letter=None) -> bool:
+def letter_is_stale(decision, letter=None, *, person=None) -> bool:
     """Whether the address printed on the letter is no longer the one the safe-contact rules allow
     (the rules changed after it was rendered; a letter from before addresses were recorded counts as
     stale). Such a letter is not posted: it is re-issued to the allowed address."""
     letter = letter or current_letter(decision)
-    return letter is not None and address_changed(letter, decision.application.applicant)
+    return letter is not None and address_changed(letter, person or decision.application.applicant)
 
 
 @shared_task(

@@ -133,3 +133,10 @@ class AgeGroup(models.TextChoices):
     ADULT = "27-64", _("27–64")
     SENIOR = "65+", _("65 and over")
     UNKNOWN = "unknown", _("unknown")
+
+
+def delivery_label(channel: str) -> str:
+    """How a decision letter was delivered, as the page says it (a channel, or picked up in person)."""
+    if channel == "pickup":
+        return str(_("picked up in person"))
+    return str(Channel(channel).label) if channel in Channel.values else ""

@@ -438,6 +438,10 @@ DELIVERY_CHANNELS = [Channel.EMAIL, Channel.LETTER, Channel.IN_PERSON]
 
 
 def delivery_options(decision: AidDecision) -> list:
-    person = decision.application.applicant
+    return person_delivery_options(decision.application.applicant)
+
+
+def person_delivery_options(person) -> list:
+    """How a letter may be delivered to `person` now (a may_contact answer per channel)."""
     facts = contact_facts(person)
     return [may_contact(person, channel, facts=facts) for channel in DELIVERY_CHANNELS]

@@ -94,7 +94,9 @@ def calculate(items: Iterable[ItemInput], figures: Figures) -> Calculation:
         elif item.kind == LossKind.FUNERAL:
             after_cap = min(after_other, funeral_left)
             if after_cap < after_other:
-                notes.append(_("funeral costs are compensated up to %(cap)s") % {"cap": format_eur(figures.funeral_cap)})
+                notes.append(
+                    _("funeral costs are compensated up to %(cap)s") % {"cap": format_eur(figures.funeral_cap)}
+                )
             funeral_left -= after_cap
         compensated = money(after_cap * rate)
         lines.append(Line(item, counted, after_other, after_cap, compensated, notes))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -7,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import PartyRole
 from cases.models import Case, CaseParty, Person
-from compensation.models import Claim, ClaimStatus, Crime, LossItem
+from compensation.models import Claim, ClaimStatus, CompensationDecision, Crime, LossItem
 from compensation.services.claims import CLAIM_FIELDS, CRIME_FIELDS, ITEM_FIELDS
+from compensation.services.decisions import DRAFT_FIELDS
 from victimsupport.forms import DateInput, StyledForm, VersionedForm, localize_money
 from victimsupport.models import Region
 
@@ -156,3 +159,41 @@ class ClaimFilterForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *ClaimStatus.choices], required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.order_by("name"), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+
+class DecisionForm(VersionedForm):
+    class Meta:
+        model = CompensationDecision
+        fields = DRAFT_FIELDS
+        widgets = {
+            "monthly_from": DateInput(),
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "reasoning": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["version"].required = False
+        localize_money(self, "one_off_amount", "monthly_amount")
+        for name in ("one_off_amount", "monthly_amount", "monthly_months"):
+            self.fields[name].required = False
+        self.fields["monthly_amount"].help_text = _("For loss of maintenance or income paid over time.")
+
+    def clean(self):
+        data = super().clean()
+        for name, empty in (("one_off_amount", Decimal("0")), ("monthly_amount", Decimal("0")), ("monthly_months", 0)):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = empty
+        return data
+
+
+class StopForm(StyledForm):
+    stop_from = forms.DateField(label=_("No payments due from"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Why"), max_length=300, help_text=_("E.g. the dependant came of age, died, or the maintenance ended.")
+    )
+
+
+class PaymentFileForm(StyledForm):
+    execution_date = forms.DateField(label=_("Payment date"), widget=DateInput(), required=False)

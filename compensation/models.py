@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import RelationKind
+from cases.choices import RelationKind, delivery_label
 from referrals.models.providers import validate_iban
 from victimsupport.history import history
 from victimsupport.models import County, Region, Role
@@ -206,6 +206,9 @@ class Claim(models.Model):
         verbose_name=_("handled by"),
     )
     status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    register_matter = models.ForeignKey(
+        "victimsupport.RegisterMatter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -340,3 +343,195 @@ class ClaimDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CompensationDecisionKind(models.TextChoices):
+    GRANT = "grant", _("grant")
+    PARTIAL = "partial", _("partial grant")
+    REFUSAL = "refusal", _("refusal")
+
+
+class CompensationDecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("waiting for approval")
+    RETURNED = "returned", _("returned with a comment")
+    ISSUED = "issued", _("issued")
+
+
+@status_properties
+class CompensationDecision(models.Model):
+    """The decision on a claim: an administrative act. A regional manager who did not write it approves
+    it (four eyes); once issued it never changes (a database trigger holds this)."""
+
+    STATUS_TONES = {"issued": "ok", "returned": "warn", "submitted": "info"}
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("decision"), max_length=20, choices=CompensationDecisionKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CompensationDecisionStatus.choices,
+        default=CompensationDecisionStatus.DRAFT,
+    )
+    one_off_amount = models.DecimalField(
+        _("paid at once (EUR)"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY
+    )
+    monthly_amount = models.DecimalField(
+        _("paid monthly (EUR)"), default=Decimal("0"), validators=NOT_NEGATIVE, **MONEY
+    )
+    monthly_from = models.DateField(_("monthly payments from"), null=True, blank=True)
+    monthly_months = models.PositiveSmallIntegerField(
+        _("number of monthly payments"), default=0, validators=[MaxValueValidator(240)]
+    )
+    facts = models.TextField(_("facts"), blank=True, default="")
+    reasoning = models.TextField(_("reasoning"))
+    legal_basis = models.TextField(_("legal basis"), blank=True, default="")
+    # The calculation as it stood when the decision was issued (the letter prints it).
+    calculation = models.JSONField(default=dict, blank=True, editable=False)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(default=timezone.now)
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, editable=False, verbose_name=_("content changed by")
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("comment"), blank=True, default="")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True, default="")
+    signer_position = models.CharField(max_length=200, blank=True, default="")
+    letter = models.OneToOneField(
+        "victimsupport.RegisteredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compensation_decision",
+        verbose_name=_("decision letter"),
+    )
+    letter_language = models.CharField(max_length=8, blank=True, default="")
+    delivery_channel = models.CharField(_("delivered by"), max_length=20, blank=True, default="")
+    delivered_on = models.DateField(_("delivered"), null=True, blank=True)
+    delivery_note = models.CharField(_("delivery note"), max_length=300, blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+    history = history()
+
+    objects = guarded(Follows("claim", target="compensation.Claim"))
+
+    class Meta:
+        ordering = ["-drafted_at", "-id"]
+        verbose_name = _("compensation decision")
+        verbose_name_plural = _("compensation decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(one_off_amount__gte=0, monthly_amount__gte=0),
+                name="compdecision_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="issued") | models.Q(issued_at__isnull=False, decision_date__isnull=False),
+                name="compdecision_issued_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="refusal") | models.Q(one_off_amount=0, monthly_amount=0),
+                name="compdecision_refusal_grants_nothing",
+            ),
+            # One issued decision per claim: a change is a new claim's matter (amendments come later).
+            models.UniqueConstraint(
+                fields=["claim"], condition=models.Q(status="issued"), name="compdecision_one_issued_per_claim"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"HO-{self.pk}" if self.pk else ""
+
+    @property
+    def total(self) -> Decimal:
+        return self.one_off_amount + self.monthly_amount * self.monthly_months
+
+    @property
+    def grants(self) -> bool:
+        return self.kind != CompensationDecisionKind.REFUSAL
+
+    @property
+    def delivery_channel_label(self) -> str:
+        return delivery_label(self.delivery_channel)
+
+
+class InstalmentStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    APPROVED = "approved", _("approved for payment")
+    SENT = "sent", _("sent to the bank")
+    STOPPED = "stopped", _("stopped")
+
+
+@status_properties
+class Instalment(models.Model):
+    """One payment of an issued grant (the one-off sum, or a month of the periodic payment). The crime's
+    row is locked while grants are issued, so the grants of one crime never exceed its cap; instalments
+    never exceed their decision's total (a database constraint on the sum is kept by the issue service)."""
+
+    STATUS_TONES = {"sent": "ok", "approved": "info", "stopped": "warn"}
+
+    decision = models.ForeignKey(CompensationDecision, on_delete=models.PROTECT, related_name="instalments")
+    due_on = models.DateField(_("due"))
+    amount = models.DecimalField(_("amount (EUR)"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    periodic = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InstalmentStatus.choices, default=InstalmentStatus.PLANNED
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(
+        "compensation.PaymentBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="instalments"
+    )
+    stopped_reason = models.CharField(_("why stopped"), max_length=300, blank=True, default="")
+    version = models.PositiveIntegerField(default=1)
+    history = history()
+
+    objects = guarded(Follows("decision__claim", target="compensation.Claim"))
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        indexes = [models.Index(fields=["status", "due_on"], name="instalment_status_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="instalment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(batch__isnull=True) | models.Q(status="sent"), name="instalment_sent_in_a_batch"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%d.%m.%Y} {self.amount} €"
+
+
+class PaymentBatch(models.Model):
+    """Approved instalments of a region sent for payment: a pain.001 file and a CSV for accounting."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    execution_date = models.DateField(_("payment date"))
+    total = models.DecimalField(_("total"), **MONEY)
+    xml_file = models.FileField(upload_to="compensation-payments/%Y/", max_length=300)
+    xml_sha256 = models.CharField(max_length=64)
+    history = history()
+
+    objects = guarded(RoleAndRegion({"view": CASEWORK, "change": (Role.REGIONAL_MANAGER,)}))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("compensation payment file")
+        verbose_name_plural = _("compensation payment files")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d.%m.%Y %H:%M} {self.total}"

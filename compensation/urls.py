@@ -16,3 +16,19 @@ urlpatterns = [
     path("items/<int:pk>/remove/", views.ItemRemoveView.as_view(), name="item-remove"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document"),
 ]
+
+urlpatterns += [
+    path("claims/<int:pk>/decisions/new/", views.DecisionDraftView.as_view(), name="decision-add"),
+    path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision"),
+    path("decisions/<int:pk>/edit/", views.DecisionEditView.as_view(), name="decision-edit"),
+    path("decisions/<int:pk>/submit/", views.DecisionSubmitView.as_view(), name="decision-submit"),
+    path("decisions/<int:pk>/approve/", views.DecisionApproveView.as_view(), name="decision-approve"),
+    path("decisions/<int:pk>/return/", views.DecisionReturnView.as_view(), name="decision-return"),
+    path("decisions/<int:pk>/deliver/", views.DecisionDeliverView.as_view(), name="decision-deliver"),
+    path("decisions/<int:pk>/letter/", views.DecisionLetterView.as_view(), name="decision-letter"),
+    path("decisions/<int:pk>/payments/approve/", views.PaymentsApproveView.as_view(), name="payments-approve"),
+    path("decisions/<int:pk>/payments/stop/", views.PeriodicStopView.as_view(), name="payments-stop"),
+    path("payments/", views.PaymentsView.as_view(), name="payments"),
+    path("payments/regions/<int:pk>/file/", views.PaymentFileMakeView.as_view(), name="payment-file-make"),
+    path("payments/files/<int:pk>/", views.PaymentFileView.as_view(), name="payment-file"),
+]

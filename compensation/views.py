@@ -3,21 +3,30 @@ calculation line by line, the crime, loss items and evidence."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases.aidletters import current_letter, letter_is_stale
+from cases.forms import DeliveryForm, ReturnDecisionForm
+from cases.selectors import person_delivery_options
 from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from compensation import forms, selectors
 from compensation.checks import claim_checks, problems
-from compensation.models import PERIODIC, Claim, ClaimDocument, LossItem, LossKind
+from compensation.models import PERIODIC, Claim, ClaimDocument, CompensationDecision, LossItem, LossKind, PaymentBatch
 from compensation.services import claims as services
+from compensation.services import decisions as decision_services
+from compensation.services import payments as payment_services
+from victimsupport.approval import changed_content
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.letters import letter_download
+from victimsupport.models import Job, Region, Role
 from victimsupport.paging import paginate, sorted_list_context
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -111,6 +120,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             "calculation": calculation,
             "others": [(other, calc) for other, calc in calculations.items() if other.pk != claim.pk],
             "documents": claim.documents.select_related("item", "uploaded_by"),
+            "decisions": list(claim.decisions.select_related("letter", "drafted_by").order_by("drafted_at", "id")),
             "can_change": claim.is_open and is_permitted(self.request.user, crime, "change"),
         }
 
@@ -300,4 +310,257 @@ class DocumentDownloadView(ClaimMixin, View):
             as_attachment=True,
             filename=document.original_name,
             content_type=document.content_type,
+        )
+
+
+# --- decisions ---
+
+
+class DecisionFormView(ActionView):
+    template_name = "compensation/decision_form.html"
+    form_class = forms.DecisionForm
+    submit_label = gettext_lazy("Save the draft")
+    success_message = gettext_lazy("The draft decision was saved.")
+
+    def page_context(self, form) -> dict:
+        return {
+            **super().page_context(form),
+            "claim": self.claim,
+            "calculation": decision_services.claim_calculation(self.claim),
+            "checks": claim_checks(self.claim, selectors.rules_for(self.crime)),
+        }
+
+    def fields(self, data: dict) -> dict:
+        return {name: data[name] for name in decision_services.DRAFT_FIELDS}
+
+
+class DecisionDraftView(ClaimMixin, DecisionFormView):
+    action = "change"
+    title = gettext_lazy("Draft a decision")
+
+    def get_form(self, data=None, **kwargs):
+        if data is None:
+            calculation = decision_services.claim_calculation(self.claim)
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": "grant" if calculation and calculation.proposed else "refusal",
+                    "one_off_amount": calculation.proposed if calculation else 0,
+                },
+            )
+        return super().get_form(data, **kwargs)
+
+    def perform(self, data):
+        decision = decision_services.decision_draft(actor=self.request.user, claim=self.claim, **self.fields(data))
+        return reverse("compensation:decision", args=[decision.pk])
+
+
+class DecisionMixin(ClaimMixin):
+    def prepare(self, request, *args, **kwargs):
+        self.decision = restricted_object(
+            CompensationDecision.objects.select_related("claim", "letter", "drafted_by", "approved_by"),
+            request.user,
+            pk=kwargs["pk"],
+        )
+        return self.load_claim(request, self.decision.claim_id)
+
+    def object_url(self) -> str:
+        return reverse("compensation:decision", args=[self.decision.pk])
+
+
+class DecisionDetailView(DecisionMixin, TemplateView):
+    template_name = "compensation/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        decision, user = self.decision, self.request.user
+        approver = user.has_role(Role.REGIONAL_MANAGER) and is_permitted(user, self.crime, "assign")
+        changed = changed_content(decision, user)
+        job = (
+            Job.objects.restrict(user)
+            .filter(kind="compensation_letter", target_type="compensation.compensationdecision", target_id=decision.pk)
+            .order_by("-created_at")
+            .first()
+        )
+        options = person_delivery_options(self.claim.claimant) if decision.is_issued else []
+        letter = current_letter(decision)
+        instalments = list(decision.instalments.select_related("approved_by", "batch"))
+        return {
+            **super().get_context_data(**kwargs),
+            "decision": decision,
+            "claim": self.claim,
+            "crime": self.crime,
+            "can_change": is_permitted(user, self.claim, "change"),
+            "can_approve": approver and not changed,
+            "approval_closed": approver and changed,
+            "own_draft": decision.drafted_by_id == user.pk,
+            "job": job,
+            "letter": letter,
+            "letter_stale": letter is not None and letter_is_stale(decision, letter, person=self.claim.claimant),
+            "options": options,
+            "any_channel": any(options),
+            "delivery_form": DeliveryForm(options=options) if decision.is_issued else None,
+            "return_form": ReturnDecisionForm(),
+            "stop_form": forms.StopForm(),
+            "instalments": instalments,
+            "can_approve_payments": approver and decision.is_issued and any(row.is_planned for row in instalments),
+            "periodic_waiting": any(row.periodic and (row.is_planned or row.is_approved) for row in instalments),
+        }
+
+
+class DecisionEditView(DecisionMixin, DecisionFormView):
+    action = "change"
+    title = gettext_lazy("Change the draft decision")
+    edits = "decision"
+
+    def get(self, request, *args, **kwargs):
+        if not (self.decision.is_draft or self.decision.is_returned):
+            messages.info(request, _("Only a draft can be changed."))
+            return redirect(self.object_url())
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, data):
+        decision_services.decision_update(
+            actor=self.request.user, decision=self.decision, expected_version=data["version"], **self.fields(data)
+        )
+
+
+class DecisionButtonView(DecisionMixin, ActionView):
+    action = "change"
+
+
+class DecisionSubmitView(DecisionButtonView):
+    success_message = gettext_lazy("The decision was sent to a regional manager for approval.")
+
+    def perform(self, data):
+        decision_services.decision_submit(actor=self.request.user, decision=self.decision)
+
+
+class DecisionApproveView(DecisionButtonView):
+    action = "assign"
+    success_message = gettext_lazy("The decision was approved and issued. The letter is being made.")
+
+    def perform(self, data):
+        decision_services.decision_approve(actor=self.request.user, decision=self.decision)
+
+
+class DecisionReturnView(DecisionButtonView):
+    action = "assign"
+    form_class = ReturnDecisionForm
+    success_message = gettext_lazy("The draft was returned to its author.")
+
+    def perform(self, data):
+        decision_services.decision_return(actor=self.request.user, decision=self.decision, comment=data["comment"])
+
+
+class DecisionDeliverView(DecisionButtonView):
+    success_message = gettext_lazy("The delivery was recorded.")
+
+    def get_form(self, data=None, **kwargs):
+        return DeliveryForm(data, options=person_delivery_options(self.claim.claimant))
+
+    def perform(self, data):
+        decision_services.decision_deliver(
+            actor=self.request.user,
+            decision=self.decision,
+            channel=data["channel"],
+            delivered_on=data["delivered_on"],
+            note=data["note"],
+        )
+
+
+class DecisionLetterView(DecisionMixin, View):
+    """The letter in force: download it, or (POST) make it if it has not been made (a failed job), or
+    re-issue it when the address on it is no longer allowed."""
+
+    log_view = False  # the download is logged
+
+    def get(self, request, pk):
+        return letter_download(request, current_letter(self.decision), persons=claim_persons(self.claim))
+
+    def post(self, request, pk):
+        if not self.decision.is_issued or not is_permitted(request.user, self.claim, "change"):
+            raise Http404
+        if self.decision.letter_id is None or letter_is_stale(self.decision, person=self.claim.claimant):
+            job = decision_services.decision_letter_request(actor=request.user, decision=self.decision)
+            return redirect("job", pk=job.pk)
+        return redirect("compensation:decision", pk=self.decision.pk)
+
+
+# --- payments ---
+
+
+class PaymentsApproveView(DecisionButtonView):
+    action = "assign"  # a regional manager of the crime's region (the service checks again)
+
+    def perform(self, data):
+        count = payment_services.instalments_approve(actor=self.request.user, decision=self.decision)
+        self.success_message = _("%(count)s payment(s) approved. Another person makes the payment file.") % {
+            "count": count
+        }
+
+
+class PeriodicStopView(DecisionButtonView):
+    form_class = forms.StopForm
+    success_message = gettext_lazy("The periodic payments were stopped.")
+
+    def perform(self, data):
+        payment_services.periodic_stop(
+            actor=self.request.user, decision=self.decision, stop_from=data["stop_from"], reason=data["reason"]
+        )
+
+
+class PaymentsView(RoleRequiredMixin, TemplateView):
+    """Approved payments of my regions waiting for a file, and the files made."""
+
+    roles = CASEWORK
+    template_name = "compensation/payments.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        regions = Region.objects.filter(pk__in=user.region_ids).order_by("name")
+        waiting = [
+            (region, list(payment_services.waiting_for_file(region).order_by("due_on", "id"))) for region in regions
+        ]
+        persons = [row.decision.claim.claimant_id for _region, rows in waiting for row in rows]
+        if persons:
+            log_access(user, AccessAction.LIST, object_type="compensation.instalment", persons=persons)
+        return {
+            **super().get_context_data(**kwargs),
+            "waiting": waiting,
+            "batches": paginate(
+                PaymentBatch.objects.restrict(user).select_related("region", "created_by"), self.request.GET
+            ),
+            "form": forms.PaymentFileForm(),
+        }
+
+
+class PaymentFileMakeView(RoleRequiredMixin, ActionView):
+    roles = CASEWORK
+    form_class = forms.PaymentFileForm
+    success_message = gettext_lazy("The payment file was made.")
+
+    def prepare(self, request, *args, **kwargs):
+        self.region = get_object_or_404(Region, pk=kwargs["pk"], pk__in=request.user.region_ids)
+        return None
+
+    def perform(self, data):
+        payment_services.payment_file_make(
+            actor=self.request.user, region=self.region, execution_date=data["execution_date"]
+        )
+
+    def object_url(self) -> str:
+        return reverse("compensation:payments")
+
+
+class PaymentFileView(RoleRequiredMixin, View):
+    roles = CASEWORK
+
+    def get(self, request, pk):
+        batch = restricted_object(PaymentBatch.objects.all(), request.user, pk=pk)
+        log_access(request.user, AccessAction.DOWNLOAD, obj=batch)
+        return FileResponse(
+            batch.xml_file.open("rb"),
+            as_attachment=True,
+            filename=f"hyvitised-{batch.created_at:%Y%m%d-%H%M}.xml",
+            content_type="application/xml",
         )

@@ -44,6 +44,7 @@ SERIES = [
     ("9-1", "Ohvriabi juhtumite kirjavahetus", "case_correspondence"),
     ("9-15", "MARAC-i suunamised, päevakorrad ja protokollid", "marac"),
     ("9-16", "Ohvriabi statistika aastaaruanded", "yearly_report"),
+    ("9-17", "Kuriteoohvri hüvitise taotlused, päringud ja otsused", "compensation"),
 ]
 
 ADMIN_PERMISSIONS = {

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.choices import Channel, Language, RelationKind
+from cases.choices import Language, RelationKind, delivery_label
 from cases.models.cases import Case
 from cases.models.persons import Person
 from victimsupport.history import history
@@ -324,9 +324,7 @@ class AidDecision(models.Model):
 
     @property
     def delivery_channel_label(self) -> str:
-        if self.delivery_channel == "pickup":
-            return str(_("picked up in person"))
-        return str(Channel(self.delivery_channel).label) if self.delivery_channel in Channel.values else ""
+        return delivery_label(self.delivery_channel)
 
     @property
     def is_issued(self) -> bool:

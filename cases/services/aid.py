@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,11 +34,12 @@ from cases.models.aid import (
     DecisionStatus,
 )
 from cases.selectors import cap_on, charged, remaining
+from victimsupport.approval import check_approver
 from victimsupport.concurrency import versioned_edit
 from victimsupport.jobs import job_start
-from victimsupport.models import Role, User
+from victimsupport.models import User
 from victimsupport.notify import notify
-from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
 
 APPLICATION_FIELDS = [
@@ -258,11 +259,6 @@ def _content(decision: AidDecision) -> list:
     return [getattr(decision, name) for name in DRAFT_FIELDS]
 
 
-def changed_content(decision: AidDecision, user) -> bool:
-    """Whether the user drafted the decision or changed its content (then another manager approves it)."""
-    return decision.drafted_by_id == user.pk or decision.contributors.filter(pk=user.pk).exists()
-
-
 def _locked(decision: AidDecision) -> AidDecision:
     return AidDecision.objects.select_for_update().select_related("application__case__region").get(pk=decision.pk)
 
@@ -319,17 +315,7 @@ def decision_return(*, actor: User, decision: AidDecision, comment: str) -> AidD
 
 
 def _check_approver(actor: User, decision: AidDecision, *, approving: bool = False) -> None:
-    if not actor.has_role(Role.REGIONAL_MANAGER) or not is_permitted(actor, decision.application.case, "assign"):
-        raise PermissionDenied
-    if approving and changed_content(decision, actor):
-        raise ValidationError(
-            _(
-                "You drafted or changed the content of this draft, so you cannot approve it: another regional "
-                "manager must approve it."
-            )
-        )
-    if decision.drafted_by_id == actor.pk:
-        raise ValidationError(_("Nobody approves their own draft: another regional manager must approve it."))
+    check_approver(actor, decision, scope=decision.application.case, approving=approving)
 
 
 @transaction.atomic

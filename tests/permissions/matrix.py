@@ -75,6 +75,9 @@ DRAFT = {"pk": "aid_decision"}
 ISSUED = {"pk": "aid_issued"}
 REFERRAL = {"pk": "referral"}
 CLAIM = {"pk": "claim"}
+COMP_ISSUED = {"pk": "compensation_issued"}
+# Approving: a regional manager of the crime's region; other casework staff see the decision (403).
+COMP_MANAGER = casework((302, 404), colleague=(403, 404), specialist=(403, 404))
 CLOSED_REFERRAL = {"pk": "closed_referral"}
 INVOICE = {"pk": "invoice"}
 VOLUNTEER = {"pk": "volunteer"}
@@ -200,6 +203,21 @@ MATRIX: dict[str, Row] = {
     # Against an item of a decided claim: allowed users are refused by the procedure (no state changes).
     "compensation:item-remove": Row(kwargs={"pk": "decided_loss_item"}, method="post", expect=casework((302, 404))),
     "compensation:document": Row(kwargs={"pk": "claim_document"}, expect=casework(VIEW)),
+    "compensation:decision-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:decision": Row(kwargs=COMP_ISSUED, expect=casework(VIEW)),
+    "compensation:decision-edit": Row(kwargs={"pk": "compensation_draft"}, expect=casework(VIEW)),
+    "compensation:decision-letter": Row(kwargs=COMP_ISSUED, expect=casework(VIEW)),
+    # The actions run against an issued refusal: allowed users are refused by the procedure.
+    "compensation:decision-submit": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
+    "compensation:decision-deliver": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
+    "compensation:payments-stop": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
+    **{
+        f"compensation:{name}": Row(kwargs=COMP_ISSUED, method="post", expect=COMP_MANAGER)
+        for name in ("decision-approve", "decision-return", "payments-approve")
+    },
+    "compensation:payments": Row(expect=casework((200, 200))),
+    "compensation:payment-file-make": Row(kwargs={"pk": "region"}, method="post", expect=casework((302, 404))),
+    "compensation:payment-file": Row(kwargs={"pk": "compensation_batch"}, expect=casework(VIEW)),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

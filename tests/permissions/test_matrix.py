@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from cases.services import anonymous as anonymous_services
 from cases.services import work as work_services
-from compensation.models import Claim
+from compensation import letters as compensation_letters
+from compensation.models import PaymentBatch
 from compensation.services import claims as compensation_services
+from compensation.services import decisions as compensation_decisions
 from marac.letters import make_agenda, make_referral_letters
 from marac.models import Agency, Membership, Network
 from marac.selectors import current_questionnaire
@@ -186,13 +188,14 @@ def _scenario(role_users):
             "activity": activity,
             **_expense_objects(assignment.volunteer, organisers[scope]),
             **_training_objects(assignment.volunteer, region_code, role_users["coordinator"]),
-            **_compensation_objects(case, actor),
+            **_compensation_objects(case, actor, manager),
         }
     return objects
 
 
-def _compensation_objects(case, actor) -> dict:
-    """A claim with a loss item and a document, and an item of a decided claim (removing it is refused)."""
+def _compensation_objects(case, actor, manager) -> dict:
+    """A claim with a loss item, a document and a draft decision; a claim refused by an issued decision (the
+    actions on it are refused by the procedure), and a payment file."""
     today = timezone.localdate()
 
     def claim_in(a_case, number):
@@ -236,8 +239,36 @@ def _compensation_objects(case, actor) -> dict:
     )
     decided = claim_in(make_case(actor, region_code=case.region.code), 2)
     decided_item = compensation_services.item_add(actor=actor, claim=decided, **item_fields)
-    Claim.objects.filter(pk=decided.pk).update(status="decided")
-    return {"claim": claim, "loss_item": item, "claim_document": document, "decided_loss_item": decided_item}
+    decision_fields = {
+        "kind": "refusal",
+        "one_off_amount": decimal.Decimal("0"),
+        "monthly_amount": decimal.Decimal("0"),
+        "monthly_from": None,
+        "monthly_months": 0,
+        "facts": "",
+        "reasoning": "Tingimused ei ole täidetud.",
+    }
+    issued = compensation_decisions.decision_draft(actor=actor, claim=decided, **decision_fields)
+    compensation_decisions.decision_submit(actor=actor, decision=issued)
+    issued = compensation_decisions.decision_approve(actor=manager, decision=issued)
+    with transaction.atomic():
+        compensation_letters._register_letter(issued, manager)
+    draft = compensation_decisions.decision_draft(actor=actor, claim=claim, **decision_fields)
+    batch = PaymentBatch(
+        region=case.region, created_by=actor, execution_date=today, total=decimal.Decimal("1"), xml_sha256=""
+    )
+    batch.xml_file.save("h.xml", ContentFile(b"<x/>"), save=False)
+    batch.save()
+    return {
+        "claim": claim,
+        "loss_item": item,
+        "claim_document": document,
+        "decided_loss_item": decided_item,
+        "compensation_draft": draft,
+        "compensation_issued": issued,
+        "compensation_batch": batch,
+        "region": case.region,
+    }
 
 
 def _marac_objects(case, specialist, region_code: str, *, coordinator, partner, former) -> dict:

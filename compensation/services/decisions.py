@@ -1,0 +1,297 @@
+"""Decisions on compensation claims: a draft, four eyes (a regional manager who did not write it
+approves and issues it), the crime's cap kept under a lock, the instalments of the grant, the letter in
+a worker, and its delivery through a channel the claimant's safe-contact rules allow."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.aidletters import letter_is_stale
+from cases.choices import Channel
+from cases.contact import may_contact
+from compensation import letters, selectors
+from compensation.calculation import Calculation
+from compensation.models import (
+    Claim,
+    ClaimStatus,
+    CompensationDecision,
+    CompensationDecisionKind,
+    CompensationDecisionStatus,
+    Crime,
+    Instalment,
+)
+from victimsupport.approval import check_approver
+from victimsupport.concurrency import versioned_edit
+from victimsupport.jobs import job_start
+from victimsupport.models import User
+from victimsupport.notify import notify
+from victimsupport.permissions import ensure_permitted
+from victimsupport.security import security_event
+
+DRAFT_FIELDS = ["kind", "one_off_amount", "monthly_amount", "monthly_from", "monthly_months", "facts", "reasoning"]
+CENT = Decimal("0.01")
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def granted_for_crime(crime: Crime, *, exclude_claim: Claim | None = None) -> Decimal:
+    """What the issued decisions on the crime's claims granted (the crime's ledger)."""
+    decisions = CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED)
+    if exclude_claim is not None:
+        decisions = decisions.exclude(claim=exclude_claim)
+    total = decisions.aggregate(total=Sum(F("one_off_amount") + F("monthly_amount") * F("monthly_months")))["total"]
+    return (total or Decimal("0")).quantize(CENT)
+
+
+def claim_calculation(claim: Claim) -> Calculation | None:
+    rules = selectors.rules_for(claim.crime)
+    if rules is None:
+        return None
+    calculations = selectors.crime_calculations(claim.crime, rules)
+    return next((calc for other, calc in calculations.items() if other.pk == claim.pk), None)
+
+
+def _validate(decision: CompensationDecision) -> None:
+    """Every rule of a draft, each at its field, all at once."""
+    errors: dict[str, str] = {}
+    if not decision.reasoning.strip():
+        errors["reasoning"] = _("Write the reasoning: the facts and the law the decision rests on.")
+    if decision.kind == CompensationDecisionKind.REFUSAL:
+        decision.one_off_amount = decision.monthly_amount = Decimal("0")
+        decision.monthly_months, decision.monthly_from = 0, None
+    else:
+        for name in ("one_off_amount", "monthly_amount"):
+            value = getattr(decision, name)
+            if value is not None and value != value.quantize(CENT):
+                errors[name] = _("Use at most two decimals.")
+        if decision.monthly_amount and not decision.monthly_months:
+            errors["monthly_months"] = _("Enter how many monthly payments there are.")
+        if decision.monthly_months and not decision.monthly_amount:
+            errors["monthly_amount"] = _("Enter the monthly amount.")
+        if decision.monthly_amount and not decision.monthly_from:
+            errors["monthly_from"] = _("Enter the month of the first monthly payment.")
+        if not decision.monthly_amount:
+            decision.monthly_months, decision.monthly_from = 0, None
+        if not errors and decision.total <= 0:
+            errors["one_off_amount"] = _("A grant pays something: enter the amount paid at once or monthly.")
+        calculation = claim_calculation(decision.claim)
+        if calculation is None:
+            errors["kind"] = _("No compensation rules are in force on the day of the crime.")
+        elif not errors:
+            left = max(
+                Decimal("0"),
+                calculation.crime_cap - granted_for_crime(decision.claim.crime, exclude_claim=decision.claim),
+            )
+            if decision.total > left:
+                errors["one_off_amount"] = _(
+                    "The grant (%(total)s €) is more than is left of the crime's cap (%(left)s €)."
+                ) % {"total": decision.total, "left": left}
+            elif decision.total > calculation.at_rate:
+                errors["one_off_amount"] = _(
+                    "The grant (%(total)s €) is more than the calculation allows (%(allowed)s €)."
+                ) % {"total": decision.total, "allowed": calculation.at_rate}
+            elif decision.kind == CompensationDecisionKind.GRANT and decision.total < calculation.proposed:
+                errors["kind"] = _("Less than the calculation proposes is a partial grant: say why in the reasoning.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def decision_draft(*, actor: User, claim: Claim, **fields) -> CompensationDecision:
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown decision fields {sorted(unknown)}")
+    claim = Claim.objects.select_for_update().select_related("crime").get(pk=claim.pk)
+    if not claim.is_open:
+        raise ValidationError(_("Only a claim being handled can be decided."))
+    if claim.decisions.exclude(status=CompensationDecisionStatus.ISSUED).exists():
+        raise ValidationError(_("The claim already has a draft decision: change that one."))
+    decision = CompensationDecision(claim=claim, drafted_by=actor, legal_basis=letters.LEGAL_BASIS, **fields)
+    _validate(decision)
+    decision.full_clean()
+    decision.save()
+    decision.contributors.add(actor)
+    ensure_permitted(actor, claim, "change")
+    return decision
+
+
+@transaction.atomic
+def decision_update(
+    *, actor: User, decision: CompensationDecision, expected_version: int, **fields
+) -> CompensationDecision:
+    stored = versioned_edit(decision, expected_version, fields, DRAFT_FIELDS)
+    if not (stored.is_draft or stored.is_returned):
+        raise ValidationError(_("Only a draft can be changed."))
+    _validate(decision)
+    decision.full_clean()
+    decision.save()
+    if [getattr(decision, n) for n in DRAFT_FIELDS] != [getattr(stored, n) for n in DRAFT_FIELDS]:
+        decision.contributors.add(actor)  # whoever changed the content may not approve it
+    ensure_permitted(actor, decision.claim, "change")
+    return decision
+
+
+def _locked(decision: CompensationDecision) -> CompensationDecision:
+    return CompensationDecision.objects.select_for_update().select_related("claim__crime").get(pk=decision.pk)
+
+
+def _link(decision: CompensationDecision) -> str:
+    return reverse("compensation:decision", args=[decision.pk])
+
+
+@transaction.atomic
+def decision_submit(*, actor: User, decision: CompensationDecision) -> CompensationDecision:
+    decision = _locked(decision)
+    if decision.status not in (CompensationDecisionStatus.DRAFT, CompensationDecisionStatus.RETURNED):
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    _validate(decision)
+    decision.status, decision.submitted_at = CompensationDecisionStatus.SUBMITTED, timezone.now()
+    decision.version += 1
+    decision.save()
+    ensure_permitted(actor, decision.claim, "change")
+    region = decision.claim.crime.region
+    managers = (
+        User.objects.filter(groups=region.managers_group, is_active=True)
+        .exclude(pk=actor.pk)
+        .exclude(pk__in=decision.contributors.values("pk"))
+    )
+    notify(
+        managers,
+        gettext_noop("A compensation decision on claim %(claim)s waits for your approval."),
+        params={"claim": decision.claim.reference},
+        link=_link(decision),
+        email=True,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_return(*, actor: User, decision: CompensationDecision, comment: str) -> CompensationDecision:
+    decision = _locked(decision)
+    check_approver(actor, decision, scope=decision.claim.crime)
+    if decision.status != CompensationDecisionStatus.SUBMITTED:
+        raise ValidationError(_("Only a decision waiting for approval can be returned."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to change.")})
+    decision.status, decision.return_comment = CompensationDecisionStatus.RETURNED, comment.strip()
+    decision.version += 1
+    decision.save()
+    notify(
+        [decision.drafted_by],
+        gettext_noop("Your draft compensation decision on claim %(claim)s was returned."),
+        params={"claim": decision.claim.reference},
+        link=_link(decision),
+        email=True,
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_approve(*, actor: User, decision: CompensationDecision) -> CompensationDecision:
+    """Approve and issue: the approver signs. The crime's row is locked first, so two grants of one crime
+    approved at the same moment cannot together pass its cap."""
+    crime = Crime.objects.select_for_update().get(pk=decision.claim.crime_id)
+    decision = _locked(decision)
+    check_approver(actor, decision, scope=crime, approving=True)
+    if decision.status != CompensationDecisionStatus.SUBMITTED:
+        raise ValidationError(_("Only a decision waiting for approval can be approved."))
+    decision.decision_date = timezone.localdate()
+    _validate(decision)
+    calculation = claim_calculation(decision.claim)
+    decision.calculation = letters.calculation_snapshot(calculation)
+    decision.status = CompensationDecisionStatus.ISSUED
+    decision.approved_by, decision.approved_at = actor, timezone.now()
+    decision.issued_at = timezone.now()
+    decision.signer_name = actor.get_full_name() or actor.username
+    decision.signer_position = actor.position
+    decision.version += 1
+    decision.save()
+    _plan_instalments(decision)
+    Claim.objects.filter(pk=decision.claim_id).update(status=ClaimStatus.DECIDED, version=F("version") + 1)
+    security_event(
+        "compensation_decision_issued",
+        actor=actor,
+        decision=decision.pk,
+        kind=decision.kind,
+        amount=str(decision.total),
+    )
+    decision_letter_request(actor=actor, decision=decision)
+    return decision
+
+
+def _plan_instalments(decision: CompensationDecision) -> None:
+    rows = []
+    if decision.one_off_amount:
+        rows.append(Instalment(decision=decision, due_on=decision.decision_date, amount=decision.one_off_amount))
+    for month in range(decision.monthly_months):
+        rows.append(
+            Instalment(
+                decision=decision,
+                due_on=add_months(decision.monthly_from, month),
+                amount=decision.monthly_amount,
+                periodic=True,
+            )
+        )
+    Instalment.objects.bulk_create(rows)
+
+
+def decision_letter_request(*, actor: User, decision: CompensationDecision):
+    return job_start(
+        letters.render_compensation_letter,
+        kind="compensation_letter",
+        created_by=actor,
+        target=decision,
+        message=gettext_noop("Waiting for a worker"),
+    )
+
+
+PICKUP = "pickup"
+
+
+@transaction.atomic
+def decision_deliver(
+    *, actor: User, decision: CompensationDecision, channel: str, delivered_on: date | None = None, note: str = ""
+) -> CompensationDecision:
+    """Deliver the letter only through a channel the claimant's safe-contact rules allow now; with none,
+    record that the claimant picks it up."""
+    decision = _locked(decision)
+    if not decision.is_issued or decision.letter_id is None:
+        raise ValidationError(_("The letter is not ready yet."))
+    ensure_permitted(actor, decision.claim, "change")
+    delivered_on = delivered_on or timezone.localdate()
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    claimant = decision.claim.claimant
+    if channel != PICKUP:
+        allowed = may_contact(claimant, channel)
+        if not allowed:
+            raise ValidationError({"channel": allowed.reason})
+    if channel == Channel.LETTER and letter_is_stale(decision, person=claimant):
+        raise ValidationError(
+            {
+                "channel": _(
+                    "The safe-contact rules changed after the letter was made, so the address on it may no longer "
+                    "be used. Re-issue the letter to the allowed address and post the new one."
+                )
+            }
+        )
+    decision.delivery_channel, decision.delivered_on, decision.delivery_note = channel, delivered_on, note[:300]
+    decision.save(update_fields=["delivery_channel", "delivered_on", "delivery_note"])
+    if channel == Channel.EMAIL:
+        letters.send_compensation_email.delay_on_commit(decision.pk, actor_id=actor.pk)
+    security_event("compensation_decision_delivered", actor=actor, decision=decision.pk, channel=channel)
+    return decision
