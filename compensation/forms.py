@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -9,11 +10,21 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import PartyRole
 from cases.models import Case, CaseParty, Person
-from compensation.models import Claim, ClaimStatus, CompensationDecision, Crime, LossItem
+from compensation.models import (
+    Claim,
+    ClaimDocument,
+    ClaimStatus,
+    CompensationDecision,
+    Crime,
+    ExpertOpinion,
+    InformationRequest,
+    LossItem,
+)
 from compensation.services.claims import CLAIM_FIELDS, CRIME_FIELDS, ITEM_FIELDS
 from compensation.services.decisions import DRAFT_FIELDS
-from victimsupport.forms import DateInput, StyledForm, VersionedForm, localize_money
-from victimsupport.models import Region
+from compensation.services.evidence import OPINION_FIELDS, REPLY_FIELDS, REQUEST_FIELDS, doctors
+from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, localize_money
+from victimsupport.models import Region, User
 
 CRIME_WIDGETS = {
     "occurred_on": DateInput(),
@@ -197,3 +208,65 @@ class StopForm(StyledForm):
 
 class PaymentFileForm(StyledForm):
     execution_date = forms.DateField(label=_("Payment date"), widget=DateInput(), required=False)
+
+
+class InformationRequestForm(StyledModelForm):
+    class Meta:
+        model = InformationRequest
+        fields = REQUEST_FIELDS
+        widgets = {
+            "recipient_address": forms.Textarea(attrs={"rows": 3}),
+            "question": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class ReplyForm(VersionedForm):
+    class Meta:
+        model = InformationRequest
+        fields = REPLY_FIELDS
+        widgets = {"reply_received_on": DateInput(), "reply_summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_received_on"].required = True
+        if not self.is_bound and not self.instance.reply_received_on:
+            self.initial["reply_received_on"] = timezone.localdate()
+
+
+class OpinionAskForm(StyledForm):
+    doctor = forms.ModelChoiceField(label=_("Expert doctor"), queryset=User.objects.none())
+    question = forms.CharField(
+        label=_("What the doctor is asked"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial=_(
+            "Is the health damage described in the documents caused by the crime, how serious is it and how "
+            "long does it last?"
+        ),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents the doctor may see"),
+        queryset=ClaimDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The doctor sees only these, the crime's date and description and the consequence claimed."),
+    )
+    due_on = forms.DateField(label=_("Opinion due"), widget=DateInput())
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doctor"].queryset = doctors()
+        self.fields["documents"].queryset = claim.documents.order_by("uploaded_at", "id")
+        if not self.is_bound:
+            self.initial["due_on"] = timezone.localdate() + timedelta(days=30)
+
+
+class OpinionForm(VersionedForm):
+    class Meta:
+        model = ExpertOpinion
+        fields = OPINION_FIELDS
+        widgets = {"statement": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crime_link"].required = True
+        self.fields["statement"].required = True

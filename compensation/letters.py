@@ -13,7 +13,7 @@ from cases.aidletters import current_letter, letter_is_stale
 from cases.contact import letter_address
 from cases.delivery import email_letter
 from compensation.calculation import Calculation
-from compensation.models import CompensationDecision, LossKind
+from compensation.models import Claim, CompensationDecision, InformationRequest, LossKind
 from victimsupport.celery import ActorTask
 from victimsupport.jobs import DATABASE_ERRORS, STORAGE_RETRY, JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
@@ -112,16 +112,22 @@ def make_letter(job) -> JobResult:
     )
 
 
-def _register_letter(decision: CompensationDecision, actor: User, replaces=None):
-    claim = decision.claim
-    language = letter_language(decision)
+def claim_matter(claim: Claim) -> tuple[RegisterMatter, str]:
+    """The claim's matter in the register (opened with its first letter), locked until the transaction
+    ends, and the number its next document gets: every letter of a claim is a document of one matter."""
     matter = RegisterMatter.objects.filter(pk=claim.register_matter_id).first() if claim.register_matter_id else None
     if matter is None:
         matter = open_matter(series=series_for("compensation"), title=f"Kuriteoohvri hüvitis {claim.reference}")
-        type(claim).objects.filter(pk=claim.pk).update(register_matter=matter)
-    # The number is known before rendering: the matter row is locked until this transaction ends.
+        Claim.objects.filter(pk=claim.pk).update(register_matter=matter)
+        claim.register_matter = matter
     matter = RegisterMatter.objects.select_for_update().select_related("series").get(pk=matter.pk)
-    number = f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
+    return matter, f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
+
+
+def _register_letter(decision: CompensationDecision, actor: User, replaces=None):
+    claim = decision.claim
+    language = letter_language(decision)
+    matter, number = claim_matter(claim)
     context = letter_context(decision, language, number) | {"replaces": replaces}
     pdf = render_pdf(f"compensation/letters/decision_{language}.html", context, language=language)
     with override("et"):
@@ -170,3 +176,69 @@ def send_compensation_email(decision_id: int, *, actor_id: int) -> None:
         event="compensation_decision_emailed",
         decision=decision.pk,
     )
+
+
+# --- requests for information ---
+
+
+@shared_task(
+    name="compensation.render_request_letter",
+    base=ActorTask,
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+    **STORAGE_RETRY,
+)
+def render_request_letter(job_id: int, *, actor_id: int) -> None:
+    job_run(job_id, make_request_letter)
+
+
+def make_request_letter(job) -> JobResult:
+    job_progress(job, 10, gettext_noop("Preparing the letter"))
+    with transaction.atomic():
+        request = (
+            InformationRequest.objects.select_for_update(of=("self",))
+            .select_related("claim__claimant", "claim__crime__victim", "created_by")
+            .get(pk=job.target_id)
+        )
+        document = request.letter
+        if document is None:  # run twice, this finds the first run's letter
+            job_progress(job, 30, gettext_noop("Rendering the letter"))
+            document = _register_request(request, job.created_by)
+    return JobResult(
+        gettext_noop("The letter is ready."), reverse("compensation:claim", args=[request.claim_id]), document
+    )
+
+
+def _register_request(request: InformationRequest, actor: User):
+    claim = request.claim
+    matter, number = claim_matter(claim)
+    signer = request.created_by
+    context = {
+        "request": request,
+        "claim": claim,
+        "crime": claim.crime,
+        "number": number,
+        "date": request.sent_on,
+        "addressee": {"name": request.recipient_name, "lines": request.recipient_address.splitlines()},
+        "signer": {"name": signer.get_full_name() or signer.username, "position": signer.position},
+        "restricted": True,
+        "restriction_basis": "AvTS § 35 lg 1 p 1 ja p 12",
+    }
+    pdf = render_pdf("compensation/letters/request_et.html", context, language="et")
+    document = register_document(
+        matter=matter,
+        title=f"Päring: {request.recipient_name} ({claim.reference})"[:300],
+        doc_type="information_request",
+        responsible=signer,
+        content=pdf,
+        filename=f"{request.reference}.pdf",
+        party=request.recipient_name,
+        addressed_to="\n".join([request.recipient_name, *context["addressee"]["lines"]]),
+        channel="",
+        direction="outgoing",
+        reply_due=request.reply_due_on,
+    )
+    assert document.number == number, (document.number, number)
+    InformationRequest.objects.filter(pk=request.pk).update(letter=document)
+    return document

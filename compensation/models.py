@@ -16,7 +16,7 @@ from cases.choices import RelationKind, delivery_label
 from referrals.models.providers import validate_iban
 from victimsupport.history import history
 from victimsupport.models import County, Region, Role
-from victimsupport.permissions import AnyOf, Follows, RoleAndRegion, guarded
+from victimsupport.permissions import AnyOf, Follows, OwnerOnly, PerAction, RoleAndRegion, guarded
 from victimsupport.status import status_properties
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -535,3 +535,133 @@ class PaymentBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.total}"
+
+
+class RecipientKind(models.TextChoices):
+    POLICE = "police", _("police")
+    PROSECUTOR = "prosecutor", _("prosecutor's office")
+    HEALTH_INSURANCE = "health_insurance", _("health insurance fund")
+    OTHER = "other", _("other agency")
+
+
+@status_properties
+class InformationRequest(models.Model):
+    """A request for information about a claim to another agency: a registered outgoing letter with a
+    reply deadline, a reminder when it passes, and the reply recorded."""
+
+    STATUS_TONES = {"answered": "ok", "sent": "info"}
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="information_requests")
+    recipient_kind = models.CharField(_("recipient"), max_length=20, choices=RecipientKind.choices)
+    recipient_name = models.CharField(_("agency"), max_length=200)
+    recipient_address = models.TextField(_("address or e-mail of the agency"))
+    question = models.TextField(_("what is asked"))
+    sent_on = models.DateField(_("sent"), default=timezone.localdate)
+    reply_due_on = models.DateField(_("reply due"))
+    letter = models.OneToOneField(
+        "victimsupport.RegisteredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compensation_request",
+        verbose_name=_("request letter"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=[("sent", _("waiting for the reply")), ("answered", _("answered"))],
+        default="sent",
+    )
+    reply_received_on = models.DateField(_("reply received"), null=True, blank=True)
+    reply_summary = models.TextField(_("what the reply says"), blank=True, default="")
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    history = history()
+
+    objects = guarded(Follows("claim", target="compensation.Claim"))
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        indexes = [models.Index(fields=["reply_due_on"], name="inforequest_due_idx", condition=models.Q(status="sent"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reply_due_on__gte=models.F("sent_on")), name="inforequest_due_after_sent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sent") | models.Q(reply_received_on__isnull=False),
+                name="inforequest_answered_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_name} {self.sent_on:%d.%m.%Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"HP-{self.pk}" if self.pk else ""
+
+
+class CrimeLink(models.TextChoices):
+    YES = "yes", _("the health damage was caused by the crime")
+    PARTLY = "partly", _("the crime caused part of the health damage")
+    NO = "no", _("the health damage was not caused by the crime")
+
+
+@status_properties
+class ExpertOpinion(models.Model):
+    """An expert doctor's opinion on the link between the crime and the health damage. The doctor sees the
+    question, the crime's date and description, the consequence claimed and the documents shared with them,
+    and nothing else of the claim."""
+
+    STATUS_TONES = {"given": "ok", "asked": "info"}
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="expert_opinions")
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert doctor")
+    )
+    question = models.TextField(_("what the doctor is asked"))
+    documents = models.ManyToManyField(ClaimDocument, blank=True, related_name="+", verbose_name=_("documents shared"))
+    due_on = models.DateField(_("opinion due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=[("asked", _("asked")), ("given", _("given"))], default="asked"
+    )
+    crime_link = models.CharField(_("link to the crime"), max_length=10, choices=CrimeLink.choices, blank=True)
+    health_damage = models.CharField(_("consequence"), max_length=20, choices=HealthDamage.choices, blank=True)
+    disorder_months = models.PositiveSmallIntegerField(
+        _("length of the health disorder (months)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    statement = models.TextField(_("opinion"), blank=True, default="")
+    given_at = models.DateTimeField(null=True, blank=True)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    history = history()
+
+    # The claim's handlers, and the doctor asked (only their own requests).
+    objects = guarded(
+        PerAction(
+            {
+                "view": AnyOf(Follows("claim", target="compensation.Claim"), OwnerOnly("doctor")),
+                "give": OwnerOnly("doctor"),
+            },
+            default=Follows("claim", target="compensation.Claim"),
+        )
+    )
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("expert opinion")
+        verbose_name_plural = _("expert opinions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="asked") | models.Q(given_at__isnull=False) & ~models.Q(crime_link=""),
+                name="expertopinion_given_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim} {self.doctor}"

@@ -32,3 +32,13 @@ urlpatterns += [
     path("payments/regions/<int:pk>/file/", views.PaymentFileMakeView.as_view(), name="payment-file-make"),
     path("payments/files/<int:pk>/", views.PaymentFileView.as_view(), name="payment-file"),
 ]
+
+urlpatterns += [
+    path("claims/<int:pk>/requests/new/", views.RequestSendView.as_view(), name="request-add"),
+    path("requests/<int:pk>/answer/", views.RequestAnswerView.as_view(), name="request-answer"),
+    path("requests/<int:pk>/letter/", views.RequestLetterView.as_view(), name="request-letter"),
+    path("claims/<int:pk>/opinions/new/", views.OpinionAskView.as_view(), name="opinion-add"),
+    path("opinions/", views.MyOpinionsView.as_view(), name="my-opinions"),
+    path("opinions/<int:pk>/", views.OpinionView.as_view(), name="opinion"),
+    path("opinions/<int:pk>/documents/<int:doc_pk>/", views.OpinionDocumentView.as_view(), name="opinion-document"),
+]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,9 +20,20 @@ from cases.selectors import person_delivery_options
 from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from compensation import forms, selectors
 from compensation.checks import claim_checks, problems
-from compensation.models import PERIODIC, Claim, ClaimDocument, CompensationDecision, LossItem, LossKind, PaymentBatch
+from compensation.models import (
+    PERIODIC,
+    Claim,
+    ClaimDocument,
+    CompensationDecision,
+    ExpertOpinion,
+    InformationRequest,
+    LossItem,
+    LossKind,
+    PaymentBatch,
+)
 from compensation.services import claims as services
 from compensation.services import decisions as decision_services
+from compensation.services import evidence as evidence_services
 from compensation.services import payments as payment_services
 from victimsupport.approval import changed_content
 from victimsupport.audit import AccessAction, log_access
@@ -35,6 +47,16 @@ from victimsupport.views.actions import ActionView
 
 def claim_persons(claim: Claim) -> list[int]:
     return sorted({claim.claimant_id, claim.crime.victim_id})
+
+
+def claim_gate(request, claim: Claim):
+    """The sealed-case gate of the cases behind a claim that the user can see (None: go on)."""
+    for case in (claim.case, claim.crime.case):
+        if case is not None and case.sealed and is_permitted(request.user, case, "view"):
+            gate = sealed_gate(request, case)
+            if gate is not None:
+                return gate
+    return None
 
 
 class ClaimListView(RoleRequiredMixin, TemplateView):
@@ -85,11 +107,9 @@ class ClaimMixin(RoleRequiredMixin):
         )
         self.claim = restricted_object(base, request.user, action=self.action, pk=pk)
         self.crime = self.claim.crime
-        for case in (self.claim.case, self.crime.case):
-            if case is not None and case.sealed and is_permitted(request.user, case, "view"):
-                gate = sealed_gate(request, case)
-                if gate is not None:
-                    return gate
+        gate = claim_gate(request, self.claim)
+        if gate is not None:
+            return gate
         if request.method == "GET" and self.log_view:
             log_access(request.user, AccessAction.VIEW, obj=self.claim, persons=claim_persons(self.claim))
         return None
@@ -121,6 +141,9 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             "others": [(other, calc) for other, calc in calculations.items() if other.pk != claim.pk],
             "documents": claim.documents.select_related("item", "uploaded_by"),
             "decisions": list(claim.decisions.select_related("letter", "drafted_by").order_by("drafted_at", "id")),
+            "requests": list(claim.information_requests.select_related("letter").order_by("sent_on", "id")),
+            "opinions": list(claim.expert_opinions.select_related("doctor").order_by("asked_at", "id")),
+            "today": timezone.localdate(),
             "can_change": claim.is_open and is_permitted(self.request.user, crime, "change"),
         }
 
@@ -564,3 +587,190 @@ class PaymentFileView(RoleRequiredMixin, View):
             filename=f"hyvitised-{batch.created_at:%Y%m%d-%H%M}.xml",
             content_type="application/xml",
         )
+
+
+# --- requests for information and the expert doctor ---
+
+
+class RequestSendView(ClaimMixin, ActionView):
+    action = "change"
+    form_class = forms.InformationRequestForm
+    template_name = "compensation/claim_action_form.html"
+    title = gettext_lazy("Request information")
+    submit_label = gettext_lazy("Send the request")
+    intro = gettext_lazy(
+        "The request is registered as an outgoing letter with a reply deadline; you are reminded when it passes."
+    )
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "claim": self.claim}
+
+    def perform(self, data):
+        request = evidence_services.request_send(
+            actor=self.request.user, claim=self.claim, **{name: data[name] for name in evidence_services.REQUEST_FIELDS}
+        )
+        self.success_message = _("The request was recorded; the reply is due on %(due)s.") % {
+            "due": request.reply_due_on.strftime("%d.%m.%Y")
+        }
+
+
+class RequestMixin(ClaimMixin):
+    def prepare(self, request, *args, **kwargs):
+        self.info_request = restricted_object(
+            InformationRequest.objects.select_related("letter"), request.user, pk=kwargs["pk"]
+        )
+        return self.load_claim(request, self.info_request.claim_id)
+
+
+class RequestAnswerView(RequestMixin, ActionView):
+    action = "change"
+    form_class = forms.ReplyForm
+    template_name = "compensation/claim_action_form.html"
+    title = gettext_lazy("Record the reply")
+    success_message = gettext_lazy("The reply was recorded.")
+    edits = "info_request"
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "claim": self.claim}
+
+    def perform(self, data):
+        evidence_services.request_answer(
+            actor=self.request.user,
+            request=self.info_request,
+            expected_version=data["version"],
+            **{name: data[name] for name in evidence_services.REPLY_FIELDS},
+        )
+
+
+class RequestLetterView(RequestMixin, View):
+    log_view = False  # the download is logged
+
+    def get(self, request, pk):
+        return letter_download(request, self.info_request.letter, persons=claim_persons(self.claim))
+
+
+class OpinionAskView(ClaimMixin, ActionView):
+    action = "change"
+    form_class = forms.OpinionAskForm
+    template_name = "compensation/claim_action_form.html"
+    title = gettext_lazy("Ask an expert doctor")
+    submit_label = gettext_lazy("Ask")
+    success_message = gettext_lazy("The doctor was asked.")
+
+    def get_form(self, data=None, **kwargs):
+        return super().get_form(data, claim=self.claim, **kwargs)
+
+    def page_context(self, form) -> dict:
+        return {**super().page_context(form), "claim": self.claim}
+
+    def perform(self, data):
+        evidence_services.opinion_ask(
+            actor=self.request.user,
+            claim=self.claim,
+            doctor=data["doctor"],
+            question=data["question"],
+            documents=data["documents"],
+            due_on=data["due_on"],
+        )
+
+
+OPINION_ROLES = (Role.EXPERT_DOCTOR, *CASEWORK)
+
+
+class OpinionMixin(RoleRequiredMixin):
+    """The opinion's page: the doctor asked sees only what the opinion needs; the claim's handlers too."""
+
+    roles = OPINION_ROLES
+
+    def prepare(self, request, *args, **kwargs):
+        self.opinion = restricted_object(
+            ExpertOpinion.objects.select_related("claim__crime", "claim__claimant", "doctor", "asked_by"),
+            request.user,
+            pk=kwargs["pk"],
+        )
+        self.claim = self.opinion.claim
+        gate = claim_gate(request, self.claim)
+        if gate is not None:
+            return gate
+        if request.method == "GET":
+            log_access(request.user, AccessAction.VIEW, obj=self.opinion, persons=[self.claim.claimant_id])
+        return None
+
+    def object_url(self) -> str:
+        return reverse("compensation:opinion", args=[self.opinion.pk])
+
+
+class OpinionView(OpinionMixin, ActionView):
+    form_class = forms.OpinionForm
+    template_name = "compensation/opinion.html"
+    submit_label = gettext_lazy("Give the opinion")
+    success_message = gettext_lazy("The opinion was recorded.")
+    edits = "opinion"
+
+    def page_context(self, form) -> dict:
+        opinion = self.opinion
+        return {
+            **super().page_context(form),
+            "opinion": opinion,
+            "claim": self.claim,
+            "crime": self.claim.crime,
+            "documents": list(opinion.documents.order_by("uploaded_at", "id")),
+            "can_give": opinion.is_asked and is_permitted(self.request.user, opinion, "give"),
+            "can_see_claim": is_permitted(self.request.user, self.claim, "view"),
+            "title": _("Expert opinion"),
+        }
+
+    def perform(self, data):
+        evidence_services.opinion_give(
+            actor=self.request.user,
+            opinion=self.opinion,
+            expected_version=data["version"],
+            **{name: data[name] for name in evidence_services.OPINION_FIELDS},
+        )
+
+
+class OpinionDocumentView(OpinionMixin, View):
+    def prepare(self, request, *args, **kwargs):
+        response = super().prepare(request, *args, **kwargs)
+        if response is None:
+            self.document = get_object_or_404(self.opinion.documents.all(), pk=kwargs["doc_pk"])
+        return response
+
+    def get(self, request, pk, doc_pk):
+        document = self.document
+        log_access(
+            request.user,
+            AccessAction.DOWNLOAD,
+            obj=document,
+            persons=[self.claim.claimant_id],
+            restricted=document.from_proceedings,
+        )
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+class MyOpinionsView(RoleRequiredMixin, TemplateView):
+    roles = (Role.EXPERT_DOCTOR,)
+    template_name = "compensation/my_opinions.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        opinions = (
+            ExpertOpinion.objects.restrict(user)
+            .filter(doctor=user)
+            .select_related("claim")
+            .order_by("-status", "due_on", "id")
+        )
+        page = paginate(opinions, self.request.GET)
+        if page.items:
+            log_access(
+                user,
+                AccessAction.LIST,
+                object_type="compensation.expertopinion",
+                persons=[o.claim.claimant_id for o in page.items],
+            )
+        return {**super().get_context_data(**kwargs), "page": page, "today": timezone.localdate()}

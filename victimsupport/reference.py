@@ -13,6 +13,7 @@ ROLES = [
     "volunteer",
     "marac_partner",
     "analyst",
+    "expert_doctor",
 ]
 
 REGIONS = {

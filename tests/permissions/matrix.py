@@ -21,6 +21,7 @@ ROLES = [
     "marac_partner",
     "former_partner",
     "analyst",
+    "expert_doctor",
 ]
 CASEWORK = {"regional_manager", "specialist", "colleague"}
 PARTNER_ROLES = ("marac_partner", "former_partner")
@@ -76,6 +77,7 @@ ISSUED = {"pk": "aid_issued"}
 REFERRAL = {"pk": "referral"}
 CLAIM = {"pk": "claim"}
 COMP_ISSUED = {"pk": "compensation_issued"}
+OPINION = {"pk": "expert_opinion"}
 # Approving: a regional manager of the crime's region; other casework staff see the decision (403).
 COMP_MANAGER = casework((302, 404), colleague=(403, 404), specialist=(403, 404))
 CLOSED_REFERRAL = {"pk": "closed_referral"}
@@ -216,6 +218,16 @@ MATRIX: dict[str, Row] = {
         for name in ("decision-approve", "decision-return", "payments-approve")
     },
     "compensation:payments": Row(expect=casework((200, 200))),
+    "compensation:request-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    "compensation:request-answer": Row(kwargs={"pk": "information_request"}, expect=casework(VIEW)),
+    "compensation:request-letter": Row(kwargs={"pk": "information_request"}, expect=casework(VIEW)),
+    "compensation:opinion-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    # The doctor asked sees the opinion's page and the documents shared with it, nothing else of the claim.
+    "compensation:my-opinions": Row(expect={"expert_doctor": (200, 200)}),
+    "compensation:opinion": Row(kwargs=OPINION, expect={**casework(VIEW), "expert_doctor": VIEW}),
+    "compensation:opinion-document": Row(
+        kwargs={"pk": "expert_opinion", "doc_pk": "claim_document"}, expect={**casework(VIEW), "expert_doctor": VIEW}
+    ),
     "compensation:payment-file-make": Row(kwargs={"pk": "region"}, method="post", expect=casework((302, 404))),
     "compensation:payment-file": Row(kwargs={"pk": "compensation_batch"}, expect=casework(VIEW)),
     # --- providers, referrals, invoices ---

@@ -20,6 +20,7 @@ from compensation import letters as compensation_letters
 from compensation.models import PaymentBatch
 from compensation.services import claims as compensation_services
 from compensation.services import decisions as compensation_decisions
+from compensation.services import evidence as compensation_evidence
 from marac.letters import make_agenda, make_referral_letters
 from marac.models import Agency, Membership, Network
 from marac.selectors import current_questionnaire
@@ -188,12 +189,17 @@ def _scenario(role_users):
             "activity": activity,
             **_expense_objects(assignment.volunteer, organisers[scope]),
             **_training_objects(assignment.volunteer, region_code, role_users["coordinator"]),
-            **_compensation_objects(case, actor, manager),
+            **_compensation_objects(
+                case,
+                actor,
+                manager,
+                doctor=role_users["expert_doctor"] if scope == "in" else make_user("expert_doctor"),
+            ),
         }
     return objects
 
 
-def _compensation_objects(case, actor, manager) -> dict:
+def _compensation_objects(case, actor, manager, *, doctor) -> dict:
     """A claim with a loss item, a document and a draft decision; a claim refused by an issued decision (the
     actions on it are refused by the procedure), and a payment file."""
     today = timezone.localdate()
@@ -254,6 +260,19 @@ def _compensation_objects(case, actor, manager) -> dict:
     with transaction.atomic():
         compensation_letters._register_letter(issued, manager)
     draft = compensation_decisions.decision_draft(actor=actor, claim=claim, **decision_fields)
+    info_request = compensation_evidence.request_send(
+        actor=actor,
+        claim=claim,
+        recipient_kind="police",
+        recipient_name="Põhja prefektuur",
+        recipient_address="ppa@politsei.ee",
+        question="Kas menetlus on alustatud?",
+    )
+    with transaction.atomic():
+        compensation_letters._register_request(info_request, actor)
+    opinion = compensation_evidence.opinion_ask(
+        actor=actor, claim=claim, doctor=doctor, question="Seos?", documents=[document], due_on=today
+    )
     batch = PaymentBatch(
         region=case.region, created_by=actor, execution_date=today, total=decimal.Decimal("1"), xml_sha256=""
     )
@@ -268,6 +287,8 @@ def _compensation_objects(case, actor, manager) -> dict:
         "compensation_issued": issued,
         "compensation_batch": batch,
         "region": case.region,
+        "information_request": info_request,
+        "expert_opinion": opinion,
     }
 
 
@@ -433,6 +454,7 @@ def role_users():
         "marac_partner": make_user("marac_partner", "pohja"),
         "former_partner": make_user("marac_partner", "pohja"),
         "analyst": make_user("analyst"),
+        "expert_doctor": make_user("expert_doctor"),
     }
     return users
 

@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("volunteer")
     MARAC_PARTNER = "marac_partner", _("MARAC partner")
     ANALYST = "analyst", _("analyst")
+    EXPERT_DOCTOR = "expert_doctor", _("expert doctor")
 
 
 # Roles whose holders work with the cases of their regions (members of the regions' staff groups).
