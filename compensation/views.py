@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -517,9 +517,11 @@ class PaymentsApproveView(DecisionButtonView):
 
     def perform(self, data):
         count = payment_services.instalments_approve(actor=self.request.user, decision=self.decision)
-        self.success_message = _("%(count)s payment(s) approved. Another person makes the payment file.") % {
-            "count": count
-        }
+        self.success_message = ngettext(
+            "%(count)s payment approved. Another person makes the payment file.",
+            "%(count)s payments approved. Another person makes the payment file.",
+            count,
+        ) % {"count": count}
 
 
 class PeriodicStopView(DecisionButtonView):

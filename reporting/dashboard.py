@@ -375,28 +375,55 @@ def _key_figures(dashboard: Dashboard, sums: Sums) -> list[tuple[str, Figure, Fi
     referrals = tables["referrals"].total
     invoices = tables["invoices"].total
     paid = tables["invoices_paid"].total
+    return (
+        [
+            (str(_("Clients")), clients_now, clients_before),
+            (str(_("New clients")), new.now, new.before),
+            (str(_("Share of domestic violence")), _share(dv.now, clients_now), _share(dv.before, clients_before)),
+            (str(_("New cases")), *total("cases_new")),
+            (str(pgettext_lazy("statistics", "Contacts")), *total("contacts")),
+            (str(_("Counselling sessions")), *total("sessions")),
+            (str(_("Anonymous contacts")), *total("anonymous")),
+            (str(_("Aid decisions")), *total("aid_decisions")),
+            (
+                str(_("Decided by the deadline")),
+                _share(in_time.now, decided_now),
+                _share(in_time.before, decided_before),
+            ),
+            (
+                str(_("Days from application to decision, on average")),
+                _average(_measure_sum(sums.now, "aid_days"), decided_now),
+                _average(_measure_sum(sums.before, "aid_days"), decided_before),
+            ),
+            (str(_("Committed by referrals")), referrals.amount_now, referrals.amount_before),
+            (str(pgettext_lazy("statistics", "Invoiced")), invoices.amount_now, invoices.amount_before),
+            (str(_("Paid")), paid.amount_now, paid.amount_before),
+            (str(_("Volunteer hours")), *magnitude("volunteer_hours", "hours")),
+            (str(_("Volunteer kilometres")), *magnitude("volunteer_km", "km")),
+            (str(_("Volunteer costs")), *magnitude("volunteer_costs", "eur")),
+        ]
+        + _compensation_figures(tables, sums)
+        + ([(str(_("Referrals to MARAC")), *total("marac_referrals"))] if "marac_referrals" in tables else [])
+    )
+
+
+def _compensation_figures(tables: dict, sums: Sums) -> list[tuple[str, Figure, Figure]]:
+    if "compensation_decided" not in tables:
+        return []
+    decided = tables["compensation_decided"].total
     return [
-        (str(_("Clients")), clients_now, clients_before),
-        (str(_("New clients")), new.now, new.before),
-        (str(_("Share of domestic violence")), _share(dv.now, clients_now), _share(dv.before, clients_before)),
-        (str(_("New cases")), *total("cases_new")),
-        (str(pgettext_lazy("statistics", "Contacts")), *total("contacts")),
-        (str(_("Counselling sessions")), *total("sessions")),
-        (str(_("Anonymous contacts")), *total("anonymous")),
-        (str(_("Aid decisions")), *total("aid_decisions")),
-        (str(_("Decided by the deadline")), _share(in_time.now, decided_now), _share(in_time.before, decided_before)),
         (
-            str(_("Days from application to decision, on average")),
-            _average(_measure_sum(sums.now, "aid_days"), decided_now),
-            _average(_measure_sum(sums.before, "aid_days"), decided_before),
+            str(_("Compensation claims")),
+            tables["compensation_claims"].total.now,
+            tables["compensation_claims"].total.before,
         ),
-        (str(_("Committed by referrals")), referrals.amount_now, referrals.amount_before),
-        (str(pgettext_lazy("statistics", "Invoiced")), invoices.amount_now, invoices.amount_before),
-        (str(_("Paid")), paid.amount_now, paid.amount_before),
-        (str(_("Volunteer hours")), *magnitude("volunteer_hours", "hours")),
-        (str(_("Volunteer kilometres")), *magnitude("volunteer_km", "km")),
-        (str(_("Volunteer costs")), *magnitude("volunteer_costs", "eur")),
-    ] + ([(str(_("Referrals to MARAC")), *total("marac_referrals"))] if "marac_referrals" in tables else [])
+        (str(_("Compensation granted")), decided.amount_now, decided.amount_before),
+        (
+            str(_("Days from claim to compensation decision, on average")),
+            _average(_measure_sum(sums.now, "compensation_days"), decided.now),
+            _average(_measure_sum(sums.before, "compensation_days"), decided.before),
+        ),
+    ]
 
 
 PAGE_CACHE_SECONDS = 24 * 3600

@@ -228,6 +228,40 @@ AREAS = [
         WHERE i.status = 'paid' AND i.paid_on >= %(start)s AND i.paid_on < %(end)s GROUP BY 1, 2, 3, 4""",
         ("invoices_paid", "paid_amount"),
     ),
+    # Compensation counts in the crime's region and county (its claims are handled there).
+    Area(
+        "compensation_claims",
+        """
+        SELECT date_trunc('month', c.received_on)::date, cr.region_id, cr.county_id, c.claimant_role, count(*)
+        FROM compensation_claim c JOIN compensation_crime cr ON cr.id = c.crime_id
+        WHERE c.received_on >= %(start)s AND c.received_on < %(end)s GROUP BY 1, 2, 3, 4""",
+        ("compensation_claims",),
+    ),
+    # Decisions in the month of their decision date: how many, what they granted, and the days from the
+    # claim to the decision (an average is days / decisions).
+    Area(
+        "compensation_decided",
+        """
+        SELECT date_trunc('month', d.decision_date)::date, cr.region_id, cr.county_id, d.kind, count(*),
+               sum(d.one_off_amount + d.monthly_amount * d.monthly_months), sum(d.decision_date - c.received_on)
+        FROM compensation_compensationdecision d JOIN compensation_claim c ON c.id = d.claim_id
+        JOIN compensation_crime cr ON cr.id = c.crime_id
+        WHERE d.status = 'issued' AND d.decision_date >= %(start)s AND d.decision_date < %(end)s
+        GROUP BY 1, 2, 3, 4""",
+        ("compensation_decided", "compensation_granted", "compensation_days"),
+    ),
+    Area(
+        "compensation_paid",
+        """
+        SELECT date_trunc('month', b.execution_date)::date, cr.region_id, cr.county_id,
+               CASE WHEN i.periodic THEN 'monthly' ELSE 'one_off' END, count(*), sum(i.amount)
+        FROM compensation_instalment i JOIN compensation_paymentbatch b ON b.id = i.batch_id
+        JOIN compensation_compensationdecision d ON d.id = i.decision_id
+        JOIN compensation_claim c ON c.id = d.claim_id JOIN compensation_crime cr ON cr.id = c.crime_id
+        WHERE i.status = 'sent' AND b.execution_date >= %(start)s AND b.execution_date < %(end)s
+        GROUP BY 1, 2, 3, 4""",
+        ("compensation_paid", "compensation_paid_amount"),
+    ),
     # Volunteers' work counts in the volunteer's region (figures kept per region only).
     Area(
         "volunteer_work",

@@ -21,6 +21,7 @@ from cases.choices import (
     Sex,
 )
 from cases.models.aid import DecisionKind, ServiceType
+from compensation.models import ClaimantRole, CompensationDecisionKind
 from volunteers.models import ActivityKind
 
 SUPPRESS_BELOW = 5  # counts under five are hidden from users who may not see the cases behind them
@@ -68,6 +69,7 @@ class Spec:
 CLIENT_STATUS = {"new": _("new clients"), "returning": _("returning clients")}
 ON_TIME = {"in_time": _("by the deadline"), "late": _("after the deadline")}
 MARAC_KIND = {"first": _("first referral"), "repeat": _("repeat referral")}
+PAYMENT_KIND = {"one_off": _("paid at once"), "monthly": _("monthly payments")}
 
 SECTIONS: list[tuple[Promise, list[Spec]]] = [
     (
@@ -140,6 +142,26 @@ SECTIONS: list[tuple[Promise, list[Spec]]] = [
         ],
     ),
     (
+        _("Compensation for victims of crime"),
+        [
+            Spec("compensation_claims", _("Claims received by claimant"), "compensation_claims", ClaimantRole),
+            Spec(
+                "compensation_decided",
+                _("Decisions by kind (amount granted)"),
+                "compensation_decided",
+                CompensationDecisionKind,
+                amount="compensation_granted",
+            ),
+            Spec(
+                "compensation_paid",
+                _("Payments made (amount paid)"),
+                "compensation_paid",
+                PAYMENT_KIND,
+                amount="compensation_paid_amount",
+            ),
+        ],
+    ),
+    (
         _("Volunteers"),
         [
             Spec(
@@ -172,6 +194,7 @@ COMPARED = [
     ("sessions", _("Counselling sessions")),
     ("anonymous", _("Anonymous contacts")),
     ("aid_decisions", _("Aid decisions")),
+    ("compensation_claims", _("Compensation claims")),
     ("referrals", _("Referrals")),
     ("marac_referrals", _("MARAC referrals")),
 ]

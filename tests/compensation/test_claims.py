@@ -238,6 +238,7 @@ class TestItemsAndPage:
     def test_a_rejected_item_form_keeps_what_was_typed(self, client, specialist, case):
         claim = open_claim(specialist, case)
         client.force_login(specialist)
+        client.cookies["django_language"] = "et"  # amounts typed the Estonian way
         response = client.post(
             f"/compensation/claims/{claim.pk}/items/new/",
             {
@@ -250,7 +251,7 @@ class TestItemsAndPage:
         assert response.status_code == 400
         html = response.content.decode()
         assert "Prillid " + "x" * 50 in html and "100,50" in html
-        assert "More than was claimed cannot be accepted." in html
+        assert "Taotletust rohkem ei saa aktsepteerida." in html
         assert not LossItem.objects.exists()
         response = client.post(
             f"/compensation/claims/{claim.pk}/items/new/",
@@ -362,3 +363,18 @@ class TestPages:
         client.force_login(manager)
         html = client.get(f"/compensation/claims/{claim.pk}/").content.decode()
         assert "Maasikas" not in html
+
+
+def test_the_claim_page_in_estonian(client, specialist, case):
+    claim = open_claim(specialist, case)
+    add_item(specialist, claim, kind="funeral", claimed="1000.00")
+    client.force_login(specialist)
+    client.cookies["django_language"] = "et"
+    html = client.get(f"/compensation/claims/{claim.pk}/").content.decode().replace("\xa0", " ")
+    for text in (
+        "Tingimused ja tähtajad",
+        "Kahjud ja arvestus",
+        "Matusekulud",
+        "matusekulud hüvitatakse kuni 448,00 €",
+    ):
+        assert text in html, text

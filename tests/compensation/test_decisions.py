@@ -214,7 +214,9 @@ class TestLetterAndDelivery:
         decision.refresh_from_db()
         assert decision.letter == document and document.number.startswith("9-17/")
         with document.file.open("rb") as handle:
-            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+            text = " ".join(
+                " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages).split()
+            )
         for element in (
             "OTSUS",
             document.number,
@@ -320,6 +322,7 @@ class TestPayments:
 class TestPages:
     def test_from_the_claim_to_an_issued_decision(self, client, specialist, manager, claim):
         client.force_login(specialist)
+        client.cookies["django_language"] = "et"  # amounts typed the Estonian way
         page = client.get(f"/compensation/claims/{claim.pk}/decisions/new/")
         assert page.status_code == 200 and "800,00" in page.content.decode().replace("\xa0", " ")
         rejected = client.post(

@@ -206,3 +206,48 @@ def test_this_years_aid_referrals_invoices_volunteers_and_marac(specialist):
     assert measure("referral_amount") == {(*here, "counselling"): Decimal("362.50")}
     assert measure("invoices") == {(*here, "counselling"): 1}
     assert measure("invoiced_amount") == {(*here, "counselling"): Decimal("145.00")}
+
+
+def test_compensation_claims_decisions_and_payments(specialist, manager):
+    from compensation.models import Claim
+    from compensation.services import decisions as compensation_decisions
+    from compensation.services import payments as compensation_payments
+    from tests.compensation.test_claims import add_item, open_claim
+
+    today = timezone.localdate()
+    case = make_case(specialist, county_code="harju")
+    claim = open_claim(specialist, case)
+    Claim.objects.filter(pk=claim.pk).update(received_on=today - timedelta(days=3))
+    claim.refresh_from_db()
+    add_item(specialist, claim, claimed="1000.00")
+    decision = compensation_decisions.decision_draft(
+        actor=specialist,
+        claim=claim,
+        kind="grant",
+        one_off_amount=Decimal("800.00"),
+        monthly_amount=Decimal("0"),
+        monthly_from=None,
+        monthly_months=0,
+        facts="",
+        reasoning="Tõendatud.",
+    )
+    compensation_decisions.decision_submit(actor=specialist, decision=decision)
+    compensation_decisions.decision_approve(actor=manager, decision=decision)
+    compensation_payments.instalments_approve(actor=manager, decision=decision)
+    compensation_payments.payment_file_make(actor=specialist, region=case.region)
+    found = {}
+    for year in sorted({(today - timedelta(days=3)).year, today.year}):
+        compute_year(year)
+        found |= {(year, *key): value for key, value in figures(year).items()}
+
+    def measure(name):
+        return {key[:4] + key[5:]: value for key, value in found.items() if key[4] == name}
+
+    received = today - timedelta(days=3)
+    here = (today.year, today.month, "pohja", "harju")
+    assert measure("compensation_claims") == {(received.year, received.month, "pohja", "harju", "victim"): 1}
+    assert measure("compensation_decided") == {(*here, "grant"): 1}
+    assert measure("compensation_granted") == {(*here, "grant"): Decimal("800.00")}
+    assert measure("compensation_days") == {(*here, "grant"): Decimal(3)}
+    assert measure("compensation_paid") == {(*here, "one_off"): 1}
+    assert measure("compensation_paid_amount") == {(*here, "one_off"): Decimal("800.00")}

@@ -31,6 +31,7 @@ DEMO_USERS = [
     ("marac.pohja", [Role.MARAC_PARTNER], ["pohja"], False),
     ("marac.louna", [Role.MARAC_PARTNER], ["louna"], False),
     ("analyytik", [Role.ANALYST], [], False),
+    ("arst", [Role.EXPERT_DOCTOR], [], False),
 ]
 
 POSITIONS = {
@@ -42,6 +43,7 @@ POSITIONS = {
     Role.VOLUNTEER: "vabatahtlik tugiisik",
     Role.MARAC_PARTNER: "MARAC-võrgustiku liige",
     Role.ANALYST: "analüütik",
+    Role.EXPERT_DOCTOR: "ekspertarst",
 }
 
 
