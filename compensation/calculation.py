@@ -64,6 +64,7 @@ class Calculation:
     at_rate: Decimal  # the sum of the lines
     crime_cap: Decimal
     unchecked: int  # items whose evidence is not checked yet
+    funeral_counted: Decimal = ZERO  # what this claim counted of the funeral cap
     # Set by share_crime_cap (alone: the whole cap is this claim's).
     granted_to_others: Decimal = ZERO
     others_wanted: Decimal = ZERO
@@ -75,9 +76,11 @@ class Calculation:
         return max(ZERO, self.crime_cap - self.granted_to_others)
 
 
-def calculate(items: Iterable[ItemInput], figures: Figures) -> Calculation:
+def calculate(items: Iterable[ItemInput], figures: Figures, *, funeral_used: Decimal = ZERO) -> Calculation:
+    """One claim's lines. `funeral_used`: what the crime's earlier claims already counted of the funeral
+    cap (one funeral, whoever paid for it)."""
     rate = Decimal(figures.rate_percent) / 100
-    funeral_left = money(figures.funeral_cap)
+    funeral_left = max(ZERO, money(figures.funeral_cap) - money(funeral_used))
     lines: list[Line] = []
     for item in items:
         notes: list[str] = []
@@ -109,6 +112,7 @@ def calculate(items: Iterable[ItemInput], figures: Figures) -> Calculation:
         at_rate=at_rate,
         crime_cap=money(figures.crime_cap),
         unchecked=sum(1 for line in lines if line.item.accepted is None),
+        funeral_counted=sum((line.after_cap for line in lines if line.item.kind == LossKind.FUNERAL), ZERO),
     )
     share_crime_cap({None: calculation}, {})
     return calculation

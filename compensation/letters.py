@@ -54,6 +54,9 @@ def calculation_snapshot(calculation: Calculation | None) -> dict:
 
 
 def letter_language(decision: CompensationDecision) -> str:
+    """The language of the first letter (a re-issued letter keeps it), else the claimant's."""
+    if decision.letter_language:
+        return decision.letter_language
     language = decision.claim.claimant.language
     return language if language in LETTER_LANGUAGES else settings.LANGUAGE_CODE
 
@@ -115,6 +118,8 @@ def make_letter(job) -> JobResult:
 def claim_matter(claim: Claim) -> tuple[RegisterMatter, str]:
     """The claim's matter in the register (opened with its first letter), locked until the transaction
     ends, and the number its next document gets: every letter of a claim is a document of one matter."""
+    # The claim's row is locked first: two letters of one claim made at once open one matter, not two.
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
     matter = RegisterMatter.objects.filter(pk=claim.register_matter_id).first() if claim.register_matter_id else None
     if matter is None:
         matter = open_matter(series=series_for("compensation"), title=f"Kuriteoohvri hüvitis {claim.reference}")

@@ -214,8 +214,9 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
     history = history()
 
-    # Whoever handles the crime, and whoever works on the claimant's own case.
-    objects = guarded(AnyOf(Follows("crime", target="compensation.Crime"), Follows("case")))
+    # Whoever handles the crime (its region's casework staff, the victim's case): the claims of one crime
+    # share its cap and its facts, so they are seen together or not at all.
+    objects = guarded(Follows("crime", target="compensation.Crime"))
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -473,8 +474,8 @@ class InstalmentStatus(models.TextChoices):
 @status_properties
 class Instalment(models.Model):
     """One payment of an issued grant (the one-off sum, or a month of the periodic payment). The crime's
-    row is locked while grants are issued, so the grants of one crime never exceed its cap; instalments
-    never exceed their decision's total (a database constraint on the sum is kept by the issue service)."""
+    row is locked while grants are issued, so the grants of one crime never exceed its cap; the issue
+    service makes the instalments of a decision once, adding up to its total."""
 
     STATUS_TONES = {"sent": "ok", "approved": "info", "stopped": "warn"}
 

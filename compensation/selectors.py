@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
 
 from cases.models.persons import normalize_name
 from compensation.calculation import Calculation, Figures, ItemInput, calculate, share_crime_cap
-from compensation.models import Claim, ClaimStatus, CompensationRules, Crime
+from compensation.models import (
+    Claim,
+    ClaimStatus,
+    CompensationDecision,
+    CompensationDecisionStatus,
+    CompensationRules,
+    Crime,
+)
 from victimsupport.models import User
 
 CLAIM_SORTS = {
@@ -59,8 +68,8 @@ def item_inputs(claim: Claim) -> list[ItemInput]:
 
 
 def crime_claims(crime: Crime) -> list[Claim]:
-    """Every claim of the crime but the withdrawn: they share one cap. The claims of one crime are in one
-    scope (they follow the crime), so whoever sees one claim may see the others."""
+    """Every claim of the crime but the withdrawn: they share one cap. Claims follow their crime's scope,
+    so whoever sees one claim may see the others."""
     return list(
         crime.claims.exclude(status=ClaimStatus.WITHDRAWN)
         .select_related("claimant")
@@ -70,9 +79,20 @@ def crime_claims(crime: Crime) -> list[Claim]:
 
 
 def crime_calculations(crime: Crime, rules: CompensationRules) -> dict[Claim, Calculation]:
-    """The calculation of each open claim of the crime, the cap shared between them."""
-    calculations = {claim: calculate(item_inputs(claim), figures(rules)) for claim in crime_claims(crime)}
-    open_claims = {claim: calc for claim, calc in calculations.items() if claim.is_open}
-    # Until decisions grant amounts, every claim of the crime is open and shares the whole cap.
-    share_crime_cap(open_claims, {})
+    """The calculation of each claim of the crime, in the order they came: the funeral cap and the
+    crime's cap are shared. What issued decisions granted stays; the open claims share the rest."""
+    calculations, funeral_used, granted = {}, Decimal("0"), {}
+    issued = dict(
+        CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED)
+        .annotate(granted=F("one_off_amount") + F("monthly_amount") * F("monthly_months"))
+        .values_list("claim_id", "granted")
+    )
+    for claim in crime_claims(crime):
+        calculation = calculate(item_inputs(claim), figures(rules), funeral_used=funeral_used)
+        funeral_used += calculation.funeral_counted
+        calculations[claim] = calculation
+        if claim.pk in issued:
+            granted[claim.pk] = issued[claim.pk]
+            calculation.proposed = issued[claim.pk]
+    share_crime_cap({claim: calc for claim, calc in calculations.items() if claim.is_open}, granted)
     return calculations

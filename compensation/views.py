@@ -686,7 +686,7 @@ class OpinionMixin(RoleRequiredMixin):
 
     def prepare(self, request, *args, **kwargs):
         self.opinion = restricted_object(
-            ExpertOpinion.objects.select_related("claim__crime", "claim__claimant", "doctor", "asked_by"),
+            ExpertOpinion.objects.select_related("claim__crime__victim", "claim__claimant", "doctor", "asked_by"),
             request.user,
             pk=kwargs["pk"],
         )
@@ -695,7 +695,7 @@ class OpinionMixin(RoleRequiredMixin):
         if gate is not None:
             return gate
         if request.method == "GET":
-            log_access(request.user, AccessAction.VIEW, obj=self.opinion, persons=[self.claim.claimant_id])
+            log_access(request.user, AccessAction.VIEW, obj=self.opinion, persons=claim_persons(self.claim))
         return None
 
     def object_url(self) -> str:
@@ -735,6 +735,9 @@ class OpinionDocumentView(OpinionMixin, View):
     def prepare(self, request, *args, **kwargs):
         response = super().prepare(request, *args, **kwargs)
         if response is None:
+            # The doctor reads the documents while the opinion is asked; the claim's handlers always.
+            if self.opinion.is_given and not is_permitted(request.user, self.claim, "view"):
+                raise Http404
             self.document = get_object_or_404(self.opinion.documents.all(), pk=kwargs["doc_pk"])
         return response
 
@@ -744,7 +747,7 @@ class OpinionDocumentView(OpinionMixin, View):
             request.user,
             AccessAction.DOWNLOAD,
             obj=document,
-            persons=[self.claim.claimant_id],
+            persons=claim_persons(self.claim),
             restricted=document.from_proceedings,
         )
         return FileResponse(
@@ -773,6 +776,6 @@ class MyOpinionsView(RoleRequiredMixin, TemplateView):
                 user,
                 AccessAction.LIST,
                 object_type="compensation.expertopinion",
-                persons=[o.claim.claimant_id for o in page.items],
+                persons=[o.claim.crime.victim_id for o in page.items],
             )
         return {**super().get_context_data(**kwargs), "page": page, "today": timezone.localdate()}

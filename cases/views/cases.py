@@ -190,7 +190,9 @@ class CaseDetailView(CaseMixin, TemplateView):
         )
         plan = list(case.plan_items.all())
         applications = list(case.aid_applications.select_related("applicant").order_by("-received_on", "-id"))
-        claims = list(case.compensation_claims.select_related("claimant").order_by("-received_on", "-id"))
+        claims = list(
+            case.compensation_claims.restrict(user).select_related("claimant").order_by("-received_on", "-id")
+        )
         return {
             **super().get_context_data(**kwargs),
             "case": case,

@@ -3,19 +3,30 @@ claimant), the crime's facts and an accepted reason for a late report, loss item
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.aid_rules import applicant_is_linked
 from cases.models import Case, Person
 from cases.services.work import stored_upload
-from compensation.models import PERIODIC, Claim, ClaimantRole, ClaimDocument, ClaimStatus, Crime, HealthDamage, LossItem
+from compensation.models import (
+    PERIODIC,
+    Claim,
+    ClaimantRole,
+    ClaimDocument,
+    ClaimStatus,
+    CompensationDecision,
+    CompensationDecisionStatus,
+    Crime,
+    HealthDamage,
+    LossItem,
+)
 from victimsupport.concurrency import assign_fields, versioned_edit
 from victimsupport.models import User
-from victimsupport.permissions import ensure_permitted
+from victimsupport.permissions import ensure_permitted, is_permitted
 
 CRIME_FIELDS = [
     "victim",
@@ -129,9 +140,15 @@ def claim_open(
                 errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    crime.save()
-    claim.crime = crime
-    claim.save()
+    try:
+        with transaction.atomic():  # the same crime or claim recorded at the same moment by someone else
+            crime.save()
+            claim.crime = crime
+            claim.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The same claim or proceedings number was just recorded by someone else: look at it first.")
+        ) from error
     ensure_permitted(actor, case, "change")
     ensure_permitted(actor, crime, "change")
     return claim
@@ -156,6 +173,8 @@ def crime_update(
     """The crime's facts. A reason for a late report counts once someone accepts it (recorded: who, when);
     a changed or cleared reason is no longer the one accepted."""
     stored = versioned_edit(crime, expected_version, fields, CRIME_FIELDS)
+    if CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED).exists():
+        raise ValidationError(_("A decision on this crime has been issued: its facts no longer change."))
     if crime.case_id:
         _check_victim(crime.case, crime.victim)
     _check_crime(crime)
@@ -241,6 +260,8 @@ def document_add(
 ) -> ClaimDocument:
     if item is not None and item.claim_id != claim.pk:
         raise ValidationError({"item": _("Choose an item of this claim.")})
+    if not is_permitted(actor, claim, "change"):
+        raise PermissionDenied  # before anything is stored
     fields, filename = stored_upload(upload, from_proceedings=from_proceedings, name=f"claim-{claim.pk}")
     document = ClaimDocument(claim=claim, item=item, title=title, uploaded_by=actor, **fields)
     document.file.save(filename, upload, save=False)

@@ -21,6 +21,7 @@ from cases.choices import Channel
 from cases.contact import may_contact
 from compensation import letters, selectors
 from compensation.calculation import Calculation
+from compensation.checks import claim_checks, problems
 from compensation.models import (
     Claim,
     ClaimStatus,
@@ -88,22 +89,28 @@ def _validate(decision: CompensationDecision) -> None:
             decision.monthly_months, decision.monthly_from = 0, None
         if not errors and decision.total <= 0:
             errors["one_off_amount"] = _("A grant pays something: enter the amount paid at once or monthly.")
-        calculation = claim_calculation(decision.claim)
+        claim = decision.claim
+        if not claim.iban:
+            errors["one_off_amount"] = _("The claimant's bank account is missing: enter it on the claim first.")
+        unmet = problems(claim_checks(claim, selectors.rules_for(claim.crime)))
+        if unmet:
+            errors["kind"] = _("A condition of compensation is not met (%(why)s): only a refusal is possible.") % {
+                "why": " ".join(check.text for check in unmet)
+            }
+        calculation = claim_calculation(claim)
         if calculation is None:
-            errors["kind"] = _("No compensation rules are in force on the day of the crime.")
+            errors.setdefault("kind", _("No compensation rules are in force on the day of the crime."))
         elif not errors:
-            left = max(
-                Decimal("0"),
-                calculation.crime_cap - granted_for_crime(decision.claim.crime, exclude_claim=decision.claim),
-            )
+            left = max(Decimal("0"), calculation.crime_cap - granted_for_crime(claim.crime, exclude_claim=claim))
             if decision.total > left:
                 errors["one_off_amount"] = _(
                     "The grant (%(total)s €) is more than is left of the crime's cap (%(left)s €)."
                 ) % {"total": decision.total, "left": left}
-            elif decision.total > calculation.at_rate:
+            elif decision.total > calculation.proposed:
+                # The proposal is the claim's share: the crime's other open claims keep theirs.
                 errors["one_off_amount"] = _(
                     "The grant (%(total)s €) is more than the calculation allows (%(allowed)s €)."
-                ) % {"total": decision.total, "allowed": calculation.at_rate}
+                ) % {"total": decision.total, "allowed": calculation.proposed}
             elif decision.kind == CompensationDecisionKind.GRANT and decision.total < calculation.proposed:
                 errors["kind"] = _("Less than the calculation proposes is a partial grant: say why in the reasoning.")
     if errors:
@@ -221,7 +228,9 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     decision.version += 1
     decision.save()
     _plan_instalments(decision)
-    Claim.objects.filter(pk=decision.claim_id).update(status=ClaimStatus.DECIDED, version=F("version") + 1)
+    claim = Claim.objects.select_for_update().get(pk=decision.claim_id)
+    claim.status, claim.version = ClaimStatus.DECIDED, claim.version + 1
+    claim.save(update_fields=["status", "version"])  # with its history row
     security_event(
         "compensation_decision_issued",
         actor=actor,

@@ -71,7 +71,11 @@ def payment_file_make(*, actor: User, region: Region, execution_date: date | Non
     if execution_date < timezone.localdate():
         raise ValidationError({"execution_date": _("The payment date cannot be in the past.")})
     rows = list(
-        waiting_for_file(region).exclude(approved_by=actor).select_for_update(of=("self",)).order_by("due_on", "id")
+        waiting_for_file(region)
+        .exclude(approved_by=actor)
+        .filter(due_on__lte=execution_date)  # nothing is paid before it is due
+        .select_for_update(of=("self",))
+        .order_by("due_on", "id")
     )
     if not rows:
         raise ValidationError(_("No payments approved by someone else are waiting for a file."))

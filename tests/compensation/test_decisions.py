@@ -16,8 +16,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.services.cases import case_add_party
+from compensation import selectors
 from compensation.letters import _register_letter
 from compensation.models import Claim, CompensationDecision, Instalment, PaymentBatch
+from compensation.services import claims as claim_services
 from compensation.services import decisions as services
 from compensation.services import payments
 from tests.compensation.test_claims import add_item, open_claim
@@ -130,24 +132,55 @@ class TestTheCrimesCap:
         first = open_claim(specialist, case)
         add_item(specialist, first, kind="lost_income", claimed="10000.00")  # 8000
         second = self.dependant_claim(specialist, case, first.crime)  # 8000
-        issue(specialist, manager, first, one_off_amount=Decimal("6000.00"), kind="partial")
+        # 16,000 asked of 9,590: each claim's share is 4,795.
         with pytest.raises(ValidationError) as error:
-            draft(specialist, second, one_off_amount=Decimal("4000.00"), kind="partial")
-        assert "3590.00" in str(error.value)
-        # The rest of the cap, split between a sum now and monthly payments.
+            draft(specialist, first, one_off_amount=Decimal("6000.00"), kind="partial")
+        assert "4795.00" in str(error.value)
+        issue(specialist, manager, first, one_off_amount=Decimal("4000.00"), kind="partial")
+        # What was granted stays; the rest of the cap is the other claim's.
+        with pytest.raises(ValidationError) as error:
+            draft(specialist, second, one_off_amount=Decimal("6000.00"), kind="partial")
+        assert "5590.00" in str(error.value)
         decision = issue(
             specialist,
             manager,
             second,
             kind="partial",
-            one_off_amount=Decimal("590.00"),
+            one_off_amount=Decimal("2590.00"),
             monthly_amount=Decimal("250.00"),
             monthly_from=TODAY.replace(day=1) + timedelta(days=40),
             monthly_months=12,
         )
-        assert decision.total == Decimal("3590.00")
+        assert decision.total == Decimal("5590.00")
         assert services.granted_for_crime(first.crime) == Decimal("9590.00")
         assert decision.instalments.count() == 13
+
+    def test_one_funeral_cap_for_the_crime_whoever_paid(self, specialist, case):
+        first = open_claim(specialist, case)
+        add_item(specialist, first, kind="funeral", claimed="400.00")
+        second = self.dependant_claim(specialist, case, first.crime, claimed="100.00")
+        add_item(specialist, second, kind="funeral", claimed="400.00")
+        calculations = {
+            claim.pk: calc
+            for claim, calc in selectors.crime_calculations(first.crime, selectors.rules_for(first.crime)).items()
+        }
+        assert [line.after_cap for line in calculations[first.pk].lines] == [Decimal("400.00")]
+        assert [line.after_cap for line in calculations[second.pk].lines] == [Decimal("100.00"), Decimal("48.00")]
+
+    def test_a_grant_needs_the_conditions_met_and_a_bank_account(self, specialist, case):
+        late = open_claim(specialist, case, reported_on=TODAY - timedelta(days=150))
+        add_item(specialist, late)
+        with pytest.raises(ValidationError) as error:
+            draft(specialist, late)
+        assert "only a refusal" in str(error.value)
+        assert draft(specialist, late, kind="refusal", one_off_amount=Decimal("0")).kind == "refusal"
+        other = open_claim(specialist, make_case(specialist), proceedings_number="2")
+        add_item(specialist, other)
+        Claim.objects.filter(pk=other.pk).update(iban="")
+        other.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            draft(specialist, other)
+        assert "bank account" in str(error.value)
 
     def test_an_issued_decision_never_changes(self, specialist, manager, claim):
         decision = issue(specialist, manager, claim)
@@ -155,13 +188,23 @@ class TestTheCrimesCap:
             CompensationDecision.objects.filter(pk=decision.pk).update(one_off_amount=Decimal("1.00"))
         with pytest.raises((InternalError, ProgrammingError)), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM compensation_compensationdecision WHERE id = %s", [decision.pk])
-        # One issued decision per claim.
+        # One issued decision per claim, and the crime's facts stay as the decision states them.
         with pytest.raises(ValidationError):
             draft(specialist, claim)
+        crime = claim.crime
+        with pytest.raises(ValidationError):
+            claim_services.crime_update(
+                actor=specialist,
+                crime=crime,
+                expected_version=crime.version,
+                **{name: getattr(crime, name) for name in claim_services.CRIME_FIELDS} | {"place": "Tartu"},
+            )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approvals_never_pass_the_crimes_cap():
+    """Two grants of one crime approved at the same moment: the crime's row is locked, so the second
+    sees the first's grant and keeps to what is left."""
     specialist = make_user("specialist", "pohja")
     managers = [make_user("regional_manager", "pohja") for _ in range(2)]
     case = make_case(specialist)
@@ -173,7 +216,7 @@ def test_concurrent_approvals_never_pass_the_crimes_cap():
     add_item(specialist, second, kind="maintenance", claimed="10000.00")
     drafts = []
     for claim in (first, second):
-        decision = draft(specialist, claim, kind="partial", one_off_amount=Decimal("5000.00"))
+        decision = draft(specialist, claim, kind="grant", one_off_amount=Decimal("4795.00"))
         services.decision_submit(actor=specialist, decision=decision)
         drafts.append(decision)
     barrier = threading.Barrier(2)
@@ -194,8 +237,8 @@ def test_concurrent_approvals_never_pass_the_crimes_cap():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == ["ok", "refused"]
-    assert services.granted_for_crime(first.crime) == Decimal("5000.00")
+    assert results == ["ok", "ok"]
+    assert services.granted_for_crime(first.crime) == Decimal("9590.00")
 
 
 class TestLetterAndDelivery:

@@ -138,7 +138,7 @@ class TestExpertOpinion:
         assert client.get(f"/compensation/opinions/{opinion.pk}/documents/{shared.pk}/").status_code == 404
 
     def test_only_the_doctor_asked_gives_it_and_it_then_stands(self, client, specialist, claim, doctor):
-        opinion, _shared, _private = self.ask(specialist, claim, doctor)
+        opinion, shared, _private = self.ask(specialist, claim, doctor)
         fields = {"crime_link": "yes", "health_damage": "disorder", "disorder_months": 6, "statement": "Seos on."}
         with pytest.raises(PermissionDenied):
             services.opinion_give(actor=specialist, opinion=opinion, expected_version=opinion.version, **fields)
@@ -158,11 +158,14 @@ class TestExpertOpinion:
         assert Notification.objects.filter(user=specialist, message__contains="expert opinion").exists()
         with pytest.raises(ValidationError):
             services.opinion_give(actor=doctor, opinion=opinion, expected_version=opinion.version, **fields)
+        # Once given, the doctor's reading of the documents ends; the claim's handlers keep them.
+        assert client.get(f"/compensation/opinions/{opinion.pk}/documents/{shared.pk}/").status_code == 404
         client.force_login(specialist)
         assert (
             "the health damage was caused by the crime"
             in client.get(f"/compensation/claims/{claim.pk}/").content.decode()
         )
+        assert client.get(f"/compensation/opinions/{opinion.pk}/documents/{shared.pk}/").status_code == 200
 
     def test_only_doctors_and_documents_of_the_claim(self, specialist, claim, case):
         other = open_claim(specialist, case, proceedings_number="x")
