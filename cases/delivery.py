@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from cases.aidletters import current_letter
+from cases.aidletters import current_letter, letter_is_stale
 from cases.choices import Channel
 from cases.contact import PERSON_EMAIL, may_contact
 from cases.models import AidDecision
@@ -62,3 +66,32 @@ def email_letter(person, letter, *, language: str, body: str, event: str, **even
     message.send()
     security_event(event, **event_fields)
     return True
+
+
+PICKUP = "pickup"  # the person picks the letter up at the office
+
+
+def checked_delivery(decision, person, channel: str, delivered_on: date | None) -> date:
+    """The checks every decision letter's delivery passes (aid and compensation): the letter is made, the
+    date is not in the future, the channel is one the person's rules allow now, and a posted letter
+    still carries an allowed address. Returns the delivery date."""
+    if not decision.is_issued or decision.letter_id is None:
+        raise ValidationError(_("The letter is not ready yet."))
+    delivered_on = delivered_on or timezone.localdate()
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    if channel != PICKUP:
+        allowed = may_contact(person, channel)
+        if not allowed:
+            raise ValidationError({"channel": allowed.reason})
+    if channel == Channel.LETTER and letter_is_stale(decision, person=person):
+        # The rules changed after the letter was rendered: the address printed on it may now be forbidden.
+        raise ValidationError(
+            {
+                "channel": _(
+                    "The safe-contact rules changed after the letter was made, so the address on it may no longer "
+                    "be used. Re-issue the letter to the allowed address and post the new one."
+                )
+            }
+        )
+    return delivered_on

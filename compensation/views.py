@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from cases.aidletters import current_letter, letter_is_stale
 from cases.forms import DeliveryForm, ReturnDecisionForm
 from cases.selectors import person_delivery_options
-from cases.views.base import CASEWORK, CaseMixin, sealed_gate
+from cases.views.base import CASEWORK, CaseMixin, document_download, sealed_gate
 from compensation import forms, selectors
 from compensation.checks import claim_checks, problems
 from compensation.models import (
@@ -318,22 +318,7 @@ class DocumentDownloadView(ClaimMixin, View):
         return self.load_claim(request, self.document.claim_id)
 
     def get(self, request, pk):
-        document = self.document
-        if not document.file:
-            raise Http404
-        log_access(
-            request.user,
-            AccessAction.DOWNLOAD,
-            obj=document,
-            persons=claim_persons(self.claim),
-            restricted=document.from_proceedings,
-        )
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_download(request, self.document, persons=claim_persons(self.claim))
 
 
 # --- decisions ---
@@ -742,20 +727,7 @@ class OpinionDocumentView(OpinionMixin, View):
         return response
 
     def get(self, request, pk, doc_pk):
-        document = self.document
-        log_access(
-            request.user,
-            AccessAction.DOWNLOAD,
-            obj=document,
-            persons=claim_persons(self.claim),
-            restricted=document.from_proceedings,
-        )
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return document_download(request, self.document, persons=claim_persons(self.claim))
 
 
 class MyOpinionsView(RoleRequiredMixin, TemplateView):

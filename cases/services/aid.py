@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.aid_rules import add_working_days, applicant_is_linked, check_eligibility
-from cases.aidletters import letter_is_stale, render_decision_letter
+from cases.aidletters import render_decision_letter
 from cases.choices import Channel
-from cases.contact import may_contact
-from cases.delivery import send_decision_email
+from cases.delivery import checked_delivery, send_decision_email
 from cases.models import (
     AidApplication,
     AidDecision,
@@ -401,9 +400,6 @@ def decision_letter_request(*, actor: User, decision: AidDecision):
 # --- delivery ---
 
 
-PICKUP = "pickup"
-
-
 @transaction.atomic
 def decision_deliver(
     *, actor: User, decision: AidDecision, channel: str, delivered_on: date | None = None, note: str = ""
@@ -411,26 +407,8 @@ def decision_deliver(
     """Deliver the letter only through a channel the safe-contact rules allow; with none, record that the
     person picks it up."""
     decision = _locked(decision)
-    if not decision.is_issued or decision.letter_id is None:
-        raise ValidationError(_("The letter is not ready yet."))
     ensure_permitted(actor, decision.application.case, "change")
-    delivered_on = delivered_on or timezone.localdate()
-    if delivered_on > timezone.localdate():
-        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
-    if channel != PICKUP:
-        decision_ok = may_contact(decision.application.applicant, channel)
-        if not decision_ok:
-            raise ValidationError({"channel": decision_ok.reason})
-    if channel == Channel.LETTER and letter_is_stale(decision):
-        # The rules changed after the letter was rendered: the address printed on it may now be forbidden.
-        raise ValidationError(
-            {
-                "channel": _(
-                    "The safe-contact rules changed after the letter was made, so the address on it may no longer "
-                    "be used. Re-issue the letter to the allowed address and post the new one."
-                )
-            }
-        )
+    delivered_on = checked_delivery(decision, decision.application.applicant, channel, delivered_on)
     decision.delivery_channel, decision.delivered_on, decision.delivery_note = channel, delivered_on, note[:300]
     decision.save(update_fields=["delivery_channel", "delivered_on", "delivery_note"])
     if channel == Channel.EMAIL:

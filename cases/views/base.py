@@ -3,6 +3,7 @@ case gate, access logging and form handling with service validation."""
 
 from __future__ import annotations
 
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -25,6 +26,20 @@ def sealed_gate(request, case: Case, *, next_url: str = ""):
         request,
         "cases/sealed_gate.html",
         {"case": case, "form": SealedReasonForm(), "next": next_url or request.get_full_path()},
+    )
+
+
+def document_download(request, document, *, persons: list[int]) -> FileResponse:
+    """An uploaded document (a case's, a claim's) as a download, logged; restricted when it comes from
+    criminal proceedings."""
+    if not document.file:
+        raise Http404
+    log_access(request.user, AccessAction.DOWNLOAD, obj=document, persons=persons, restricted=document.from_proceedings)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
     )
 
 

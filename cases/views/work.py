@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +12,7 @@ from cases import forms
 from cases.contact import CONTACT_CHANNEL_RULE, may_contact
 from cases.models import Attachment, PlanItem, Task
 from cases.services import work as work_services
-from cases.views.base import CaseMixin, case_persons
+from cases.views.base import CaseMixin, case_persons, document_download
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.views.actions import ActionView
 
@@ -147,18 +146,4 @@ class AttachmentDownloadView(CaseMixin, View):
 
     def get(self, request, pk, doc_pk):
         attachment = get_object_or_404(Attachment, pk=doc_pk, case=self.case)
-        if not attachment.file:
-            raise Http404
-        log_access(
-            request.user,
-            AccessAction.DOWNLOAD,
-            obj=attachment,
-            persons=case_persons(self.case),
-            restricted=attachment.from_proceedings,
-        )
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
+        return document_download(request, attachment, persons=case_persons(self.case))

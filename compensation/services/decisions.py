@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.aidletters import letter_is_stale
 from cases.choices import Channel
-from cases.contact import may_contact
+from cases.delivery import checked_delivery
 from compensation import letters, selectors
 from compensation.calculation import Calculation
 from compensation.checks import claim_checks, problems
@@ -268,9 +267,6 @@ def decision_letter_request(*, actor: User, decision: CompensationDecision):
     )
 
 
-PICKUP = "pickup"
-
-
 @transaction.atomic
 def decision_deliver(
     *, actor: User, decision: CompensationDecision, channel: str, delivered_on: date | None = None, note: str = ""
@@ -278,26 +274,8 @@ def decision_deliver(
     """Deliver the letter only through a channel the claimant's safe-contact rules allow now; with none,
     record that the claimant picks it up."""
     decision = _locked(decision)
-    if not decision.is_issued or decision.letter_id is None:
-        raise ValidationError(_("The letter is not ready yet."))
     ensure_permitted(actor, decision.claim, "change")
-    delivered_on = delivered_on or timezone.localdate()
-    if delivered_on > timezone.localdate():
-        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
-    claimant = decision.claim.claimant
-    if channel != PICKUP:
-        allowed = may_contact(claimant, channel)
-        if not allowed:
-            raise ValidationError({"channel": allowed.reason})
-    if channel == Channel.LETTER and letter_is_stale(decision, person=claimant):
-        raise ValidationError(
-            {
-                "channel": _(
-                    "The safe-contact rules changed after the letter was made, so the address on it may no longer "
-                    "be used. Re-issue the letter to the allowed address and post the new one."
-                )
-            }
-        )
+    delivered_on = checked_delivery(decision, decision.claim.claimant, channel, delivered_on)
     decision.delivery_channel, decision.delivered_on, decision.delivery_note = channel, delivered_on, note[:300]
     decision.save(update_fields=["delivery_channel", "delivered_on", "delivery_note"])
     if channel == Channel.EMAIL:
