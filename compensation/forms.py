@@ -270,3 +270,9 @@ class OpinionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["crime_link"].required = True
         self.fields["statement"].required = True
+
+
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(
+        label=_("How the claimant withdrew it"), max_length=300, help_text=_("E.g. a letter of 12.05.2026.")
+    )

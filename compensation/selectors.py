@@ -34,7 +34,7 @@ def claim_list(
         q = q.strip()
         reference = q.upper().removeprefix("H-")
         condition = Q(crime__proceedings_number__iexact=q) | Q(claimant__search_name__contains=normalize_name(q))
-        if reference.isdigit() and len(reference) < 18:
+        if reference.isascii() and reference.isdigit() and len(reference) < 18:
             condition |= Q(pk=int(reference))
         claims = claims.filter(condition)
     if status:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
     path("claims/<int:pk>/edit/", views.ClaimEditView.as_view(), name="claim-edit"),
     path("claims/<int:pk>/crime/", views.CrimeEditView.as_view(), name="crime-edit"),
+    path("claims/<int:pk>/withdraw/", views.ClaimWithdrawView.as_view(), name="claim-withdraw"),
     path("claims/<int:pk>/items/new/", views.ItemAddView.as_view(), name="item-add"),
     path("claims/<int:pk>/documents/new/", views.DocumentAddView.as_view(), name="document-add"),
     path("items/<int:pk>/edit/", views.ItemEditView.as_view(), name="item-edit"),

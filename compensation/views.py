@@ -145,6 +145,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             "opinions": list(claim.expert_opinions.select_related("doctor").order_by("asked_at", "id")),
             "today": timezone.localdate(),
             "can_change": claim.is_open and is_permitted(self.request.user, crime, "change"),
+            "withdraw_form": forms.WithdrawForm(),
         }
 
 
@@ -199,6 +200,15 @@ class ClaimEditView(ClaimMixin, ActionView):
             expected_version=data["version"],
             **{name: data[name] for name in services.CLAIM_FIELDS},
         )
+
+
+class ClaimWithdrawView(ClaimMixin, ActionView):
+    action = "change"
+    form_class = forms.WithdrawForm
+    success_message = gettext_lazy("The claim was withdrawn.")
+
+    def perform(self, data):
+        services.claim_withdraw(actor=self.request.user, claim=self.claim, reason=data["reason"])
 
 
 class CrimeEditView(ClaimMixin, ActionView):

@@ -191,6 +191,22 @@ def crime_update(
     return crime
 
 
+@transaction.atomic
+def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
+    """The claimant withdrew the claim (before a decision): it no longer shares the crime's cap. The
+    record and its drafts stay; a draft of a withdrawn claim can no longer be issued."""
+    claim = _open_claim(claim)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say how the claimant withdrew the claim.")})
+    claim.status = ClaimStatus.WITHDRAWN
+    claim.notes = "\n".join(filter(None, [claim.notes, _("Withdrawn: %(reason)s") % {"reason": reason.strip()}]))
+    claim.version += 1
+    claim.full_clean()
+    claim.save()
+    ensure_permitted(actor, claim, "change")
+    return claim
+
+
 def _open_claim(claim: Claim) -> Claim:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if not claim.is_open:

@@ -68,6 +68,8 @@ def claim_calculation(claim: Claim) -> Calculation | None:
 def _validate(decision: CompensationDecision) -> None:
     """Every rule of a draft, each at its field, all at once."""
     errors: dict[str, str] = {}
+    if not decision.claim.is_open:
+        raise ValidationError(_("Only a claim being handled can be decided."))
     if not decision.reasoning.strip():
         errors["reasoning"] = _("Write the reasoning: the facts and the law the decision rests on.")
     if decision.kind == CompensationDecisionKind.REFUSAL:
@@ -211,6 +213,7 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     """Approve and issue: the approver signs. The crime's row is locked first, so two grants of one crime
     approved at the same moment cannot together pass its cap."""
     crime = Crime.objects.select_for_update().get(pk=decision.claim.crime_id)
+    Claim.objects.select_for_update().get(pk=decision.claim_id)  # a withdrawal waits, or is seen
     decision = _locked(decision)
     check_approver(actor, decision, scope=crime, approving=True)
     if decision.status != CompensationDecisionStatus.SUBMITTED:
@@ -227,7 +230,7 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     decision.version += 1
     decision.save()
     _plan_instalments(decision)
-    claim = Claim.objects.select_for_update().get(pk=decision.claim_id)
+    claim = Claim.objects.get(pk=decision.claim_id)
     claim.status, claim.version = ClaimStatus.DECIDED, claim.version + 1
     claim.save(update_fields=["status", "version"])  # with its history row
     security_event(

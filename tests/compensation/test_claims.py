@@ -346,6 +346,7 @@ class TestPages:
         assert mine.reference in client.get(f"/compensation/?q={mine.reference.lower()}").content.decode()
         assert mine.reference in client.get("/compensation/?q=maasikas&sort=crime&status=open").content.decode()
         assert client.get("/compensation/?status=nonsense&region=x&sort=zzz&page=-1").status_code == 200
+        assert client.get("/compensation/?q=H-²").status_code == 200  # a digit that int() does not read
         assert AccessLogEntry.objects.filter(user=manager, action="list", object_type="compensation.claim").exists()
 
     def test_the_claim_page_is_logged_and_hidden_out_of_scope(self, client, specialist, outsider, case):
@@ -378,3 +379,24 @@ def test_the_claim_page_in_estonian(client, specialist, case):
         "matusekulud hüvitatakse kuni 448,00 €",
     ):
         assert text in html, text
+
+
+def test_a_withdrawn_claim_no_longer_shares_the_cap(client, specialist, case):
+    claim = open_claim(specialist, case)
+    add_item(specialist, claim, kind="lost_income", claimed="10000.00")
+    child = make_person(specialist, first_name="Mia", birth=date(2012, 5, 1))
+    case_add_party(actor=specialist, case=case, person=child, role="family_member")
+    second = open_claim(specialist, case, crime=claim.crime, claimant=child, role="dependant")
+    add_item(specialist, second, kind="maintenance", claimed="10000.00")
+    client.force_login(specialist)
+    assert client.post(f"/compensation/claims/{second.pk}/withdraw/", {"reason": ""}).status_code == 302
+    second.refresh_from_db()
+    assert second.is_open
+    response = client.post(f"/compensation/claims/{second.pk}/withdraw/", {"reason": "Kiri 01.12.2026"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.status == "withdrawn" and "Kiri 01.12.2026" in second.notes
+    html = client.get(f"/compensation/claims/{claim.pk}/").content.decode().replace("\xa0", " ")
+    assert "8 000,00 €" in html and second.reference not in html  # the whole cap left for the victim
+    with pytest.raises(ValidationError):
+        services.claim_withdraw(actor=specialist, claim=second, reason="again")

@@ -199,6 +199,8 @@ MATRIX: dict[str, Row] = {
     "compensation:claim": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:claim-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:crime-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
+    # Posted empty: the reason is missing (a message, nothing changes).
+    "compensation:claim-withdraw": Row(kwargs=CLAIM, method="post", expect=casework((302, 404))),
     "compensation:item-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:document-add": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:item-edit": Row(kwargs={"pk": "loss_item"}, expect=casework(VIEW)),
