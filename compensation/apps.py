@@ -8,6 +8,10 @@ class CompensationConfig(AppConfig):
     verbose_name = _("Compensation for victims of crime")
 
     def ready(self):
+        from cases.services.grants import register_person_record_holder
+        from compensation.grants import claim_record_holders
+
+        register_person_record_holder(claim_record_holders)
         post_migrate.connect(_rules_after_migrate, sender=self)
 
 

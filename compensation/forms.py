@@ -20,7 +20,13 @@ from compensation.models import (
     InformationRequest,
     LossItem,
 )
-from compensation.services.claims import CLAIM_FIELDS, CRIME_FIELDS, ITEM_FIELDS
+from compensation.services.claims import (
+    CLAIM_FIELDS,
+    CRIME_FIELDS,
+    ITEM_FIELDS,
+    PERSON_CLAIM_FIELDS,
+    PERSON_FIELDS_FOR_CLAIM,
+)
 from compensation.services.decisions import DRAFT_FIELDS
 from compensation.services.evidence import OPINION_FIELDS, REPLY_FIELDS, REQUEST_FIELDS, doctors
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, localize_money
@@ -276,3 +282,32 @@ class WithdrawForm(StyledForm):
     reason = forms.CharField(
         label=_("How the claimant withdrew it"), max_length=300, help_text=_("E.g. a letter of 12.05.2026.")
     )
+
+
+class PersonClaimForm(StyledForm):
+    """A claim of a victim who has no victim-support case: the person, their rules, the crime and the claim."""
+
+    region = forms.ModelChoiceField(label=_("Region handling the claim"), queryset=Region.objects.none())
+    letter_allowed = forms.BooleanField(label=_("Letters allowed"), required=False)
+    email_allowed = forms.BooleanField(label=_("E-mail allowed"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for model, names, widgets in (
+            (Person, PERSON_FIELDS_FOR_CLAIM, {"birth_date": DateInput()}),
+            (Crime, [name for name in CRIME_FIELDS if name != "victim"], CRIME_WIDGETS),
+            (Claim, PERSON_CLAIM_FIELDS, {"received_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}),
+        ):
+            for name, field in forms.models.modelform_factory(model, fields=names, widgets=widgets).base_fields.items():
+                self.fields[name] = field
+        self.fields["region"].queryset = Region.objects.filter(pk__in=user.region_ids).order_by("name")
+        self.fields["letter_allowed"].help_text = _(
+            "Only the channels the person agreed to: a decision is sent only so."
+        )
+        if not self.is_bound:
+            self.initial["received_on"] = timezone.localdate()
+            regions = list(self.fields["region"].queryset[:2])
+            if len(regions) == 1:
+                self.initial["region"] = regions[0].pk
+        self.person_fields = PERSON_FIELDS_FOR_CLAIM
+        self.crime_fields = [name for name in CRIME_FIELDS if name != "victim"]

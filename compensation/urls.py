@@ -7,6 +7,7 @@ app_name = "compensation"
 urlpatterns = [
     path("", views.ClaimListView.as_view(), name="claim-list"),
     path("cases/<int:pk>/new/", views.ClaimOpenView.as_view(), name="claim-add"),
+    path("new/", views.ClaimOpenForPersonView.as_view(), name="claim-add-person"),
     path("claims/<int:pk>/", views.ClaimDetailView.as_view(), name="claim"),
     path("claims/<int:pk>/edit/", views.ClaimEditView.as_view(), name="claim-edit"),
     path("claims/<int:pk>/crime/", views.CrimeEditView.as_view(), name="crime-edit"),

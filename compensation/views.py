@@ -146,6 +146,7 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             "today": timezone.localdate(),
             "can_change": claim.is_open and is_permitted(self.request.user, crime, "change"),
             "withdraw_form": forms.WithdrawForm(),
+            "can_see_person": is_permitted(self.request.user, claim.claimant, "view"),
         }
 
 
@@ -177,6 +178,34 @@ class ClaimOpenView(CaseMixin, ActionView):
 
     def object_url(self) -> str:
         return self.case_url()
+
+
+class ClaimOpenForPersonView(RoleRequiredMixin, ActionView):
+    """A claim of a victim who has no victim-support case (the person is recorded with the claim)."""
+
+    roles = CASEWORK
+    form_class = forms.PersonClaimForm
+    template_name = "compensation/claim_person_form.html"
+    title = gettext_lazy("New compensation claim of a person without a case")
+    submit_label = gettext_lazy("Record the claim")
+
+    def get_form(self, data=None, **kwargs):
+        return super().get_form(data, user=self.request.user, **kwargs)
+
+    def perform(self, data):
+        claim = services.claim_open_for_person(
+            actor=self.request.user,
+            region=data["region"],
+            person_fields={name: data[name] for name in services.PERSON_FIELDS_FOR_CLAIM},
+            safe_contact={"letter_allowed": data["letter_allowed"], "email_allowed": data["email_allowed"]},
+            crime_fields={name: data[name] for name in services.CRIME_FIELDS if name != "victim"},
+            **{name: data[name] for name in services.PERSON_CLAIM_FIELDS},
+        )
+        self.success_message = _("Claim %(claim)s was recorded.") % {"claim": claim.reference}
+        return reverse("compensation:claim", args=[claim.pk])
+
+    def object_url(self) -> str:
+        return reverse("compensation:claim-list")
 
 
 class ClaimEditView(ClaimMixin, ActionView):

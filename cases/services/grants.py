@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db.models import Q
 
@@ -22,6 +23,16 @@ PERSON_ACTIONS_FROM_CASE = {"view": {"view"}, "change": {"change", "contact"}}
 PERSON_ACTIONS_FROM_LINK = {"view": {"view"}, "change": {"view"}}
 
 
+# Other apps that hold a person's record without a case (a compensation claim of a person who has no
+# victim-support case) register here: person -> {group id: actions} (actions of PERSON_ACTIONS_FROM_CASE).
+PERSON_RECORD_HOLDERS: list[Callable[[Person], dict[int, set[str]]]] = []
+
+
+def register_person_record_holder(holders: Callable[[Person], dict[int, set[str]]]) -> None:
+    if holders not in PERSON_RECORD_HOLDERS:
+        PERSON_RECORD_HOLDERS.append(holders)
+
+
 def case_grant_plan(case: Case) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
     region = case.region
     groups = {region.staff_group_id: set(REGION_STAFF_ACTIONS), region.managers_group_id: set(REGION_MANAGER_ACTIONS)}
@@ -37,7 +48,8 @@ def case_sync_grants(case: Case, *, actor: User, reason: str = "") -> None:
 
 
 def person_sync_grants(person: Person, *, actor: User) -> None:
-    """The one place that decides grants on a person, from the grants on the person's cases."""
+    """The one place that decides grants on a person: from the grants on the person's cases, and from
+    the apps that hold the record of a person without a case (PERSON_RECORD_HOLDERS)."""
     holding = set(
         Case.objects.filter(Q(client=person) | Q(parties__person=person, parties__recorded_here=True)).values_list(
             "pk", flat=True
@@ -55,6 +67,9 @@ def person_sync_grants(person: Person, *, actor: User) -> None:
         ):
             mapping = PERSON_ACTIONS_FROM_CASE if case_id in holding else PERSON_ACTIONS_FROM_LINK
             holders[holder] |= mapping.get(codename.removesuffix("_case"), set())
+    for record_holders in PERSON_RECORD_HOLDERS:
+        for holder, actions in record_holders(person).items():
+            groups[holder] |= actions
     set_object_grants(
         person,
         groups={holder: actions for holder, actions in groups.items() if actions},

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from cases.aid_rules import applicant_is_linked
 from cases.models import Case, Person
+from cases.services.grants import person_sync_grants
+from cases.services.persons import safe_contact_set
 from cases.services.work import stored_upload
 from compensation.models import (
     PERIODIC,
@@ -25,7 +27,7 @@ from compensation.models import (
     LossItem,
 )
 from victimsupport.concurrency import assign_fields, versioned_edit
-from victimsupport.models import User
+from victimsupport.models import Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
 
 CRIME_FIELDS = [
@@ -151,6 +153,77 @@ def claim_open(
         ) from error
     ensure_permitted(actor, case, "change")
     ensure_permitted(actor, crime, "change")
+    return claim
+
+
+PERSON_CLAIM_FIELDS = [name for name in CLAIM_FIELDS if name not in ("claimant", "claimant_role", "relation")]
+PERSON_FIELDS_FOR_CLAIM = [
+    "first_name",
+    "last_name",
+    "personal_code",
+    "birth_date",
+    "language",
+    "email",
+    "phone",
+    "county",
+    "settlement",
+    "street",
+    "house",
+    "apartment",
+    "postal_code",
+]
+
+
+@transaction.atomic
+def claim_open_for_person(
+    *, actor: User, region, person_fields: dict, safe_contact: dict, crime_fields: dict, **fields
+) -> Claim:
+    """A victim without a victim-support case claims: the person, their safe-contact rules, the crime (in
+    `region`, one the actor works in) and the claim, all checked at once. The region's casework staff hold
+    the person's record through the claim (compensation.grants)."""
+    if region.pk not in actor.region_ids or not actor.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER):
+        raise PermissionDenied
+    errors: dict = {}
+    code = (person_fields.get("personal_code") or "").strip()
+    if code and Person.objects.filter(personal_code=code).exists():
+        errors["personal_code"] = [
+            _(
+                "A person with this personal code is on record: record the claim in their case, or ask the "
+                "region that holds it."
+            )
+        ]
+    person = Person(created_by=actor, **person_fields)
+    crime = Crime(region=region, created_by=actor, **{k: v for k, v in crime_fields.items() if k != "victim"})
+    claim = Claim(crime=crime, claimant_role=ClaimantRole.VICTIM, created_by=actor, handler=actor, **fields)
+    checks = (
+        person.full_clean,
+        lambda: _check_crime(crime),
+        lambda: crime.full_clean(exclude=["victim"]),
+        lambda: _check_claim(claim, None),
+        lambda: claim.full_clean(exclude=["crime", "claimant"]),
+    )
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    person.save()
+    crime.victim = person
+    try:
+        with transaction.atomic():
+            crime.save()
+            claim.crime, claim.claimant = crime, person
+            claim.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The same claim or proceedings number was just recorded by someone else: look at it first.")
+        ) from error
+    person_sync_grants(person, actor=actor)
+    safe_contact_set(actor=actor, person=person, expected_version=0, **safe_contact)
+    ensure_permitted(actor, claim, "change")
     return claim
 
 

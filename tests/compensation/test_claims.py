@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.models import Person
 from cases.services.cases import case_add_party
 from compensation.models import Claim, ClaimDocument, CompensationRules, Crime, LossItem
 from compensation.services import claims as services
@@ -400,3 +401,54 @@ def test_a_withdrawn_claim_no_longer_shares_the_cap(client, specialist, case):
     assert "8 000,00 €" in html and second.reference not in html  # the whole cap left for the victim
     with pytest.raises(ValidationError):
         services.claim_withdraw(actor=specialist, claim=second, reason="again")
+
+
+def test_a_claim_of_a_person_without_a_case(client, specialist, outsider):
+    from cases.contact import may_contact
+    from tests.factories import region
+    from victimsupport.models import County
+
+    client.force_login(specialist)
+    assert client.get("/compensation/new/").status_code == 200
+    rejected = client.post("/compensation/new/", {"first_name": "Нина", "last_name": "Иванова", "place": "Narva"})
+    assert rejected.status_code == 400
+    html = rejected.content.decode()
+    assert "Иванова" in html and "Narva" in html
+    assert not Claim.objects.exists() and not Person.objects.filter(last_name="Иванова").exists()
+    data = {
+        "first_name": "Нина",
+        "last_name": "Иванова",
+        "personal_code": "49403136515",
+        "language": "ru",
+        "county": County.objects.get(code="harju").pk,
+        "settlement": "Tallinn",
+        "street": "Narva mnt",
+        "house": "5",
+        "postal_code": "10117",
+        "letter_allowed": "on",
+        "region": region("pohja").pk,
+        "received_on": TODAY.strftime("%d.%m.%Y"),
+        "iban": "EE382200221020145685",
+        "occurred_on": (TODAY - timedelta(days=60)).strftime("%d.%m.%Y"),
+        "in_estonia": "on",
+        "description": "Rünnak",
+        "reported_on": (TODAY - timedelta(days=59)).strftime("%d.%m.%Y"),
+        "health_damage": "death",
+    }
+    response = client.post("/compensation/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    claim = Claim.objects.get()
+    assert claim.case is None and claim.crime.case is None and claim.crime.victim == claim.claimant
+    person = claim.claimant
+    assert may_contact(person, "letter") and not may_contact(person, "email")
+    # The region's casework staff hold the person's record through the claim; others see nothing.
+    assert client.get(f"/persons/{person.pk}/").status_code == 200
+    assert f"/persons/{person.pk}/" in client.get(f"/compensation/claims/{claim.pk}/").content.decode()
+    client.force_login(outsider)
+    assert client.get(f"/persons/{person.pk}/").status_code == 404
+    assert client.get(f"/compensation/claims/{claim.pk}/").status_code == 404
+    # The same person again: told to use the record that exists.
+    client.force_login(specialist)
+    again = client.post("/compensation/new/", data)
+    assert again.status_code == 400 and "is on record" in again.content.decode()
+    assert Claim.objects.count() == 1

@@ -196,6 +196,7 @@ MATRIX: dict[str, Row] = {
     # --- compensation: the casework staff of the crime's region, and the claimant's case's ---
     "compensation:claim-list": Row(expect=casework((200, 200))),
     "compensation:claim-add": Row(kwargs=CASE, expect=casework(VIEW, colleague=(403, 404))),
+    "compensation:claim-add-person": Row(expect=casework((200, 200))),
     "compensation:claim": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:claim-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
     "compensation:crime-edit": Row(kwargs=CLAIM, expect=casework(VIEW)),
