@@ -106,6 +106,32 @@ def _check_claim(claim: Claim, case: Case | None) -> None:
         raise ValidationError(errors)
 
 
+def _collect_errors(errors: dict, *checks) -> dict:
+    """Run every check and gather their errors by field (all problems of a form at once)."""
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def _save_new(crime: Crime, claim: Claim) -> None:
+    """Save a checked claim (and its new crime): the same ones recorded at the same moment by someone else
+    end as a message, not an error page."""
+    try:
+        with transaction.atomic():
+            if crime.pk is None:
+                crime.save()
+            claim.crime = crime
+            claim.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The same claim or proceedings number was just recorded by someone else: look at it first.")
+        ) from error
+
+
 def _check_victim(case: Case, victim: Person | None) -> None:
     if victim is not None and not applicant_is_linked(case, victim.pk):
         raise ValidationError({"victim": _("The victim must be a person linked to the case.")})
@@ -125,32 +151,19 @@ def claim_open(
         crime_fields = dict(crime_fields or {})
         crime_fields["late_report_reason"] = crime_fields.get("late_report_reason", "")
         crime = Crime(region=case.region, county=case.county, case=case, created_by=actor, **crime_fields)
-        try:
-            _check_victim(case, crime.victim if crime.victim_id else None)
-            _check_crime(crime)
-            crime.full_clean()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+        _collect_errors(
+            errors,
+            lambda: _check_victim(case, crime.victim if crime.victim_id else None),
+            lambda: _check_crime(crime),
+            crime.full_clean,
+        )
     else:
         ensure_permitted(actor, crime, "change")
     claim = Claim(crime=crime, case=case, created_by=actor, handler=actor, **fields)
-    for check in (lambda: _check_claim(claim, case), lambda: claim.full_clean(exclude=["crime"])):
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.update_error_dict({}).items():
-                errors.setdefault(field, []).extend(messages)
+    _collect_errors(errors, lambda: _check_claim(claim, case), lambda: claim.full_clean(exclude=["crime"]))
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():  # the same crime or claim recorded at the same moment by someone else
-            crime.save()
-            claim.crime = crime
-            claim.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            _("The same claim or proceedings number was just recorded by someone else: look at it first.")
-        ) from error
+    _save_new(crime, claim)
     ensure_permitted(actor, case, "change")
     ensure_permitted(actor, crime, "change")
     return claim
@@ -195,32 +208,19 @@ def claim_open_for_person(
     person = Person(created_by=actor, **person_fields)
     crime = Crime(region=region, created_by=actor, **{k: v for k, v in crime_fields.items() if k != "victim"})
     claim = Claim(crime=crime, claimant_role=ClaimantRole.VICTIM, created_by=actor, handler=actor, **fields)
-    checks = (
+    _collect_errors(
+        errors,
         person.full_clean,
         lambda: _check_crime(crime),
         lambda: crime.full_clean(exclude=["victim"]),
         lambda: _check_claim(claim, None),
         lambda: claim.full_clean(exclude=["crime", "claimant"]),
     )
-    for check in checks:
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.update_error_dict({}).items():
-                errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     person.save()
-    crime.victim = person
-    try:
-        with transaction.atomic():
-            crime.save()
-            claim.crime, claim.claimant = crime, person
-            claim.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            _("The same claim or proceedings number was just recorded by someone else: look at it first.")
-        ) from error
+    crime.victim = claim.claimant = person
+    _save_new(crime, claim)
     person_sync_grants(person, actor=actor)
     safe_contact_set(actor=actor, person=person, expected_version=0, **safe_contact)
     ensure_permitted(actor, claim, "change")
