@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from cases.aidletters import current_letter, letter_is_stale
 from cases.forms import DeliveryForm, ReturnDecisionForm
+from cases.sealing import mark_hidden
 from cases.selectors import person_delivery_options
 from cases.views.base import CASEWORK, CaseMixin, document_download, sealed_gate
 from compensation import forms, selectors
@@ -77,6 +78,7 @@ class ClaimListView(RoleRequiredMixin, TemplateView):
             sort=listing["sort"],
         )
         page = paginate(claims, self.request.GET)
+        mark_hidden(self.request, [claim.claimant for claim in page.items])  # one query for the page's names
         if page.items:
             log_access(
                 user,
