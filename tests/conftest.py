@@ -111,6 +111,7 @@ def start_celery_worker(
     log_name: str = "celery-worker.log",
     flush: bool = True,
     documents_root: str | None = None,
+    extra_env: dict[str, str] | None = None,
 ):
     """A `celery worker` process on the test database and the test Redis databases, answering pings
     (`flush`: the broker's database emptied first)."""
@@ -125,6 +126,7 @@ def start_celery_worker(
         "CACHE_URL": settings.CACHES["default"]["LOCATION"],
         "DOCUMENTS_ROOT": documents_root or str(DOCUMENTS),
         "DATABASE_CONN_MAX_AGE": "0",
+        **(extra_env or {}),
     }
     if flush:
         app.connection_for_write().default_channel.client.flushdb()

@@ -94,7 +94,12 @@ def job_claim(job_id: int, *, task_id: str = "", redelivered: bool = False) -> J
 
 # The database out of reach for a moment (a restart, a failover): a job's task is tried again.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
-DATABASE_RETRY = {"autoretry_for": DATABASE_ERRORS, "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
+DATABASE_RETRY = {
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": True,
+    "retry_backoff_max": settings.JOB_RETRY_BACKOFF_MAX,
+    "max_retries": settings.JOB_MAX_RETRIES,
+}
 # Tasks that store documents retry a storage error (disk full, permission denied, a storage service
 # away) too, with growing pauses: `@shared_task(..., **STORAGE_RETRY)`. Nothing is registered by a failed
 # try (the register entry and its file are written in one transaction).

@@ -144,7 +144,11 @@ def test_a_storage_error_fails_the_letter_visibly_after_retries_and_registers_no
     blocker.write_text("a file where the document store should be")
     decision = make_decision(specialist, make_application(specialist, make_case(specialist)))
     worker = start_celery_worker(
-        _test_database_url(), log_name="celery-drill-storage.log", documents_root=str(blocker / "documents")
+        _test_database_url(),
+        log_name="celery-drill-storage.log",
+        documents_root=str(blocker / "documents"),
+        # four tries again: pauses of at most 1 + 2 + 4 + 8 s (the default eight, with jitter, can take minutes)
+        extra_env={"JOB_MAX_RETRIES": "4"},
     )
     try:
         decision = aid_services.decision_issue(actor=specialist, decision=decision)
