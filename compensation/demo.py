@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case
+from compensation import selectors
 from compensation.letters import _register_letter, _register_request
 from compensation.models import Claim
 from compensation.services import claims as claim_services
@@ -96,7 +97,7 @@ def seed(stdout) -> None:
                     due_on=today + timedelta(days=21),
                 )
                 continue
-            calculation = decision_services.claim_calculation(claim)
+            calculation = selectors.claim_calculation(claim)
             monthly = Decimal("200.00")
             months = int(min(calculation.proposed, Decimal("2400")) // monthly) - 4
             decision = decision_services.decision_draft(

@@ -284,6 +284,14 @@ class WithdrawForm(StyledForm):
     )
 
 
+class ReopenForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Why the decision is to be amended"),
+        max_length=300,
+        help_text=_("E.g. new treatment costs, the maintenance ended, the insurer paid."),
+    )
+
+
 class PersonClaimForm(StyledForm):
     """A claim of a victim who has no victim-support case: the person, their rules, the crime and the claim."""
 

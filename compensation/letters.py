@@ -3,6 +3,8 @@ at issue, in the claimant's language; rendered in a worker, registered, e-mailed
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
@@ -26,11 +28,12 @@ LEGAL_BASIS = "ohvriabi seaduse §-d 8–14 ja § 17"
 LEGAL_BASIS_EN = "Victim Support Act (ohvriabi seadus), §§ 8–14 and § 17"
 
 
-def calculation_snapshot(calculation: Calculation | None) -> dict:
+def calculation_snapshot(calculation: Calculation | None, *, paid_before: Decimal = Decimal("0")) -> dict:
     """The calculation as plain data, kept with the issued decision (later changes to items or rules never
-    change what the decision said)."""
+    change what the decision said). `paid_before`: what the claim's earlier decisions paid (an amendment
+    grants the rest)."""
     if calculation is None:
-        return {}
+        return {"paid_before": str(paid_before)}
     return {
         "rate_percent": str(calculation.rate_percent),
         "lines": [
@@ -50,6 +53,7 @@ def calculation_snapshot(calculation: Calculation | None) -> dict:
         "crime_cap": str(calculation.crime_cap),
         "granted_to_others": str(calculation.granted_to_others),
         "proposed": str(calculation.proposed),
+        "paid_before": str(paid_before),
     }
 
 
@@ -76,6 +80,9 @@ def letter_context(decision: CompensationDecision, language: str, number: str) -
         "calc": decision.calculation,
         "lines": lines,
         "instalments": list(decision.instalments.order_by("due_on", "id")),
+        "amended": decision.amends,
+        "amended_letter": decision.amends.letter if decision.amends_id else None,
+        "paid_before": Decimal(decision.calculation.get("paid_before", "0")),
         "legal_basis": LEGAL_BASIS_EN if language == "en" else decision.legal_basis,
         "challenge_days": CHALLENGE_DAYS,
         "signer": {"name": decision.signer_name, "position": decision.signer_position},
@@ -136,7 +143,8 @@ def _register_letter(decision: CompensationDecision, actor: User, replaces=None)
     context = letter_context(decision, language, number) | {"replaces": replaces}
     pdf = render_pdf(f"compensation/letters/decision_{language}.html", context, language=language)
     with override("et"):
-        title = f"Hüvitise otsus ({decision.get_kind_display()}): {claim.reference}"
+        what = f"Hüvitise otsuse {decision.amends.reference} muutmine" if decision.amends_id else "Hüvitise otsus"
+        title = f"{what} ({decision.get_kind_display()}): {claim.reference}"
         if replaces is not None:
             title = f"{title} (asendab kirja {replaces.number})"
     document = register_document(

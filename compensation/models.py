@@ -362,11 +362,21 @@ class CompensationDecisionStatus(models.TextChoices):
 @status_properties
 class CompensationDecision(models.Model):
     """The decision on a claim: an administrative act. A regional manager who did not write it approves
-    it (four eyes); once issued it never changes (a database trigger holds this)."""
+    it (four eyes); once issued it never changes (a database trigger holds this). A change is a new
+    decision that `amends` the one in force: its payments not yet made are stopped and replaced by the
+    amendment's (a refusal amending a grant revokes it for the future)."""
 
     STATUS_TONES = {"issued": "ok", "returned": "warn", "submitted": "info"}
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="decisions")
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        verbose_name=_("amends the decision"),
+    )
     kind = models.CharField(_("decision"), max_length=20, choices=CompensationDecisionKind.choices)
     status = models.CharField(
         _("status"),
@@ -438,10 +448,17 @@ class CompensationDecision(models.Model):
                 condition=~models.Q(kind="refusal") | models.Q(one_off_amount=0, monthly_amount=0),
                 name="compdecision_refusal_grants_nothing",
             ),
-            # One issued decision per claim: a change is a new claim's matter (amendments come later).
+            # One first decision per claim; each later one amends the one before it, once: a chain, whose
+            # last issued decision is the one in force.
             models.UniqueConstraint(
-                fields=["claim"], condition=models.Q(status="issued"), name="compdecision_one_issued_per_claim"
+                fields=["claim"],
+                condition=models.Q(status="issued", amends__isnull=True),
+                name="compdecision_one_first_per_claim",
             ),
+            models.UniqueConstraint(
+                fields=["amends"], condition=models.Q(status="issued"), name="compdecision_amended_once"
+            ),
+            models.CheckConstraint(condition=~models.Q(amends=models.F("id")), name="compdecision_not_amending_itself"),
         ]
 
     def __str__(self) -> str:

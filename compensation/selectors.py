@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from cases.models.persons import normalize_name
 from compensation.calculation import Calculation, Figures, ItemInput, calculate, share_crime_cap
@@ -15,6 +15,8 @@ from compensation.models import (
     CompensationDecisionStatus,
     CompensationRules,
     Crime,
+    Instalment,
+    InstalmentStatus,
 )
 from victimsupport.models import User
 
@@ -78,21 +80,65 @@ def crime_claims(crime: Crime) -> list[Claim]:
     )
 
 
+def ledger(crime: Crime) -> dict[int, Decimal]:
+    """The crime's ledger per claim: what the issued decisions grant, less the payments stopped (by an
+    event, or replaced by an amendment). The crime's cap holds for its total."""
+    rows = (
+        Instalment.objects.filter(decision__claim__crime=crime, decision__status=CompensationDecisionStatus.ISSUED)
+        .exclude(status=InstalmentStatus.STOPPED)
+        .values_list("decision__claim_id")
+        .annotate(total=Sum("amount"))
+    )
+    return dict(rows)
+
+
+def granted_for_crime(crime: Crime, *, exclude_claim: Claim | None = None) -> Decimal:
+    """The ledger's total (without one claim's part)."""
+    total = sum(
+        (amount for claim_id, amount in ledger(crime).items() if exclude_claim is None or claim_id != exclude_claim.pk),
+        Decimal("0"),
+    )
+    return total.quantize(Decimal("0.01"))
+
+
+def paid_on_claim(claim: Claim) -> Decimal:
+    """What the claim's issued decisions have paid (sent to the bank): an amendment replaces the rest."""
+    total = Instalment.objects.filter(
+        decision__claim=claim, decision__status=CompensationDecisionStatus.ISSUED, status=InstalmentStatus.SENT
+    ).aggregate(total=Sum("amount"))["total"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def decision_in_force(claim: Claim) -> CompensationDecision | None:
+    """The claim's last issued decision: the first, or the amendment no other amends."""
+    return (
+        claim.decisions.filter(status=CompensationDecisionStatus.ISSUED)
+        .exclude(amendments__status=CompensationDecisionStatus.ISSUED)
+        .first()
+    )
+
+
+def claim_calculation(claim: Claim) -> Calculation | None:
+    """The calculation of one claim, among its crime's (they share the caps)."""
+    rules = rules_for(claim.crime)
+    if rules is None:
+        return None
+    calculations = crime_calculations(claim.crime, rules)
+    return next((calc for other, calc in calculations.items() if other.pk == claim.pk), None)
+
+
 def crime_calculations(crime: Crime, rules: CompensationRules) -> dict[Claim, Calculation]:
     """The calculation of each claim of the crime, in the order they came: the funeral cap and the
-    crime's cap are shared. What issued decisions granted stays; the open claims share the rest."""
+    crime's cap are shared. What the decided claims hold in the ledger stays; the open claims (also one
+    reopened to amend its decision) share the rest."""
     calculations, funeral_used, granted = {}, Decimal("0"), {}
-    issued = dict(
-        CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED)
-        .annotate(granted=F("one_off_amount") + F("monthly_amount") * F("monthly_months"))
-        .values_list("claim_id", "granted")
-    )
+    held = ledger(crime)
     for claim in crime_claims(crime):
         calculation = calculate(item_inputs(claim), figures(rules), funeral_used=funeral_used)
         funeral_used += calculation.funeral_counted
         calculations[claim] = calculation
-        if claim.pk in issued:
-            granted[claim.pk] = issued[claim.pk]
-            calculation.proposed = issued[claim.pk]
+        if not claim.is_open:
+            granted[claim.pk] = held.get(claim.pk, Decimal("0"))
+            calculation.proposed = granted[claim.pk]
     share_crime_cap({claim: calc for claim, calc in calculations.items() if claim.is_open}, granted)
     return calculations

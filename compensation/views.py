@@ -3,6 +3,8 @@ calculation line by line, the crime, loss items and evidence."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -25,7 +27,9 @@ from compensation.models import (
     PERIODIC,
     Claim,
     ClaimDocument,
+    ClaimStatus,
     CompensationDecision,
+    CompensationDecisionStatus,
     ExpertOpinion,
     InformationRequest,
     LossItem,
@@ -132,6 +136,11 @@ class ClaimDetailView(ClaimMixin, TemplateView):
         checks = claim_checks(claim, rules)
         calculations = selectors.crime_calculations(crime, rules) if rules else {}
         calculation = next((calc for other, calc in calculations.items() if other.pk == claim.pk), None)
+        decisions = list(claim.decisions.select_related("letter", "drafted_by", "amends").order_by("drafted_at", "id"))
+        in_force = next(
+            (d for d in decisions if d.is_issued and not any(o.amends_id == d.pk and o.is_issued for o in decisions)),
+            None,
+        )
         return {
             **super().get_context_data(**kwargs),
             "claim": claim,
@@ -142,12 +151,14 @@ class ClaimDetailView(ClaimMixin, TemplateView):
             "calculation": calculation,
             "others": [(other, calc) for other, calc in calculations.items() if other.pk != claim.pk],
             "documents": claim.documents.select_related("item", "uploaded_by"),
-            "decisions": list(claim.decisions.select_related("letter", "drafted_by").order_by("drafted_at", "id")),
+            "decisions": decisions,
             "requests": list(claim.information_requests.select_related("letter").order_by("sent_on", "id")),
             "opinions": list(claim.expert_opinions.select_related("doctor").order_by("asked_at", "id")),
             "today": timezone.localdate(),
             "can_change": claim.is_open and is_permitted(self.request.user, crime, "change"),
-            "withdraw_form": forms.WithdrawForm(),
+            "in_force": in_force,
+            "has_draft": any(not decision.is_issued for decision in decisions),
+            "withdraw_form": forms.WithdrawForm() if in_force is None else None,
             "can_see_person": is_permitted(self.request.user, claim.claimant, "view"),
         }
 
@@ -372,10 +383,17 @@ class DecisionFormView(ActionView):
     success_message = gettext_lazy("The draft decision was saved.")
 
     def page_context(self, form) -> dict:
+        decision = getattr(self, "decision", None)
+        amends = decision.amends if decision is not None else selectors.decision_in_force(self.claim)
+        calculation = selectors.claim_calculation(self.claim)
+        paid = selectors.paid_on_claim(self.claim) if amends is not None else Decimal("0")
         return {
             **super().page_context(form),
             "claim": self.claim,
-            "calculation": decision_services.claim_calculation(self.claim),
+            "calculation": calculation,
+            "amends": amends,
+            "paid_before": paid,
+            "left_to_grant": max(Decimal("0"), calculation.proposed - paid) if calculation else None,
             "checks": claim_checks(self.claim, selectors.rules_for(self.crime)),
         }
 
@@ -389,14 +407,9 @@ class DecisionDraftView(ClaimMixin, DecisionFormView):
 
     def get_form(self, data=None, **kwargs):
         if data is None:
-            calculation = decision_services.claim_calculation(self.claim)
-            kwargs.setdefault(
-                "initial",
-                {
-                    "kind": "grant" if calculation and calculation.proposed else "refusal",
-                    "one_off_amount": calculation.proposed if calculation else 0,
-                },
-            )
+            calculation = selectors.claim_calculation(self.claim)
+            left = max(Decimal("0"), calculation.proposed - selectors.paid_on_claim(self.claim)) if calculation else 0
+            kwargs.setdefault("initial", {"kind": "grant" if left else "refusal", "one_off_amount": left})
         return super().get_form(data, **kwargs)
 
     def perform(self, data):
@@ -433,6 +446,7 @@ class DecisionDetailView(DecisionMixin, TemplateView):
         options = person_delivery_options(self.claim.claimant) if decision.is_issued else []
         letter = current_letter(decision)
         instalments = list(decision.instalments.select_related("approved_by", "batch"))
+        amended_by = decision.amendments.filter(status=CompensationDecisionStatus.ISSUED).first()
         return {
             **super().get_context_data(**kwargs),
             "decision": decision,
@@ -450,6 +464,12 @@ class DecisionDetailView(DecisionMixin, TemplateView):
             "delivery_form": DeliveryForm(options=options) if decision.is_issued else None,
             "return_form": ReturnDecisionForm(),
             "stop_form": forms.StopForm(),
+            "amended_by": amended_by,
+            "can_reopen": decision.is_issued
+            and amended_by is None
+            and self.claim.status == ClaimStatus.DECIDED
+            and is_permitted(user, self.claim, "change"),
+            "reopen_form": forms.ReopenForm(),
             "instalments": instalments,
             "can_approve_payments": approver and decision.is_issued and any(row.is_planned for row in instalments),
             "periodic_waiting": any(row.periodic and (row.is_planned or row.is_approved) for row in instalments),
@@ -499,6 +519,35 @@ class DecisionReturnView(DecisionButtonView):
 
     def perform(self, data):
         decision_services.decision_return(actor=self.request.user, decision=self.decision, comment=data["comment"])
+
+
+class DecisionDiscardView(DecisionButtonView):
+    success_message = gettext_lazy("The draft was discarded.")
+
+    def perform(self, data):
+        decision_services.decision_discard(actor=self.request.user, decision=self.decision)
+        return reverse("compensation:claim", args=[self.claim.pk])
+
+
+class ClaimReopenView(ClaimMixin, ActionView):
+    """Reopen a decided claim to amend or revoke its decision (from the decision's page)."""
+
+    action = "change"
+    form_class = forms.ReopenForm
+    success_message = gettext_lazy(
+        "The claim is open again. Change what is needed and draft the decision that amends the one in force."
+    )
+
+    def perform(self, data):
+        decision_services.claim_reopen(actor=self.request.user, claim=self.claim, reason=data["reason"])
+
+
+class ClaimKeepDecisionView(ClaimMixin, ActionView):
+    action = "change"
+    success_message = gettext_lazy("The claim is closed again; the decision in force stays.")
+
+    def perform(self, data):
+        decision_services.claim_keep_decision(actor=self.request.user, claim=self.claim)
 
 
 class DecisionDeliverView(DecisionButtonView):

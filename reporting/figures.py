@@ -237,8 +237,9 @@ AREAS = [
         WHERE c.received_on >= %(start)s AND c.received_on < %(end)s GROUP BY 1, 2, 3, 4""",
         ("compensation_claims",),
     ),
-    # Decisions in the month of their decision date: how many, what they granted, and the days from the
-    # claim to the decision (an average is days / decisions).
+    # First decisions in the month of their decision date: how many, what they granted, and the days from
+    # the claim to the decision (an average is days / decisions). Amendments are not new decisions on a
+    # claim; what is paid (below) follows them.
     Area(
         "compensation_decided",
         """
@@ -246,7 +247,8 @@ AREAS = [
                sum(d.one_off_amount + d.monthly_amount * d.monthly_months), sum(d.decision_date - c.received_on)
         FROM compensation_compensationdecision d JOIN compensation_claim c ON c.id = d.claim_id
         JOIN compensation_crime cr ON cr.id = c.crime_id
-        WHERE d.status = 'issued' AND d.decision_date >= %(start)s AND d.decision_date < %(end)s
+        WHERE d.status = 'issued' AND d.amends_id IS NULL
+          AND d.decision_date >= %(start)s AND d.decision_date < %(end)s
         GROUP BY 1, 2, 3, 4""",
         ("compensation_decided", "compensation_granted", "compensation_days"),
     ),

@@ -269,6 +269,8 @@ def claim_withdraw(*, actor: User, claim: Claim, reason: str) -> Claim:
     """The claimant withdrew the claim (before a decision): it no longer shares the crime's cap. The
     record and its drafts stay; a draft of a withdrawn claim can no longer be issued."""
     claim = _open_claim(claim)
+    if claim.decisions.filter(status=CompensationDecisionStatus.ISSUED).exists():
+        raise ValidationError(_("A claim with an issued decision is not withdrawn: amend or revoke the decision."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say how the claimant withdrew the claim.")})
     claim.status = ClaimStatus.WITHDRAWN

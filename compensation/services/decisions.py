@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from django.utils.translation import gettext_noop
 from cases.choices import Channel
 from cases.delivery import checked_delivery
 from compensation import letters, selectors
-from compensation.calculation import Calculation
 from compensation.checks import claim_checks, problems
 from compensation.models import (
     Claim,
@@ -29,6 +28,7 @@ from compensation.models import (
     CompensationDecisionStatus,
     Crime,
     Instalment,
+    InstalmentStatus,
 )
 from victimsupport.approval import check_approver
 from victimsupport.concurrency import versioned_edit
@@ -46,23 +46,6 @@ def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def granted_for_crime(crime: Crime, *, exclude_claim: Claim | None = None) -> Decimal:
-    """What the issued decisions on the crime's claims granted (the crime's ledger)."""
-    decisions = CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED)
-    if exclude_claim is not None:
-        decisions = decisions.exclude(claim=exclude_claim)
-    total = decisions.aggregate(total=Sum(F("one_off_amount") + F("monthly_amount") * F("monthly_months")))["total"]
-    return (total or Decimal("0")).quantize(CENT)
-
-
-def claim_calculation(claim: Claim) -> Calculation | None:
-    rules = selectors.rules_for(claim.crime)
-    if rules is None:
-        return None
-    calculations = selectors.crime_calculations(claim.crime, rules)
-    return next((calc for other, calc in calculations.items() if other.pk == claim.pk), None)
 
 
 def _validate(decision: CompensationDecision) -> None:
@@ -98,21 +81,25 @@ def _validate(decision: CompensationDecision) -> None:
             errors["kind"] = _("A condition of compensation is not met (%(why)s): only a refusal is possible.") % {
                 "why": " ".join(check.text for check in unmet)
             }
-        calculation = claim_calculation(claim)
+        calculation = selectors.claim_calculation(claim)
         if calculation is None:
             errors.setdefault("kind", _("No compensation rules are in force on the day of the crime."))
         elif not errors:
-            left = max(Decimal("0"), calculation.crime_cap - granted_for_crime(claim.crime, exclude_claim=claim))
+            # An amendment grants what is left after what the claim's earlier decisions already paid.
+            paid = selectors.paid_on_claim(claim)
+            taken = selectors.granted_for_crime(claim.crime, exclude_claim=claim) + paid
+            left = max(Decimal("0"), calculation.crime_cap - taken)
+            allowed = max(Decimal("0"), calculation.proposed - paid)
             if decision.total > left:
                 errors["one_off_amount"] = _(
                     "The grant (%(total)s €) is more than is left of the crime's cap (%(left)s €)."
                 ) % {"total": decision.total, "left": left}
-            elif decision.total > calculation.proposed:
+            elif decision.total > allowed:
                 # The proposal is the claim's share: the crime's other open claims keep theirs.
                 errors["one_off_amount"] = _(
                     "The grant (%(total)s €) is more than the calculation allows (%(allowed)s €)."
-                ) % {"total": decision.total, "allowed": calculation.proposed}
-            elif decision.kind == CompensationDecisionKind.GRANT and decision.total < calculation.proposed:
+                ) % {"total": decision.total, "allowed": allowed}
+            elif decision.kind == CompensationDecisionKind.GRANT and decision.total < allowed:
                 errors["kind"] = _("Less than the calculation proposes is a partial grant: say why in the reasoning.")
     if errors:
         raise ValidationError(errors)
@@ -128,7 +115,13 @@ def decision_draft(*, actor: User, claim: Claim, **fields) -> CompensationDecisi
         raise ValidationError(_("Only a claim being handled can be decided."))
     if claim.decisions.exclude(status=CompensationDecisionStatus.ISSUED).exists():
         raise ValidationError(_("The claim already has a draft decision: change that one."))
-    decision = CompensationDecision(claim=claim, drafted_by=actor, legal_basis=letters.LEGAL_BASIS, **fields)
+    decision = CompensationDecision(
+        claim=claim,
+        amends=selectors.decision_in_force(claim),  # a reopened claim's new decision amends the one in force
+        drafted_by=actor,
+        legal_basis=letters.LEGAL_BASIS,
+        **fields,
+    )
     _validate(decision)
     decision.full_clean()
     decision.save()
@@ -153,8 +146,62 @@ def decision_update(
     return decision
 
 
+@transaction.atomic
+def decision_discard(*, actor: User, decision: CompensationDecision) -> None:
+    """Drop a draft that will not be issued (its history keeps it). A claim reopened for an amendment
+    stays open: keeping the decision in force closes it again (claim_keep_decision)."""
+    decision = _locked(decision)
+    ensure_permitted(actor, decision.claim, "change")
+    if not (decision.is_draft or decision.is_returned):
+        raise ValidationError(_("Only a draft can be discarded."))
+    decision.contributors.clear()
+    decision.delete()
+    security_event("compensation_decision_discarded", actor=actor, decision=decision.pk, claim=decision.claim_id)
+
+
+@transaction.atomic
+def claim_reopen(*, actor: User, claim: Claim, reason: str) -> Claim:
+    """Open a decided claim again to amend or revoke its decision (new facts, a changed loss, an event):
+    its items and documents can be changed, and its next decision amends the one in force, which stays in
+    force (and is paid) until the amendment is issued."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    ensure_permitted(actor, claim, "change")
+    in_force = selectors.decision_in_force(claim)
+    if claim.status != ClaimStatus.DECIDED or in_force is None:
+        raise ValidationError(_("Only a decided claim can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the decision is to be amended.")})
+    note = _("Reopened to amend decision %(reference)s: %(reason)s") % {
+        "reference": in_force.reference,
+        "reason": reason.strip(),
+    }
+    claim.status, claim.version = ClaimStatus.OPEN, claim.version + 1
+    claim.notes = "\n".join(filter(None, [claim.notes, note]))
+    claim.full_clean()
+    claim.save()
+    security_event("compensation_claim_reopened", actor=actor, claim=claim.pk, decision=in_force.pk)
+    return claim
+
+
+@transaction.atomic
+def claim_keep_decision(*, actor: User, claim: Claim) -> Claim:
+    """Close a reopened claim without an amendment: the decision in force stays."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    ensure_permitted(actor, claim, "change")
+    if not claim.is_open or selectors.decision_in_force(claim) is None:
+        raise ValidationError(_("Only a claim reopened for an amendment can be closed this way."))
+    if claim.decisions.exclude(status=CompensationDecisionStatus.ISSUED).exists():
+        raise ValidationError(_("The claim has a draft amendment: discard it first, or send it for approval."))
+    claim.status, claim.version = ClaimStatus.DECIDED, claim.version + 1
+    claim.save(update_fields=["status", "version"])
+    return claim
+
+
 def _locked(decision: CompensationDecision) -> CompensationDecision:
-    return CompensationDecision.objects.select_for_update().select_related("claim__crime").get(pk=decision.pk)
+    # Only the decision's row: the crime's and the claim's are locked first where they are (approval).
+    return (
+        CompensationDecision.objects.select_for_update(of=("self",)).select_related("claim__crime").get(pk=decision.pk)
+    )
 
 
 def _link(decision: CompensationDecision) -> str:
@@ -218,10 +265,20 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     check_approver(actor, decision, scope=crime, approving=True)
     if decision.status != CompensationDecisionStatus.SUBMITTED:
         raise ValidationError(_("Only a decision waiting for approval can be approved."))
+    amended = decision.amends
+    if amended is not None:
+        if selectors.decision_in_force(decision.claim) != amended:
+            raise ValidationError(_("The decision this one amends is no longer in force: draft the amendment again."))
+        # A payment file made meanwhile waits for these rows, or has already sent them (and they count).
+        list(
+            Instalment.objects.select_for_update(of=("self",))
+            .filter(decision__claim=decision.claim_id)
+            .values_list("pk", flat=True)
+        )
     decision.decision_date = timezone.localdate()
     _validate(decision)
-    calculation = claim_calculation(decision.claim)
-    decision.calculation = letters.calculation_snapshot(calculation)
+    paid = selectors.paid_on_claim(decision.claim)
+    decision.calculation = letters.calculation_snapshot(selectors.claim_calculation(decision.claim), paid_before=paid)
     decision.status = CompensationDecisionStatus.ISSUED
     decision.approved_by, decision.approved_at = actor, timezone.now()
     decision.issued_at = timezone.now()
@@ -229,6 +286,13 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     decision.signer_position = actor.position
     decision.version += 1
     decision.save()
+    if amended is not None:
+        reason = _("replaced by decision %(reference)s") % {"reference": decision.reference}
+        Instalment.objects.filter(
+            decision__claim=decision.claim_id, status__in=(InstalmentStatus.PLANNED, InstalmentStatus.APPROVED)
+        ).exclude(decision=decision).update(
+            status=InstalmentStatus.STOPPED, stopped_reason=reason, version=F("version") + 1
+        )
     _plan_instalments(decision)
     claim = Claim.objects.get(pk=decision.claim_id)
     claim.status, claim.version = ClaimStatus.DECIDED, claim.version + 1
@@ -239,6 +303,7 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
         decision=decision.pk,
         kind=decision.kind,
         amount=str(decision.total),
+        amends=amended.pk if amended else None,
     )
     decision_letter_request(actor=actor, decision=decision)
     return decision

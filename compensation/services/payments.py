@@ -27,7 +27,9 @@ APPROVE_AHEAD_DAYS = 31
 
 
 def _decision(decision: CompensationDecision) -> CompensationDecision:
-    return CompensationDecision.objects.select_for_update().select_related("claim__crime").get(pk=decision.pk)
+    return (
+        CompensationDecision.objects.select_for_update(of=("self",)).select_related("claim__crime").get(pk=decision.pk)
+    )
 
 
 @transaction.atomic

@@ -152,7 +152,7 @@ class TestTheCrimesCap:
             monthly_months=12,
         )
         assert decision.total == Decimal("5590.00")
-        assert services.granted_for_crime(first.crime) == Decimal("9590.00")
+        assert selectors.granted_for_crime(first.crime) == Decimal("9590.00")
         assert decision.instalments.count() == 13
 
     def test_one_funeral_cap_for_the_crime_whoever_paid(self, specialist, case):
@@ -238,7 +238,7 @@ def test_concurrent_approvals_never_pass_the_crimes_cap():
     for thread in threads:
         thread.join()
     assert results == ["ok", "ok"]
-    assert services.granted_for_crime(first.crime) == Decimal("9590.00")
+    assert selectors.granted_for_crime(first.crime) == Decimal("9590.00")
 
 
 class TestLetterAndDelivery:

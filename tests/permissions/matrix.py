@@ -216,6 +216,10 @@ MATRIX: dict[str, Row] = {
     "compensation:decision-submit": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
     "compensation:decision-deliver": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
     "compensation:payments-stop": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
+    "compensation:decision-discard": Row(kwargs=COMP_ISSUED, method="post", expect=casework((302, 404))),
+    # Against the open claim, posted empty: refused by the procedure (no reason; nothing to keep).
+    "compensation:claim-reopen": Row(kwargs=CLAIM, method="post", expect=casework((302, 404))),
+    "compensation:claim-keep-decision": Row(kwargs=CLAIM, method="post", expect=casework((302, 404))),
     **{
         f"compensation:{name}": Row(kwargs=COMP_ISSUED, method="post", expect=COMP_MANAGER)
         for name in ("decision-approve", "decision-return", "payments-approve")

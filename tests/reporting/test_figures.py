@@ -235,6 +235,22 @@ def test_compensation_claims_decisions_and_payments(specialist, manager):
     compensation_decisions.decision_approve(actor=manager, decision=decision)
     compensation_payments.instalments_approve(actor=manager, decision=decision)
     compensation_payments.payment_file_make(actor=specialist, region=case.region)
+    # An amendment (a new loss) is not a second decision on the claim; what it pays counts when paid.
+    compensation_decisions.claim_reopen(actor=specialist, claim=claim, reason="Uus arve")
+    add_item(specialist, claim, claimed="500.00")
+    amendment = compensation_decisions.decision_draft(
+        actor=specialist,
+        claim=claim,
+        kind="grant",
+        one_off_amount=Decimal("400.00"),
+        monthly_amount=Decimal("0"),
+        monthly_from=None,
+        monthly_months=0,
+        facts="",
+        reasoning="Uus arve.",
+    )
+    compensation_decisions.decision_submit(actor=specialist, decision=amendment)
+    compensation_decisions.decision_approve(actor=manager, decision=amendment)
     found = {}
     for year in sorted({(today - timedelta(days=3)).year, today.year}):
         compute_year(year)
