@@ -412,6 +412,12 @@ class DecisionDraftView(ClaimMixin, DecisionFormView):
             kwargs.setdefault("initial", {"kind": "grant" if left else "refusal", "one_off_amount": left})
         return super().get_form(data, **kwargs)
 
+    def page_context(self, form) -> dict:
+        context = super().page_context(form)
+        if context["amends"] is not None:
+            context["title"] = _("Draft the amending decision")
+        return context
+
     def perform(self, data):
         decision = decision_services.decision_draft(actor=self.request.user, claim=self.claim, **self.fields(data))
         return reverse("compensation:decision", args=[decision.pk])

@@ -43,6 +43,7 @@ CRIME_FIELDS = [
     "disorder_months",
 ]
 CLAIM_FIELDS = ["claimant", "claimant_role", "relation", "received_on", "iban", "notes"]
+ISSUED_CLAIM_FIELDS = ["claimant", "claimant_role", "relation", "received_on"]
 ITEM_FIELDS = [
     "kind",
     "description",
@@ -229,9 +230,16 @@ def claim_open_for_person(
 
 @transaction.atomic
 def claim_update(*, actor: User, claim: Claim, expected_version: int, **fields) -> Claim:
-    versioned_edit(claim, expected_version, fields, CLAIM_FIELDS)
+    stored = versioned_edit(claim, expected_version, fields, CLAIM_FIELDS)
     if not claim.is_open:
         raise ValidationError(_("Only a claim being handled can be changed."))
+    # What an issued decision's letter states about the claim stays (a re-issued letter prints the same);
+    # the bank account and the notes may change.
+    frozen = [name for name in ISSUED_CLAIM_FIELDS if getattr(claim, name) != getattr(stored, name)]
+    if frozen and claim.decisions.filter(status=CompensationDecisionStatus.ISSUED).exists():
+        raise ValidationError(
+            {name: _("A decision on this claim has been issued: this no longer changes.") for name in frozen}
+        )
     _check_claim(claim, claim.case)
     claim.full_clean()
     claim.save()

@@ -4,6 +4,7 @@ was paid stays and counts, and the crime's ledger follows. Also: the crime's row
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import psycopg
@@ -157,6 +158,30 @@ class TestReopening:
         claim.refresh_from_db()
         assert claim.status == "decided" and selectors.decision_in_force(claim) == first
         assert first.instalments.get().is_planned  # untouched
+
+    def test_what_the_issued_letter_states_about_the_claim_stays(self, specialist, manager, claim):
+        issue(specialist, manager, claim, one_off_amount=Decimal("4000.00"))
+        services.claim_reopen(actor=specialist, claim=claim, reason="Uus pangakonto ja arve")
+        claim.refresh_from_db()
+        values = {name: getattr(claim, name) for name in claim_services.CLAIM_FIELDS}
+        with pytest.raises(ValidationError) as error:
+            claim_services.claim_update(
+                actor=specialist,
+                claim=claim,
+                expected_version=claim.version,
+                **values | {"received_on": TODAY - timedelta(days=40)},
+            )
+        assert set(error.value.message_dict) == {"received_on"}
+        claim.refresh_from_db()
+        assert claim.received_on == TODAY
+        claim_services.claim_update(
+            actor=specialist,
+            claim=claim,
+            expected_version=claim.version,
+            **values | {"iban": "EE471000001020145685"},
+        )
+        claim.refresh_from_db()
+        assert claim.iban == "EE471000001020145685"
 
     def test_an_issued_decision_is_not_discarded(self, specialist, manager, claim):
         first = issue(specialist, manager, claim, one_off_amount=Decimal("4000.00"))
