@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import IncidentType, ProceedingsKind
@@ -106,35 +103,3 @@ def check_eligibility(application: AidApplication) -> Eligibility:
 
 def applicant_is_linked(case: Case, person_id: int) -> bool:
     return case.client_id == person_id or CaseParty.objects.filter(case=case, person_id=person_id).exists()
-
-
-@lru_cache(maxsize=16)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("EE", years=year)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day `days` working days after `start` (the start day itself does not count)."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            remaining -= 1
-    return day
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (negative when end is before start)."""
-    if end < start:
-        return -working_days_between(end, start)
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count

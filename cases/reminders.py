@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cases.aid_rules import add_working_days
 from cases.models import AidApplication, AidPolicy, Task
 from cases.models.aid import ApplicationStatus
+from victimsupport.dates import add_working_days
 from victimsupport.models import User
 from victimsupport.notify import notify
 

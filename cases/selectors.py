@@ -11,7 +11,6 @@ from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, Query
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
-from cases.aid_rules import add_working_days
 from cases.choices import CaseStatus, Channel
 from cases.contact import contact_facts, may_contact
 from cases.models import (
@@ -35,6 +34,7 @@ from cases.models import (
 from cases.models.aid import ApplicationStatus, ChargeKind, DecisionStatus
 from cases.models.persons import normalize_name
 from cases.sealing import sealed_client_exists
+from victimsupport.dates import add_working_days
 from victimsupport.models import Region, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.permissions import is_permitted, visible_through

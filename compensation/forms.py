@@ -29,7 +29,14 @@ from compensation.services.claims import (
 )
 from compensation.services.decisions import DRAFT_FIELDS
 from compensation.services.evidence import OPINION_FIELDS, REPLY_FIELDS, REQUEST_FIELDS, doctors
-from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, localize_money
+from victimsupport.forms import (
+    DateInput,
+    StyledForm,
+    StyledModelForm,
+    VersionedForm,
+    localize_money,
+    model_fields,
+)
 from victimsupport.models import Region, User
 
 CRIME_WIDGETS = {
@@ -85,9 +92,7 @@ class NewClaimForm(ClaimForm):
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, case=case, **kwargs)
         persons = case_persons(case)
-        crime_form = forms.models.modelform_factory(Crime, fields=CRIME_FIELDS, widgets=CRIME_WIDGETS)
-        for name, field in crime_form.base_fields.items():
-            self.fields[name] = field
+        self.fields.update(model_fields(Crime, CRIME_FIELDS, widgets=CRIME_WIDGETS))
         self.fields["victim"].queryset = persons
         self.fields["late_report_reason"].help_text = _(
             "If the crime was reported late: why. It counts once accepted on the crime's page."
@@ -306,8 +311,7 @@ class PersonClaimForm(StyledForm):
             (Crime, [name for name in CRIME_FIELDS if name != "victim"], CRIME_WIDGETS),
             (Claim, PERSON_CLAIM_FIELDS, {"received_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}),
         ):
-            for name, field in forms.models.modelform_factory(model, fields=names, widgets=widgets).base_fields.items():
-                self.fields[name] = field
+            self.fields.update(model_fields(model, names, widgets=widgets))
         self.fields["region"].queryset = Region.objects.filter(pk__in=user.region_ids).order_by("name")
         self.fields["letter_allowed"].help_text = _(
             "Only the channels the person agreed to: a decision is sent only so."

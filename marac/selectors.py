@@ -19,20 +19,10 @@ from marac.models import (
     Questionnaire,
     RiskAssessment,
 )
+from victimsupport.dates import add_months
 from victimsupport.models import User
 
 REPEAT_MONTHS = 12
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def current_questionnaire(code: str = "dash", on: date | None = None) -> Questionnaire | None:

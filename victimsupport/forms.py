@@ -64,6 +64,13 @@ class StyledModelForm(RestrictedFieldsMixin, forms.ModelForm):
     required_css_class = "required"
 
 
+def model_fields(model, names, *, widgets: dict | None = None, prefix: str = "") -> dict[str, forms.Field]:
+    """A model's form fields, for a form that gathers several models on one page (`prefix`: two records
+    of one model, e.g. the two parties of a mediation)."""
+    fields = forms.models.modelform_factory(model, fields=names, widgets=widgets).base_fields
+    return {f"{prefix}{name}": field for name, field in fields.items()}
+
+
 def apply_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError at the form's fields (or above the form)."""
     if hasattr(error, "error_dict"):

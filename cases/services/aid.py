@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.aid_rules import add_working_days, applicant_is_linked, check_eligibility
+from cases.aid_rules import applicant_is_linked, check_eligibility
 from cases.aidletters import render_decision_letter
 from cases.choices import Channel
 from cases.delivery import checked_delivery, send_decision_email
@@ -35,6 +35,7 @@ from cases.models.aid import (
 from cases.selectors import cap_on, charged, remaining
 from victimsupport.approval import check_approver
 from victimsupport.concurrency import versioned_edit
+from victimsupport.dates import add_working_days
 from victimsupport.jobs import job_start
 from victimsupport.models import User
 from victimsupport.notify import notify

@@ -29,6 +29,7 @@ from compensation.models import (
 from victimsupport.concurrency import assign_fields, versioned_edit
 from victimsupport.models import Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.validation import collect_errors
 
 CRIME_FIELDS = [
     "victim",
@@ -107,17 +108,6 @@ def _check_claim(claim: Claim, case: Case | None) -> None:
         raise ValidationError(errors)
 
 
-def _collect_errors(errors: dict, *checks) -> dict:
-    """Run every check and gather their errors by field (all problems of a form at once)."""
-    for check in checks:
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.update_error_dict({}).items():
-                errors.setdefault(field, []).extend(messages)
-    return errors
-
-
 def _save_new(crime: Crime, claim: Claim) -> None:
     """Save a checked claim (and its new crime): the same ones recorded at the same moment by someone else
     end as a message, not an error page."""
@@ -152,7 +142,7 @@ def claim_open(
         crime_fields = dict(crime_fields or {})
         crime_fields["late_report_reason"] = crime_fields.get("late_report_reason", "")
         crime = Crime(region=case.region, county=case.county, case=case, created_by=actor, **crime_fields)
-        _collect_errors(
+        collect_errors(
             errors,
             lambda: _check_victim(case, crime.victim if crime.victim_id else None),
             lambda: _check_crime(crime),
@@ -161,7 +151,7 @@ def claim_open(
     else:
         ensure_permitted(actor, crime, "change")
     claim = Claim(crime=crime, case=case, created_by=actor, handler=actor, **fields)
-    _collect_errors(errors, lambda: _check_claim(claim, case), lambda: claim.full_clean(exclude=["crime"]))
+    collect_errors(errors, lambda: _check_claim(claim, case), lambda: claim.full_clean(exclude=["crime"]))
     if errors:
         raise ValidationError(errors)
     _save_new(crime, claim)
@@ -209,7 +199,7 @@ def claim_open_for_person(
     person = Person(created_by=actor, **person_fields)
     crime = Crime(region=region, created_by=actor, **{k: v for k, v in crime_fields.items() if k != "victim"})
     claim = Claim(crime=crime, claimant_role=ClaimantRole.VICTIM, created_by=actor, handler=actor, **fields)
-    _collect_errors(
+    collect_errors(
         errors,
         person.full_clean,
         lambda: _check_crime(crime),

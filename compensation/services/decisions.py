@@ -4,7 +4,6 @@ a worker, and its delivery through a channel the claimant's safe-contact rules a
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +31,7 @@ from compensation.models import (
 )
 from victimsupport.approval import check_approver
 from victimsupport.concurrency import versioned_edit
+from victimsupport.dates import add_months
 from victimsupport.jobs import job_start
 from victimsupport.models import User
 from victimsupport.notify import notify
@@ -40,12 +40,6 @@ from victimsupport.security import security_event
 
 DRAFT_FIELDS = ["kind", "one_off_amount", "monthly_amount", "monthly_from", "monthly_months", "facts", "reasoning"]
 CENT = Decimal("0.01")
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _validate(decision: CompensationDecision) -> None:

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from cases import selectors
-from cases.aid_rules import add_working_days, check_eligibility
+from cases.aid_rules import check_eligibility
 from cases.models import AidApplication, AidDecision, AidEntitlement, DecisionKindSetting
 from cases.services import aid as aid_services
 from cases.services import cases as case_services
 from cases.services import persons as person_services
 from tests.factories import make_application, make_case, make_decision, make_person, make_user
+from victimsupport.dates import add_working_days
 
 pytestmark = pytest.mark.django_db
 
