@@ -397,6 +397,9 @@ class CompensationDecision(models.Model):
     facts = models.TextField(_("facts"), blank=True, default="")
     reasoning = models.TextField(_("reasoning"))
     legal_basis = models.TextField(_("legal basis"), blank=True, default="")
+    # The claimant's account when the decision was issued: its payments go there, whatever the claim says
+    # later (a new account is an amendment, approved by a manager).
+    iban = models.CharField(_("bank account"), max_length=34, blank=True, default="", editable=False)
     # The calculation as it stood when the decision was issued (the letter prints it).
     calculation = models.JSONField(default=dict, blank=True, editable=False)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

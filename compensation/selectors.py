@@ -129,16 +129,33 @@ def claim_calculation(claim: Claim) -> Calculation | None:
 
 def crime_calculations(crime: Crime, rules: CompensationRules) -> dict[Claim, Calculation]:
     """The calculation of each claim of the crime, in the order they came: the funeral cap and the
-    crime's cap are shared. What the decided claims hold in the ledger stays; the open claims (also one
-    reopened to amend its decision) share the rest."""
-    calculations, funeral_used, granted = {}, Decimal("0"), {}
+    crime's cap are shared. What the decided claims hold in the ledger stays; so does, for the others,
+    what a claim reopened to amend its decision holds until the amendment is issued. New claims share
+    the rest; a reopened claim may have up to what the others leave (what it was paid included), as
+    the decision's checks allow."""
+    calculations, funeral_used = {}, Decimal("0")
     held = ledger(crime)
+    decided_before = set(
+        CompensationDecision.objects.filter(claim__crime=crime, status=CompensationDecisionStatus.ISSUED).values_list(
+            "claim_id", flat=True
+        )
+    )
     for claim in crime_claims(crime):
         calculation = calculate(item_inputs(claim), figures(rules), funeral_used=funeral_used)
         funeral_used += calculation.funeral_counted
         calculations[claim] = calculation
+    reopened = {claim for claim in calculations if claim.is_open and claim.pk in decided_before}
+    fixed = {
+        claim.pk: held.get(claim.pk, Decimal("0")) for claim in calculations if not claim.is_open or claim in reopened
+    }
+    for claim, calculation in calculations.items():
         if not claim.is_open:
-            granted[claim.pk] = held.get(claim.pk, Decimal("0"))
-            calculation.proposed = granted[claim.pk]
-    share_crime_cap({claim: calc for claim, calc in calculations.items() if claim.is_open}, granted)
+            calculation.proposed = fixed[claim.pk]
+    share_crime_cap({c: calc for c, calc in calculations.items() if c.is_open and c not in reopened}, fixed)
+    for claim in reopened:
+        calculation = calculations[claim]
+        others = sum((amount for pk, amount in fixed.items() if pk != claim.pk), Decimal("0"))
+        calculation.granted_to_others = others
+        calculation.proposed = max(Decimal("0"), min(calculation.at_rate, calculation.crime_cap - others))
+        calculation.held_by_crime_cap = calculation.proposed < calculation.at_rate
     return calculations

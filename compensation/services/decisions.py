@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from compensation.models import (
     Instalment,
     InstalmentStatus,
 )
+from compensation.services.payments import lock_instalments
 from victimsupport.approval import check_approver
 from victimsupport.concurrency import versioned_edit
 from victimsupport.dates import add_months
@@ -65,6 +66,15 @@ def _validate(decision: CompensationDecision) -> None:
             errors["monthly_from"] = _("Enter the month of the first monthly payment.")
         if not decision.monthly_amount:
             decision.monthly_months, decision.monthly_from = 0, None
+        elif decision.amends_id and decision.monthly_from:
+            # An amendment's monthly payments start after the last month already paid.
+            last = Instalment.objects.filter(
+                decision__claim=decision.claim_id, periodic=True, status=InstalmentStatus.SENT
+            ).aggregate(last=Max("due_on"))["last"]
+            if last is not None and decision.monthly_from <= last:
+                errors["monthly_from"] = _(
+                    "The monthly payment of %(date)s has been paid already: start the new ones after it."
+                ) % {"date": f"{last:%d.%m.%Y}"}
         if not errors and decision.total <= 0:
             errors["one_off_amount"] = _("A grant pays something: enter the amount paid at once or monthly.")
         claim = decision.claim
@@ -148,9 +158,10 @@ def decision_discard(*, actor: User, decision: CompensationDecision) -> None:
     ensure_permitted(actor, decision.claim, "change")
     if not (decision.is_draft or decision.is_returned):
         raise ValidationError(_("Only a draft can be discarded."))
+    discarded = decision.pk  # delete() clears it
     decision.contributors.clear()
     decision.delete()
-    security_event("compensation_decision_discarded", actor=actor, decision=decision.pk, claim=decision.claim_id)
+    security_event("compensation_decision_discarded", actor=actor, decision=discarded, claim=decision.claim_id)
 
 
 @transaction.atomic
@@ -186,8 +197,13 @@ def claim_keep_decision(*, actor: User, claim: Claim) -> Claim:
         raise ValidationError(_("Only a claim reopened for an amendment can be closed this way."))
     if claim.decisions.exclude(status=CompensationDecisionStatus.ISSUED).exists():
         raise ValidationError(_("The claim has a draft amendment: discard it first, or send it for approval."))
+    note = _("Closed again without an amendment: decision %(reference)s stays in force.") % {
+        "reference": selectors.decision_in_force(claim).reference
+    }
     claim.status, claim.version = ClaimStatus.DECIDED, claim.version + 1
-    claim.save(update_fields=["status", "version"])
+    claim.notes = "\n".join(filter(None, [claim.notes, note]))
+    claim.save(update_fields=["status", "version", "notes"])
+    security_event("compensation_claim_closed_unchanged", actor=actor, claim=claim.pk)
     return claim
 
 
@@ -263,17 +279,17 @@ def decision_approve(*, actor: User, decision: CompensationDecision) -> Compensa
     if amended is not None:
         if selectors.decision_in_force(decision.claim) != amended:
             raise ValidationError(_("The decision this one amends is no longer in force: draft the amendment again."))
-        # A payment file made meanwhile waits for these rows, or has already sent them (and they count).
-        list(
-            Instalment.objects.select_for_update(of=("self",))
-            .filter(decision__claim=decision.claim_id)
-            .values_list("pk", flat=True)
-        )
+        # The amended decision's row first (its payments are approved or stopped under it), then the
+        # claim's instalments in id order, as every writer of them locks: a payment file made meanwhile
+        # waits for these rows, or has already sent them (and they count).
+        CompensationDecision.objects.select_for_update(of=("self",)).filter(pk=amended.pk).exists()
+        lock_instalments(Instalment.objects.filter(decision__claim=decision.claim_id))
     decision.decision_date = timezone.localdate()
     _validate(decision)
     paid = selectors.paid_on_claim(decision.claim)
     decision.calculation = letters.calculation_snapshot(selectors.claim_calculation(decision.claim), paid_before=paid)
     decision.status = CompensationDecisionStatus.ISSUED
+    decision.iban = decision.claim.iban if decision.grants else ""
     decision.approved_by, decision.approved_at = actor, timezone.now()
     decision.issued_at = timezone.now()
     decision.signer_name = actor.get_full_name() or actor.username

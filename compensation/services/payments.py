@@ -26,6 +26,12 @@ from victimsupport.security import security_event
 APPROVE_AHEAD_DAYS = 31
 
 
+def lock_instalments(rows) -> list[int]:
+    """Lock instalment rows in id order (every writer of instalments locks so, after the decision's row
+    where it has one), so two writers never hold each other's rows. Returns their ids."""
+    return list(rows.select_for_update(of=("self",)).order_by("id").values_list("pk", flat=True))
+
+
 def _decision(decision: CompensationDecision) -> CompensationDecision:
     return (
         CompensationDecision.objects.select_for_update(of=("self",)).select_related("claim__crime").get(pk=decision.pk)
@@ -42,12 +48,14 @@ def instalments_approve(*, actor: User, decision: CompensationDecision, today: d
         raise PermissionDenied
     if not decision.is_issued:
         raise ValidationError(_("Only an issued decision is paid."))
-    if not decision.claim.iban:
+    if not decision.iban:
         raise ValidationError(_("The claimant's bank account is missing: enter it on the claim first."))
-    due = Instalment.objects.select_for_update().filter(
-        decision=decision, status=InstalmentStatus.PLANNED, due_on__lte=today + timedelta(days=APPROVE_AHEAD_DAYS)
+    due = lock_instalments(
+        Instalment.objects.filter(
+            decision=decision, status=InstalmentStatus.PLANNED, due_on__lte=today + timedelta(days=APPROVE_AHEAD_DAYS)
+        )
     )
-    count = due.update(
+    count = Instalment.objects.filter(pk__in=due).update(
         status=InstalmentStatus.APPROVED, approved_by=actor, approved_at=timezone.now(), version=F("version") + 1
     )
     if not count:
@@ -72,11 +80,12 @@ def payment_file_make(*, actor: User, region: Region, execution_date: date | Non
     execution_date = execution_date or timezone.localdate()
     if execution_date < timezone.localdate():
         raise ValidationError({"execution_date": _("The payment date cannot be in the past.")})
+    locked = lock_instalments(
+        waiting_for_file(region).exclude(approved_by=actor).filter(due_on__lte=execution_date)  # none paid early
+    )
     rows = list(
-        waiting_for_file(region)
-        .exclude(approved_by=actor)
-        .filter(due_on__lte=execution_date)  # nothing is paid before it is due
-        .select_for_update(of=("self",))
+        Instalment.objects.filter(pk__in=locked, status=InstalmentStatus.APPROVED)
+        .select_related("decision__claim__claimant")
         .order_by("due_on", "id")
     )
     if not rows:
@@ -84,7 +93,7 @@ def payment_file_make(*, actor: User, region: Region, execution_date: date | Non
     payees = [
         Payee(
             row.decision.claim.claimant.full_name[:70],
-            row.decision.claim.iban,
+            row.decision.iban,
             row.amount,
             f"Kuriteoohvri hüvitis {row.decision.reference}",
             f"HI{row.pk}",
@@ -118,12 +127,17 @@ def periodic_stop(*, actor: User, decision: CompensationDecision, stop_from: dat
     ensure_permitted(actor, decision.claim, "change")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the payments stop.")})
-    stopped = Instalment.objects.filter(
-        decision=decision,
-        periodic=True,
-        status__in=(InstalmentStatus.PLANNED, InstalmentStatus.APPROVED),
-        due_on__gte=stop_from,
-    ).update(status=InstalmentStatus.STOPPED, stopped_reason=reason.strip()[:300], version=F("version") + 1)
+    waiting = lock_instalments(
+        Instalment.objects.filter(
+            decision=decision,
+            periodic=True,
+            status__in=(InstalmentStatus.PLANNED, InstalmentStatus.APPROVED),
+            due_on__gte=stop_from,
+        )
+    )
+    stopped = Instalment.objects.filter(pk__in=waiting).update(
+        status=InstalmentStatus.STOPPED, stopped_reason=reason.strip()[:300], version=F("version") + 1
+    )
     if not stopped:
         raise ValidationError({"stop_from": _("No periodic payment is waiting from that date.")})
     security_event("compensation_payments_stopped", actor=actor, decision=decision.pk, count=stopped)

@@ -328,14 +328,20 @@ class TestPayments:
         assert client.get(f"/compensation/payments/files/{batch.pk}/").status_code == 200
         assert "HO-" in client.get("/compensation/payments/").content.decode() or PaymentBatch.objects.exists()
 
-    def test_a_specialist_cannot_approve_payments_and_a_missing_account_is_said(self, specialist, manager, claim):
+    def test_a_specialist_cannot_approve_payments_and_they_go_to_the_decisions_account(
+        self, specialist, manager, claim
+    ):
         decision = issue(specialist, manager, claim)
+        assert decision.iban == "EE382200221020145685"
         with pytest.raises(PermissionDenied):
             payments.instalments_approve(actor=specialist, decision=decision)
-        Claim.objects.filter(pk=claim.pk).update(iban="")
-        with pytest.raises(ValidationError) as error:
-            payments.instalments_approve(actor=manager, decision=decision)
-        assert "bank account" in str(error.value)
+        # The claim's account changed afterwards (by one person): the issued decision's payments do not follow.
+        Claim.objects.filter(pk=claim.pk).update(iban="EE471000001020145685")
+        payments.instalments_approve(actor=manager, decision=decision)
+        batch = payments.payment_file_make(actor=specialist, region=claim.crime.region)
+        with batch.xml_file.open("rb") as handle:
+            xml = handle.read().decode()
+        assert "EE382200221020145685" in xml and "EE471000001020145685" not in xml
 
     def test_monthly_payments_are_approved_as_they_fall_due_and_stop_on_an_event(self, specialist, manager, case):
         claim = open_claim(specialist, case)
