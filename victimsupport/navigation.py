@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Mental-health aid"), "cases:aid-applications", CASEWORK),
     NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
     NavItem(_("Compensation"), "compensation:claim-list", CASEWORK),
+    NavItem(_("Mediation"), "mediation:list", CASEWORK | {Role.VOLUNTEER}),
     NavItem(
         _("Providers"),
         "referrals:provider-list",

@@ -46,6 +46,7 @@ SERIES = [
     ("9-15", "MARAC-i suunamised, päevakorrad ja protokollid", "marac"),
     ("9-16", "Ohvriabi statistika aastaaruanded", "yearly_report"),
     ("9-17", "Kuriteoohvri hüvitise taotlused, päringud ja otsused", "compensation"),
+    ("9-18", "Lepitusmenetlused: lepitaja aruanded prokuratuurile ja kohtule", "mediation"),
 ]
 
 ADMIN_PERMISSIONS = {

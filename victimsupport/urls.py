@@ -24,6 +24,7 @@ urlpatterns = [
     path("marac/", include("marac.urls")),
     path("reporting/", include("reporting.urls")),
     path("compensation/", include("compensation.urls")),
+    path("mediation/", include("mediation.urls")),
     path("admin/", admin.site.urls),
 ]
 

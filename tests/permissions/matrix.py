@@ -78,6 +78,9 @@ REFERRAL = {"pk": "referral"}
 CLAIM = {"pk": "claim"}
 COMP_ISSUED = {"pk": "compensation_issued"}
 OPINION = {"pk": "expert_opinion"}
+MEDIATION = {"pk": "mediation"}
+MEDIATION_WORK = {**casework(VIEW), "volunteer": VIEW}
+MEDIATION_BUTTON = {**casework((302, 404)), "volunteer": (302, 404)}
 # Approving: a regional manager of the crime's region; other casework staff see the decision (403).
 COMP_MANAGER = casework((302, 404), colleague=(403, 404), specialist=(403, 404))
 CLOSED_REFERRAL = {"pk": "closed_referral"}
@@ -237,6 +240,21 @@ MATRIX: dict[str, Row] = {
     ),
     "compensation:payment-file-make": Row(kwargs={"pk": "region"}, method="post", expect=casework((302, 404))),
     "compensation:payment-file": Row(kwargs={"pk": "compensation_batch"}, expect=casework(VIEW)),
+    # --- mediation: the region's casework staff, and the mediator (here the volunteer) of their own ---
+    "mediation:list": Row(expect={**casework((200, 200)), "volunteer": (200, 200)}),
+    "mediation:receive": Row(expect=casework((200, 200))),
+    **{
+        f"mediation:{name}": Row(kwargs=MEDIATION, expect=MEDIATION_WORK)
+        for name in ("mediation", "edit", "meeting-add", "agreement", "obligation-add", "report-letter")
+    },
+    # Buttons posted empty: refused by the form (a message on the page); the report is made (a job).
+    **{
+        f"mediation:{name}": Row(kwargs=MEDIATION, method="post", expect=MEDIATION_BUTTON)
+        for name in ("close", "new-offence", "report")
+    },
+    "mediation:obligation-settle": Row(kwargs={"pk": "obligation"}, method="post", expect=MEDIATION_BUTTON),
+    # Appointing: the region's casework staff; the mediator sees the mediation but does not appoint.
+    "mediation:appoint": Row(kwargs=MEDIATION, method="post", expect={**casework((302, 404)), "volunteer": (403, 404)}),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

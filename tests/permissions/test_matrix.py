@@ -195,8 +195,45 @@ def _scenario(role_users):
                 manager,
                 doctor=role_users["expert_doctor"] if scope == "in" else make_user("expert_doctor"),
             ),
+            **_mediation_objects(actor, region_code, mediator=volunteer_user),
         }
     return objects
+
+
+def _mediation_objects(actor, region_code: str, *, mediator) -> dict:
+    """A mediation of the region whose mediator is the volunteer (the role's user in scope), agreed, with
+    an open obligation and the report made."""
+    from mediation.letters import register_report
+    from mediation.models import Mediation, Obligation
+    from mediation.services import mediations as mediation_services
+
+    today = timezone.localdate()
+    person = {"birth_date": datetime.date(1990, 1, 1), "language": "et", "phone": "", "email": "", "personal_code": ""}
+    rules = {"phone_allowed": True, "sms_allowed": False, "email_allowed": False, "safe_times": ""}
+    mediation = mediation_services.mediation_receive(
+        actor=actor,
+        region=region(region_code),
+        parties={
+            "victim": {**person, "first_name": "Lepi", "last_name": "Kannatanu"},
+            "offender": {**person, "first_name": "Lepi", "last_name": "Kahtlustatav"},
+        },
+        contacts={"victim": rules, "offender": rules},
+        received_on=today,
+        referred_by="prosecutor",
+        referring_body="Prokuratuur",
+        proceedings_number=f"M-{region_code}",
+        offence="Ähvardamine",
+        victim_consent_on=today,
+        offender_consent_on=today,
+    )
+    Mediation.objects.filter(pk=mediation.pk).update(
+        mediator=mediator, appointed_on=today, agreement_on=today, status="follow_up"
+    )
+    obligation = Obligation.objects.create(mediation=mediation, party="offender", what="Vabandus", due_on=today)
+    mediation.refresh_from_db()
+    with transaction.atomic():
+        register_report(mediation, actor)
+    return {"mediation": mediation, "obligation": obligation}
 
 
 def _compensation_objects(case, actor, manager, *, doctor) -> dict:

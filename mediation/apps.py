@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MediationConfig(AppConfig):
+    name = "mediation"
+    verbose_name = _("Mediation in criminal cases")
+
+    def ready(self):
+        from cases.services.grants import register_person_record_holder
+        from mediation.grants import mediation_record_holders
+
+        register_person_record_holder(mediation_record_holders)

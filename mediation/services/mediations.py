@@ -1,0 +1,436 @@
+"""Mediation: receiving a case from a prosecutor or a court with its two parties, appointing the
+mediator, the meetings, the agreement and its obligations, closing, and the reminders of the deadlines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.models import Person
+from cases.services.grants import person_sync_grants
+from cases.services.persons import safe_contact_set
+from mediation import deadlines, letters, selectors
+from mediation.models import (
+    Mediation,
+    MediationOutcome,
+    MediationStatus,
+    Meeting,
+    Obligation,
+    ObligationStatus,
+)
+from victimsupport.concurrency import versioned_edit
+from victimsupport.jobs import job_start
+from victimsupport.models import Role, User
+from victimsupport.notify import notify
+from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.security import security_event
+from victimsupport.validation import collect_errors
+
+PARTIES = ("victim", "offender")
+PARTY_FIELDS = ["first_name", "last_name", "personal_code", "birth_date", "language", "phone", "email"]
+PARTY_CONTACT_FIELDS = ["phone_allowed", "sms_allowed", "email_allowed", "safe_times"]
+MEDIATION_FIELDS = [
+    "received_on",
+    "referred_by",
+    "referring_body",
+    "proceedings_number",
+    "offence",
+    "victim_consent_on",
+    "offender_consent_on",
+]
+MEETING_FIELDS = ["held_on", "victim_attended", "offender_attended", "notes"]
+OBLIGATION_FIELDS = ["party", "what", "due_on"]
+
+
+def _link(mediation: Mediation) -> str:
+    return reverse("mediation:mediation", args=[mediation.pk])
+
+
+def _not_future(errors: dict, name: str, day: date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        errors.setdefault(name, []).append(_("The date cannot be in the future."))
+
+
+def _party(actor: User, party: str, person_fields: dict, errors: dict) -> Person:
+    """The party as a new person, or the person on record with the same personal code when the actor may
+    see them (their data and rules are kept as they are)."""
+    code = (person_fields.get("personal_code") or "").strip()
+    if code:
+        found = Person.objects.filter(personal_code=code).first()
+        if found is not None:
+            if is_permitted(actor, found, "view"):
+                return found
+            errors.setdefault(f"{party}_personal_code", []).append(
+                _("A person with this personal code is on record in another region: ask that region first.")
+            )
+    person = Person(created_by=actor, **person_fields)
+    try:
+        person.full_clean()
+    except ValidationError as error:
+        for field, messages in error.update_error_dict({}).items():
+            errors.setdefault(field if field == NON_FIELD_ERRORS else f"{party}_{field}", []).extend(messages)
+    return person
+
+
+@transaction.atomic
+def mediation_receive(
+    *, actor: User, region, parties: dict[str, dict], contacts: dict[str, dict], **fields
+) -> Mediation:
+    """A mediation a prosecutor or a court sent: the offence, both parties (new, or on record), their
+    consent and contact rules, all checked at once. The region's casework staff hold the parties' records
+    through it (mediation.grants)."""
+    if region.pk not in actor.region_ids or not actor.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER):
+        raise PermissionDenied
+    errors: dict = {}
+    persons = {party: _party(actor, party, parties[party], errors) for party in PARTIES}
+    victim, offender = persons["victim"], persons["offender"]
+    if (victim.pk is not None and victim.pk == offender.pk) or (
+        victim.personal_code and victim.personal_code == offender.personal_code
+    ):
+        errors.setdefault("offender_personal_code", []).append(_("The victim and the offender are two people."))
+    mediation = Mediation(region=region, created_by=actor, **fields)
+    for name in ("received_on", "victim_consent_on", "offender_consent_on"):
+        _not_future(errors, name, getattr(mediation, name))
+    collect_errors(errors, lambda: mediation.full_clean(exclude=["victim", "offender"]))
+    if errors:
+        raise ValidationError(errors)
+    new = {party for party, person in persons.items() if person.pk is None}
+    for party, person in persons.items():
+        if party in new:
+            person.save()
+        setattr(mediation, party, person)
+    mediation.save()
+    for party, person in persons.items():
+        person_sync_grants(person, actor=actor)
+        if party in new:  # a person on record keeps their rules (changed on their page, by who sees them)
+            safe_contact_set(actor=actor, person=person, expected_version=0, **contacts[party])
+    ensure_permitted(actor, mediation, "change")
+    return mediation
+
+
+@transaction.atomic
+def mediation_update(*, actor: User, mediation: Mediation, expected_version: int, **fields) -> Mediation:
+    """The referral's facts and the parties' consent."""
+    versioned_edit(mediation, expected_version, fields, MEDIATION_FIELDS)
+    if mediation.is_closed:
+        raise ValidationError(_("The mediation is closed."))
+    errors: dict = {}
+    for name in ("received_on", "victim_consent_on", "offender_consent_on"):
+        _not_future(errors, name, getattr(mediation, name))
+    collect_errors(errors, mediation.full_clean)
+    if errors:
+        raise ValidationError(errors)
+    mediation.save()
+    ensure_permitted(actor, mediation, "change")
+    return mediation
+
+
+def _locked(mediation: Mediation) -> Mediation:
+    return Mediation.objects.select_for_update(of=("self",)).select_related("region").get(pk=mediation.pk)
+
+
+@transaction.atomic
+def mediator_appoint(
+    *, actor: User, mediation: Mediation, mediator: User, appointed_on: date | None = None
+) -> Mediation:
+    """Appoint (or change) the mediator: a member of the region's casework staff, or one of its active
+    mediator volunteers. The mediator is told."""
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "assign")
+    if mediation.is_closed:
+        raise ValidationError(_("The mediation is closed."))
+    if not selectors.mediators_for(mediation.region).filter(pk=mediator.pk).exists():
+        raise ValidationError(
+            {"mediator": _("Choose a member of the region's staff or one of its active mediator volunteers.")}
+        )
+    appointed_on = appointed_on or timezone.localdate()
+    if appointed_on > timezone.localdate() or appointed_on < mediation.received_on:
+        raise ValidationError({"appointed_on": _("The day is between the receipt and today.")})
+    changed = mediation.mediator_id != mediator.pk
+    mediation.mediator, mediation.appointed_on = mediator, appointed_on
+    if mediation.is_received:
+        mediation.status = MediationStatus.IN_PROGRESS
+    mediation.version += 1
+    mediation.save()
+    if changed:
+        notify(
+            [mediator],
+            gettext_noop("You were appointed the mediator of %(mediation)s. Hold the first meeting by %(due)s."),
+            params={
+                "mediation": mediation.reference,
+                "due": f"{deadlines.first_meeting_due(appointed_on):%d.%m.%Y}",
+            },
+            link=_link(mediation),
+            email=True,
+        )
+    security_event("mediator_appointed", actor=actor, mediation=mediation.pk, mediator=mediator.pk)
+    return mediation
+
+
+def _working(mediation: Mediation) -> None:
+    if mediation.is_received:
+        raise ValidationError(_("Appoint the mediator first."))
+    if mediation.is_closed:
+        raise ValidationError(_("The mediation is closed."))
+
+
+@transaction.atomic
+def meeting_record(*, actor: User, mediation: Mediation, **fields) -> Meeting:
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "change")
+    _working(mediation)
+    meeting = Meeting(mediation=mediation, recorded_by=actor, **{k: fields[k] for k in MEETING_FIELDS})
+    errors: dict = {}
+    _not_future(errors, "held_on", meeting.held_on)
+    if meeting.held_on and meeting.held_on < mediation.received_on:
+        errors.setdefault("held_on", []).append(_("The meeting cannot be before the mediation was received."))
+    collect_errors(errors, meeting.full_clean)
+    if errors:
+        raise ValidationError(errors)
+    meeting.save()
+    return meeting
+
+
+def _check_obligation(mediation: Mediation, obligation: Obligation) -> None:
+    errors: dict = {}
+    if obligation.due_on and mediation.agreement_on:
+        latest = deadlines.latest_obligation_due(mediation.agreement_on)
+        if obligation.due_on < mediation.agreement_on:
+            errors["due_on"] = [_("The deadline cannot be before the agreement.")]
+        elif obligation.due_on > latest:
+            errors["due_on"] = [
+                _("An obligation is fulfilled within six months of the agreement: by %(latest)s at the latest.")
+                % {"latest": f"{latest:%d.%m.%Y}"}
+            ]
+    collect_errors(errors, lambda: obligation.full_clean(exclude=["mediation"]))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def agreement_record(*, actor: User, mediation: Mediation, agreement_on: date, **obligation_fields) -> Obligation:
+    """The parties agreed: the agreement's date and its first obligation (more are added one by one)."""
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "change")
+    _working(mediation)
+    errors: dict = {}
+    if mediation.agreement_on is not None:
+        raise ValidationError(_("The agreement has been recorded: add its obligations."))
+    if not mediation.meetings.filter(victim_attended=True, offender_attended=True).exists():
+        errors["agreement_on"] = [_("Record the meeting both parties attended first.")]
+    if not (mediation.victim_consent_on and mediation.offender_consent_on):
+        errors.setdefault("agreement_on", []).append(_("Record the consent of both parties first."))
+    _not_future(errors, "agreement_on", agreement_on)
+    mediation.agreement_on = agreement_on
+    obligation = Obligation(mediation=mediation, **{k: obligation_fields[k] for k in OBLIGATION_FIELDS})
+    try:
+        _check_obligation(mediation, obligation)
+    except ValidationError as error:
+        for field, messages in error.update_error_dict({}).items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    mediation.status = MediationStatus.FOLLOW_UP
+    mediation.version += 1
+    mediation.save()
+    obligation.save()
+    security_event("mediation_agreement", actor=actor, mediation=mediation.pk)
+    return obligation
+
+
+@transaction.atomic
+def obligation_add(*, actor: User, mediation: Mediation, **fields) -> Obligation:
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "change")
+    if not mediation.is_follow_up:
+        raise ValidationError(_("Obligations are added to a recorded agreement that is being fulfilled."))
+    obligation = Obligation(mediation=mediation, **{k: fields[k] for k in OBLIGATION_FIELDS})
+    _check_obligation(mediation, obligation)
+    obligation.save()
+    return obligation
+
+
+@transaction.atomic
+def obligation_settle(
+    *, actor: User, obligation: Obligation, status: str, settled_on: date, note: str = ""
+) -> Obligation:
+    """Fulfilled or breached, on a day. A breach is told to the region's managers (the prosecutor may
+    resume the proceedings)."""
+    obligation = Obligation.objects.select_for_update().select_related("mediation__region").get(pk=obligation.pk)
+    mediation = obligation.mediation
+    ensure_permitted(actor, mediation, "change")
+    if not obligation.is_open or not mediation.is_follow_up:
+        raise ValidationError(_("Only an open obligation of an agreement being fulfilled is settled."))
+    if status not in (ObligationStatus.FULFILLED, ObligationStatus.BREACHED):
+        raise ValidationError({"status": _("Choose fulfilled or breached.")})
+    errors: dict = {}
+    _not_future(errors, "settled_on", settled_on)
+    if settled_on and settled_on < mediation.agreement_on:
+        errors.setdefault("settled_on", []).append(_("The day cannot be before the agreement."))
+    if status == ObligationStatus.BREACHED and not note.strip():
+        errors["note"] = [_("Say what was not done.")]
+    if errors:
+        raise ValidationError(errors)
+    obligation.status, obligation.settled_on, obligation.note = status, settled_on, note.strip()[:300]
+    obligation.full_clean()
+    obligation.save()
+    if status == ObligationStatus.BREACHED:
+        notify(
+            User.objects.filter(groups=mediation.region.managers_group, is_active=True).exclude(pk=actor.pk),
+            gettext_noop("An obligation of the agreement in mediation %(mediation)s was breached."),
+            params={"mediation": mediation.reference},
+            link=_link(mediation),
+        )
+    return obligation
+
+
+# What each outcome needs of the obligations.
+def _outcome_problem(mediation: Mediation, outcome: str) -> str | None:
+    states = set(mediation.obligations.values_list("status", flat=True))
+    if outcome in (MediationOutcome.NO_AGREEMENT, MediationOutcome.WITHDRAWN):
+        return (
+            _("The parties reached an agreement: close it as fulfilled or breached.")
+            if mediation.agreement_on
+            else None
+        )
+    if mediation.agreement_on is None:
+        return _("No agreement was recorded: close it as without agreement or withdrawn.")
+    if ObligationStatus.OPEN in states:
+        return _("Record for every obligation whether it was fulfilled first.")
+    if outcome == MediationOutcome.FULFILLED and ObligationStatus.BREACHED in states:
+        return _("An obligation was breached: the outcome is a breach.")
+    if outcome == MediationOutcome.BREACHED and ObligationStatus.BREACHED not in states:
+        return _("Every obligation was fulfilled: the outcome is fulfilled.")
+    return None
+
+
+@transaction.atomic
+def mediation_close(*, actor: User, mediation: Mediation, outcome: str, closed_on: date | None = None) -> Mediation:
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "change")
+    if mediation.is_closed:
+        raise ValidationError(_("The mediation is closed."))
+    closed_on = closed_on or timezone.localdate()
+    problem = _outcome_problem(mediation, outcome)
+    if problem:
+        raise ValidationError({"outcome": problem})
+    if closed_on > timezone.localdate() or closed_on < mediation.received_on:
+        raise ValidationError({"closed_on": _("The day is between the receipt and today.")})
+    mediation.status, mediation.outcome, mediation.closed_on = MediationStatus.CLOSED, outcome, closed_on
+    mediation.version += 1
+    mediation.full_clean()
+    mediation.save()
+    security_event("mediation_closed", actor=actor, mediation=mediation.pk, outcome=outcome)
+    return mediation
+
+
+@transaction.atomic
+def new_offence_record(*, actor: User, mediation: Mediation, offence_on: date) -> Mediation:
+    """A new offence of the offender against the same victim, within six months of the agreement's last
+    deadline: recorded, and the region's managers are told."""
+    mediation = _locked(mediation)
+    ensure_permitted(actor, mediation, "change")
+    last_due = selectors.last_obligation_due(mediation)
+    if last_due is None:
+        raise ValidationError(_("A new offence is followed after an agreement."))
+    errors: dict = {}
+    _not_future(errors, "offence_on", offence_on)
+    if offence_on < mediation.agreement_on or offence_on > deadlines.watched_until(last_due):
+        errors.setdefault("offence_on", []).append(
+            _("Only an offence between the agreement and %(until)s is recorded here.")
+            % {"until": f"{deadlines.watched_until(last_due):%d.%m.%Y}"}
+        )
+    if errors:
+        raise ValidationError(errors)
+    mediation.new_offence_on = offence_on
+    mediation.version += 1
+    mediation.save()
+    notify(
+        User.objects.filter(groups=mediation.region.managers_group, is_active=True).exclude(pk=actor.pk),
+        gettext_noop("A new offence against the victim of mediation %(mediation)s was recorded."),
+        params={"mediation": mediation.reference},
+        link=_link(mediation),
+    )
+    security_event("mediation_new_offence", actor=actor, mediation=mediation.pk)
+    return mediation
+
+
+def report_request(*, actor: User, mediation: Mediation):
+    """The mediator's report, once there is something to report: an agreement, or a close without one."""
+    ensure_permitted(actor, mediation, "change")
+    if mediation.agreement_on is None and not mediation.is_closed:
+        raise ValidationError(_("The report is made after an agreement, or when the mediation closes without one."))
+    return job_start(
+        letters.render_report,
+        kind="mediation_report",
+        created_by=actor,
+        target=mediation,
+        message=gettext_noop("Waiting for a worker"),
+    )
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Once each: an appointment overdue (the region's managers), a first meeting due within three
+    working days or overdue (the mediator), an obligation past its deadline (the mediator)."""
+    today = today or timezone.localdate()
+    sent = 0
+    for mediation in Mediation.objects.filter(status=MediationStatus.RECEIVED, appointment_reminded_on__isnull=True):
+        if today > deadlines.appointment_due(mediation.received_on):
+            with transaction.atomic():
+                if not Mediation.objects.filter(pk=mediation.pk, appointment_reminded_on__isnull=True).update(
+                    appointment_reminded_on=today
+                ):
+                    continue
+                notify(
+                    User.objects.filter(groups=mediation.region.managers_group, is_active=True),
+                    gettext_noop("Mediation %(mediation)s has no mediator: one was due by %(due)s."),
+                    params={
+                        "mediation": mediation.reference,
+                        "due": f"{deadlines.appointment_due(mediation.received_on):%d.%m.%Y}",
+                    },
+                    link=_link(mediation),
+                    email=True,
+                )
+                sent += 1
+    waiting = Mediation.objects.filter(
+        status=MediationStatus.IN_PROGRESS, meetings__isnull=True, meeting_reminded_on__isnull=True
+    ).select_related("mediator")
+    for mediation in waiting:
+        due = deadlines.first_meeting_due(mediation.appointed_on)
+        if deadlines.add_working_days(today, 3) >= due:
+            with transaction.atomic():
+                if not Mediation.objects.filter(pk=mediation.pk, meeting_reminded_on__isnull=True).update(
+                    meeting_reminded_on=today
+                ):
+                    continue
+                notify(
+                    [mediation.mediator],
+                    gettext_noop("The first meeting of mediation %(mediation)s is due by %(due)s."),
+                    params={"mediation": mediation.reference, "due": f"{due:%d.%m.%Y}"},
+                    link=_link(mediation),
+                    email=True,
+                )
+                sent += 1
+    overdue = Obligation.objects.filter(
+        status=ObligationStatus.OPEN, reminded_on__isnull=True, due_on__lt=today
+    ).select_related("mediation__mediator")
+    for obligation in overdue:
+        with transaction.atomic():
+            if not Obligation.objects.filter(pk=obligation.pk, reminded_on__isnull=True).update(reminded_on=today):
+                continue
+            notify(
+                [obligation.mediation.mediator],
+                gettext_noop(
+                    "An obligation of mediation %(mediation)s was due on %(due)s: record whether it was fulfilled."
+                ),
+                params={"mediation": obligation.mediation.reference, "due": f"{obligation.due_on:%d.%m.%Y}"},
+                link=_link(obligation.mediation),
+            )
+            sent += 1
+    return sent
