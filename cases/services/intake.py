@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cases.models import AnonymousContact, Case, CaseParty, Person
-from cases.services.anonymous import anonymous_contact_link_case
+from cases.models import Case, CaseParty, Person
 from cases.services.cases import case_add_party, case_open
 from cases.services.persons import person_create, relation_add, safe_contact_set
 from victimsupport.models import User
@@ -23,19 +22,21 @@ def case_intake(
     person: Person | None,
     person_fields: dict | None = None,
     safe_contact: dict | None = None,
-    anonymous_contact: AnonymousContact | None = None,
+    source: tuple | None = None,
     **case_fields,
 ) -> Case:
     """Open a case for `person` (one on record) or for a new person made of `person_fields`, with the
-    new person's safe-contact rules. `safe_contact` is never applied to a person on record."""
+    new person's safe-contact rules. `safe_contact` is never applied to a person on record. `source`
+    (an IntakeSource and its object) records that it became the case, in the same transaction."""
     new = person is None
     if new:
         person = person_create(actor=actor, **(person_fields or {}))
     case = case_open(actor=actor, client=person, **case_fields)
     if new and safe_contact is not None:
         safe_contact_set(actor=actor, person=person, expected_version=0, **safe_contact)
-    if anonymous_contact is not None:
-        anonymous_contact_link_case(actor=actor, contact=anonymous_contact, case=case)
+    if source is not None:
+        intake_source, obj = source
+        intake_source.link(actor, obj, case)
     return case
 
 

@@ -55,4 +55,4 @@ class AnonymousConvertView(RoleRequiredMixin, View):
         if contact.converted_case_id:
             messages.info(request, _("This contact has already been turned into a case."))
             return redirect("cases:case", pk=contact.converted_case_id)
-        return redirect(f"{reverse('cases:intake')}?anonymous={contact.pk}")
+        return redirect(f"{reverse('cases:intake')}?source=anonymous:{contact.pk}")

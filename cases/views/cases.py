@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 
 from cases import forms
 from cases.contact import allowed_channels, contact_facts, unusable_channels
-from cases.models import AnonymousContact, Case, CaseParty, Person, Task
+from cases.intake_sources import IntakeSource, parse_source
+from cases.models import Case, CaseParty, Person, Task
 from cases.sealing import mark_opened
 from cases.selectors import (
     CASE_SORTS,
@@ -32,7 +33,7 @@ from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
-from victimsupport.paging import page_number, paginate, row_id, sorted_list_context
+from victimsupport.paging import page_number, paginate, sorted_list_context
 from victimsupport.permissions import is_permitted
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
@@ -91,14 +92,17 @@ class IntakeView(RoleRequiredMixin, View):
         person_id = kwargs.get("person_pk")
         if person_id is not None:
             self.existing = restricted_object(Person.objects.all(), request.user, action="change", pk=person_id)
-        self.anonymous = self._anonymous_contact(request.GET.get("anonymous") or request.POST.get("anonymous"))
+        self.source = self._source(request.GET.get("source") or request.POST.get("source"))
         return None
 
-    def _anonymous_contact(self, value: str | None) -> AnonymousContact | None:
-        pk = row_id(value)  # "abc", "²" or an id past the database's range: no contact
-        if pk is None:
+    def _source(self, value: str | None) -> tuple[IntakeSource, object] | None:
+        """What the intake starts from (cases.intake_sources), if the user may use it."""
+        parsed = parse_source(value)
+        if parsed is None:
             return None
-        return AnonymousContact.objects.restrict(self.request.user).filter(pk=pk).first()
+        source, pk = parsed
+        obj = source.load(self.request.user, pk)
+        return None if obj is None else (source, obj)
 
     def forms(self, data=None, *, existing: Person | None = None):
         return {
@@ -116,20 +120,18 @@ class IntakeView(RoleRequiredMixin, View):
                 "unusable": unusable_channels(existing, facts=facts),
                 "is_perpetrator": facts.perpetrator,
             }
-        context |= {"existing": existing, "anonymous": self.anonymous.pk if self.anonymous else ""}
+        source = f"{self.source[0].name}:{self.source[1].pk}" if self.source else ""
+        context |= {"existing": existing, "source": source}
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, *args, **kwargs):
         context = self.forms(existing=self.existing)
-        if self.anonymous is not None:
-            context["case_form"].initial.update(
-                {
-                    "region": self.anonymous.region_id,
-                    "county": self.anonymous.county_id,
-                    "incident_type": self.anonymous.incident_type,
-                    "referral_source": "self",
-                }
-            )
+        if self.source is not None:
+            source, obj = self.source
+            for part, values in source.initial(obj).items():
+                form = context.get(f"{part}_form")
+                if form is not None:
+                    form.initial.update(values)
         return self.render(context, existing=self.existing)
 
     def post(self, request, *args, **kwargs):
@@ -150,7 +152,7 @@ class IntakeView(RoleRequiredMixin, View):
                 person=existing,
                 person_fields=None if existing else {n: person_form.cleaned_data[n] for n in forms.PERSON_FORM_FIELDS},
                 safe_contact=None if existing else {n: safe_form.cleaned_data[n] for n in SAFE_CONTACT_FIELDS},
-                anonymous_contact=self.anonymous,
+                source=self.source,
                 **{name: data[name] for name in forms.CASE_INTAKE_FIELDS},
             )
         except ValidationError as error:

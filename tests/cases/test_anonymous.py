@@ -29,12 +29,12 @@ def test_recording_an_anonymous_contact_and_turning_it_into_a_case(client, speci
     contact = AnonymousContact.objects.get()
     assert contact.recorded_by == specialist
     response = client.post(f"/anonymous/{contact.pk}/case/")
-    assert response["Location"] == f"/cases/new/?anonymous={contact.pk}"
+    assert response["Location"] == f"/cases/new/?source=anonymous:{contact.pk}"
     form = client.get(response["Location"]).context["case_form"]
     assert form.initial["incident_type"] == "sexual_violence"
     from tests.cases.test_intake import intake_data
 
-    data = intake_data(specialist, **{"anonymous": str(contact.pk), "case-incident_type": "sexual_violence"})
+    data = intake_data(specialist, **{"source": f"anonymous:{contact.pk}", "case-incident_type": "sexual_violence"})
     assert client.post("/cases/new/", data).status_code == 302
     contact.refresh_from_db()
     assert contact.converted_case == Case.objects.get()
