@@ -10,4 +10,7 @@ class MediationConfig(AppConfig):
         from cases.services.grants import register_person_record_holder
         from mediation.grants import mediation_record_holders
 
+        from victimsupport.audit import register_object_type
+
         register_person_record_holder(mediation_record_holders)
+        register_object_type("mediation.mediation", _("mediation"))

@@ -36,8 +36,13 @@ class Deadline:
     label: str
     due_on: date
     met_on: date | None
+    watch: bool = False  # a period watched, not a task due
 
-    def state(self, today: date) -> str:
+    def state(self, today: date, *, closed: bool = False) -> str:
         if self.met_on is not None:
             return "ok" if self.met_on <= self.due_on else "late"
+        if self.watch:
+            return "watch" if today <= self.due_on else "ended"
+        if closed:
+            return "none"  # closed before it came: nothing is overdue
         return "overdue" if today > self.due_on else "open"

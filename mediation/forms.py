@@ -78,6 +78,7 @@ class MediationForm(VersionedForm):
 
 class AppointForm(StyledForm):
     mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=None)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput(), required=False)
 
     def __init__(self, *args, mediation: Mediation, **kwargs):

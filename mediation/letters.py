@@ -63,6 +63,10 @@ def mediation_matter(mediation: Mediation) -> tuple[RegisterMatter, str]:
     return matter, f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
 
 
+# From criminal proceedings, and about the parties' private lives.
+RESTRICTION_BASIS = "AvTS § 35 lg 1 p 1 ja p 12"
+
+
 def report_context(mediation: Mediation, number: str, signer: User) -> dict:
     return {
         "mediation": mediation,
@@ -71,15 +75,21 @@ def report_context(mediation: Mediation, number: str, signer: User) -> dict:
         "addressee": {"name": mediation.referring_body, "lines": []},
         "meetings": list(mediation.meetings.order_by("held_on", "id")),
         "obligations": list(mediation.obligations.order_by("due_on", "id")),
-        "signer": {"name": signer.get_full_name() or signer.username, "position": signer.position or "lepitaja"},
+        "signer": {
+            "name": signer.get_full_name() or signer.username,
+            "position": "lepitaja" if signer.pk == mediation.mediator_id else signer.position,
+        },
+        "mediator_name": mediation.mediator.get_full_name() if mediation.mediator else "",
         "restricted": True,
-        "restriction_basis": "AvTS § 35 lg 1 p 1",
+        "restriction_basis": RESTRICTION_BASIS,
     }
 
 
 def register_report(mediation: Mediation, actor: User):
+    """The report, signed by whoever made it (the mediator, or a member of staff), superseding the one
+    before."""
     matter, number = mediation_matter(mediation)
-    signer = mediation.mediator or actor
+    signer = actor
     pdf = render_pdf("mediation/letters/report_et.html", report_context(mediation, number, signer), language="et")
     document = register_document(
         matter=matter,
@@ -92,6 +102,8 @@ def register_report(mediation: Mediation, actor: User):
         addressed_to=mediation.referring_body,
         channel="",
         direction="outgoing",
+        restriction_basis=RESTRICTION_BASIS,
+        supersedes=mediation.report,
     )
     assert document.number == number, (document.number, number)
     Mediation.objects.filter(pk=mediation.pk).update(report=document)

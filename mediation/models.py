@@ -9,18 +9,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mediation.policies import ActiveMediator
 from victimsupport.history import history
 from victimsupport.models import Region, Role
-from victimsupport.permissions import AnyOf, Follows, OwnerOnly, PerAction, RoleAndRegion, guarded
+from victimsupport.permissions import AnyOf, Follows, PerAction, RoleAndRegion, guarded
 from victimsupport.status import status_properties
 
 CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
-# The region's casework staff handle a mediation; its mediator (staff or a mediator volunteer) sees and
-# works on their own mediations only, and never appoints.
+# The region's casework staff handle a mediation (and alone appoint, and edit the referral: "assign"); its
+# mediator works on their own mediations only, while they may still mediate in its region.
 MEDIATION_POLICY = PerAction(
     {
-        "view": AnyOf(RoleAndRegion(CASEWORK), OwnerOnly("mediator")),
-        "change": AnyOf(RoleAndRegion(CASEWORK), OwnerOnly("mediator")),
+        "view": AnyOf(RoleAndRegion(CASEWORK), ActiveMediator()),
+        "change": AnyOf(RoleAndRegion(CASEWORK), ActiveMediator()),
         "assign": RoleAndRegion(CASEWORK),
     }
 )
@@ -65,6 +66,9 @@ class Mediation(models.Model):
     )
     victim_consent_on = models.DateField(_("the victim consented"), null=True, blank=True)
     offender_consent_on = models.DateField(_("the offender consented"), null=True, blank=True)
+    # Whether the mediation created the party's record (and so holds it); a person on record is only linked.
+    victim_recorded_here = models.BooleanField(default=False, editable=False)
+    offender_recorded_here = models.BooleanField(default=False, editable=False)
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -122,6 +126,10 @@ class Mediation(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="closed") | models.Q(closed_on__isnull=False) & ~models.Q(outcome=""),
                 name="mediation_closed_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["in_progress", "follow_up"]) | models.Q(mediator__isnull=False),
+                name="mediation_worked_by_a_mediator",
             ),
         ]
 

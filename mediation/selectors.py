@@ -11,10 +11,12 @@ from cases.choices import Channel
 from cases.contact import ContactFacts, may_contact
 from cases.models import Person, SafeContact
 from cases.models.persons import normalize_name
+from cases.sealing import sealed_client_exists
 from mediation import deadlines
 from mediation.deadlines import Deadline
 from mediation.models import Mediation
 from victimsupport.models import Region, Role, User
+from volunteers.models import VolunteerKind, VolunteerStatus
 
 SORTS = {
     "received": ("received_on", "id"),
@@ -31,7 +33,10 @@ def mediation_list(
         condition = Q(proceedings_number__iexact=q)
         name = normalize_name(q)
         if name:
-            condition |= Q(victim__search_name__contains=name) | Q(offender__search_name__contains=name)
+            # A client of a sealed case is not found by name (the list would tell that they are a party).
+            condition |= (Q(victim__search_name__contains=name) & ~Q(sealed_client_exists(user, "victim"))) | (
+                Q(offender__search_name__contains=name) & ~Q(sealed_client_exists(user, "offender"))
+            )
         reference = q.upper().removeprefix("L-")
         if reference.isascii() and reference.isdigit() and len(reference) < 18:
             condition |= Q(pk=int(reference))
@@ -49,7 +54,11 @@ def mediators_for(region: Region) -> QuerySet[User]:
     """Who may mediate in the region: its casework staff, and its active mediator volunteers with an
     account."""
     staff = Q(groups__name__in=[Role.SPECIALIST, Role.REGIONAL_MANAGER], regions=region)
-    volunteers = Q(volunteer__kinds__contains=["mediator"], volunteer__status="active", volunteer__region=region)
+    volunteers = Q(
+        volunteer__kinds__contains=[VolunteerKind.MEDIATOR],
+        volunteer__status=VolunteerStatus.ACTIVE,
+        volunteer__region=region,
+    )
     return User.objects.filter(staff | volunteers, is_active=True).distinct().order_by("last_name", "first_name")
 
 
@@ -62,7 +71,7 @@ def mediation_deadlines(mediation: Mediation) -> list[Deadline]:
         rows.append(Deadline(_("First meeting"), deadlines.first_meeting_due(mediation.appointed_on), first))
     last_due = last_obligation_due(mediation)
     if last_due is not None:
-        rows.append(Deadline(_("New offences watched until"), deadlines.watched_until(last_due), None))
+        rows.append(Deadline(_("New offences watched until"), deadlines.watched_until(last_due), None, watch=True))
     return rows
 
 

@@ -3,6 +3,7 @@ staff see their region's mediations; a mediator (staff or volunteer) sees their 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from cases.sealing import mark_hidden
+from cases.sealing import hidden_person_ids, mark_hidden
 from mediation import forms, selectors
 from mediation.models import Mediation, Obligation, ObligationStatus
 from mediation.services import mediations as services
@@ -28,6 +29,10 @@ MEDIATORS = (*CASEWORK, Role.VOLUNTEER)
 
 def parties(mediation: Mediation) -> list[int]:
     return [mediation.victim_id, mediation.offender_id]
+
+
+# A mediation comes from criminal proceedings: its reads are restricted (P) in what a party is shown of
+# who used their data (DOMAIN.md, Privacy), so the offender never learns who looked at the victim's file.
 
 
 class MediationListView(RoleRequiredMixin, TemplateView):
@@ -54,6 +59,7 @@ class MediationListView(RoleRequiredMixin, TemplateView):
                 AccessAction.LIST,
                 object_type="mediation.mediation",
                 persons=[person for m in page.items for person in parties(m)],
+                restricted=True,
             )
         return {
             **super().get_context_data(**kwargs),
@@ -96,7 +102,9 @@ class MediationMixin(RoleRequiredMixin):
         base = Mediation.objects.select_related("region", "victim", "offender", "mediator", "report")
         self.mediation = restricted_object(base, request.user, action=self.action, pk=pk)
         if request.method == "GET" and self.log_view:
-            log_access(request.user, AccessAction.VIEW, obj=self.mediation, persons=parties(self.mediation))
+            log_access(
+                request.user, AccessAction.VIEW, obj=self.mediation, persons=parties(self.mediation), restricted=True
+            )
 
     def prepare(self, request, *args, **kwargs):
         self.load(request, kwargs["pk"])
@@ -121,7 +129,10 @@ class MediationDetailView(MediationMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "mediation": mediation,
-            "deadlines": [(row, row.state(today)) for row in selectors.mediation_deadlines(mediation)],
+            "deadlines": [
+                (row, row.state(today, closed=mediation.is_closed)) for row in selectors.mediation_deadlines(mediation)
+            ],
+            "names_hidden": mediation.victim.name_hidden or mediation.offender.name_hidden,
             "contacts": [
                 (_("Victim"), mediation.victim, selectors.allowed_contact(mediation.victim)),
                 (_("Offender"), mediation.offender, selectors.allowed_contact(mediation.offender)),
@@ -130,7 +141,9 @@ class MediationDetailView(MediationMixin, TemplateView):
             "obligations": obligations,
             "can_change": can_change,
             "can_appoint": is_permitted(user, mediation, "assign") and not mediation.is_closed,
-            "appoint_form": forms.AppointForm(mediation=mediation, initial={"mediator": mediation.mediator_id}),
+            "appoint_form": forms.AppointForm(
+                mediation=mediation, initial={"mediator": mediation.mediator_id, "version": mediation.version}
+            ),
             "today": today,
             "settle_form": forms.SettleForm(),
             "close_form": forms.CloseForm(),
@@ -142,7 +155,7 @@ class MediationDetailView(MediationMixin, TemplateView):
 
 
 class MediationEditView(MediationMixin, ActionView):
-    action = "change"
+    action = "assign"  # the region's staff: the mediator does not rewrite the prosecutor's referral
     form_class = forms.MediationForm
     template_name = "mediation/form.html"
     title = gettext_lazy("The referral and the consent")
@@ -158,7 +171,13 @@ class MediationEditView(MediationMixin, ActionView):
         )
 
 
-class AppointView(MediationMixin, ActionView):
+class ButtonMixin(MediationMixin):
+    """A button on the mediation's page: it shows nothing itself, so it logs no read."""
+
+    log_view = False
+
+
+class AppointView(ButtonMixin, ActionView):
     action = "assign"
     success_message = gettext_lazy("The mediator was appointed and told.")
 
@@ -171,6 +190,7 @@ class AppointView(MediationMixin, ActionView):
             mediation=self.mediation,
             mediator=data["mediator"],
             appointed_on=data["appointed_on"],
+            expected_version=data["version"],
         )
 
 
@@ -208,7 +228,7 @@ class ObligationAddView(MediationMixin, ActionView):
         services.obligation_add(actor=self.request.user, mediation=self.mediation, **data)
 
 
-class ObligationSettleView(MediationMixin, ActionView):
+class ObligationSettleView(ButtonMixin, ActionView):
     action = "change"
     form_class = forms.SettleForm
     success_message = gettext_lazy("Recorded.")
@@ -223,7 +243,7 @@ class ObligationSettleView(MediationMixin, ActionView):
         services.obligation_settle(actor=self.request.user, obligation=self.obligation, **data)
 
 
-class CloseView(MediationMixin, ActionView):
+class CloseView(ButtonMixin, ActionView):
     action = "change"
     form_class = forms.CloseForm
     success_message = gettext_lazy("The mediation was closed.")
@@ -234,7 +254,7 @@ class CloseView(MediationMixin, ActionView):
         )
 
 
-class NewOffenceView(MediationMixin, ActionView):
+class NewOffenceView(ButtonMixin, ActionView):
     action = "change"
     form_class = forms.NewOffenceForm
     success_message = gettext_lazy("The new offence was recorded and the regional managers told.")
@@ -243,7 +263,7 @@ class NewOffenceView(MediationMixin, ActionView):
         services.new_offence_record(actor=self.request.user, mediation=self.mediation, offence_on=data["offence_on"])
 
 
-class ReportView(MediationMixin, ActionView):
+class ReportView(ButtonMixin, ActionView):
     """Make the mediator's report to the prosecutor's office or court (a registered letter, in a worker)."""
 
     action = "change"
@@ -257,4 +277,7 @@ class ReportLetterView(MediationMixin, View):
     log_view = False  # the download is logged
 
     def get(self, request, pk):
-        return letter_download(request, self.mediation.report, persons=parties(self.mediation))
+        # A party who is the client of a sealed case the user has not opened is named in the report.
+        if hidden_person_ids(request, parties(self.mediation)):
+            raise PermissionDenied
+        return letter_download(request, self.mediation.report, persons=parties(self.mediation), restricted=True)

@@ -65,11 +65,12 @@ def render_pdf(template_name: str, context: dict, *, language: str = "et") -> by
     return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
 
 
-def letter_download(request, letter, *, persons: list[int]) -> FileResponse:
-    """A registered letter as a download, logged as a read of the persons it names; 404 if not made yet."""
+def letter_download(request, letter, *, persons: list[int], restricted: bool = False) -> FileResponse:
+    """A registered letter as a download, logged as a read of the persons it names (`restricted`: shown to
+    them as P, e.g. from criminal proceedings); 404 if not made yet."""
     if letter is None or not letter.file:
         raise Http404
-    log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=persons)
+    log_access(request.user, AccessAction.DOWNLOAD, obj=letter, persons=persons, restricted=restricted)
     return FileResponse(
         letter.file.open("rb"),
         as_attachment=True,

@@ -24,11 +24,12 @@ from mediation.models import (
     Obligation,
     ObligationStatus,
 )
-from victimsupport.concurrency import versioned_edit
+from victimsupport.concurrency import ConcurrentEdit, versioned_edit
 from victimsupport.jobs import job_start
-from victimsupport.models import Role, User
+from victimsupport.models import Job, Role, User
+from victimsupport.models.jobs import JobStatus
 from victimsupport.notify import notify
-from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
 from victimsupport.validation import collect_errors
 
@@ -59,15 +60,21 @@ def _not_future(errors: dict, name: str, day: date | None) -> None:
 
 def _party(actor: User, party: str, person_fields: dict, errors: dict) -> Person:
     """The party as a new person, or the person on record with the same personal code when the actor may
-    see them (their data and rules are kept as they are)."""
+    work with their record (as a case opened for them would need); their data and rules are kept."""
     code = (person_fields.get("personal_code") or "").strip()
     if code:
-        found = Person.objects.filter(personal_code=code).first()
+        found = Person.objects.restrict(actor, "change").filter(personal_code=code).first()
         if found is not None:
-            if is_permitted(actor, found, "view"):
-                return found
+            typed = (person_fields.get("last_name") or "").strip().casefold()
+            if typed and typed != found.last_name.strip().casefold():
+                errors.setdefault(f"{party}_personal_code", []).append(
+                    _("The personal code is of a person on record with another name: check the code and the name.")
+                )
+            return found
+        if Person.objects.filter(personal_code=code).exists():
+            # The same message for a person the actor may only see and one they may not see at all.
             errors.setdefault(f"{party}_personal_code", []).append(
-                _("A person with this personal code is on record in another region: ask that region first.")
+                _("This personal code cannot be used here: ask the regional manager to add the person.")
             )
     person = Person(created_by=actor, **person_fields)
     try:
@@ -105,6 +112,7 @@ def mediation_receive(
         if party in new:
             person.save()
         setattr(mediation, party, person)
+        setattr(mediation, f"{party}_recorded_here", party in new)
     mediation.save()
     for party, person in persons.items():
         person_sync_grants(person, actor=actor)
@@ -116,18 +124,26 @@ def mediation_receive(
 
 @transaction.atomic
 def mediation_update(*, actor: User, mediation: Mediation, expected_version: int, **fields) -> Mediation:
-    """The referral's facts and the parties' consent."""
+    """The referral's facts and the parties' consent: the region's staff (not the mediator)."""
     versioned_edit(mediation, expected_version, fields, MEDIATION_FIELDS)
+    ensure_permitted(actor, mediation, "assign")
     if mediation.is_closed:
         raise ValidationError(_("The mediation is closed."))
     errors: dict = {}
     for name in ("received_on", "victim_consent_on", "offender_consent_on"):
         _not_future(errors, name, getattr(mediation, name))
+    if mediation.appointed_on and mediation.received_on and mediation.received_on > mediation.appointed_on:
+        errors.setdefault("received_on", []).append(_("The mediation cannot be received after the appointment."))
+    if mediation.agreement_on:
+        for name in ("victim_consent_on", "offender_consent_on"):
+            consent = getattr(mediation, name)
+            if consent is None or consent > mediation.agreement_on:
+                errors.setdefault(name, []).append(_("The parties consented before the agreement: keep the date."))
     collect_errors(errors, mediation.full_clean)
     if errors:
         raise ValidationError(errors)
-    mediation.save()
-    ensure_permitted(actor, mediation, "change")
+    # Only these fields: a report or a reminder recorded meanwhile stays.
+    mediation.save(update_fields=[*MEDIATION_FIELDS, "version"])
     return mediation
 
 
@@ -137,37 +153,50 @@ def _locked(mediation: Mediation) -> Mediation:
 
 @transaction.atomic
 def mediator_appoint(
-    *, actor: User, mediation: Mediation, mediator: User, appointed_on: date | None = None
+    *, actor: User, mediation: Mediation, mediator: User, appointed_on: date | None = None, expected_version=None
 ) -> Mediation:
-    """Appoint (or change) the mediator: a member of the region's casework staff, or one of its active
-    mediator volunteers. The mediator is told."""
+    """Appoint the mediator: a member of the region's casework staff, or one of its active mediator
+    volunteers. A later change keeps the first appointment's date (the deadlines run from it); the new
+    mediator is told, and so is the one replaced."""
     mediation = _locked(mediation)
     ensure_permitted(actor, mediation, "assign")
+    if expected_version is not None and mediation.version != expected_version:
+        raise ConcurrentEdit(mediation)
     if mediation.is_closed:
         raise ValidationError(_("The mediation is closed."))
     if not selectors.mediators_for(mediation.region).filter(pk=mediator.pk).exists():
         raise ValidationError(
             {"mediator": _("Choose a member of the region's staff or one of its active mediator volunteers.")}
         )
-    appointed_on = appointed_on or timezone.localdate()
-    if appointed_on > timezone.localdate() or appointed_on < mediation.received_on:
-        raise ValidationError({"appointed_on": _("The day is between the receipt and today.")})
-    changed = mediation.mediator_id != mediator.pk
-    mediation.mediator, mediation.appointed_on = mediator, appointed_on
+    if mediation.mediator_id == mediator.pk:
+        return mediation
+    replaced = mediation.mediator
+    if mediation.appointed_on is None:
+        appointed_on = appointed_on or timezone.localdate()
+        if appointed_on > timezone.localdate() or appointed_on < mediation.received_on:
+            raise ValidationError({"appointed_on": _("The day is between the receipt and today.")})
+        mediation.appointed_on = appointed_on
+    mediation.mediator = mediator
+    mediation.meeting_reminded_on = None  # the new mediator is reminded of the first meeting
     if mediation.is_received:
         mediation.status = MediationStatus.IN_PROGRESS
     mediation.version += 1
     mediation.save()
-    if changed:
+    notify(
+        [mediator],
+        gettext_noop("You were appointed the mediator of %(mediation)s. Hold the first meeting by %(due)s."),
+        params={
+            "mediation": mediation.reference,
+            "due": f"{deadlines.first_meeting_due(mediation.appointed_on):%d.%m.%Y}",
+        },
+        link=_link(mediation),
+        email=True,
+    )
+    if replaced is not None:
         notify(
-            [mediator],
-            gettext_noop("You were appointed the mediator of %(mediation)s. Hold the first meeting by %(due)s."),
-            params={
-                "mediation": mediation.reference,
-                "due": f"{deadlines.first_meeting_due(appointed_on):%d.%m.%Y}",
-            },
-            link=_link(mediation),
-            email=True,
+            [replaced],
+            gettext_noop("Another mediator now mediates %(mediation)s."),
+            params={"mediation": mediation.reference},
         )
     security_event("mediator_appointed", actor=actor, mediation=mediation.pk, mediator=mediator.pk)
     return mediation
@@ -188,8 +217,8 @@ def meeting_record(*, actor: User, mediation: Mediation, **fields) -> Meeting:
     meeting = Meeting(mediation=mediation, recorded_by=actor, **{k: fields[k] for k in MEETING_FIELDS})
     errors: dict = {}
     _not_future(errors, "held_on", meeting.held_on)
-    if meeting.held_on and meeting.held_on < mediation.received_on:
-        errors.setdefault("held_on", []).append(_("The meeting cannot be before the mediation was received."))
+    if meeting.held_on and meeting.held_on < mediation.appointed_on:
+        errors.setdefault("held_on", []).append(_("The meeting cannot be before the mediator was appointed."))
     collect_errors(errors, meeting.full_clean)
     if errors:
         raise ValidationError(errors)
@@ -222,11 +251,19 @@ def agreement_record(*, actor: User, mediation: Mediation, agreement_on: date, *
     errors: dict = {}
     if mediation.agreement_on is not None:
         raise ValidationError(_("The agreement has been recorded: add its obligations."))
-    if not mediation.meetings.filter(victim_attended=True, offender_attended=True).exists():
+    joint = mediation.meetings.filter(victim_attended=True, offender_attended=True).order_by("held_on").first()
+    if joint is None:
         errors["agreement_on"] = [_("Record the meeting both parties attended first.")]
     if not (mediation.victim_consent_on and mediation.offender_consent_on):
         errors.setdefault("agreement_on", []).append(_("Record the consent of both parties first."))
     _not_future(errors, "agreement_on", agreement_on)
+    if agreement_on and not errors:
+        earliest = max(joint.held_on, mediation.victim_consent_on, mediation.offender_consent_on)
+        if agreement_on < earliest:
+            errors["agreement_on"] = [
+                _("The agreement comes after the consents and a meeting of both parties: on %(day)s or later.")
+                % {"day": f"{earliest:%d.%m.%Y}"}
+            ]
     mediation.agreement_on = agreement_on
     obligation = Obligation(mediation=mediation, **{k: obligation_fields[k] for k in OBLIGATION_FIELDS})
     try:
@@ -320,8 +357,14 @@ def mediation_close(*, actor: User, mediation: Mediation, outcome: str, closed_o
     problem = _outcome_problem(mediation, outcome)
     if problem:
         raise ValidationError({"outcome": problem})
-    if closed_on > timezone.localdate() or closed_on < mediation.received_on:
-        raise ValidationError({"closed_on": _("The day is between the receipt and today.")})
+    settled = (
+        mediation.obligations.exclude(settled_on=None).order_by("-settled_on").values_list("settled_on", flat=True)
+    )
+    earliest = max(filter(None, [mediation.received_on, mediation.agreement_on, settled.first()]))
+    if closed_on > timezone.localdate() or closed_on < earliest:
+        raise ValidationError(
+            {"closed_on": _("The day is between %(day)s and today.") % {"day": f"{earliest:%d.%m.%Y}"}}
+        )
     mediation.status, mediation.outcome, mediation.closed_on = MediationStatus.CLOSED, outcome, closed_on
     mediation.version += 1
     mediation.full_clean()
@@ -339,6 +382,8 @@ def new_offence_record(*, actor: User, mediation: Mediation, offence_on: date) -
     last_due = selectors.last_obligation_due(mediation)
     if last_due is None:
         raise ValidationError(_("A new offence is followed after an agreement."))
+    if mediation.new_offence_on is not None:
+        raise ValidationError(_("A new offence has been recorded already."))
     errors: dict = {}
     _not_future(errors, "offence_on", offence_on)
     if offence_on < mediation.agreement_on or offence_on > deadlines.watched_until(last_due):
@@ -361,11 +406,22 @@ def new_offence_record(*, actor: User, mediation: Mediation, offence_on: date) -
     return mediation
 
 
+@transaction.atomic
 def report_request(*, actor: User, mediation: Mediation):
-    """The mediator's report, once there is something to report: an agreement, or a close without one."""
+    """The report, once there is something to report: an agreement, or a close without one. One at a
+    time (a double click makes one); a new report supersedes the one before in the register."""
+    mediation = _locked(mediation)
     ensure_permitted(actor, mediation, "change")
     if mediation.agreement_on is None and not mediation.is_closed:
         raise ValidationError(_("The report is made after an agreement, or when the mediation closes without one."))
+    waiting = Job.objects.filter(
+        kind="mediation_report",
+        target_type="mediation.mediation",
+        target_id=mediation.pk,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    ).first()
+    if waiting is not None:
+        return waiting
     return job_start(
         letters.render_report,
         kind="mediation_report",
@@ -373,6 +429,20 @@ def report_request(*, actor: User, mediation: Mediation):
         target=mediation,
         message=gettext_noop("Waiting for a worker"),
     )
+
+
+def _mediator_or_managers(mediation: Mediation) -> list[User]:
+    """Who is reminded of the mediation's work: its mediator while they may still mediate it, else the
+    region's managers (nobody's reminder is lost with a mediator who left)."""
+    mediator = mediation.mediator
+    if mediator is not None and Mediation.objects.restrict(mediator, "change").filter(pk=mediation.pk).exists():
+        return [mediator]
+    return list(User.objects.filter(groups=mediation.region.managers_group, is_active=True))
+
+
+def _first_time(model, pk: int, field: str, today: date) -> bool:
+    """Mark a reminder sent (once: a concurrent run finds it marked)."""
+    return bool(model.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: today}))
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -383,9 +453,7 @@ def send_reminders(today: date | None = None) -> int:
     for mediation in Mediation.objects.filter(status=MediationStatus.RECEIVED, appointment_reminded_on__isnull=True):
         if today > deadlines.appointment_due(mediation.received_on):
             with transaction.atomic():
-                if not Mediation.objects.filter(pk=mediation.pk, appointment_reminded_on__isnull=True).update(
-                    appointment_reminded_on=today
-                ):
+                if not _first_time(Mediation, mediation.pk, "appointment_reminded_on", today):
                     continue
                 notify(
                     User.objects.filter(groups=mediation.region.managers_group, is_active=True),
@@ -400,17 +468,15 @@ def send_reminders(today: date | None = None) -> int:
                 sent += 1
     waiting = Mediation.objects.filter(
         status=MediationStatus.IN_PROGRESS, meetings__isnull=True, meeting_reminded_on__isnull=True
-    ).select_related("mediator")
+    ).select_related("mediator", "region")
     for mediation in waiting:
         due = deadlines.first_meeting_due(mediation.appointed_on)
         if deadlines.add_working_days(today, 3) >= due:
             with transaction.atomic():
-                if not Mediation.objects.filter(pk=mediation.pk, meeting_reminded_on__isnull=True).update(
-                    meeting_reminded_on=today
-                ):
+                if not _first_time(Mediation, mediation.pk, "meeting_reminded_on", today):
                     continue
                 notify(
-                    [mediation.mediator],
+                    _mediator_or_managers(mediation),
                     gettext_noop("The first meeting of mediation %(mediation)s is due by %(due)s."),
                     params={"mediation": mediation.reference, "due": f"{due:%d.%m.%Y}"},
                     link=_link(mediation),
@@ -419,18 +485,19 @@ def send_reminders(today: date | None = None) -> int:
                 sent += 1
     overdue = Obligation.objects.filter(
         status=ObligationStatus.OPEN, reminded_on__isnull=True, due_on__lt=today
-    ).select_related("mediation__mediator")
+    ).select_related("mediation__mediator", "mediation__region")
     for obligation in overdue:
         with transaction.atomic():
-            if not Obligation.objects.filter(pk=obligation.pk, reminded_on__isnull=True).update(reminded_on=today):
+            if not _first_time(Obligation, obligation.pk, "reminded_on", today):
                 continue
             notify(
-                [obligation.mediation.mediator],
+                _mediator_or_managers(obligation.mediation),
                 gettext_noop(
                     "An obligation of mediation %(mediation)s was due on %(due)s: record whether it was fulfilled."
                 ),
                 params={"mediation": obligation.mediation.reference, "due": f"{obligation.due_on:%d.%m.%Y}"},
                 link=_link(obligation.mediation),
+                email=True,
             )
             sent += 1
     return sent

@@ -8,15 +8,11 @@ import pytest
 from django.utils import timezone
 
 from compensation.models import Claim, CompensationDecision, Instalment, LossItem, PaymentBatch
-from tests.browser.helpers import log_in, serious_accessibility_problems
+from tests.browser.helpers import log_in, no_sideways_scrolling, serious_accessibility_problems
 from tests.conftest import screenshot
 from tests.factories import make_case, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def no_sideways_scrolling(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_from_the_claim_to_a_paid_first_instalment(page, eager_celery):

@@ -9,16 +9,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from marac.models import Action, Agency, AgendaItem, MaracCase, Meeting, Membership, Network, RiskAssessment
-from tests.browser.helpers import log_in, serious_accessibility_problems
+from tests.browser.helpers import log_in, no_sideways_scrolling, serious_accessibility_problems
 from tests.conftest import screenshot
 from tests.factories import PASSWORD, make_case, make_user
 from victimsupport.models import County
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def no_sideways_scrolling(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def log_in_with_second_factor(page, user) -> None:

@@ -6,28 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.browser.helpers import log_in, serious_accessibility_problems
+from tests.browser.helpers import log_in, no_sideways_scrolling, serious_accessibility_problems
 from tests.conftest import screenshot
 from tests.factories import make_case, make_user, set_rules
 from tests.volunteers.test_assignments import assign, make_volunteer
 from volunteers.models import ActivityEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="et-EE", is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    page.base_url = live_server.url
-    yield page
-    context.close()
-
-
-def no_sideways_scrolling(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_logging_a_meeting_with_a_trip_on_a_phone(phone):

@@ -17,7 +17,9 @@ from mediation.models import Mediation, Obligation
 from mediation.services import mediations as services
 from tests.factories import make_case, make_user, region
 from tests.volunteers.test_assignments import make_volunteer
+from victimsupport.concurrency import ConcurrentEdit
 from victimsupport.models import AccessLogEntry, Notification
+from volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -121,20 +123,29 @@ class TestReceiving:
         assert {"victim_first_name", "offender_last_name", "received_on", "proceedings_number"} <= fields
         assert not Mediation.objects.exists() and not Person.objects.filter(last_name="Kask").exists()
 
-    def test_a_person_on_record_is_used_as_recorded(self, specialist):
-        known = make_case(specialist).client  # the victim of a case of the region
+    def test_a_person_on_record_is_used_as_recorded(self, specialist, colleague):
+        known = make_case(specialist).client  # the victim of a case the specialist is responsible for
         rules = SafeContact.objects.filter(person=known).values_list("version", flat=True).first()
-        mediation = receive(specialist, victim=party("Muu", "Nimi", code=known.personal_code))
-        assert mediation.victim == known and Person.objects.get(pk=known.pk).first_name == known.first_name
-        # Their rules stay as they were (none are invented, none overwritten).
+        with pytest.raises(ValidationError) as error:  # a wrong code, of someone else: refused
+            receive(specialist, victim=party("Maria", "Kask", code=known.personal_code))
+        assert "victim_personal_code" in error.value.message_dict
+        mediation = receive(specialist, victim=party(known.first_name, known.last_name, code=known.personal_code))
+        assert mediation.victim == known and not mediation.victim_recorded_here and mediation.offender_recorded_here
+        # Their rules stay as they were (none are invented, none overwritten) ...
         assert SafeContact.objects.filter(person=known).values_list("version", flat=True).first() == rules
+        # ... and a mediation never widens who may change them: a colleague still only sees them.
+        assert not Person.objects.restrict(colleague, "change").filter(pk=known.pk).exists()
+        assert Person.objects.restrict(colleague, "change").filter(pk=mediation.offender_id).exists()
 
-    def test_a_person_of_another_region_is_not_revealed(self, specialist):
+    def test_a_person_the_actor_may_not_change_is_not_revealed(self, specialist, colleague):
         elsewhere = make_case(make_user("specialist", "louna"), region_code="louna").client
-        with pytest.raises(ValidationError) as error:
-            receive(specialist, offender=party("Ivan", "Petrov", code=elsewhere.personal_code))
-        assert "offender_personal_code" in error.value.message_dict
-        assert elsewhere.last_name not in str(error.value)
+        seen_only = make_case(specialist).client  # the colleague sees the region's clients, changes none
+        for person in (elsewhere, seen_only):
+            with pytest.raises(ValidationError) as error:
+                receive(colleague, offender=party(person.first_name, person.last_name, code=person.personal_code))
+            assert error.value.message_dict["offender_personal_code"] == [
+                "This personal code cannot be used here: ask the regional manager to add the person."
+            ]
 
     def test_the_victim_and_the_offender_are_two_people(self, specialist):
         known = make_case(specialist).client
@@ -174,10 +185,44 @@ class TestMediator:
         staff = make_user("specialist", "pohja")
         assert appointed(manager, mediation, staff).mediator == staff
 
-    def test_a_mediator_does_not_appoint(self, manager, mediation, mediator):
+    def test_a_mediator_does_not_appoint_nor_rewrite_the_referral(self, manager, mediation, mediator):
         appointed(manager, mediation, mediator)
         with pytest.raises(PermissionDenied):
             services.mediator_appoint(actor=mediator, mediation=mediation, mediator=mediator)
+        mediation.refresh_from_db()
+        with pytest.raises(PermissionDenied):
+            services.mediation_update(
+                actor=mediator,
+                mediation=mediation,
+                expected_version=mediation.version,
+                **{name: getattr(mediation, name) for name in services.MEDIATION_FIELDS}
+                | {"received_on": TODAY - timedelta(days=30)},
+            )
+
+    def test_a_mediator_who_may_no_longer_mediate_loses_the_mediation(self, manager, mediation, mediator):
+        appointed(manager, mediation, mediator)
+        volunteer = mediator.volunteer
+        for change in ({"status": "paused"}, {"kinds": ["marac"]}, {"region": region("louna")}):
+            Volunteer.objects.filter(pk=volunteer.pk).update(**change)
+            assert not Mediation.objects.restrict(mediator).exists(), change
+            Volunteer.objects.filter(pk=volunteer.pk).update(
+                status="active", kinds=["mediator"], region=region("pohja")
+            )
+            assert Mediation.objects.restrict(mediator).exists()
+
+    def test_a_replaced_mediator_loses_it_and_the_first_appointment_counts(self, manager, mediation, mediator):
+        first = appointed(manager, mediation, mediator)
+        staff = make_user("specialist", "pohja")
+        replaced = services.mediator_appoint(
+            actor=manager, mediation=first, mediator=staff, appointed_on=TODAY, expected_version=first.version
+        )
+        assert replaced.mediator == staff and replaced.appointed_on == first.appointed_on
+        assert not Mediation.objects.restrict(mediator).exists()
+        assert Notification.objects.filter(user=mediator, message__contains="Another mediator").exists()
+        with pytest.raises(ConcurrentEdit):  # a manager who saw the page before the change
+            services.mediator_appoint(
+                actor=manager, mediation=replaced, mediator=mediator, expected_version=first.version
+            )
 
     def test_the_mediator_sees_the_contacts_the_rules_allow_and_no_address(self, manager, mediation, mediator):
         appointed(manager, mediation, mediator)
@@ -215,6 +260,33 @@ class TestAgreement:
         closed = services.mediation_close(actor=mediator, mediation=mediation, outcome="fulfilled")
         assert closed.is_closed and closed.outcome == "fulfilled"
 
+    def test_the_dates_follow_the_mediation(self, manager, mediation, mediator):
+        Mediation.objects.filter(pk=mediation.pk).update(received_on=TODAY - timedelta(days=10))
+        appointed(manager, Mediation.objects.get(pk=mediation.pk), mediator)
+        with pytest.raises(ValidationError) as error:
+            services.meeting_record(
+                actor=mediator,
+                mediation=mediation,
+                held_on=TODAY - timedelta(days=5),  # before the appointment (today)
+                victim_attended=True,
+                offender_attended=True,
+                notes="",
+            )
+        assert "held_on" in error.value.message_dict
+        services.meeting_record(
+            actor=mediator, mediation=mediation, held_on=TODAY, victim_attended=True, offender_attended=True, notes=""
+        )
+        with pytest.raises(ValidationError) as error:
+            services.agreement_record(
+                actor=mediator,
+                mediation=mediation,
+                agreement_on=TODAY - timedelta(days=1),  # before the meeting of both parties
+                party="offender",
+                what="x",
+                due_on=TODAY,
+            )
+        assert TODAY.strftime("%d.%m.%Y") in str(error.value)
+
     def test_an_obligation_is_due_within_six_months(self, manager, mediation, mediator):
         appointed(manager, mediation, mediator)
         latest = deadlines.latest_obligation_due(TODAY)
@@ -243,10 +315,14 @@ class TestAgreement:
         appointed(manager, mediation, mediator)
         mediation = agreed(mediator, mediation, due=TODAY + timedelta(days=10))
         watched = deadlines.watched_until(TODAY + timedelta(days=10))
-        with pytest.raises(ValidationError):
-            services.new_offence_record(actor=mediator, mediation=mediation, offence_on=TODAY - timedelta(days=1))
+        for outside in (TODAY - timedelta(days=1), watched + timedelta(days=1)):
+            with pytest.raises(ValidationError):
+                services.new_offence_record(actor=mediator, mediation=mediation, offence_on=outside)
         recorded = services.new_offence_record(actor=mediator, mediation=mediation, offence_on=TODAY)
-        assert recorded.new_offence_on == TODAY and watched > TODAY
+        assert recorded.new_offence_on == TODAY
+        assert Notification.objects.filter(user=manager, message__contains="new offence").count() == 1
+        with pytest.raises(ValidationError):  # recorded once; a second is not written over it
+            services.new_offence_record(actor=mediator, mediation=recorded, offence_on=TODAY)
 
     def test_without_agreement(self, manager, mediation, mediator):
         appointed(manager, mediation, mediator)
@@ -294,12 +370,26 @@ class TestRemindersAndReport:
                     created_by=manager,
                 ),
             )
+        job = services.report_request(actor=mediator, mediation=mediation)
+        assert services.report_request(actor=mediator, mediation=mediation) == job  # a double click: one job
         document = register_report(mediation, mediator)
         text = "".join(page.extract_text() for page in PdfReader(document.file.open("rb")).pages)
         assert "Maria Kask" in text and "Jüri Tamm" in text and "300 eurot" in text
         for secret in ("5555", "maria@example.invalid", "tööpäeviti"):
             assert secret not in text
         assert document.number.startswith("9-18/") and Mediation.objects.get(pk=mediation.pk).report == document
+        assert document.restriction_basis == "AvTS § 35 lg 1 p 1 ja p 12"
+        again = register_report(Mediation.objects.get(pk=mediation.pk), manager)
+        assert again.supersedes == document and again.responsible == manager
+
+    def test_a_report_without_a_mediator_says_so(self, specialist, mediation):
+        from pypdf import PdfReader
+
+        closed = services.mediation_close(actor=specialist, mediation=mediation, outcome="withdrawn")
+        text = "".join(
+            page.extract_text() for page in PdfReader(register_report(closed, specialist).file.open("rb")).pages
+        )
+        assert "Lepitajat ei määratud" in text and "Lepitajaks määrati" not in text
 
 
 class TestPages:
@@ -309,7 +399,9 @@ class TestPages:
         assert client.get("/mediation/").status_code == 200
         page = client.get(f"/mediation/{mediation.pk}/").content.decode()
         assert "+372 5555 1111" in page and "Appoint" not in page
-        assert AccessLogEntry.objects.filter(user=mediator, object_id=mediation.pk).exists()
+        entry = AccessLogEntry.objects.get(user=mediator, object_id=mediation.pk)
+        assert set(entry.person_ids) == {mediation.victim_id, mediation.offender_id}
+        assert entry.restricted  # from criminal proceedings: never shown to a party as who read their data
         response = client.post(
             f"/mediation/{mediation.pk}/meetings/new/",
             {"held_on": TODAY.strftime("%d.%m.%Y"), "victim_attended": "on", "notes": "Esimene kohtumine"},

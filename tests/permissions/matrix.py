@@ -245,8 +245,10 @@ MATRIX: dict[str, Row] = {
     "mediation:receive": Row(expect=casework((200, 200))),
     **{
         f"mediation:{name}": Row(kwargs=MEDIATION, expect=MEDIATION_WORK)
-        for name in ("mediation", "edit", "meeting-add", "agreement", "obligation-add", "report-letter")
+        for name in ("mediation", "meeting-add", "agreement", "obligation-add", "report-letter")
     },
+    # The referral is the region's staff's: the mediator sees it, does not rewrite it.
+    "mediation:edit": Row(kwargs=MEDIATION, expect={**casework(VIEW), "volunteer": (403, 404)}),
     # Buttons posted empty: refused by the form (a message on the page); the report is made (a job).
     **{
         f"mediation:{name}": Row(kwargs=MEDIATION, method="post", expect=MEDIATION_BUTTON)

@@ -226,6 +226,7 @@ def _mediation_objects(actor, region_code: str, *, mediator) -> dict:
         victim_consent_on=today,
         offender_consent_on=today,
     )
+    Volunteer.objects.filter(user=mediator).update(kinds=["marac", "mediator"])  # the in-scope volunteer mediates
     Mediation.objects.filter(pk=mediation.pk).update(
         mediator=mediator, appointed_on=today, agreement_on=today, status="follow_up"
     )

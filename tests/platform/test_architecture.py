@@ -15,7 +15,7 @@ from victimsupport.permissions import GuardedQuerySet
 from victimsupport.views.actions import ActionView
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("victimsupport", "cases", "referrals", "reporting", "volunteers", "marac")
+APPS = ("victimsupport", "cases", "referrals", "reporting", "volunteers", "marac", "compensation", "mediation")
 # Modules loaded before the app registry or Django itself is ready: their imports of models wait.
 INNER_IMPORTS_ALLOWED = {f"{app}.apps" for app in APPS} | {"victimsupport.celery"}
 
@@ -132,6 +132,7 @@ NOT_ACTION_VIEWS = {
     "cases.views.anonymous.AnonymousConvertView": "sends the user on to intake; writes nothing",
     "cases.views.aid.DecisionLetterView": "a letter: GET downloads it, POST makes it again (victimsupport.letters)",
     "referrals.views.referrals.ReferralLetterView": "a letter: GET downloads it, POST makes it again",
+    "compensation.views.DecisionLetterView": "a letter: GET downloads it, POST makes it again",
     "reporting.views.FeedbackSurveyView": "the client's survey without login: its own three languages, the same "
     "answer (410) for every link that cannot be used, then one service",
 }
