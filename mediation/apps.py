@@ -9,7 +9,6 @@ class MediationConfig(AppConfig):
     def ready(self):
         from cases.services.grants import register_person_record_holder
         from mediation.grants import mediation_record_holders
-
         from victimsupport.audit import register_object_type
 
         register_person_record_holder(mediation_record_holders)

@@ -27,7 +27,7 @@ from reporting.models import MonthlyFigure
 Key = tuple[date, int, int | None, str, str]  # month, region, county, measure, category
 STATISTICS_LOCK = 7013  # pg_advisory_xact_lock(STATISTICS_LOCK, year) while a year's figures are replaced
 # Figures kept per region only (no county): a county's page shows its region's.
-REGION_ONLY_MEASURES = ("volunteer_hours", "volunteer_km", "volunteer_costs")
+REGION_ONLY_MEASURES = ("volunteer_hours", "volunteer_km", "volunteer_costs", "crisis_registrations")
 
 # The region and county of each case over time, from its history (a case without history: as it is now).
 SPELLS_SQL = """
@@ -263,6 +263,15 @@ AREAS = [
         WHERE i.status = 'sent' AND b.execution_date >= %(start)s AND b.execution_date < %(end)s
         GROUP BY 1, 2, 3, 4""",
         ("compensation_paid", "compensation_paid_amount"),
+    ),
+    # People registered at crisis events, in the event's region (per region only: an event has no county).
+    Area(
+        "crisis_registrations",
+        f"""
+        SELECT {_month("g.registered_at")}, e.region_id, NULL, g.category, count(*)
+        FROM crisis_registration g JOIN crisis_crisisevent e ON e.id = g.event_id
+        WHERE g.registered_at >= %(start_at)s AND g.registered_at < %(end_at)s GROUP BY 1, 2, 3, 4""",
+        ("crisis_registrations",),
     ),
     # Volunteers' work counts in the volunteer's region (figures kept per region only).
     Area(

@@ -22,6 +22,7 @@ from cases.choices import (
 )
 from cases.models.aid import DecisionKind, ServiceType
 from compensation.models import ClaimantRole, CompensationDecisionKind
+from crisis.models import Category as CrisisCategory
 from volunteers.models import ActivityKind
 
 SUPPRESS_BELOW = 5  # counts under five are hidden from users who may not see the cases behind them
@@ -178,6 +179,18 @@ SECTIONS: list[tuple[Promise, list[Spec]]] = [
     (
         _("MARAC"),
         [Spec("marac_referrals", _("Referrals to MARAC"), "marac_referrals", MARAC_KIND)],
+    ),
+    (
+        _("Crisis response"),
+        [
+            Spec(
+                "crisis_registrations",
+                _("People registered at crisis events, by how affected"),
+                "crisis_registrations",
+                CrisisCategory,
+                county_level=False,
+            )
+        ],
     ),
 ]
 SPECS = {spec.key: spec for _title, specs in SECTIONS for spec in specs}

@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
     NavItem(_("Compensation"), "compensation:claim-list", CASEWORK),
     NavItem(_("Mediation"), "mediation:list", CASEWORK | {Role.VOLUNTEER}),
+    NavItem(_("Crisis"), "crisis:event-list", CASEWORK | {Role.VOLUNTEER}),
     NavItem(
         _("Providers"),
         "referrals:provider-list",

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "reporting",
     "compensation",
     "mediation",
+    "crisis",
 ]
 # `make bench` only: the bench app registers the case list in the Django admin as the side-by-side peer.
 BENCH_ADMIN_PEER = env_bool("BENCH_ADMIN_PEER", False)

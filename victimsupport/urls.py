@@ -25,6 +25,7 @@ urlpatterns = [
     path("reporting/", include("reporting.urls")),
     path("compensation/", include("compensation.urls")),
     path("mediation/", include("mediation.urls")),
+    path("crisis/", include("crisis.urls")),
     path("admin/", admin.site.urls),
 ]
 

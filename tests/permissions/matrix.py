@@ -79,6 +79,19 @@ CLAIM = {"pk": "claim"}
 COMP_ISSUED = {"pk": "compensation_issued"}
 OPINION = {"pk": "expert_opinion"}
 MEDIATION = {"pk": "mediation"}
+EVENT = {"pk": "crisis_event"}
+CRISIS_PERSON = {"pk": "crisis_registration"}
+# The event's roster (here the specialist and the volunteer) and the region's managers; the colleague,
+# staff of the region but not on the roster, gets nothing.
+CRISIS_ROSTER = {"regional_manager": VIEW, "specialist": VIEW, "colleague": (404, 404), "volunteer": VIEW}
+CRISIS_MANAGE = {"regional_manager": VIEW, "specialist": (403, 404), "colleague": (404, 404), "volunteer": (403, 404)}
+CRISIS_MANAGE_BUTTON = {**CRISIS_MANAGE, "regional_manager": (302, 404)}
+CRISIS_BUTTON = {
+    "regional_manager": (302, 404),
+    "specialist": (302, 404),
+    "colleague": (404, 404),
+    "volunteer": (302, 404),
+}
 MEDIATION_WORK = {**casework(VIEW), "volunteer": VIEW}
 MEDIATION_BUTTON = {**casework((302, 404)), "volunteer": (302, 404)}
 # Approving: a regional manager of the crime's region; other casework staff see the decision (403).
@@ -257,6 +270,38 @@ MATRIX: dict[str, Row] = {
     "mediation:obligation-settle": Row(kwargs={"pk": "obligation"}, method="post", expect=MEDIATION_BUTTON),
     # Appointing: the region's casework staff; the mediator sees the mediation but does not appoint.
     "mediation:appoint": Row(kwargs=MEDIATION, method="post", expect={**casework((302, 404)), "volunteer": (403, 404)}),
+    # --- crisis response: the region's managers, and the event's roster (the specialist, the volunteer) ---
+    "crisis:event-list": Row(expect={**casework((200, 200)), "volunteer": (200, 200)}),
+    "crisis:event-open": Row(
+        expect={"regional_manager": (200, 200), "specialist": (403, 403), "colleague": (403, 403)}
+    ),
+    **{f"crisis:{name}": Row(kwargs=EVENT, expect=CRISIS_ROSTER) for name in ("event", "register")},
+    "crisis:registration": Row(kwargs=CRISIS_PERSON, expect=CRISIS_ROSTER),
+    "crisis:event-edit": Row(kwargs=EVENT, expect=CRISIS_MANAGE),
+    # The manager (first in ROLES) closes it: the roster no longer reaches it, the colleague never did.
+    "crisis:event-close": Row(
+        kwargs={"pk": "crisis_event_to_close"},
+        method="post",
+        expect={
+            "regional_manager": (302, 404),
+            "specialist": (404, 404),
+            "colleague": (404, 404),
+            "volunteer": (404, 404),
+        },
+    ),
+    "crisis:roster-add": Row(kwargs=EVENT, method="post", expect=CRISIS_MANAGE_BUTTON),
+    "crisis:roster-end": Row(kwargs={"pk": "roster_entry"}, method="post", expect=CRISIS_MANAGE_BUTTON),
+    # Posted empty: first aid is logged (a note is optional); the others are refused or close the person.
+    **{
+        f"crisis:{name}": Row(kwargs=CRISIS_PERSON, method="post", expect=CRISIS_BUTTON)
+        for name in ("first-aid", "follow-up", "refer", "close")
+    },
+    # A case is opened by casework staff only (through the intake).
+    "crisis:open-case": Row(
+        kwargs=CRISIS_PERSON,
+        method="post",
+        expect={"regional_manager": (302, 404), "specialist": (302, 404), "colleague": (404, 404)},
+    ),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

@@ -196,8 +196,41 @@ def _scenario(role_users):
                 doctor=role_users["expert_doctor"] if scope == "in" else make_user("expert_doctor"),
             ),
             **_mediation_objects(actor, region_code, mediator=volunteer_user),
+            **_crisis_objects(manager, actor, volunteer_user, region_code),
         }
     return objects
+
+
+def _crisis_objects(manager, specialist, volunteer_user, region_code: str) -> dict:
+    """An event of the region under way: the specialist its contact point (on the roster), the volunteer
+    on the roster too, one person registered. The colleague is staff of the region but not on it."""
+    from crisis.models import RosterEntry
+    from crisis.services import events as crisis_services
+
+    def staffed_event():
+        event = crisis_services.event_open(
+            actor=manager,
+            region=region(region_code),
+            title="Õnnetus",
+            place="Tallinn",
+            started_at=timezone.now() - datetime.timedelta(hours=1),
+            lead_agency="Päästeamet",
+            contact_point=specialist,
+            notes="",
+        )
+        RosterEntry.objects.create(event=event, user=volunteer_user, starts_at=timezone.now(), added_by=manager)
+        return event
+
+    event = staffed_event()
+    registration = crisis_services.registration_add(
+        actor=specialist, event=event, who="Mari", contact="", category="affected", needs=[]
+    )
+    return {
+        "crisis_event": event,
+        "crisis_event_to_close": staffed_event(),  # closing ends the roster's access: not the event above
+        "crisis_registration": registration,
+        "roster_entry": RosterEntry.objects.get(event=event, user=specialist),
+    }
 
 
 def _mediation_objects(actor, region_code: str, *, mediator) -> dict:

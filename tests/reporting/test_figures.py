@@ -213,6 +213,7 @@ def test_compensation_claims_decisions_and_payments(specialist, manager):
     from compensation.services import decisions as compensation_decisions
     from compensation.services import payments as compensation_payments
     from tests.compensation.test_claims import add_item, open_claim
+    from tests.compensation.test_decisions import issue
 
     today = timezone.localdate()
     case = make_case(specialist, county_code="harju")
@@ -220,37 +221,13 @@ def test_compensation_claims_decisions_and_payments(specialist, manager):
     Claim.objects.filter(pk=claim.pk).update(received_on=today - timedelta(days=3))
     claim.refresh_from_db()
     add_item(specialist, claim, claimed="1000.00")
-    decision = compensation_decisions.decision_draft(
-        actor=specialist,
-        claim=claim,
-        kind="grant",
-        one_off_amount=Decimal("800.00"),
-        monthly_amount=Decimal("0"),
-        monthly_from=None,
-        monthly_months=0,
-        facts="",
-        reasoning="Tõendatud.",
-    )
-    compensation_decisions.decision_submit(actor=specialist, decision=decision)
-    compensation_decisions.decision_approve(actor=manager, decision=decision)
+    decision = issue(specialist, manager, claim, one_off_amount=Decimal("800.00"))
     compensation_payments.instalments_approve(actor=manager, decision=decision)
     compensation_payments.payment_file_make(actor=specialist, region=case.region)
     # An amendment (a new loss) is not a second decision on the claim; what it pays counts when paid.
     compensation_decisions.claim_reopen(actor=specialist, claim=claim, reason="Uus arve")
     add_item(specialist, claim, claimed="500.00")
-    amendment = compensation_decisions.decision_draft(
-        actor=specialist,
-        claim=claim,
-        kind="grant",
-        one_off_amount=Decimal("400.00"),
-        monthly_amount=Decimal("0"),
-        monthly_from=None,
-        monthly_months=0,
-        facts="",
-        reasoning="Uus arve.",
-    )
-    compensation_decisions.decision_submit(actor=specialist, decision=amendment)
-    compensation_decisions.decision_approve(actor=manager, decision=amendment)
+    issue(specialist, manager, claim, one_off_amount=Decimal("400.00"))
     found = {}
     for year in sorted({(today - timedelta(days=3)).year, today.year}):
         compute_year(year)
@@ -267,3 +244,18 @@ def test_compensation_claims_decisions_and_payments(specialist, manager):
     assert measure("compensation_days") == {(*here, "grant"): Decimal(3)}
     assert measure("compensation_paid") == {(*here, "one_off"): 1}
     assert measure("compensation_paid_amount") == {(*here, "one_off"): Decimal("800.00")}
+
+
+def test_people_registered_at_crisis_events_count_in_the_events_region(specialist, manager):
+    from tests.crisis.test_crisis import open_event, register
+
+    event = open_event(manager, specialist)
+    register(specialist, event, who="A")
+    register(specialist, event, who="B")
+    register(specialist, event, who="C", category="witness")
+    now = timezone.localtime()  # registered now: counted in this month, per region (an event has no county)
+    compute_year(now.year)
+    assert of(figures(now.year), "crisis_registrations") == {
+        (now.month, "pohja", None, "affected"): 2,
+        (now.month, "pohja", None, "witness"): 1,
+    }

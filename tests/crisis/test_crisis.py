@@ -1,0 +1,203 @@
+"""Crisis response: an event a regional manager opens at any hour, a roster of helpers (staff and crisis
+volunteers), people registered with minimal data, first aid in one tap, the follow-up (a case through
+the intake, a referral, closed), the live overview; seen only by the roster (while the event is open)
+and the region's managers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cases.models import Case
+from crisis import selectors
+from crisis.models import CrisisEvent, Registration, RosterEntry
+from crisis.services import events as services
+from tests.factories import make_user, region
+from tests.volunteers.test_assignments import make_volunteer
+from victimsupport.models import AccessLogEntry, Notification
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+def open_event(manager, contact_point, region_code="pohja", **fields):
+    values = {
+        "title": "Bussiõnnetus",
+        "place": "Tallinn, Pärnu mnt",
+        "started_at": NOW - timedelta(hours=1),
+        "lead_agency": "Päästeamet",
+        "contact_point": contact_point,
+        "notes": "",
+    }
+    return services.event_open(actor=manager, region=region(region_code), **(values | fields))
+
+
+def register(actor, event, who="Mari Tamm", category="affected", **fields):
+    return services.registration_add(
+        actor=actor,
+        event=event,
+        who=who,
+        category=category,
+        contact=fields.get("contact", ""),
+        needs=fields.get("needs", []),
+    )
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user("coordinator", "pohja")
+
+
+@pytest.fixture
+def event(manager, specialist):
+    return open_event(manager, specialist)
+
+
+class TestEvent:
+    def test_a_manager_opens_it_at_any_hour_and_the_contact_point_is_on_the_roster(self, manager, specialist):
+        night = timezone.localtime().replace(hour=3, minute=12) - timedelta(days=1)
+        event = open_event(manager, specialist, started_at=night)
+        assert event.is_open and event.reference == f"K-{event.pk}"
+        assert RosterEntry.objects.filter(event=event, user=specialist).exists()
+
+    def test_only_a_manager_of_the_region_with_its_staff_as_contact_point(self, manager, specialist, outsider):
+        with pytest.raises(PermissionDenied):
+            open_event(specialist, specialist)
+        with pytest.raises(PermissionDenied):
+            open_event(make_user("regional_manager", "louna"), specialist)
+        with pytest.raises(ValidationError) as error:
+            open_event(manager, outsider, started_at=NOW + timedelta(hours=2))
+        assert {"contact_point", "started_at"} <= set(error.value.message_dict)
+        assert not CrisisEvent.objects.exists()
+
+
+class TestWhoSeesIt:
+    def test_the_roster_and_the_regions_managers_only(self, manager, specialist, colleague, coordinator, event):
+        person = register(specialist, event)
+        assert CrisisEvent.objects.restrict(specialist).filter(pk=event.pk).exists()  # on the roster
+        assert not CrisisEvent.objects.restrict(colleague).exists()  # staff of the region, not on the roster
+        assert not Registration.objects.restrict(colleague).exists()
+        assert not Registration.objects.restrict(make_user("regional_manager", "louna")).exists()
+        assert Registration.objects.restrict(manager).get() == person
+        volunteer = make_volunteer(coordinator, email="kriis@example.invalid", kinds=["crisis"]).user
+        services.roster_add(actor=manager, event=event, user=volunteer, starts_at=NOW, ends_at=None)
+        assert Registration.objects.restrict(volunteer, "change").get() == person
+        assert Notification.objects.filter(user=volunteer, params__event=event.title).exists()
+        services.event_close(actor=manager, event=event)
+        assert not Registration.objects.restrict(volunteer).exists()  # the helpers' access ends
+        assert not Registration.objects.restrict(specialist).exists()
+        assert Registration.objects.restrict(manager).exists()  # the follow-ups stay with the managers
+
+    def test_who_may_help(self, manager, event, coordinator, outsider):
+        marac = make_volunteer(coordinator, email="marac@example.invalid").user
+        for wrong in (marac, outsider):
+            with pytest.raises(ValidationError) as error:
+                services.roster_add(actor=manager, event=event, user=wrong, starts_at=NOW, ends_at=None)
+            assert "user" in error.value.message_dict
+        helper = make_user("specialist", "pohja")
+        with pytest.raises(ValidationError):
+            services.roster_add(actor=manager, event=event, user=helper, starts_at=NOW, ends_at=NOW)
+        services.roster_add(actor=manager, event=event, user=helper, starts_at=NOW, ends_at=None)
+        with pytest.raises(PermissionDenied):  # a helper does not manage the roster
+            services.roster_add(
+                actor=helper, event=event, user=make_user("specialist", "pohja"), starts_at=NOW, ends_at=None
+            )
+
+
+class TestRegistrations:
+    def test_the_minimal_record_and_every_problem_at_once(self, specialist, event):
+        with pytest.raises(ValidationError) as error:
+            register(specialist, event, who=" ", category="")
+        assert {"who", "category"} <= set(error.value.message_dict)
+        person = register(specialist, event, who="Naine punases mantlis, umbes 40", needs=["first_aid", "shelter"])
+        assert person.is_waiting and person.registered_by == specialist
+        assert person.need_labels == ["psychological first aid", "a place to stay"]
+
+    def test_first_aid_in_one_tap_then_the_follow_up(self, specialist, event):
+        person = register(specialist, event)
+        services.first_aid_log(actor=specialist, registration=person)
+        person.refresh_from_db()
+        assert person.is_seen and person.contacts.count() == 1
+        with pytest.raises(ValidationError):
+            services.follow_up_set(
+                actor=specialist, registration=person, follow_up_on=timezone.localdate() - timedelta(days=1)
+            )
+        services.follow_up_set(actor=specialist, registration=person, follow_up_on=timezone.localdate())
+        assert list(selectors.registrations(event, show="due")) == [person]
+        with pytest.raises(ValidationError) as error:
+            services.registration_refer(actor=specialist, registration=person, referred_to=" ")
+        assert "referred_to" in error.value.message_dict
+        referred = services.registration_refer(actor=specialist, registration=person, referred_to="KOV sotsiaaltöötaja")
+        assert referred.is_closed and referred.outcome == "referred" and referred.follow_up_on is None
+        with pytest.raises(ValidationError):
+            services.first_aid_log(actor=specialist, registration=referred)
+
+    def test_the_live_overview(self, specialist, event):
+        waiting = register(specialist, event, who="A")
+        seen = register(specialist, event, who="B", category="witness")
+        closed = register(specialist, event, who="C", category="relative")
+        services.first_aid_log(actor=specialist, registration=seen)
+        services.registration_close(actor=specialist, registration=closed)
+        figures = selectors.overview(event)
+        assert (figures["registered"], figures["waiting"], figures["seen"], figures["closed"]) == (3, 1, 1, 1)
+        assert figures["first_aid"] == 1
+        assert [(str(label), n) for label, n in figures["by_category"]] == [
+            ("directly affected", 1),
+            ("relative", 1),
+            ("witness", 1),
+            ("responder", 0),
+        ]
+        assert selectors.registrations(event).first() == waiting  # waiting first
+
+    def test_a_closed_event_takes_no_registrations(self, manager, specialist, event):
+        services.event_close(actor=manager, event=event)
+        with pytest.raises(PermissionDenied):
+            register(specialist, event)
+        with pytest.raises(ValidationError):
+            register(manager, CrisisEvent.objects.get(pk=event.pk))
+
+
+class TestPages:
+    def test_register_from_a_phone_form_and_first_aid_from_the_list(self, client, specialist, event):
+        client.force_login(specialist)
+        assert client.get(f"/crisis/{event.pk}/register/").status_code == 200
+        response = client.post(f"/crisis/{event.pk}/register/", {"who": "Jaan", "category": "affected", "again": "1"})
+        assert response.status_code == 302 and response["Location"] == f"/crisis/{event.pk}/register/"
+        rejected = client.post(f"/crisis/{event.pk}/register/", {"who": "Kaia", "contact": "+372 555"})
+        assert rejected.status_code == 400 and "Kaia" in rejected.content.decode()
+        person = Registration.objects.get()
+        page = client.get(f"/crisis/{event.pk}/").content.decode()
+        assert "Jaan" in page and f"/crisis/registrations/{person.pk}/first-aid/" in page
+        logged = AccessLogEntry.objects.count()
+        client.get(f"/crisis/{event.pk}/", HTTP_HX_REQUEST="true")  # the live refresh logs no new read
+        assert AccessLogEntry.objects.count() == logged
+        response = client.post(f"/crisis/registrations/{person.pk}/first-aid/", {"back": "event"})
+        assert response["Location"] == f"/crisis/{event.pk}/"
+        person.refresh_from_db()
+        assert person.is_seen
+
+    def test_a_registration_becomes_a_case_through_the_intake(self, client, specialist, event):
+        from tests.cases.test_intake import intake_data
+
+        person = register(specialist, event, who="Mari Tamm", contact="+372 5555 0000")
+        client.force_login(specialist)
+        response = client.post(f"/crisis/registrations/{person.pk}/case/")
+        assert response["Location"] == f"/cases/new/?source=crisis:{person.pk}"
+        page = client.get(response["Location"])
+        assert page.context["person_form"].initial["last_name"] == "Tamm"
+        assert page.context["case_form"].initial["incident_type"] == "crisis"
+        data = intake_data(specialist, **{"source": f"crisis:{person.pk}", "case-incident_type": "crisis"})
+        assert client.post("/cases/new/", data).status_code == 302
+        person.refresh_from_db()
+        assert person.is_closed and person.outcome == "case" and person.case == Case.objects.get()
+
+    def test_a_helper_who_is_not_staff_does_not_open_cases(self, client, manager, event, coordinator):
+        volunteer = make_volunteer(coordinator, email="kriis2@example.invalid", kinds=["crisis"]).user
+        services.roster_add(actor=manager, event=event, user=volunteer, starts_at=NOW, ends_at=None)
+        person = register(volunteer, event)
+        client.force_login(volunteer)
+        assert client.get(f"/crisis/registrations/{person.pk}/").status_code == 200
+        assert client.post(f"/crisis/registrations/{person.pk}/case/").status_code == 403
