@@ -9,7 +9,7 @@ from crisis import selectors
 from crisis.models import Category, CrisisEvent, Need, Registration
 from crisis.services.events import EVENT_FIELDS, REGISTRATION_FIELDS
 from victimsupport.forms import CheckboxesField, DateInput, StyledForm, StyledModelForm, VersionedForm
-from victimsupport.models import Region
+from victimsupport.models import Region, User
 
 
 class EventForm(VersionedForm):
@@ -20,7 +20,7 @@ class EventForm(VersionedForm):
 
     def __init__(self, *args, region: Region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_point"].queryset = selectors.helpers_for(region)
+        self.fields["contact_point"].queryset = selectors.staff_of(region)
         self.fields["contact_point"].label_from_instance = lambda user: user.get_full_name() or user.username
 
 
@@ -39,7 +39,9 @@ class EventOpenForm(StyledModelForm):
         regions = Region.objects.filter(pk__in=user.region_ids).order_by("name")
         self.fields["region"].queryset = regions
         # The contact point: staff of the manager's regions (the service checks the event's region).
-        self.fields["contact_point"].queryset = selectors.helpers_for(*user.region_ids)
+        self.fields["contact_point"].queryset = User.objects.filter(
+            pk__in=[u.pk for r in regions for u in selectors.staff_of(r)]
+        ).order_by("last_name")
         self.fields["contact_point"].label_from_instance = lambda u: u.get_full_name() or u.username
         if not self.is_bound:
             self.initial.setdefault("started_at", timezone.localtime().replace(second=0, microsecond=0))
@@ -78,7 +80,7 @@ class RegistrationForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = Category.choices  # no empty choice: one tap
         self.fields["who"].widget.attrs.update({"autocomplete": "off", "autofocus": True})
-        self.fields["contact"].widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
+        self.fields["contact"].widget.attrs.update({"autocomplete": "off"})
 
 
 class FirstAidForm(StyledForm):

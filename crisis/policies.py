@@ -1,15 +1,31 @@
-"""Who reaches a crisis event: the region's managers always; a helper on its roster while it is open."""
+"""Who reaches a crisis event: the region's managers always; a helper on its roster while the event is
+open, their shift has not ended, and they may still help in its region (staff of the region, or an
+active crisis volunteer of it). Pausing a volunteer or ending a shift ends the reach at once."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from victimsupport.models import Role
 from victimsupport.permissions.policies import Policy
+from volunteers.models import Volunteer, VolunteerKind, VolunteerStatus
+
+CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
+
+
+def helper_regions(user) -> set[int]:
+    """The regions where the user may help at an event now."""
+    regions = set(user.region_ids) if user.has_role(*CASEWORK) else set()
+    crisis = Volunteer.objects.filter(
+        user_id=user.pk, status=VolunteerStatus.ACTIVE, kinds__contains=[VolunteerKind.CRISIS]
+    )
+    return regions | set(crisis.values_list("region_id", flat=True))
 
 
 class OnRoster(Policy):
-    """Users on the roster of the event (at `event_path`) while it is open, for `actions`."""
+    """Users on the roster of the event (at `event_path`), for `actions`, as above."""
 
     def __init__(self, event_path: str = "", actions: tuple[str, ...] = ("view", "change")):
         self.prefix = f"{event_path}__" if event_path else ""
@@ -18,7 +34,12 @@ class OnRoster(Policy):
     def condition(self, model, user, action):
         if action not in self.actions:
             return None
+        regions = helper_regions(user)
+        if not regions:
+            return None
         roster = apps.get_model("crisis", "RosterEntry").objects.filter(
-            user_id=user.pk, event_id=OuterRef(f"{self.prefix}pk" if self.prefix else "pk")
+            Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()),
+            user_id=user.pk,
+            event_id=OuterRef(f"{self.prefix}pk" if self.prefix else "pk"),
         )
-        return Q(Exists(roster)) & Q(**{f"{self.prefix}status": "open"})
+        return Q(Exists(roster)) & Q(**{f"{self.prefix}status": "open"}) & Q(**{f"{self.prefix}region_id__in": regions})

@@ -29,6 +29,15 @@ def helpers_for(*regions: Region | int) -> QuerySet[User]:
     return User.objects.filter(staff | volunteers, is_active=True).distinct().order_by("last_name", "first_name")
 
 
+def staff_of(region: Region) -> QuerySet[User]:
+    """The region's casework staff (the event's contact point is one of them)."""
+    return (
+        User.objects.filter(groups__name__in=[Role.SPECIALIST, Role.REGIONAL_MANAGER], regions=region, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 def overview(event: CrisisEvent) -> dict:
     """The live figures: registered, waiting, seen, closed, follow-ups due; by category and outcome."""
     today = timezone.localdate()

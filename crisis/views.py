@@ -21,6 +21,7 @@ from victimsupport.views.actions import ActionView
 
 HELPERS = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.VOLUNTEER)
 SHOWS = ("open", "due", "closed", "all")
+MAX_POLLS = 20  # every 30 s: ten minutes after the last click
 
 
 class EventListView(RoleRequiredMixin, TemplateView):
@@ -85,8 +86,11 @@ class EventDetailView(EventMixin, TemplateView):
         show = self.request.GET.get("show")
         show = show if show in SHOWS else "open"
         page = paginate(selectors.registrations(event, show=show), self.request.GET)
-        if page.items and not self.request.headers.get("HX-Request"):  # the live refresh is not another read
-            log_access(user, AccessAction.LIST, object_type="crisis.registration", object_id=event.pk)
+        if page.items:
+            log_access(user, AccessAction.LIST, obj=event)
+        # The page refreshes itself for a while after the last click, then waits for one (each refresh
+        # is a request: polling for good would keep an unattended phone logged in).
+        polls = min(int(self.request.GET.get("poll", "0")) if self.request.GET.get("poll", "").isdigit() else 0, 99)
         manages = is_permitted(user, event, "assign")
         return {
             **super().get_context_data(**kwargs),
@@ -100,7 +104,14 @@ class EventDetailView(EventMixin, TemplateView):
             "can_manage": manages and event.is_open,
             "can_register": event.is_open and is_permitted(user, event, "change"),
             "roster_form": forms.RosterForm(event=event) if manages and event.is_open else None,
+            "poll_url": self._poll_url(polls + 1) if event.is_open and polls < MAX_POLLS else "",
         }
+
+    def _poll_url(self, poll: int) -> str:
+        """This page as it is (the list, its page), refreshed: the count of refreshes since the last click."""
+        query = self.request.GET.copy()
+        query["poll"] = str(poll)
+        return f"?{query.urlencode()}"
 
 
 class EventEditView(EventMixin, ActionView):
@@ -264,4 +275,6 @@ class OpenCaseView(ButtonMixin, ActionView):
     roles = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
 
     def perform(self, data):
+        if self.registration.case_id:  # opened already (another helper, an old page)
+            return reverse("cases:case", args=[self.registration.case_id])
         return f"{reverse('cases:intake')}?source=crisis:{self.registration.pk}"

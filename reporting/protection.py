@@ -215,15 +215,22 @@ def page_hidden(period: Period, scope, areas: list | None) -> Callable[[tuple], 
         region = scope.county.region_id if scope.county is not None else scope.region.pk
         compared = {area_id: county_key(area_id, region) for area_id, _name in areas or ()}
 
+    # What is kept per region only shows on a county's page as its region's: hidden as the region's is.
+    region_area = region_key(scope.county.region_id) if scope.county is not None else area
+
+    def area_of(name: str) -> str:
+        spec = SPECS.get(name)
+        return region_area if spec is not None and not spec.county_level else area
+
     def canonical(cell: tuple) -> tuple:
         if cell[0] == "cell":
             _kind, table, category, when = cell
             if isinstance(category, date):  # a table by month: the month's own cell
-                return (month_key(category), area, table, "")
-            return (now if when == "now" else before, area, table, category)
+                return (month_key(category), area_of(table), table, "")
+            return (now if when == "now" else before, area_of(table), table, category)
         if cell[0] == "total":
             _kind, population, when = cell
-            return (now if when == "now" else before, area, "total", population)
+            return (now if when == "now" else before, area_of(population), "total", population)
         _kind, area_id, population = cell
         return (now, compared[area_id], "total", population)
 

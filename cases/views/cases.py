@@ -102,7 +102,13 @@ class IntakeView(RoleRequiredMixin, View):
             return None
         source, pk = parsed
         obj = source.load(self.request.user, pk)
-        return None if obj is None else (source, obj)
+        if obj is None:
+            if self.request.method == "GET":
+                messages.warning(
+                    self.request, _("The record this case was to start from cannot be used: the case opens on its own.")
+                )
+            return None
+        return source, obj
 
     def forms(self, data=None, *, existing: Person | None = None):
         return {

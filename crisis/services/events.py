@@ -4,10 +4,11 @@ the follow-up of each registration: a case, a referral elsewhere, or closed."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +42,7 @@ def _link(event: CrisisEvent) -> str:
 def _check_event(event: CrisisEvent, errors: dict) -> None:
     if event.started_at and event.started_at > timezone.now():
         errors.setdefault("started_at", []).append(_("The event cannot start in the future."))
-    if event.contact_point_id and not selectors.helpers_for(event.region).filter(pk=event.contact_point_id).exists():
+    if event.contact_point_id and not selectors.staff_of(event.region).filter(pk=event.contact_point_id).exists():
         errors.setdefault("contact_point", []).append(_("The contact point is a member of the region's staff."))
     collect_errors(errors, event.full_clean)
 
@@ -74,6 +75,9 @@ def event_update(*, actor: User, event: CrisisEvent, expected_version: int, **fi
     if errors:
         raise ValidationError(errors)
     event.save()
+    if not RosterEntry.objects.filter(event=event, user=event.contact_point).exists():
+        # The lead agency calls the new contact point: they reach the event from now.
+        RosterEntry.objects.create(event=event, user=event.contact_point, starts_at=timezone.now(), added_by=actor)
     return event
 
 
@@ -90,7 +94,14 @@ def event_close(*, actor: User, event: CrisisEvent) -> CrisisEvent:
         raise ValidationError(_("The event is closed."))
     event.status, event.closed_at, event.version = EventStatus.CLOSED, timezone.now(), event.version + 1
     event.save()
-    RosterEntry.objects.filter(event=event, ends_at__isnull=True).update(ends_at=event.closed_at)
+    for entry in RosterEntry.objects.filter(event=event).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=event.closed_at)
+    ):
+        if entry.starts_at >= event.closed_at:
+            entry.delete()  # a shift that never started
+        else:
+            entry.ends_at = event.closed_at
+            entry.save(update_fields=["ends_at"])
     security_event("crisis_event_closed", actor=actor, crisis_event=event.pk)
     return event
 
@@ -125,12 +136,16 @@ def roster_add(
 
 @transaction.atomic
 def roster_end(*, actor: User, entry: RosterEntry) -> RosterEntry:
-    """End a helper's shift now (they keep access while the event is open: follow-ups may need them)."""
+    """End a helper's shift now: their reach of the event ends with it."""
     entry = RosterEntry.objects.select_for_update().select_related("event").get(pk=entry.pk)
     ensure_permitted(actor, entry.event, "assign")
-    if entry.ends_at is not None and entry.ends_at <= timezone.now():
+    now = timezone.now()
+    if entry.ends_at is not None and entry.ends_at <= now:
         raise ValidationError(_("The shift has ended already."))
-    entry.ends_at = max(timezone.now(), entry.starts_at + timedelta(minutes=1))
+    if entry.starts_at >= now:
+        entry.delete()  # a shift that has not started is taken off the roster
+        return entry
+    entry.ends_at = now  # after its start (a shift starting now or later was deleted above)
     entry.save(update_fields=["ends_at"])
     return entry
 
@@ -157,7 +172,7 @@ def first_aid_log(*, actor: User, registration: Registration, note: str = "") ->
     """Psychological first aid given, in one tap: the person is seen."""
     registration = _registration(registration)
     ensure_permitted(actor, registration.event, "change")
-    if registration.is_closed:
+    if registration.is_closed or registration.event.is_closed:
         raise ValidationError(_("The registration is closed."))
     contact = FirstAidContact.objects.create(registration=registration, by=actor, note=note.strip()[:500])
     if registration.is_waiting:
@@ -218,5 +233,7 @@ def registration_became_case(*, actor: User, registration: Registration, case) -
     registration = _registration(registration)
     ensure_permitted(actor, registration.event, "change")
     if registration.is_closed:
-        raise ValidationError(_("The registration is closed."))
+        raise ValidationError(_("The registration has been closed already (a case may have been opened)."))
+    if case.region_id != registration.event.region_id:
+        raise ValidationError({"region": _("The case is opened in the event's region.")})
     return _close(registration, Outcome.CASE, case=case)

@@ -288,13 +288,27 @@ def test_a_sealed_case_opened_with_a_refused_reason_shows_the_form(client, colle
     assert client.session.get(sealed_session_key(case.pk)) is None
 
 
-@pytest.mark.parametrize("value", ["abc", "²", "-1", "99999999999999999999", "1.5", "\x00"])
-def test_intake_ignores_an_anonymous_contact_id_that_is_not_one(client, specialist, value):
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc",
+        "anonymous:abc",
+        "anonymous:²",
+        "crisis:-1",
+        "anonymous:99999999999999999999",
+        "anonymous:1.5",
+        "\x00",
+        "nosuch:1",
+        "anonymous:1",
+        "crisis:1",
+    ],
+)
+def test_intake_ignores_a_source_that_is_not_one(client, specialist, value):
     client.force_login(specialist)
-    response = client.get("/cases/new/", {"anonymous": value})
+    response = client.get("/cases/new/", {"source": value})
     assert response.status_code == 200
-    assert response.context["anonymous"] == ""
-    assert client.post("/cases/new/", {"anonymous": value}).status_code in {200, 400}  # the empty form again
+    assert response.context["source"] == ""
+    assert client.post("/cases/new/", {"source": value}).status_code in {200, 400}  # the empty form again
     assert not Case.objects.exists()
 
 

@@ -275,3 +275,19 @@ def test_a_county_page_shows_its_regions_volunteer_figures(client):
     assert figures["Volunteer kilometres"] == "120.0"
     assert str(table(county, "volunteer_hours").total.now) == "3.0"
     assert table(county, "volunteer_hours").note  # says the region's figures are shown
+
+
+def test_a_small_crisis_count_kept_per_region_is_hidden_on_a_county_page_too(client, specialist, manager):
+    """Crisis registrations are kept per region only; a county's page shows its region's, and hides
+    them as the region's page does."""
+    from tests.crisis.test_crisis import open_event, register
+
+    event = open_event(manager, specialist)
+    register(specialist, event, category="responder")
+    statistics_nightly()
+    year = timezone.localdate().year
+    english(client, make_user("analyst"))
+    harju = region("pohja").counties.get(code="harju")
+    for place in ({"region": region("pohja").pk}, {"region": region("pohja").pk, "county": harju.pk}):
+        response = client.get("/reporting/statistics/", {"period": "year", "year": year, **place})
+        assert shown(table(response, "crisis_registrations"))["responder"] in ("<5", "x"), place  # hidden
