@@ -63,6 +63,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My actions"), "marac:my-actions", frozenset({Role.MARAC_PARTNER})),
     NavItem(_("MARAC figures"), "marac:figures", frozenset({Role.ANALYST})),
     NavItem(_("Expert opinions"), "compensation:my-opinions", frozenset({Role.EXPERT_DOCTOR})),
+    NavItem(
+        _("Materials"),
+        "prevention:material-list",
+        frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER, Role.COORDINATOR}),
+    ),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

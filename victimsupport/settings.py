@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "compensation",
     "mediation",
     "crisis",
+    "prevention",
 ]
 # `make bench` only: the bench app registers the case list in the Django admin as the side-by-side peer.
 BENCH_ADMIN_PEER = env_bool("BENCH_ADMIN_PEER", False)
@@ -299,6 +300,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=20),
     },
     "mediation-deadline-reminders": {"task": "mediation.remind_deadlines", "schedule": crontab(hour=7, minute=25)},
+    "material-review-reminders": {"task": "prevention.remind_reviews", "schedule": crontab(hour=7, minute=30)},
     "volunteer-assignments-expire": {"task": "volunteers.expire_assignments", "schedule": crontab(hour=0, minute=5)},
     "volunteer-expense-reminders": {"task": "volunteers.remind_expense_reports", "schedule": crontab(hour=8, minute=0)},
     "volunteer-inactive-digest": {

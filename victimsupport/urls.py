@@ -26,6 +26,7 @@ urlpatterns = [
     path("compensation/", include("compensation.urls")),
     path("mediation/", include("mediation.urls")),
     path("crisis/", include("crisis.urls")),
+    path("prevention/", include("prevention.urls")),
     path("admin/", admin.site.urls),
 ]
 

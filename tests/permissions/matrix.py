@@ -79,6 +79,11 @@ CLAIM = {"pk": "claim"}
 COMP_ISSUED = {"pk": "compensation_issued"}
 OPINION = {"pk": "expert_opinion"}
 MEDIATION = {"pk": "mediation"}
+MATERIAL = {"pk": "material"}
+MATERIAL_STAFF = dict.fromkeys(
+    ("regional_manager", "specialist", "colleague", "service_organiser", "coordinator"), (200, 200)
+)
+MATERIAL_BUTTON = dict.fromkeys(MATERIAL_STAFF, (302, 302))
 EVENT = {"pk": "crisis_event"}
 CRISIS_PERSON = {"pk": "crisis_registration"}
 # The event's roster (here the specialist and the volunteer) and the region's managers; the colleague,
@@ -302,6 +307,29 @@ MATRIX: dict[str, Row] = {
         method="post",
         expect={"regional_manager": (302, 404), "specialist": (302, 404), "colleague": (404, 404)},
     ),
+    # --- information materials: staff who write them; the public page and feed without login ---
+    "prevention:material-list": Row(expect=MATERIAL_STAFF),
+    "prevention:material-add": Row(expect=MATERIAL_STAFF),
+    **{
+        f"prevention:{name}": Row(kwargs=MATERIAL, expect=MATERIAL_STAFF)
+        for name in ("material", "material-edit", "file-add")
+    },
+    "prevention:file": Row(kwargs={"pk": "material_file"}, expect=MATERIAL_STAFF),
+    # Buttons (the manager, first in ROLES, starts a revision and withdraws the other material; the rest
+    # are refused by the procedure); approving is for managers and service organisers only.
+    **{
+        f"prevention:{name}": Row(kwargs=MATERIAL, method="post", expect=MATERIAL_BUTTON)
+        for name in ("publish", "revise", "reviewed")
+    },
+    "prevention:withdraw": Row(kwargs={"pk": "material_to_withdraw"}, method="post", expect=MATERIAL_BUTTON),
+    "prevention:approve": Row(
+        kwargs=MATERIAL,
+        method="post",
+        expect={**MATERIAL_BUTTON, "specialist": (403, 403), "colleague": (403, 403), "coordinator": (403, 403)},
+    ),
+    "prevention:public": Row(expect=every_role(200), anonymous=200),
+    "prevention:public-feed": Row(expect=every_role(200), anonymous=200),
+    "prevention:public-file": Row(kwargs={"pk": "material", "language": "__et"}, expect=every_role(200), anonymous=200),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

@@ -197,8 +197,35 @@ def _scenario(role_users):
             ),
             **_mediation_objects(actor, region_code, mediator=volunteer_user),
             **_crisis_objects(manager, actor, volunteer_user, region_code),
+            **_material_objects(actor, role_users["regional_manager"]),
         }
     return objects
+
+
+def _material_objects(owner, approver) -> dict:
+    """A published material with its Estonian file, and another to be withdrawn (materials have no region:
+    in and out of scope are alike)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from prevention.services import materials as material_services
+
+    def published():
+        material = material_services.material_create(
+            actor=owner,
+            title="Juhend",
+            kind="guide",
+            audience="ohvrid",
+            summary="Kuhu pöörduda.",
+            owner=owner,
+            review_due_on=timezone.localdate() + datetime.timedelta(days=30),
+        )
+        upload = SimpleUploadedFile("juhend.pdf", b"%PDF-1.4 juhend", content_type="application/pdf")
+        material_services.file_add(actor=owner, material=material, language="et", upload=upload)
+        material_services.material_approve(actor=approver, material=material)
+        return material_services.material_publish(actor=owner, material=material)
+
+    material = published()
+    return {"material": material, "material_to_withdraw": published(), "material_file": material.files.get()}
 
 
 def _crisis_objects(manager, specialist, volunteer_user, region_code: str) -> dict:
@@ -221,6 +248,7 @@ def _crisis_objects(manager, specialist, volunteer_user, region_code: str) -> di
         RosterEntry.objects.create(event=event, user=volunteer_user, starts_at=timezone.now(), added_by=manager)
         return event
 
+    Volunteer.objects.filter(user=volunteer_user).update(kinds=["marac", "mediator", "crisis"])  # helps at events
     event = staffed_event()
     registration = crisis_services.registration_add(
         actor=specialist, event=event, who="Mari", contact="", category="affected", needs=[]
@@ -229,7 +257,10 @@ def _crisis_objects(manager, specialist, volunteer_user, region_code: str) -> di
         "crisis_event": event,
         "crisis_event_to_close": staffed_event(),  # closing ends the roster's access: not the event above
         "crisis_registration": registration,
-        "roster_entry": RosterEntry.objects.get(event=event, user=specialist),
+        # Ending a shift ends its helper's reach: the shift ended here is a third helper's.
+        "roster_entry": RosterEntry.objects.create(
+            event=event, user=make_user("specialist", region_code), starts_at=timezone.now(), added_by=manager
+        ),
     }
 
 

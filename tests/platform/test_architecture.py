@@ -15,7 +15,18 @@ from victimsupport.permissions import GuardedQuerySet
 from victimsupport.views.actions import ActionView
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("victimsupport", "cases", "referrals", "reporting", "volunteers", "marac", "compensation", "mediation")
+APPS = (
+    "victimsupport",
+    "cases",
+    "referrals",
+    "reporting",
+    "volunteers",
+    "marac",
+    "compensation",
+    "mediation",
+    "crisis",
+    "prevention",
+)
 # Modules loaded before the app registry or Django itself is ready: their imports of models wait.
 INNER_IMPORTS_ALLOWED = {f"{app}.apps" for app in APPS} | {"victimsupport.celery"}
 
