@@ -27,6 +27,12 @@ class MaterialForm(VersionedForm):
             self.initial.setdefault("review_due_on", default_review_date())
 
 
+class VersionForm(StyledForm):
+    """The version of the material the page showed (what an approver saw is what they approve)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class FileForm(StyledForm):
     language = forms.ChoiceField(label=_("Language"), choices=MaterialLanguage.choices)
     upload = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, DOCX, ODT or TXT, at most 10 MB."))

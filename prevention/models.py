@@ -4,9 +4,12 @@ approved by someone other than the owner, published, withdrawn). Published mater
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from victimsupport.history import history
@@ -59,6 +62,16 @@ class Material(models.Model):
     # The version being prepared, and the one the public sees (kept while a revision is prepared).
     current_version = models.PositiveSmallIntegerField(default=1, editable=False)
     published_version = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # What the public sees, as it was published: a revision's edits stay in the draft until published.
+    published_title = models.CharField(max_length=200, blank=True, default="", editable=False)
+    published_kind = models.CharField(max_length=20, blank=True, default="", editable=False)
+    published_audience = models.CharField(max_length=200, blank=True, default="", editable=False)
+    published_summary = models.TextField(blank=True, default="", editable=False)
+    published_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    # Who wrote or changed the version being prepared: none of them approves it.
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -89,6 +102,10 @@ class Material(models.Model):
     def is_public(self) -> bool:
         return self.published_version is not None and not self.is_withdrawn
 
+    @property
+    def published_kind_label(self) -> str:
+        return str(MaterialKind(self.published_kind).label) if self.published_kind in MaterialKind.values else ""
+
 
 class MaterialFile(models.Model):
     """One version of the material in one language (a new version is a new row: what was published
@@ -116,3 +133,9 @@ class MaterialFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.material} v{self.number} ({self.language})"
+
+    @property
+    def public_name(self) -> str:
+        """The download's name for the public: from the published title, never the uploader's file name."""
+        extension = PurePath(self.original_name).suffix.lower()
+        return f"{slugify(self.material.published_title)[:60] or 'material'}-v{self.number}-{self.language}{extension}"

@@ -26,7 +26,7 @@ def public_materials(language: str = "") -> QuerySet[Material]:
         Material.objects.filter(published_version__isnull=False)
         .exclude(status=MaterialStatus.WITHDRAWN)
         .prefetch_related(Prefetch("files", queryset=files, to_attr="public_files"))
-        .order_by("title", "id")
+        .order_by("published_title", "id")
     )
     if language:
         materials = materials.filter(files__language=language, files__number=F("published_version")).distinct()

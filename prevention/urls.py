@@ -12,6 +12,7 @@ urlpatterns = [
     path("materials/<int:pk>/files/new/", views.FileAddView.as_view(), name="file-add"),
     path("materials/<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),
     path("materials/<int:pk>/publish/", views.PublishView.as_view(), name="publish"),
+    path("materials/<int:pk>/return/", views.ReturnView.as_view(), name="return"),
     path("materials/<int:pk>/revise/", views.ReviseView.as_view(), name="revise"),
     path("materials/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("materials/<int:pk>/reviewed/", views.ReviewedView.as_view(), name="reviewed"),

@@ -3,11 +3,15 @@ page (no login) with the published materials, their files and a JSON feed for th
 
 from __future__ import annotations
 
+import copy
+
+from django.conf import settings
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -80,7 +84,10 @@ class MaterialDetailView(MaterialMixin, TemplateView):
             "material": material,
             "files": files,
             "today": timezone.localdate(),
-            "can_approve": material.is_draft and user.has_role(*services.APPROVERS) and user.pk != material.owner_id,
+            "can_approve": material.is_draft
+            and user.has_role(*services.APPROVERS)
+            and user.pk != material.owner_id
+            and not material.contributors.filter(pk=user.pk).exists(),
             "approval_closed": material.is_draft and user.pk == material.owner_id,
             "reviewed_form": forms.ReviewedForm(),
             "may_review": user.pk == material.owner_id or user.has_role(*services.APPROVERS),
@@ -94,7 +101,7 @@ class MaterialEditView(MaterialMixin, ActionView):
     success_message = gettext_lazy("Saved.")
 
     def get_form(self, data=None, **kwargs):
-        kwargs.setdefault("instance", self.material)
+        kwargs.setdefault("instance", copy.copy(self.material))  # a rejected form leaves the page's object
         return forms.MaterialForm(data, user=self.request.user, **kwargs)
 
     def perform(self, data):
@@ -133,19 +140,26 @@ class FileView(RoleRequiredMixin, View):
         return _file_response(row)
 
 
-def _file_response(row: MaterialFile) -> FileResponse:
+def _file_response(row: MaterialFile, *, public: bool = False) -> FileResponse:
     if not row.file:
         raise Http404
-    return FileResponse(
-        row.file.open("rb"), as_attachment=True, filename=row.original_name, content_type=row.content_type
-    )
+    name = row.public_name if public else row.original_name  # never the uploader's file name in public
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=name, content_type=row.content_type)
 
 
 class ApproveView(MaterialMixin, ActionView):
+    form_class = forms.VersionForm
     success_message = gettext_lazy("The material was approved. Publish it when it should be public.")
 
     def perform(self, data):
-        services.material_approve(actor=self.request.user, material=self.material)
+        services.material_approve(actor=self.request.user, material=self.material, expected_version=data["version"])
+
+
+class ReturnView(MaterialMixin, ActionView):
+    success_message = gettext_lazy("The material is a draft again.")
+
+    def perform(self, data):
+        services.material_return_to_draft(actor=self.request.user, material=self.material)
 
 
 class PublishView(MaterialMixin, ActionView):
@@ -201,42 +215,49 @@ class PublicFileView(View):
         row = selectors.public_file(pk, language)
         if row is None:
             raise Http404
-        return _file_response(row)
+        return _file_response(row, public=True)
 
 
 class PublicFeedView(View):
-    """The published materials as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for the website."""
+    """The published materials as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1), newest first, for
+    the agency's website. Addresses are the site's (SITE_URL), whatever host the request came through."""
 
     def get(self, request):
+        site = settings.SITE_URL
         items = []
         for material in selectors.public_materials():
             for row in material.public_files:
-                url = request.build_absolute_uri(reverse("prevention:public-file", args=[material.pk, row.language]))
+                url = site + reverse("prevention:public-file", args=[material.pk, row.language])
                 items.append(
                     {
                         "id": f"material-{material.pk}-{row.language}-v{row.number}",
                         "url": url,
-                        "title": material.title,
-                        "summary": material.summary,
+                        "title": material.published_title,
+                        "content_text": material.published_summary,
+                        "summary": material.published_summary,
                         "language": row.language,
-                        "date_published": material.published_at.isoformat() if material.published_at else None,
-                        "date_modified": row.uploaded_at.isoformat(),
-                        "tags": [material.kind],
+                        "date_published": material.published_at.isoformat(),
+                        "date_modified": max(material.published_at, row.uploaded_at).isoformat(),
+                        "tags": [material.published_kind_label],
                         "attachments": [
                             {
                                 "url": url,
                                 "mime_type": row.content_type,
                                 "size_in_bytes": row.size,
-                                "title": row.original_name,
+                                "title": row.public_name,
                             }
                         ],
                     }
                 )
+        items.sort(key=lambda item: item["date_published"], reverse=True)
+        with override("et"):
+            title = str(_("Victim support: information materials"))
         feed = {
             "version": "https://jsonfeed.org/version/1.1",
-            "title": "Ohvriabi teabematerjalid",
-            "home_page_url": request.build_absolute_uri(reverse("prevention:public")),
-            "feed_url": request.build_absolute_uri(reverse("prevention:public-feed")),
+            "title": title,
+            "language": "et",
+            "home_page_url": site + reverse("prevention:public"),
+            "feed_url": site + reverse("prevention:public-feed"),
             "items": items,
         }
         return JsonResponse(feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from cases.services.work import stored_upload
 from prevention.models import Material, MaterialFile, MaterialLanguage, MaterialStatus
-from victimsupport.concurrency import versioned_edit
+from victimsupport.concurrency import ConcurrentEdit, versioned_edit
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.security import security_event
@@ -52,6 +52,7 @@ def material_create(*, actor: User, **fields) -> Material:
     material = Material(created_by=actor, **{name: fields[name] for name in MATERIAL_FIELDS})
     _check(material)
     material.save()
+    material.contributors.add(actor)
     return material
 
 
@@ -66,10 +67,11 @@ def material_update(*, actor: User, material: Material, expected_version: int, *
     stored = versioned_edit(material, expected_version, fields, MATERIAL_FIELDS)
     if not stored.is_draft:
         raise ValidationError(_("Only a draft is changed: start a revision of the material first."))
-    if material.review_due_on != stored.review_due_on:
-        material.review_reminded_on = None
+    if material.review_due_on != stored.review_due_on or material.owner_id != stored.owner_id:
+        material.review_reminded_on = None  # a new date or a new owner: told again when due
     _check(material)
     material.save()
+    material.contributors.add(actor)
     return material
 
 
@@ -82,9 +84,13 @@ def file_add(*, actor: User, material: Material, language: str, upload: Uploaded
         raise ValidationError(_("Files are added to a draft: start a revision of the material first."))
     if language not in MaterialLanguage.values:
         raise ValidationError({"language": _("Choose Estonian, Russian or English.")})
-    fields, name = stored_upload(
-        upload, from_proceedings=False, name=f"material-{material.pk}-v{material.current_version}-{language}"
-    )
+    try:
+        fields, name = stored_upload(
+            upload, from_proceedings=False, name=f"material-{material.pk}-v{material.current_version}-{language}"
+        )
+    except ValidationError as error:
+        raise ValidationError({"upload": error.message_dict.get("file", error.messages)}) from error
+
     MaterialFile.objects.filter(material=material, number=material.current_version, language=language).delete()
     row = MaterialFile(
         material=material,
@@ -99,16 +105,24 @@ def file_add(*, actor: User, material: Material, language: str, upload: Uploaded
     )
     row.file.save(name, upload, save=False)
     row.save()
+    material.version += 1  # what an approver saw is no longer what is there
+    material.save(update_fields=["version"])
+    material.contributors.add(actor)
     return row
 
 
 @transaction.atomic
-def material_approve(*, actor: User, material: Material) -> Material:
-    """Four eyes: a regional manager or a service organiser who is not the owner; the version has its
+def material_approve(*, actor: User, material: Material, expected_version: int | None = None) -> Material:
+    """Four eyes: a regional manager or a service organiser who neither owns the material nor wrote or
+    changed this version; what they approve is what they saw (`expected_version`); the version has its
     Estonian file."""
     material = _locked(material)
     if not actor.has_role(*APPROVERS) or actor.pk == material.owner_id:
         raise PermissionDenied
+    if material.contributors.filter(pk=actor.pk).exists():
+        raise ValidationError(_("You wrote or changed this version: another approver approves it."))
+    if expected_version is not None and material.version != expected_version:
+        raise ConcurrentEdit(material)
     if not material.is_draft:
         raise ValidationError(_("Only a draft is approved."))
     if not material.files.filter(number=material.current_version, language=MaterialLanguage.ET).exists():
@@ -128,6 +142,23 @@ def material_publish(*, actor: User, material: Material) -> Material:
         raise ValidationError(_("Only an approved material is published."))
     material.status, material.published_at = MaterialStatus.PUBLISHED, timezone.now()
     material.published_version = material.current_version
+    material.published_title, material.published_kind = material.title, material.kind
+    material.published_audience, material.published_summary = material.audience, material.summary
+    material.published_approved_by = material.approved_by
+    material.version += 1
+    material.save()
+    security_event("material_published", actor=actor, material=material.pk, number=material.current_version)
+    return material
+
+
+@transaction.atomic
+def material_return_to_draft(*, actor: User, material: Material) -> Material:
+    """An approved version with a mistake in it goes back to its author (approved again after)."""
+    _editor(actor)
+    material = _locked(material)
+    if not material.is_approved:
+        raise ValidationError(_("Only an approved material goes back to draft."))
+    material.status, material.approved_by, material.approved_at = MaterialStatus.DRAFT, None, None
     material.version += 1
     material.save()
     return material
@@ -144,6 +175,7 @@ def material_revise(*, actor: User, material: Material) -> Material:
     material.current_version += 1
     material.version += 1
     material.save()
+    material.contributors.set([actor])  # the new version's authors, from now
     return material
 
 
@@ -184,7 +216,7 @@ def send_review_reminders(today: date | None = None) -> int:
     due = Material.objects.filter(review_due_on__lt=today, review_reminded_on__isnull=True).exclude(
         status=MaterialStatus.WITHDRAWN
     )
-    for material in due.select_related("owner"):
+    for material in due.select_related("owner").filter(owner__is_active=True):
         with transaction.atomic():
             if not Material.objects.filter(pk=material.pk, review_reminded_on__isnull=True).update(
                 review_reminded_on=today

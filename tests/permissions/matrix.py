@@ -319,7 +319,7 @@ MATRIX: dict[str, Row] = {
     # are refused by the procedure); approving is for managers and service organisers only.
     **{
         f"prevention:{name}": Row(kwargs=MATERIAL, method="post", expect=MATERIAL_BUTTON)
-        for name in ("publish", "revise", "reviewed")
+        for name in ("publish", "return", "revise", "reviewed")
     },
     "prevention:withdraw": Row(kwargs={"pk": "material_to_withdraw"}, method="post", expect=MATERIAL_BUTTON),
     "prevention:approve": Row(

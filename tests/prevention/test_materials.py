@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from prevention.models import Material
 from prevention.services import materials as services
 from tests.factories import make_user
+from victimsupport.concurrency import ConcurrentEdit
 from victimsupport.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +87,29 @@ class TestWorkflow:
         assert client.get(f"/prevention/public/{material.pk}/ru/").status_code == 404
         assert material.files.count() == 3  # every version kept
 
+    def test_a_revision_is_not_public_until_published_and_what_was_approved_was_seen(self, client, specialist, manager):
+        material = published(specialist, manager)
+        services.material_revise(actor=specialist, material=material)
+        material.refresh_from_db()
+        values = {name: getattr(material, name) for name in services.MATERIAL_FIELDS}
+        services.material_update(
+            actor=specialist, material=material, expected_version=material.version, **values | {"title": "Uus pealkiri"}
+        )
+        assert "Uus pealkiri" not in client.get("/prevention/public/").content.decode()
+        assert "Uus pealkiri" not in client.get("/prevention/public/feed.json").content.decode()
+        material.refresh_from_db()
+        seen = material.version
+        services.file_add(actor=specialist, material=material, language="et", upload=pdf("v2"))  # swapped meanwhile
+        with pytest.raises(ConcurrentEdit):
+            services.material_approve(actor=manager, material=material, expected_version=seen)
+        helper = make_user("regional_manager", "pohja")
+        services.file_add(actor=helper, material=material, language="en", upload=pdf("en"))
+        with pytest.raises(ValidationError):  # who prepared the version does not approve it
+            services.material_approve(actor=helper, material=material)
+        services.material_approve(actor=manager, material=Material.objects.get(pk=material.pk))
+        services.material_publish(actor=specialist, material=material)
+        assert "Uus pealkiri" in client.get("/prevention/public/").content.decode()
+
     def test_reviews_overdue_are_told_once_and_a_review_moves_the_date(self, specialist, manager):
         material = published(specialist, manager)
         Material.objects.filter(pk=material.pk).update(review_due_on=TODAY - timedelta(days=1))
@@ -114,12 +139,19 @@ class TestPublic:
         assert client.get(f"/prevention/public/{public.pk}/xx/").status_code == 404
         english = client.get("/prevention/public/?language=en").content.decode()
         assert public.title in english
+        estonian_only = published(specialist, manager)
+        Material.objects.filter(pk=estonian_only.pk).update(published_title="Ainult eesti keeles")
+        assert "Ainult eesti keeles" not in client.get("/prevention/public/?language=en").content.decode()
+        download = client.get(f"/prevention/public/{public.pk}/et/")
+        assert "juhend.pdf" not in download["Content-Disposition"]  # the uploader's name is not public
+        assert "-v1-et.pdf" in download["Content-Disposition"]
         feed = client.get("/prevention/public/feed.json")
         assert feed["Content-Type"].startswith("application/feed+json")
         data = feed.json()
         assert data["version"] == "https://jsonfeed.org/version/1.1"
-        assert {item["language"] for item in data["items"]} == {"et", "en"}
-        assert all(item["title"] == public.title for item in data["items"])
+        items = [item for item in data["items"] if item["title"] == public.title]
+        assert {item["language"] for item in items} == {"et", "en"}
+        assert all(item["content_text"] and item["url"].startswith(settings.SITE_URL) for item in data["items"])
 
     def test_staff_pages_need_a_staff_role(self, client, specialist):
         client.force_login(make_user("volunteer", "pohja"))
