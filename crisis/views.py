@@ -90,7 +90,8 @@ class EventDetailView(EventMixin, TemplateView):
             log_access(user, AccessAction.LIST, obj=event)
         # The page refreshes itself for a while after the last click, then waits for one (each refresh
         # is a request: polling for good would keep an unattended phone logged in).
-        polls = min(int(self.request.GET.get("poll", "0")) if self.request.GET.get("poll", "").isdigit() else 0, 99)
+        raw = self.request.GET.get("poll", "")
+        polls = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 else 0  # "²" is a digit, not a number
         manages = is_permitted(user, event, "assign")
         return {
             **super().get_context_data(**kwargs),
