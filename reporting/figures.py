@@ -27,7 +27,14 @@ from reporting.models import MonthlyFigure
 Key = tuple[date, int, int | None, str, str]  # month, region, county, measure, category
 STATISTICS_LOCK = 7013  # pg_advisory_xact_lock(STATISTICS_LOCK, year) while a year's figures are replaced
 # Figures kept per region only (no county): a county's page shows its region's.
-REGION_ONLY_MEASURES = ("volunteer_hours", "volunteer_km", "volunteer_costs", "crisis_registrations")
+REGION_ONLY_MEASURES = (
+    "volunteer_hours",
+    "volunteer_km",
+    "volunteer_costs",
+    "crisis_registrations",
+    "mediations_received",
+    "mediations_closed",
+)
 
 # The region and county of each case over time, from its history (a case without history: as it is now).
 SPELLS_SQL = """
@@ -263,6 +270,23 @@ AREAS = [
         WHERE i.status = 'sent' AND b.execution_date >= %(start)s AND b.execution_date < %(end)s
         GROUP BY 1, 2, 3, 4""",
         ("compensation_paid", "compensation_paid_amount"),
+    ),
+    # Mediations in their region (per region only): received, by who sent them; closed, by outcome.
+    Area(
+        "mediations_received",
+        """
+        SELECT date_trunc('month', m.received_on)::date, m.region_id, NULL, m.referred_by, count(*)
+        FROM mediation_mediation m
+        WHERE m.received_on >= %(start)s AND m.received_on < %(end)s GROUP BY 1, 2, 3, 4""",
+        ("mediations_received",),
+    ),
+    Area(
+        "mediations_closed",
+        """
+        SELECT date_trunc('month', m.closed_on)::date, m.region_id, NULL, m.outcome, count(*)
+        FROM mediation_mediation m
+        WHERE m.status = 'closed' AND m.closed_on >= %(start)s AND m.closed_on < %(end)s GROUP BY 1, 2, 3, 4""",
+        ("mediations_closed",),
     ),
     # People registered at crisis events, in the event's region (per region only: an event has no county).
     Area(

@@ -23,6 +23,7 @@ from cases.choices import (
 from cases.models.aid import DecisionKind, ServiceType
 from compensation.models import ClaimantRole, CompensationDecisionKind
 from crisis.models import Category as CrisisCategory
+from mediation.models import MediationOutcome, ReferredBy
 from volunteers.models import ActivityKind
 
 SUPPRESS_BELOW = 5  # counts under five are hidden from users who may not see the cases behind them
@@ -179,6 +180,25 @@ SECTIONS: list[tuple[Promise, list[Spec]]] = [
     (
         _("MARAC"),
         [Spec("marac_referrals", _("Referrals to MARAC"), "marac_referrals", MARAC_KIND)],
+    ),
+    (
+        _("Mediation in criminal cases"),
+        [
+            Spec(
+                "mediations_received",
+                _("Mediations received, by who sent them"),
+                "mediations_received",
+                ReferredBy,
+                county_level=False,
+            ),
+            Spec(
+                "mediations_closed",
+                _("Mediations closed, by outcome"),
+                "mediations_closed",
+                MediationOutcome,
+                county_level=False,
+            ),
+        ],
     ),
     (
         _("Crisis response"),

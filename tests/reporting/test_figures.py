@@ -259,3 +259,20 @@ def test_people_registered_at_crisis_events_count_in_the_events_region(specialis
         (now.month, "pohja", None, "affected"): 2,
         (now.month, "pohja", None, "witness"): 1,
     }
+
+
+def test_mediations_received_and_closed_count_in_their_region(specialist):
+    from mediation.services import mediations as mediation_services
+    from tests.mediation.test_mediations import party, receive
+
+    receive(specialist)
+    withdrawn = receive(specialist, victim=party("Liis", "Lepp"), offender=party("Peeter", "Paju"), referred_by="court")
+    mediation_services.mediation_close(actor=specialist, mediation=withdrawn, outcome="withdrawn")
+    now = timezone.localtime()
+    compute_year(now.year)
+    found = figures(now.year)
+    assert of(found, "mediations_received") == {
+        (now.month, "pohja", None, "prosecutor"): 1,
+        (now.month, "pohja", None, "court"): 1,
+    }
+    assert of(found, "mediations_closed") == {(now.month, "pohja", None, "withdrawn"): 1}
