@@ -8,20 +8,9 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from victimsupport.models import Role
 from victimsupport.permissions.policies import Policy
-from volunteers.models import Volunteer, VolunteerKind, VolunteerStatus
-
-CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
-
-
-def helper_regions(user) -> set[int]:
-    """The regions where the user may help at an event now."""
-    regions = set(user.region_ids) if user.has_role(*CASEWORK) else set()
-    crisis = Volunteer.objects.filter(
-        user_id=user.pk, status=VolunteerStatus.ACTIVE, kinds__contains=[VolunteerKind.CRISIS]
-    )
-    return regions | set(crisis.values_list("region_id", flat=True))
+from volunteers.models import VolunteerKind
+from volunteers.selectors import working_regions
 
 
 class OnRoster(Policy):
@@ -34,7 +23,7 @@ class OnRoster(Policy):
     def condition(self, model, user, action):
         if action not in self.actions:
             return None
-        regions = helper_regions(user)
+        regions = working_regions(user, VolunteerKind.CRISIS)
         if not regions:
             return None
         roster = apps.get_model("crisis", "RosterEntry").objects.filter(

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from crisis.models import Category, CrisisEvent, Outcome, Registration, RegistrationStatus
 from victimsupport.models import Region, Role, User
-from volunteers.models import VolunteerKind, VolunteerStatus
+from volunteers.models import VolunteerKind
+from volunteers.selectors import staff_or_volunteers
 
 
 def event_list(user: User) -> QuerySet[CrisisEvent]:
@@ -17,16 +18,8 @@ def event_list(user: User) -> QuerySet[CrisisEvent]:
 
 
 def helpers_for(*regions: Region | int) -> QuerySet[User]:
-    """Who may help at an event of the region(s): its casework staff, and its active crisis volunteers
-    with an account."""
-    ids = [getattr(region, "pk", region) for region in regions]
-    staff = Q(groups__name__in=[Role.SPECIALIST, Role.REGIONAL_MANAGER], regions__in=ids)
-    volunteers = Q(
-        volunteer__kinds__contains=[VolunteerKind.CRISIS],
-        volunteer__status=VolunteerStatus.ACTIVE,
-        volunteer__region__in=ids,
-    )
-    return User.objects.filter(staff | volunteers, is_active=True).distinct().order_by("last_name", "first_name")
+    """Who may help at an event of the region(s): its casework staff, and its active crisis volunteers."""
+    return staff_or_volunteers(VolunteerKind.CRISIS, *regions)
 
 
 def staff_of(region: Region) -> QuerySet[User]:

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from victimsupport.models import Role
 from victimsupport.permissions.policies import Policy
-from volunteers.models import Volunteer, VolunteerKind, VolunteerStatus
-
-CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
+from volunteers.models import VolunteerKind
+from volunteers.selectors import working_regions
 
 
 class ActiveMediator(Policy):
     def condition(self, model, user, action):
-        regions = set(user.region_ids) if user.has_role(*CASEWORK) else set()
-        mediating = Volunteer.objects.filter(
-            user_id=user.pk, status=VolunteerStatus.ACTIVE, kinds__contains=[VolunteerKind.MEDIATOR]
-        )
-        regions |= set(mediating.values_list("region_id", flat=True))
+        regions = working_regions(user, VolunteerKind.MEDIATOR)
         if not regions:
             return None
         return Q(mediator_id=user.pk, region_id__in=regions)

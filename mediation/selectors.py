@@ -15,8 +15,9 @@ from cases.sealing import sealed_client_exists
 from mediation import deadlines
 from mediation.deadlines import Deadline
 from mediation.models import Mediation
-from victimsupport.models import Region, Role, User
-from volunteers.models import VolunteerKind, VolunteerStatus
+from victimsupport.models import Region, User
+from volunteers.models import VolunteerKind
+from volunteers.selectors import staff_or_volunteers
 
 SORTS = {
     "received": ("received_on", "id"),
@@ -51,15 +52,8 @@ def mediation_list(
 
 
 def mediators_for(region: Region) -> QuerySet[User]:
-    """Who may mediate in the region: its casework staff, and its active mediator volunteers with an
-    account."""
-    staff = Q(groups__name__in=[Role.SPECIALIST, Role.REGIONAL_MANAGER], regions=region)
-    volunteers = Q(
-        volunteer__kinds__contains=[VolunteerKind.MEDIATOR],
-        volunteer__status=VolunteerStatus.ACTIVE,
-        volunteer__region=region,
-    )
-    return User.objects.filter(staff | volunteers, is_active=True).distinct().order_by("last_name", "first_name")
+    """Who may mediate in the region: its casework staff, and its active mediator volunteers."""
+    return staff_or_volunteers(VolunteerKind.MEDIATOR, region)
 
 
 def mediation_deadlines(mediation: Mediation) -> list[Deadline]:

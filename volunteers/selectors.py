@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from victimsupport.models import User
+from victimsupport.models import Role, User
 from volunteers.models import (
     ActivityEntry,
     Assignment,
@@ -21,6 +21,27 @@ from volunteers.models import (
 )
 
 PAID_OR_APPROVED = (ReportStatus.APPROVED, ReportStatus.SENT_FOR_PAYMENT)
+CASEWORK = (Role.SPECIALIST, Role.REGIONAL_MANAGER)
+
+
+def staff_or_volunteers(kind: str, *regions) -> QuerySet[User]:
+    """Who may do a kind of work (mediating, crisis help) in the region(s): their casework staff, and
+    their active volunteers of that kind with an account."""
+    ids = [getattr(region, "pk", region) for region in regions]
+    staff = Q(groups__name__in=CASEWORK, regions__in=ids)
+    volunteers = Q(
+        volunteer__kinds__contains=[kind], volunteer__status=VolunteerStatus.ACTIVE, volunteer__region__in=ids
+    )
+    return User.objects.filter(staff | volunteers, is_active=True).distinct().order_by("last_name", "first_name")
+
+
+def working_regions(user: User, kind: str) -> set[int]:
+    """The regions where `user` may do a kind of work now: as casework staff, or as an active volunteer of
+    that kind (a volunteer paused, moved or no longer of the kind loses them at once)."""
+    regions = set(user.region_ids) if user.has_role(*CASEWORK) else set()
+    volunteering = Volunteer.objects.filter(user_id=user.pk, status=VolunteerStatus.ACTIVE, kinds__contains=[kind])
+    return regions | set(volunteering.values_list("region_id", flat=True))
+
 
 VOLUNTEER_SORTS = {
     "name": ("last_name", "first_name", "pk"),
