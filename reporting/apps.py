@@ -18,14 +18,15 @@ class ReportingConfig(AppConfig):
 
 
 def _reference_after_migrate(sender, apps=None, **kwargs) -> None:
-    """After migrate or flush (tests): the first feedback survey is there."""
+    """After migrate or flush (tests): the first feedback surveys are there."""
     from django.apps import apps as global_apps
+    from django.core.exceptions import FieldDoesNotExist
 
     from reporting.reference import ensure_survey
 
     apps = apps or global_apps
     try:
-        apps.get_model("reporting", "SurveyQuestion")
-    except LookupError:  # migrating backwards past the survey
+        apps.get_model("reporting", "SurveyQuestion")._meta.get_field("correct_answer")
+    except (LookupError, FieldDoesNotExist):  # migrating backwards past the surveys' purposes
         return
     ensure_survey(apps)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.choices import Channel
-from reporting.models import FeedbackService, QuestionKind, Survey
+from reporting.models import SURVEY_LANGUAGES, FeedbackService, QuestionKind, Survey
 from reporting.periods import Period, add_months
 from victimsupport.forms import StyledForm
 from victimsupport.models import County, Region
@@ -184,6 +184,10 @@ PAGE_TEXTS = {
     },
 }
 LANGUAGE_NAMES = {"et": "eesti keeles", "ru": "по-русски", "en": "in English"}
+
+
+def survey_language(value: str | None) -> str:
+    return value if value in SURVEY_LANGUAGES else "et"
 
 
 class SurveyForm(forms.Form):

@@ -111,15 +111,27 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("free text")
 
 
+class SurveyPurpose(models.TextChoices):
+    CLIENT_FEEDBACK = "client_feedback", _("clients' feedback on a service")
+    TRAINING_FEEDBACK = "training_feedback", _("participants' feedback on a training")
+    KNOWLEDGE_CHECK = "knowledge_check", _("a knowledge check before and after a training")
+
+
 class Survey(models.Model):
-    """A feedback questionnaire, its questions in Estonian, Russian and English. A new version is a new
-    survey; invitations keep the survey they were made for."""
+    """A questionnaire whose questions are data, in Estonian, Russian and English: the clients' feedback
+    (one offered at a time), or a training's feedback or knowledge check (prevention.Activity chooses
+    its own). A new version is a new survey; answers keep the survey they were given to."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=SurveyPurpose.choices, default=SurveyPurpose.CLIENT_FEEDBACK
+    )
     title_et = models.CharField(_("title (Estonian)"), max_length=200)
     title_ru = models.CharField(_("title (Russian)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    active = models.BooleanField(_("offered to clients"), default=False)
+    active = models.BooleanField(
+        _("offered"), default=False, help_text=_("Clients' feedback: the one offered. Trainings: offered to choose.")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     history = history()
 
@@ -128,7 +140,11 @@ class Survey(models.Model):
         verbose_name = _("feedback survey")
         verbose_name_plural = _("feedback surveys")
         constraints = [
-            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_survey")
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=models.Q(active=True, purpose="client_feedback"),
+                name="one_active_client_survey",
+            )
         ]
 
     def __str__(self) -> str:
@@ -136,6 +152,10 @@ class Survey(models.Model):
 
     def title(self, language: str) -> str:
         return getattr(self, f"title_{language}", "") or self.title_et
+
+    def has_answers(self) -> bool:
+        """Answers refer to its questions: then they stay as they are (a change is a new survey)."""
+        return self.responses.exists() or self.training_answers.exists()
 
 
 class SurveyQuestion(models.Model):
@@ -146,13 +166,23 @@ class SurveyQuestion(models.Model):
     text_ru = models.CharField(_("question (Russian)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300)
     required = models.BooleanField(_("an answer is required"), default=False)
+    # A knowledge check's statement is true ("yes") or false ("no"): an answer scores when it agrees.
+    correct_answer = models.CharField(
+        _("the right answer"), max_length=3, blank=True, default="", choices=[("yes", _("yes")), ("no", _("no"))]
+    )
     history = history()
 
     class Meta:
         ordering = ["survey", "position"]
         verbose_name = _("survey question")
         verbose_name_plural = _("survey questions")
-        constraints = [models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position"),
+            models.CheckConstraint(
+                condition=models.Q(correct_answer="") | models.Q(kind="yes_no"),
+                name="survey_question_answer_yes_no",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text_et

@@ -26,6 +26,7 @@ from reporting.models import (
     QuestionKind,
     StatisticsRun,
     Survey,
+    SurveyPurpose,
     SurveyQuestion,
     YearlyReport,
 )
@@ -268,7 +269,8 @@ def own_work(user: User, today: date | None = None) -> dict:
 
 
 def active_survey() -> Survey | None:
-    return Survey.objects.filter(active=True).prefetch_related("questions").first()
+    surveys = Survey.objects.filter(active=True, purpose=SurveyPurpose.CLIENT_FEEDBACK)
+    return surveys.prefetch_related("questions").first()
 
 
 def invitation_for(token: str) -> FeedbackInvitation | None:
@@ -294,7 +296,9 @@ def feedback_results(period: Period, region: Region | None, *, with_text: bool) 
     if region is not None:
         responses = responses.filter(region=region)
     rows = list(responses.values_list("survey_id", "service", "month", "answers"))
-    surveys = {row[0] for row in rows} or set(Survey.objects.filter(active=True).values_list("pk", flat=True))
+    surveys = {row[0] for row in rows} or set(
+        Survey.objects.filter(active=True, purpose=SurveyPurpose.CLIENT_FEEDBACK).values_list("pk", flat=True)
+    )
     questions = list(
         SurveyQuestion.objects.filter(survey__in=surveys)
         .select_related("survey")

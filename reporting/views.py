@@ -33,8 +33,9 @@ from reporting.forms import (
     SurveyForm,
     YearForm,
     YearlyReportForm,
+    survey_language,
 )
-from reporting.models import SURVEY_LANGUAGES, YearlyReport
+from reporting.models import YearlyReport
 from reporting.periods import Period, month_name
 from reporting.selectors import Scope
 from reporting.services import statistics_request
@@ -287,10 +288,6 @@ class FeedbackSlipView(RoleRequiredMixin, TemplateView):
             context["url"] = url
             context["qr_svg"] = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
         return context
-
-
-def survey_language(value: str | None) -> str:
-    return value if value in SURVEY_LANGUAGES else "et"
 
 
 class FeedbackSurveyView(View):
