@@ -1,10 +1,29 @@
 from django.urls import path
 
-from prevention import views
+from prevention.views import answers, plans
+from prevention.views import materials as views
 
 app_name = "prevention"
 
 urlpatterns = [
+    path("", plans.PlanListView.as_view(), name="plan-list"),
+    path("plans/new/", plans.PlanAddView.as_view(), name="plan-add"),
+    path("plans/<int:year>/", plans.PlanDetailView.as_view(), name="plan"),
+    path("plans/<int:year>/edit/", plans.PlanEditView.as_view(), name="plan-edit"),
+    path("plans/<int:year>/projects/new/", plans.ProjectAddView.as_view(), name="project-add"),
+    path("plans/<int:year>/activities/new/", plans.ActivityAddView.as_view(), name="activity-add"),
+    path("projects/<int:pk>/", plans.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:pk>/edit/", plans.ProjectEditView.as_view(), name="project-edit"),
+    path("projects/<int:pk>/spending/new/", plans.ExpenseAddView.as_view(), name="expense-add"),
+    path("activities/", plans.ActivityListView.as_view(), name="activity-list"),
+    path("activities/<int:pk>/", plans.ActivityDetailView.as_view(), name="activity"),
+    path("activities/<int:pk>/edit/", plans.ActivityEditView.as_view(), name="activity-edit"),
+    path("activities/<int:pk>/held/", plans.ActivityHeldView.as_view(), name="activity-held"),
+    path("activities/<int:pk>/cancel/", plans.ActivityCancelView.as_view(), name="activity-cancel"),
+    path("activities/<int:pk>/participants/", plans.ParticipantsView.as_view(), name="participants"),
+    path("activities/<int:pk>/answers/open/", plans.AnswersOpenView.as_view(), name="answers-open"),
+    path("activities/<int:pk>/answers/close/", plans.AnswersCloseView.as_view(), name="answers-close"),
+    path("effectiveness/", plans.EffectivenessView.as_view(), name="effectiveness"),
     path("materials/", views.MaterialListView.as_view(), name="material-list"),
     path("materials/new/", views.MaterialAddView.as_view(), name="material-add"),
     path("materials/<int:pk>/", views.MaterialDetailView.as_view(), name="material"),
@@ -21,4 +40,5 @@ urlpatterns = [
     path("public/", views.PublicListView.as_view(), name="public"),
     path("public/feed.json", views.PublicFeedView.as_view(), name="public-feed"),
     path("public/<int:pk>/<str:language>/", views.PublicFileView.as_view(), name="public-file"),
+    path("answer/<str:key>/<str:phase>/", answers.AnswerView.as_view(), name="answer"),
 ]

@@ -63,11 +63,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My actions"), "marac:my-actions", frozenset({Role.MARAC_PARTNER})),
     NavItem(_("MARAC figures"), "marac:figures", frozenset({Role.ANALYST})),
     NavItem(_("Expert opinions"), "compensation:my-opinions", frozenset({Role.EXPERT_DOCTOR})),
+    # One entry for prevention work: the plan's page leads to the activities, the figures and the materials.
     NavItem(
-        _("Materials"),
-        "prevention:material-list",
+        _("Prevention"),
+        "prevention:plan-list",
         frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER, Role.COORDINATOR}),
     ),
+    NavItem(_("Prevention figures"), "prevention:effectiveness", frozenset({Role.ANALYST})),
     NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -367,6 +367,8 @@ VOLUNTEER_INACTIVE_DAYS = env_int("VOLUNTEER_INACTIVE_DAYS", 30, minimum=1)
 VOLUNTEER_APPLICATIONS_PER_HOUR = env_int("VOLUNTEER_APPLICATIONS_PER_HOUR", 5, minimum=1)
 # Client feedback answers: at most this many per address per hour (a family sharing a connection).
 FEEDBACK_ANSWERS_PER_HOUR = env_int("FEEDBACK_ANSWERS_PER_HOUR", 20, minimum=1)
+# Training participants' answers: per address per hour (a room of participants on one wireless network).
+TRAINING_ANSWERS_PER_HOUR = env_int("TRAINING_ANSWERS_PER_HOUR", 300, minimum=1)
 # The invitation to set a password is valid this long.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_DAYS", 7, minimum=1) * 86400
 

@@ -84,6 +84,11 @@ MATERIAL_STAFF = dict.fromkeys(
     ("regional_manager", "specialist", "colleague", "service_organiser", "coordinator"), (200, 200)
 )
 MATERIAL_BUTTON = dict.fromkeys(MATERIAL_STAFF, (302, 302))
+# The prevention plan: national (a plan of this year "in scope", of last year "out"): its planners.
+PLANNERS = dict.fromkeys(("regional_manager", "service_organiser", "coordinator"), (200, 200))
+PLANNER_BUTTON = dict.fromkeys(PLANNERS, (302, 302))
+PLAN = {"year": "prevention_plan.year"}
+PREVENTION_ACTIVITY = {"pk": "prevention_activity"}
 EVENT = {"pk": "crisis_event"}
 CRISIS_PERSON = {"pk": "crisis_registration"}
 # The event's roster (here the specialist and the volunteer) and the region's managers; the colleague,
@@ -330,6 +335,34 @@ MATRIX: dict[str, Row] = {
     "prevention:public": Row(expect=every_role(200), anonymous=200),
     "prevention:public-feed": Row(expect=every_role(200), anonymous=200),
     "prevention:public-file": Row(kwargs={"pk": "material", "language": "__et"}, expect=every_role(200), anonymous=200),
+    # --- the prevention plan: its planners; the effectiveness also for analysts; answers without login ---
+    **{f"prevention:{name}": Row(expect=PLANNERS) for name in ("plan-list", "plan-add", "activity-list")},
+    **{
+        f"prevention:{name}": Row(kwargs=PLAN, expect=PLANNERS)
+        for name in ("plan", "plan-edit", "project-add", "activity-add")
+    },
+    **{
+        f"prevention:{name}": Row(kwargs={"pk": "prevention_project"}, expect=PLANNERS)
+        for name in ("project", "project-edit", "expense-add")
+    },
+    **{
+        f"prevention:{name}": Row(kwargs=PREVENTION_ACTIVITY, expect=PLANNERS)
+        for name in ("activity", "activity-edit", "participants")
+    },
+    # Buttons: the manager (first in ROLES) marks one held and cancels another; the rest are refused by the
+    # procedure (a message, 302).
+    "prevention:activity-held": Row(kwargs={"pk": "activity_to_hold"}, method="post", expect=PLANNER_BUTTON),
+    "prevention:activity-cancel": Row(kwargs={"pk": "activity_to_cancel"}, method="post", expect=PLANNER_BUTTON),
+    **{
+        f"prevention:{name}": Row(kwargs=PREVENTION_ACTIVITY, method="post", expect=PLANNER_BUTTON)
+        for name in ("answers-open", "answers-close")
+    },
+    "prevention:effectiveness": Row(expect={**PLANNERS, "analyst": (200, 200)}),
+    "prevention:answer": Row(
+        kwargs={"key": "activity_taking_answers.answer_key", "phase": "__feedback"},
+        expect=every_role(200),
+        anonymous=200,
+    ),
     # --- providers, referrals, invoices ---
     "referrals:provider-list": Row(expect={**casework((200, 200)), "service_organiser": (200, 200)}),
     "referrals:provider-add": Row(expect={"service_organiser": (200, 200)}),

@@ -32,7 +32,7 @@ from referrals.letters import _register_extension
 from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from referrals.services import referrals as referral_services
-from reporting.models import YearlyReport
+from reporting.models import Survey, YearlyReport
 from tests.factories import (
     login_verified,
     make_aid,
@@ -198,6 +198,7 @@ def _scenario(role_users):
             **_mediation_objects(actor, region_code, mediator=volunteer_user),
             **_crisis_objects(manager, actor, volunteer_user, region_code),
             **_material_objects(actor, role_users["regional_manager"]),
+            **_prevention_objects(role_users["service_organiser"], actor, timezone.localdate().year - (scope == "out")),
         }
     return objects
 
@@ -226,6 +227,57 @@ def _material_objects(owner, approver) -> dict:
 
     material = published()
     return {"material": material, "material_to_withdraw": published(), "material_file": material.files.get()}
+
+
+def _prevention_objects(planner, trainer, year: int) -> dict:
+    """A plan of `year` (plans are national: this year's "in scope", last year's "out"), a project, a held
+    activity, one to mark held, one to cancel, and one taking answers."""
+    from prevention.services import plans as prevention_services
+
+    plan = prevention_services.plan_create(actor=planner, year=year, aims="Partnerid oskavad abi pakkuda.")
+    first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), timezone.localdate())
+    project = prevention_services.project_create(
+        actor=planner,
+        plan=plan,
+        name="Koolitused",
+        aim="Teadmised",
+        method="Koolitused",
+        starts_on=first,
+        ends_on=datetime.date(year, 12, 31),
+        budget=decimal.Decimal("1000.00"),
+        lead=planner,
+    )
+    feedback = Survey.objects.get(purpose="training_feedback", active=True)
+
+    def activity(title: str, **fields):
+        values = {
+            "title": title,
+            "kind": "training",
+            "topic": "domestic_violence",
+            "audiences": ["police"],
+            "held_on": last,
+            "ends_on": None,
+            "place": "Tallinn",
+            "online": False,
+            "trainer": trainer,
+            "trainer_name": "",
+            "project": project,
+            "knowledge_check": None,
+            "feedback_survey": feedback,
+            "notes": "",
+        }
+        return prevention_services.activity_create(actor=planner, plan=plan, **(values | fields))
+
+    held = prevention_services.activity_held(actor=planner, activity=activity("Koolitus"))
+    taking = prevention_services.answers_open(actor=planner, activity=activity("Vastused"), open=True)
+    return {
+        "prevention_plan": plan,
+        "prevention_project": project,
+        "prevention_activity": held,
+        "activity_to_hold": activity("Märkida toimunuks"),
+        "activity_to_cancel": activity("Tühistada"),
+        "activity_taking_answers": taking,
+    }
 
 
 def _crisis_objects(manager, specialist, volunteer_user, region_code: str) -> dict:
@@ -574,8 +626,12 @@ def _url(name: str, row, objects: dict, scope: str) -> str:
         return reverse(name)
     kwargs = {}
     for key, value in row.kwargs.items():
-        # "__text" is a literal URL part, anything else names a scenario object.
-        kwargs[key] = value[2:] if value.startswith("__") else objects[scope][value].pk
+        # "__text" is a literal URL part, "name.field" a scenario object's field, anything else its pk.
+        if value.startswith("__"):
+            kwargs[key] = value[2:]
+        else:
+            obj, _dot, attribute = value.partition(".")
+            kwargs[key] = getattr(objects[scope][obj], attribute or "pk")
     return reverse(name, kwargs=kwargs)
 
 

@@ -52,7 +52,7 @@ def test_a_printed_link_opens_without_login_and_works_once(client, specialist):
     public = Client()
     page = public.get(path, {"lang": "ru"})
     assert page.status_code == 200 and "Насколько вы довольны" in page.content.decode()
-    survey = Survey.objects.get(active=True)
+    survey = Survey.objects.get(active=True, purpose="client_feedback")
     refused = public.post(path, {"lang": "ru"})
     assert refused.status_code == 400 and "Пожалуйста, ответьте" in refused.content.decode()
     assert not FeedbackResponse.objects.exists()
@@ -110,7 +110,7 @@ def test_someone_outside_the_case_gets_no_link(client, specialist, outsider):
 
 
 def test_results_hide_small_groups_and_show_free_text_to_managers(client, specialist, manager):
-    survey = Survey.objects.get(active=True)
+    survey = Survey.objects.get(active=True, purpose="client_feedback")
     case = make_case(specialist)
     for index in range(9):
         token = feedback_invite(actor=specialist, case=case, service="counselling")
@@ -145,7 +145,7 @@ def test_results_hide_small_groups_and_show_free_text_to_managers(client, specia
 def test_a_quarter_hidden_on_its_page_cannot_be_taken_from_the_year(client, manager):
     """Eighteen answers in the first quarter and two in the second: the year's twenty minus the quarters
     shown would give the two back, so every feedback page of the year is protected at once."""
-    survey = Survey.objects.get(active=True)
+    survey = Survey.objects.get(active=True, purpose="client_feedback")
     year = timezone.localdate().year
     text = survey.questions.get(kind="text")
     for index, month in enumerate([1] * 6 + [2] * 6 + [3] * 6 + [5] * 2):
