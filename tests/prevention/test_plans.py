@@ -54,6 +54,10 @@ def project(planner, plan):
 
 @pytest.fixture
 def check(db):
+    return make_check()
+
+
+def make_check() -> Survey:
     """A knowledge check of four statements: yes, no, yes, no are right."""
     survey = Survey.objects.create(code="kontroll", purpose="knowledge_check", active=True, title_et="Kontroll")
     for position, right in enumerate(["yes", "no", "yes", "no"], start=1):
