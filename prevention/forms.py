@@ -19,14 +19,16 @@ from prevention.models import (
 )
 from prevention.services.materials import EDITORS, MATERIAL_FIELDS, default_review_date
 from prevention.services.plans import ACTIVITY_FIELDS, PLANNERS, PROJECT_FIELDS, TRAINER_ROLES
+from prevention.services.questionnaires import QUESTION_FIELDS, SURVEY_FIELDS, TRAINING_PURPOSES
 from reporting.forms import SurveyForm
-from reporting.models import Survey, SurveyPurpose
+from reporting.models import QuestionKind, Survey, SurveyPurpose, SurveyQuestion
 from victimsupport.forms import (
     CheckboxesField,
     DateInput,
     MoneyField,
     MoneyInput,
     StyledForm,
+    StyledModelForm,
     VersionedForm,
     check_date_range,
     localize_money,
@@ -317,3 +319,40 @@ class AnswerForm(SurveyForm):
 
     def agency_kind(self) -> str:
         return self.cleaned_data.get("agency") or ""
+
+
+# --- trainings' questionnaires ---
+
+
+class QuestionnaireForm(StyledModelForm):
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[(value, label) for value, label in SurveyPurpose.choices if value in TRAINING_PURPOSES],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Survey
+        fields = SURVEY_FIELDS
+
+
+class QuestionForm(VersionedForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = QUESTION_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in ("text_et", "text_ru", "text_en")}
+
+    def __init__(self, *args, survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        if survey.purpose == SurveyPurpose.KNOWLEDGE_CHECK:
+            self.fields["kind"].choices = [(QuestionKind.YES_NO, QuestionKind.YES_NO.label)]
+            self.fields["kind"].initial = QuestionKind.YES_NO
+            self.fields["correct_answer"].required = True
+            self.fields["correct_answer"].help_text = _("The statement is true (yes) or not (no).")
+        else:
+            del self.fields["correct_answer"]
+        if not self.instance.pk:
+            self.fields["version"].required = False
+
+    def validate_constraints(self):
+        """The service reports these rules at the fields."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prevention.views import answers, plans
+from prevention.views import answers, plans, questionnaires
 from prevention.views import materials as views
 
 app_name = "prevention"
@@ -24,6 +24,19 @@ urlpatterns = [
     path("activities/<int:pk>/answers/open/", plans.AnswersOpenView.as_view(), name="answers-open"),
     path("activities/<int:pk>/answers/close/", plans.AnswersCloseView.as_view(), name="answers-close"),
     path("effectiveness/", plans.EffectivenessView.as_view(), name="effectiveness"),
+    path("questionnaires/", questionnaires.QuestionnaireListView.as_view(), name="questionnaire-list"),
+    path("questionnaires/new/", questionnaires.QuestionnaireAddView.as_view(), name="questionnaire-add"),
+    path("questionnaires/<int:pk>/", questionnaires.QuestionnaireDetailView.as_view(), name="questionnaire"),
+    path("questionnaires/<int:pk>/questions/new/", questionnaires.QuestionAddView.as_view(), name="question-add"),
+    path("questionnaires/<int:pk>/offer/", questionnaires.QuestionnaireOfferView.as_view(), name="questionnaire-offer"),
+    path(
+        "questionnaires/<int:pk>/withdraw/",
+        questionnaires.QuestionnaireWithdrawView.as_view(),
+        name="questionnaire-withdraw",
+    ),
+    path("questionnaires/<int:pk>/copy/", questionnaires.QuestionnaireCopyView.as_view(), name="questionnaire-copy"),
+    path("questions/<int:pk>/edit/", questionnaires.QuestionEditView.as_view(), name="question-edit"),
+    path("questions/<int:pk>/remove/", questionnaires.QuestionRemoveView.as_view(), name="question-remove"),
     path("materials/", views.MaterialListView.as_view(), name="material-list"),
     path("materials/new/", views.MaterialAddView.as_view(), name="material-add"),
     path("materials/<int:pk>/", views.MaterialDetailView.as_view(), name="material"),

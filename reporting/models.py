@@ -170,6 +170,7 @@ class SurveyQuestion(models.Model):
     correct_answer = models.CharField(
         _("the right answer"), max_length=3, blank=True, default="", choices=[("yes", _("yes")), ("no", _("no"))]
     )
+    version = models.PositiveIntegerField(default=1)
     history = history()
 
     class Meta:

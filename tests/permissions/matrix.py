@@ -358,6 +358,22 @@ MATRIX: dict[str, Row] = {
         for name in ("answers-open", "answers-close")
     },
     "prevention:effectiveness": Row(expect={**PLANNERS, "analyst": (200, 200)}),
+    **{f"prevention:{name}": Row(expect=PLANNERS) for name in ("questionnaire-list", "questionnaire-add")},
+    **{
+        f"prevention:{name}": Row(kwargs={"pk": "questionnaire"}, expect=PLANNERS)
+        for name in ("questionnaire", "question-add")
+    },
+    "prevention:question-edit": Row(kwargs={"pk": "question"}, expect=PLANNERS),
+    **{
+        f"prevention:{name}": Row(kwargs={"pk": "questionnaire"}, method="post", expect=PLANNER_BUTTON)
+        for name in ("questionnaire-offer", "questionnaire-withdraw", "questionnaire-copy")
+    },
+    # The manager (first in ROLES) removes it: the other planners find it gone.
+    "prevention:question-remove": Row(
+        kwargs={"pk": "question_to_remove"},
+        method="post",
+        expect={"regional_manager": (302, 302), "service_organiser": (404, 404), "coordinator": (404, 404)},
+    ),
     "prevention:answer": Row(
         kwargs={"key": "activity_taking_answers.answer_key", "phase": "__feedback"},
         expect=every_role(200),

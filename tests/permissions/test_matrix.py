@@ -233,6 +233,7 @@ def _prevention_objects(planner, trainer, year: int) -> dict:
     """A plan of `year` (plans are national: this year's "in scope", last year's "out"), a project, a held
     activity, one to mark held, one to cancel, and one taking answers."""
     from prevention.services import plans as prevention_services
+    from prevention.services import questionnaires as questionnaire_services
 
     plan = prevention_services.plan_create(actor=planner, year=year, aims="Partnerid oskavad abi pakkuda.")
     first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), timezone.localdate())
@@ -269,6 +270,22 @@ def _prevention_objects(planner, trainer, year: int) -> dict:
         return prevention_services.activity_create(actor=planner, plan=plan, **(values | fields))
 
     held = prevention_services.activity_held(actor=planner, activity=activity("Koolitus"))
+    questionnaire = questionnaire_services.questionnaire_create(
+        actor=planner, purpose="knowledge_check", title_et="Kontroll", title_ru="Проверка", title_en="Check"
+    )
+
+    def question(text: str):
+        return questionnaire_services.question_add(
+            actor=planner,
+            survey=questionnaire,
+            kind="yes_no",
+            required=True,
+            correct_answer="yes",
+            text_et=text,
+            text_ru=text,
+            text_en=text,
+        )
+
     taking = prevention_services.answers_open(actor=planner, activity=activity("Vastused"), open=True)
     return {
         "prevention_plan": plan,
@@ -277,6 +294,9 @@ def _prevention_objects(planner, trainer, year: int) -> dict:
         "activity_to_hold": activity("Märkida toimunuks"),
         "activity_to_cancel": activity("Tühistada"),
         "activity_taking_answers": taking,
+        "questionnaire": questionnaire,
+        "question": question("Kas abi on tasuta?"),
+        "question_to_remove": question("Eemaldada?"),
     }
 
 
