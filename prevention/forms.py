@@ -89,8 +89,10 @@ class PublicFilterForm(forms.Form):
 # --- the plan, projects, activities ---
 
 
-def _staff_choice(field, roles) -> None:
-    field.queryset = User.objects.filter(groups__name__in=roles, is_active=True).distinct().order_by("last_name")
+def _staff_choice(field, roles, current=None) -> None:
+    """Active staff of `roles`, and whoever the record names now (one who has left stays named)."""
+    people = Q(groups__name__in=roles, is_active=True) | Q(pk=current)
+    field.queryset = User.objects.filter(people).distinct().order_by("last_name")
     field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
@@ -126,7 +128,7 @@ class ProjectForm(VersionedForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         localize_money(self, "budget")
-        _staff_choice(self.fields["lead"], (*PLANNERS, Role.SPECIALIST))
+        _staff_choice(self.fields["lead"], (*PLANNERS, Role.SPECIALIST), self.instance.lead_id)
         if not self.instance.pk:
             self.fields["version"].required = False
             self.initial.setdefault("lead", user.pk)
@@ -168,17 +170,17 @@ class ActivityForm(VersionedForm):
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = plan.projects.order_by("name")
-        _staff_choice(self.fields["trainer"], TRAINER_ROLES)
-        materials = Material.objects.exclude(status=MaterialStatus.WITHDRAWN)
+        _staff_choice(self.fields["trainer"], TRAINER_ROLES, self.instance.trainer_id)
+        chosen = list(self.instance.materials.values_list("pk", flat=True)) if self.instance.pk else []
+        materials = Material.objects.filter(~Q(status=MaterialStatus.WITHDRAWN) | Q(pk__in=chosen))
         self.fields["chosen_materials"].queryset = materials.order_by("title")
         for name, purpose in (
             ("feedback_survey", SurveyPurpose.TRAINING_FEEDBACK),
             ("knowledge_check", SurveyPurpose.KNOWLEDGE_CHECK),
         ):
-            chosen = getattr(self.instance, f"{name}_id", None)
-            self.fields[name].queryset = Survey.objects.filter(Q(active=True) | Q(pk=chosen), purpose=purpose).order_by(
-                "title_et"
-            )
+            current = getattr(self.instance, f"{name}_id", None)
+            offered = Survey.objects.filter(Q(active=True) | Q(pk=current), purpose=purpose)
+            self.fields[name].queryset = offered.order_by("title_et")
         if not self.instance.pk:
             self.fields["version"].required = False
             self.initial.setdefault(
@@ -188,7 +190,7 @@ class ActivityForm(VersionedForm):
                 .first(),
             )
         else:
-            self.initial.setdefault("chosen_materials", list(self.instance.materials.values_list("pk", flat=True)))
+            self.initial.setdefault("chosen_materials", chosen)
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ their participants, the answers' results and the effectiveness per topic and aud
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -70,6 +71,7 @@ def public_file(material_id: int, language: str) -> MaterialFile | None:
 
 # --- the plan, projects, activities ---
 
+ANSWER_KEY = re.compile(r"[A-Za-z0-9_-]{1,32}")
 ACTIVITY_SORTS = {
     "date": ("held_on", "id"),
     "-date": ("-held_on", "-id"),
@@ -135,10 +137,17 @@ def activity_list(
 
 
 def activity_for_answers(key: str) -> Activity | None:
+    if not ANSWER_KEY.fullmatch(key):  # what new_answer_key makes; anything else (a NUL byte) is no key
+        return None
     return Activity.objects.select_related("feedback_survey", "knowledge_check").filter(answer_key=key).first()
 
 
 # --- results and effectiveness ---
+
+
+# Fewer answers than this in a group: no share, no rating, no free text (the answers are anonymous, and
+# a group of one or two would tell who answered what). As in the clients' feedback.
+ANSWERS_MIN = 5
 
 
 @dataclass
@@ -152,9 +161,13 @@ class Knowledge:
         self.count += 1
         self.points += score / out_of
 
+    def join(self, other: Knowledge) -> None:
+        self.count += other.count
+        self.points += other.points
+
     @property
     def percent(self) -> int | None:
-        return round(100 * self.points / self.count) if self.count else None
+        return round(100 * self.points / self.count) if self.count >= ANSWERS_MIN else None
 
 
 @dataclass
@@ -166,21 +179,32 @@ class Effect:
     participants: int = 0
     before: Knowledge = field(default_factory=Knowledge)
     after: Knowledge = field(default_factory=Knowledge)
+    feedback: int = 0  # answers to the feedback form
     ratings: list = field(default_factory=list)  # every 1..5 answer of the feedback's scale questions
+    paired: dict = field(default_factory=dict)  # activity: (before, after), for the change
 
     @property
     def change(self) -> int | None:
-        if self.before.percent is None or self.after.percent is None:
+        """After minus before, in percentage points, over the activities checked both before and after
+        (a group that only answered before, or only after, is not compared with another one)."""
+        before, after = Knowledge(), Knowledge()
+        for first, then in self.paired.values():
+            if first.count and then.count:
+                before.join(first)
+                after.join(then)
+        if before.percent is None or after.percent is None:
             return None
-        return self.after.percent - self.before.percent
+        return after.percent - before.percent
 
     @property
     def rating(self) -> str:
-        return f"{sum(self.ratings) / len(self.ratings):.1f}".replace(".", ",") if self.ratings else ""
+        if self.feedback < ANSWERS_MIN or not self.ratings:
+            return ""
+        return f"{sum(self.ratings) / len(self.ratings):.1f}".replace(".", ",")
 
     @property
     def has_answers(self) -> bool:
-        return bool(self.before.count or self.after.count or self.ratings)
+        return bool(self.before.count or self.after.count or self.feedback)
 
 
 def _scale_questions(survey_ids) -> set[str]:
@@ -192,13 +216,18 @@ def _scale_questions(survey_ids) -> set[str]:
     }
 
 
-def _add_answer(effect: Effect, phase: str, score, out_of, answers: dict, scales: set[str]) -> None:
+def _add_answer(effect: Effect, activity_id: int, phase: str, score, out_of, answers: dict, scales: set[str]) -> None:
+    if phase == AnswerPhase.FEEDBACK:
+        effect.feedback += 1
+        effect.ratings += [value for key, value in answers.items() if key in scales and isinstance(value, int)]
+        return
+    first, then = effect.paired.setdefault(activity_id, (Knowledge(), Knowledge()))
     if phase == AnswerPhase.BEFORE:
         effect.before.add(score, out_of)
-    elif phase == AnswerPhase.AFTER:
-        effect.after.add(score, out_of)
+        first.add(score, out_of)
     else:
-        effect.ratings += [value for key, value in answers.items() if key in scales and isinstance(value, int)]
+        effect.after.add(score, out_of)
+        then.add(score, out_of)
 
 
 def effectiveness(year: int) -> dict:
@@ -230,16 +259,16 @@ def effectiveness(year: int) -> dict:
     )
     scales = _scale_questions({row[1] for row in answers})
     for activity_id, _survey, phase, kind, score, out_of, values in answers:
-        _add_answer(by_topic[topic_of[activity_id]], phase, score, out_of, values, scales)
-        _add_answer(by_audience.get(kind, unsaid), phase, score, out_of, values, scales)
+        _add_answer(by_topic[topic_of[activity_id]], activity_id, phase, score, out_of, values, scales)
+        _add_answer(by_audience.get(kind, unsaid), activity_id, phase, score, out_of, values, scales)
     topics = [row for row in by_topic.values() if row.activities]
     audiences = [row for row in by_audience.values() if row.activities or row.participants or row.has_answers]
     if unsaid.has_answers:
         audiences.append(unsaid)
     total = Effect(label=str(_("All")), activities=len(activities))
     total.participants = sum(row.participants for row in topics)
-    for _activity, _survey, phase, _kind, score, out_of, values in answers:
-        _add_answer(total, phase, score, out_of, values, scales)
+    for activity_id, _survey, phase, _kind, score, out_of, values in answers:
+        _add_answer(total, activity_id, phase, score, out_of, values, scales)
     return {"topics": topics, "audiences": audiences, "total": total}
 
 
@@ -252,7 +281,7 @@ def activity_results(activity: Activity) -> dict:
     check, feedback = activity.knowledge_check, activity.feedback_survey
     scales = _scale_questions([survey.pk for survey in (feedback,) if survey])
     for phase, score, out_of, values in answers:
-        _add_answer(effect, phase, score, out_of, values, scales)
+        _add_answer(effect, activity.pk, phase, score, out_of, values, scales)
     statements = []
     if check is not None:
         for question in check.questions.all():
@@ -261,11 +290,13 @@ def activity_results(activity: Activity) -> dict:
             row = {"text": question.text(language), "right": question.get_correct_answer_display()}
             for phase in (AnswerPhase.BEFORE, AnswerPhase.AFTER):
                 given = [values.get(str(question.pk)) for kind, _s, _o, values in answers if kind == phase]
-                row[phase] = round(100 * given.count(question.correct_answer) / len(given)) if given else None
+                shown = len(given) >= ANSWERS_MIN
+                row[phase] = round(100 * given.count(question.correct_answer) / len(given)) if shown else None
             statements.append(row)
     questions = []
-    if feedback is not None:
-        given = [values for phase, _s, _o, values in answers if phase == AnswerPhase.FEEDBACK]
+    given = [values for phase, _s, _o, values in answers if phase == AnswerPhase.FEEDBACK]
+    feedback_hidden = 0 < len(given) < ANSWERS_MIN  # too few to show without telling who answered what
+    if feedback is not None and not feedback_hidden:
         for question in feedback.questions.all():
             values = [row[str(question.pk)] for row in given if str(question.pk) in row]
             line = {"text": question.text(language), "kind": question.kind, "count": len(values)}
@@ -276,4 +307,10 @@ def activity_results(activity: Activity) -> dict:
             elif question.kind == QuestionKind.TEXT:
                 line["texts"] = values
             questions.append(line)
-    return {"effect": effect, "statements": statements, "questions": questions}
+    return {
+        "effect": effect,
+        "statements": statements,
+        "questions": questions,
+        "feedback_hidden": feedback_hidden,
+        "minimum": ANSWERS_MIN,
+    }

@@ -34,4 +34,4 @@ class SurveyAdmin(SimpleHistoryAdmin):
     inlines = [SurveyQuestionInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("purpose",) if obj is not None and obj.has_answers() else ()
+        return ("purpose",) if obj is not None and obj.in_use() else ()

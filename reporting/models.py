@@ -157,6 +157,15 @@ class Survey(models.Model):
         """Answers refer to its questions: then they stay as they are (a change is a new survey)."""
         return self.responses.exists() or self.training_answers.exists()
 
+    def in_use(self) -> bool:
+        """Answered, or chosen: its purpose stays (links given out, activities that chose it)."""
+        return (
+            self.has_answers()
+            or FeedbackInvitation.objects.filter(survey=self).exists()
+            or self.feedback_activities.exists()
+            or self.check_activities.exists()
+        )
+
 
 class SurveyQuestion(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")

@@ -97,6 +97,8 @@ def ensure_survey(apps) -> None:
     for purpose, spec, questions in FIRST_SURVEYS:
         if Survey.objects.filter(purpose=purpose).exists():
             continue
+        if Survey.objects.filter(code=spec["code"]).update(purpose=purpose):
+            continue  # ours, back after a migration backwards (which forgets purposes)
         survey = Survey.objects.create(active=True, purpose=purpose, **spec)
         for position, (kind, required, text_et, text_ru, text_en) in enumerate(questions, start=1):
             Question.objects.create(

@@ -44,7 +44,7 @@ class PreventionPlan(models.Model):
 
 
 class Project(models.Model):
-    plan = models.ForeignKey(PreventionPlan, on_delete=models.PROTECT, related_name="projects")
+    plan = models.ForeignKey(PreventionPlan, on_delete=models.PROTECT, related_name="projects", verbose_name=_("plan"))
     name = models.CharField(_("name"), max_length=200)
     aim = models.TextField(_("aim"), max_length=2000)
     method = models.TextField(_("method"), max_length=2000)
@@ -165,7 +165,7 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="feedback_activities",
         verbose_name=_("feedback form"),
         limit_choices_to={"purpose": "training_feedback"},
     )
@@ -174,7 +174,7 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="check_activities",
         verbose_name=_("knowledge check"),
         limit_choices_to={"purpose": "knowledge_check"},
     )

@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,15 +58,31 @@ def _planner(actor: User) -> None:
 
 
 def _validate(obj, check) -> None:
-    """The service's own checks and the model's, in one round (the database's constraints last: they
-    repeat what the checks say in plainer words)."""
+    """The service's own checks and the model's, in one round: the model's only for the fields the checks
+    did not already speak of, and the database's constraints last (they repeat the checks in plainer
+    words)."""
     errors: dict = {}
     check(errors)
-    collect_errors(errors, lambda: obj.full_clean(validate_constraints=False))
+    collect_errors(errors, lambda: obj.full_clean(exclude=list(errors), validate_constraints=False))
     if not errors:
         collect_errors(errors, obj.validate_constraints)
     if errors:
         raise ValidationError(errors)
+
+
+def _stored(obj):
+    """The row as stored (None for a new one): checks of who is named apply only to a change."""
+    return type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
+
+
+def _newly_named(obj, stored, field: str) -> bool:
+    """Whether `field` names someone it did not name before (who left later stays named)."""
+    value = getattr(obj, f"{field}_id")
+    return value is not None and (stored is None or getattr(stored, f"{field}_id") != value)
+
+
+def _active_staff(user, roles) -> bool:
+    return user.is_active and user.has_role(*roles)
 
 
 # --- the plan ---
@@ -81,7 +98,11 @@ def plan_create(*, actor: User, year: int, aims: str) -> PreventionPlan:
             errors["year"] = [_("The plan of this year exists already.")]
 
     _validate(plan, check)
-    plan.save()
+    try:
+        with transaction.atomic():
+            plan.save()
+    except IntegrityError:  # another planner saved the year's plan a moment earlier
+        raise ValidationError({"year": [_("The plan of this year exists already.")]}) from None
     return plan
 
 
@@ -99,11 +120,23 @@ def plan_update(*, actor: User, plan: PreventionPlan, expected_version: int, aim
 
 def _check_project(project: Project) -> None:
     def check(errors) -> None:
-        if project.lead_id and not (project.lead.is_active and project.lead.has_role(*PLANNERS, Role.SPECIALIST)):
+        stored = _stored(project)
+        if _newly_named(project, stored, "lead") and not _active_staff(project.lead, (*PLANNERS, Role.SPECIALIST)):
             errors["lead"] = [_("The responsible person is a member of staff.")]
-        if project.pk is None or not (project.starts_on and project.ends_on):
+        if project.name and project.plan.projects.filter(name=project.name).exclude(pk=project.pk).exists():
+            errors["name"] = [_("The plan has a project of this name already.")]
+        if not (project.starts_on and project.ends_on):
             return
-        outside = project.activities.exclude(held_on__range=(project.starts_on, project.ends_on))
+        year = project.plan.year
+        if project.ends_on < project.starts_on:
+            errors["ends_on"] = [_("The end date is before the start date.")]
+        elif project.ends_on < date(year, 1, 1) or project.starts_on > date(year, 12, 31):
+            errors["starts_on"] = [_("The project runs in part in %(year)s, the plan's year.") % {"year": year}]
+        if project.pk is None:
+            return
+        outside = project.activities.exclude(status=ActivityStatus.CANCELLED).filter(
+            Q(held_on__lt=project.starts_on) | Q(held_on__gt=project.ends_on) | Q(ends_on__gt=project.ends_on)
+        )
         if outside.exists():
             errors[NON_FIELD_ERRORS] = [
                 _("Activities of the project are held outside these dates: %(titles)s.")
@@ -135,6 +168,7 @@ def project_update(*, actor: User, project: Project, expected_version: int, **fi
 def expense_record(*, actor: User, project: Project, spent_on: date, description: str, amount: Decimal) -> Expense:
     """A line of spending (a correction is a negative line: nothing recorded is changed)."""
     _planner(actor)
+    project = Project.objects.select_for_update().get(pk=project.pk)  # one total at a time
     expense = Expense(project=project, spent_on=spent_on, description=description, amount=amount, recorded_by=actor)
 
     def check(errors) -> None:
@@ -142,6 +176,13 @@ def expense_record(*, actor: User, project: Project, spent_on: date, description
             errors["spent_on"] = [_("Record what was spent: the date is not in the future.")]
         if amount is not None and amount == 0:
             errors["amount"] = [_("The amount is not zero.")]
+        elif amount is not None and amount < 0:
+            spent = project.expenses.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+            if spent + amount < 0:
+                errors["amount"] = [
+                    _("A correction takes back at most what was spent: %(spent)s €.")
+                    % {"spent": f"{spent:.2f}".replace(".", ",")}
+                ]
 
     _validate(expense, check)
     expense.save()
@@ -153,22 +194,29 @@ def expense_record(*, actor: User, project: Project, spent_on: date, description
 
 def _check_activity(activity: Activity) -> None:
     def check(errors) -> None:
-        plan, project = activity.plan, activity.project
+        plan, stored = activity.plan, _stored(activity)
+        # The project's dates as they are now: a change of the project waits for this edit to end.
+        project = Project.objects.select_for_update().get(pk=activity.project_id) if activity.project_id else None
         if activity.held_on and activity.ends_on and activity.ends_on < activity.held_on:
             errors["ends_on"] = [_("The last day is not before the first.")]
         if activity.held_on and activity.held_on.year != plan.year:
             errors["held_on"] = [_("The activity is held in %(year)s, the plan's year.") % {"year": plan.year}]
+        elif stored is not None and stored.is_held and activity.held_on and activity.held_on > timezone.localdate():
+            errors["held_on"] = [_("The activity has been held: its day is not in the future.")]
         if project is not None:
             if project.plan_id != plan.pk:
                 errors["project"] = [_("The project is not in this plan.")]
-            elif activity.held_on and not project.starts_on <= activity.held_on <= project.ends_on:
-                errors["held_on"] = [
+            elif activity.held_on and not (
+                project.starts_on <= activity.held_on <= project.ends_on
+                and (activity.ends_on is None or activity.ends_on <= project.ends_on)
+            ):
+                errors.setdefault("held_on", []).append(
                     _("The project runs from %(start)s to %(end)s.")
                     % {"start": f"{project.starts_on:%d.%m.%Y}", "end": f"{project.ends_on:%d.%m.%Y}"}
-                ]
+                )
         if activity.trainer_id is None and not activity.trainer_name.strip():
             errors["trainer"] = [_("Choose a trainer from staff or write the name of one from outside.")]
-        elif activity.trainer_id and not (activity.trainer.is_active and activity.trainer.has_role(*TRAINER_ROLES)):
+        elif _newly_named(activity, stored, "trainer") and not _active_staff(activity.trainer, TRAINER_ROLES):
             errors["trainer"] = [_("The trainer from staff is an active member of staff.")]
         if not activity.online and not activity.place.strip():
             errors["place"] = [_("Write the place, or tick online.")]
@@ -180,10 +228,15 @@ def _check_activity(activity: Activity) -> None:
             if survey is not None and survey.purpose != purpose:
                 errors[name] = [_("Choose a form made for this.")]
         check_survey = activity.knowledge_check
-        if check_survey is not None and not check_survey.questions.exclude(correct_answer="").exists():
+        if "knowledge_check" not in errors and check_survey is not None and not scored(check_survey):
             errors["knowledge_check"] = [_("This knowledge check has no statements with a right answer.")]
 
     _validate(activity, check)
+
+
+def scored(survey: Survey) -> bool:
+    """Whether a knowledge check has statements with a right answer (what scores an answer)."""
+    return survey.questions.exclude(correct_answer="").exists()
 
 
 @transaction.atomic
@@ -276,10 +329,17 @@ def participants_record(*, actor: User, activity: Activity, expected_version: in
     unknown = set(counts) - set(AgencyKind.values)
     if unknown or any(value is not None and value < 0 for value in counts.values()):
         raise ValidationError(_("Participants are counted per kind of agency, from zero up."))
-    stored.participants.all().delete()
-    Participation.objects.bulk_create(
-        Participation(activity=stored, agency_kind=kind, count=count) for kind, count in counts.items() if count
-    )
+    rows = {row.agency_kind: row for row in stored.participants.all()}
+    for kind, count in counts.items():  # row by row: each change in the history (at most eight rows)
+        row = rows.get(kind)
+        if not count:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            Participation.objects.create(activity=stored, agency_kind=kind, count=count)
+        elif row.count != count:
+            row.count = count
+            row.save(update_fields=["count"])
     return _bump(activity, stored)
 
 
@@ -287,23 +347,32 @@ def participants_record(*, actor: User, activity: Activity, expected_version: in
 
 
 def answer_survey(activity: Activity, phase: str) -> Survey | None:
-    """The form a link of the activity asks, if it takes answers now."""
+    """The form a link of the activity asks, if it takes answers now: the knowledge check before the
+    activity while it is planned, after it and the feedback from its day on."""
     if not activity.answers_open or activity.is_cancelled or phase not in AnswerPhase.values:
         return None
-    return activity.feedback_survey if phase == AnswerPhase.FEEDBACK else activity.knowledge_check
+    if phase == AnswerPhase.BEFORE and not activity.is_planned:
+        return None
+    if phase != AnswerPhase.BEFORE and activity.held_on > timezone.localdate():
+        return None
+    if phase == AnswerPhase.FEEDBACK:
+        return activity.feedback_survey
+    check = activity.knowledge_check
+    return check if check is not None and scored(check) else None
 
 
 @transaction.atomic
 def answer_submit(
-    *, activity: Activity, phase: str, language: str, agency_kind: str, answers: dict
+    *, activity: Activity, phase: str, language: str, agency_kind: str, answers: dict, survey_id: int | None = None
 ) -> ActivityAnswer | None:
     """One participant's answers; a knowledge check is scored (right answers out of its statements).
-    None when the activity no longer takes them (closed between opening the form and sending it)."""
+    None when the activity no longer takes them (closed between opening the form and sending it), or no
+    longer with the form the participant saw (`survey_id`)."""
     # Locked: a cancel or a closing of the answers comes before this answer or after it, not beside it.
     related = Activity.objects.select_related("feedback_survey", "knowledge_check")
     stored = related.select_for_update(of=("self",)).get(pk=activity.pk)
     survey = answer_survey(stored, phase)
-    if survey is None:
+    if survey is None or (survey_id is not None and survey.pk != survey_id):
         return None
     answer = ActivityAnswer(
         activity=stored,

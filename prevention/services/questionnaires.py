@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from prevention.services.plans import PLANNERS
+from prevention.models import ActivityStatus
+from prevention.services.plans import PLANNERS, scored
 from reporting.models import QuestionKind, Survey, SurveyPurpose, SurveyQuestion
 from victimsupport.concurrency import versioned_edit
 from victimsupport.models import User
@@ -89,8 +90,11 @@ def question_update(*, actor: User, question: SurveyQuestion, expected_version: 
 @transaction.atomic
 def question_remove(*, actor: User, question: SurveyQuestion) -> None:
     _planner(actor)
-    _unanswered(question.survey)
+    survey = _unanswered(question.survey)
     question.delete()
+    chosen = survey.check_activities.exclude(status=ActivityStatus.CANCELLED)
+    if survey.purpose == SurveyPurpose.KNOWLEDGE_CHECK and not scored(survey) and chosen.exists():
+        raise ValidationError(_("Activities use this knowledge check: it keeps at least one statement."))
 
 
 @transaction.atomic

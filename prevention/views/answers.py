@@ -86,6 +86,7 @@ class AnswerView(View):
             language=self.language,
             agency_kind=form.agency_kind(),
             answers=form.answers(),
+            survey_id=self.survey.pk,
         )
         if answer is None:  # closed while the form was open
             return self.render(None, status=410)

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from prevention import forms, selectors
 from prevention.models import Material, MaterialFile, MaterialLanguage
 from prevention.services import materials as services
+from prevention.services.plans import PLANNERS
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin
 from victimsupport.views.actions import ActionView
@@ -38,6 +39,7 @@ class MaterialListView(RoleRequiredMixin, TemplateView):
             "form": form,
             "page": paginate(materials, self.request.GET),
             "today": timezone.localdate(),
+            "may_plan": self.request.user.has_role(*PLANNERS),
         }
 
 

@@ -11,6 +11,7 @@ import segno
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
@@ -304,6 +305,16 @@ class ActivityEditView(ActivityMixin, ActionView):
         kwargs.setdefault("instance", copy.copy(self.activity))
         return forms.ActivityForm(data, user=self.request.user, plan=self.plan, **kwargs)
 
+    def conflict_extra(self, data, current):
+        """The materials are rows of their own: the user's choice stays, and differs from what is stored
+        is a conflict to look at."""
+        mine = list(data["chosen_materials"])
+        theirs = list(current.materials.order_by("title"))
+        conflicts = []
+        if {m.pk for m in mine} != {m.pk for m in theirs}:
+            conflicts.append((_("Materials"), ", ".join(m.title for m in mine), ", ".join(m.title for m in theirs)))
+        return {"chosen_materials": [m.pk for m in mine]}, conflicts
+
     def perform(self, data):
         services.activity_update(
             actor=self.request.user,
@@ -352,7 +363,18 @@ class ParticipantsView(ActivityMixin, ActionView):
 
     def form_after_conflict(self, current, initial: dict):
         self.activity = current
-        return forms.ParticipantsForm(activity=current)
+        return forms.ParticipantsForm(activity=current, initial=initial)
+
+    def conflict_extra(self, data, current):
+        """The counts are rows of their own: the typed ones stay; where the stored one differs, a conflict."""
+        stored = dict(current.participants.values_list("agency_kind", "count"))
+        typed = {kind: data.get(kind) for kind in AgencyKind.values}
+        conflicts = [
+            (label, typed[kind] or 0, stored.get(kind, 0))
+            for kind, label in AgencyKind.choices
+            if (typed[kind] or 0) != stored.get(kind, 0)
+        ]
+        return typed, conflicts
 
     def perform(self, data):
         counts = {kind: data.get(kind) or 0 for kind in AgencyKind.values}
@@ -374,6 +396,7 @@ class EffectivenessView(RoleRequiredMixin, TemplateView):
             "year": year,
             "years": years,
             "figures": selectors.effectiveness(year),
+            "minimum": selectors.ANSWERS_MIN,
             "may_plan": self.request.user.has_role(*PLANNERS),
             "held": ActivityStatus.HELD,
         }

@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def deactivate_trainings_surveys(apps, schema_editor):
+    """Backwards: one active survey again (only the clients' may stay active)."""
+    apps.get_model("reporting", "Survey").objects.exclude(purpose="client_feedback").update(active=False)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -62,4 +67,5 @@ class Migration(migrations.Migration):
             model_name='surveyquestion',
             constraint=models.CheckConstraint(condition=models.Q(('correct_answer', ''), ('kind', 'yes_no'), _connector='OR'), name='survey_question_answer_yes_no'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, deactivate_trainings_surveys),
     ]

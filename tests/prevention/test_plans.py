@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from prevention import selectors
-from prevention.models import ActivityAnswer, Participation
+from prevention.forms import ActivityForm
+from prevention.models import ActivityAnswer, Material, Participation
 from prevention.services import plans as services
 from reporting.feedback import feedback_invite
 from reporting.models import FeedbackInvitation, Survey, SurveyQuestion
@@ -336,38 +337,52 @@ class TestAnswers:
 
 
 class TestEffectiveness:
-    def test_per_topic_and_audience(self, planner, plan, check, feedback):
+    def test_per_topic_and_audience_compared_where_checked_before_and_after(self, planner, plan, check, feedback):
         def run(topic, audiences, scores, ratings, participants):
+            """scores: (phase, agency, right answers of four, how many answered so)"""
             activity = add(
                 planner, plan, topic=topic, audiences=audiences, knowledge_check=check, feedback_survey=feedback
             )
             activity = services.answers_open(actor=planner, activity=activity, open=True)
             statements = list(check.questions.order_by("position"))
-            for phase, agency, right in scores:
+            scale = feedback.questions.filter(kind="scale").first()
+            for phase, agency, right, times in sorted(scores, key=lambda row: row[0] != "before"):
+                if phase == "after" and activity.is_planned:
+                    activity = services.activity_held(actor=planner, activity=activity)
                 given = {
                     q.pk: q.correct_answer if i < right else ("no" if q.correct_answer == "yes" else "yes")
                     for i, q in enumerate(statements)
                 }
-                services.answer_submit(activity=activity, phase=phase, language="et", agency_kind=agency, answers=given)
-            scale = feedback.questions.filter(kind="scale").first()
-            for agency, rating in ratings:
-                services.answer_submit(
-                    activity=activity, phase="feedback", language="et", agency_kind=agency, answers={scale.pk: rating}
-                )
-            activity = services.activity_held(actor=planner, activity=activity)
+                for _ in range(times):
+                    answer = services.answer_submit(
+                        activity=activity, phase=phase, language="et", agency_kind=agency, answers=given
+                    )
+                    assert answer is not None
+            for agency, rating, times in ratings:
+                for _ in range(times):
+                    services.answer_submit(
+                        activity=activity,
+                        phase="feedback",
+                        language="et",
+                        agency_kind=agency,
+                        answers={scale.pk: rating},
+                    )
+            if activity.is_planned:
+                activity = services.activity_held(actor=planner, activity=activity)
             services.participants_record(
                 actor=planner, activity=activity, expected_version=activity.version, counts=participants
             )
-            return activity
 
         run(
             "domestic_violence",
             ["police"],
-            [("before", "police", 1), ("before", "police", 2), ("after", "police", 4), ("after", "", 3)],
-            [("police", 5), ("", 3)],
+            [("before", "police", 1, 5), ("before", "police", 2, 5), ("after", "police", 4, 5), ("after", "", 3, 5)],
+            [("police", 5, 5), ("", 3, 5), ("health", 4, 1)],
             {"police": 20},
         )
-        run("children", ["child_protection", "police"], [("before", "child_protection", 2)], [], {"police": 4})
+        # Children: one group checked only before, another only after: nothing to compare.
+        run("children", ["child_protection", "police"], [("before", "child_protection", 2, 5)], [], {"police": 4})
+        run("children", ["police"], [("after", "police", 4, 5)], [], {"police": 6})
         services.activity_cancel(actor=planner, activity=add(planner, plan, topic="crisis"))
         add(planner, plan, topic="trafficking")  # planned: not counted
 
@@ -377,13 +392,249 @@ class TestEffectiveness:
         violence = topics["domestic violence"]
         assert (violence.activities, violence.participants) == (1, 20)
         assert (violence.before.percent, violence.after.percent, violence.change) == (38, 88, 50)
-        assert (violence.rating, violence.before.count, violence.after.count) == ("4,0", 2, 2)
+        assert (violence.rating, violence.feedback) == ("4,0", 11)
+        children = topics["children as victims and witnesses"]
+        assert (children.before.percent, children.after.percent, children.change) == (50, 100, None)
         audiences = {row.label: row for row in figures["audiences"]}
         police = audiences["police"]
-        assert (police.activities, police.participants) == (2, 24)
-        assert (police.before.percent, police.after.percent, police.rating) == (38, 100, "5,0")
-        assert audiences["child protection"].before.percent == 50 and audiences["child protection"].participants == 0
+        assert (police.activities, police.participants) == (3, 30)
+        assert (police.before.percent, police.after.percent, police.change, police.rating) == (38, 100, 62, "5,0")
+        protection = audiences["child protection"]
+        assert (protection.before.percent, protection.participants, protection.change) == (50, 0, None)
+        # One answer from health care: counted, never shown.
+        health = audiences["health care"]
+        assert (health.feedback, health.rating, health.activities) == (1, "", 0)
         assert audiences["not said"].after.percent == 75 and audiences["not said"].rating == "3,0"
         total = figures["total"]
-        assert (total.activities, total.participants, total.before.count) == (2, 24, 3)
+        assert (total.activities, total.participants, total.before.count, total.change) == (3, 30, 15, 50)
         assert selectors.effectiveness(YEAR + 1)["topics"] == []
+
+    def test_an_activity_with_few_answers_shows_no_shares_ratings_or_texts(self, planner, plan, check, feedback):
+        activity = add(planner, plan, knowledge_check=check, feedback_survey=feedback)
+        activity = services.answers_open(actor=planner, activity=activity, open=True)
+        text = feedback.questions.get(kind="text")
+        for _ in range(4):
+            services.answer_submit(
+                activity=activity, phase="feedback", language="et", agency_kind="", answers={text.pk: "Mina, Mari"}
+            )
+            services.answer_submit(activity=activity, phase="before", language="et", agency_kind="", answers={})
+        results = selectors.activity_results(activity)
+        assert results["feedback_hidden"] and results["questions"] == []
+        assert results["effect"].before.percent is None and results["effect"].before.count == 4
+        assert all(row["before"] is None for row in results["statements"])
+        services.answer_submit(activity=activity, phase="feedback", language="et", agency_kind="", answers={})
+        services.answer_submit(activity=activity, phase="before", language="et", agency_kind="", answers={})
+        results = selectors.activity_results(activity)
+        texts = next(line for line in results["questions"] if line["kind"] == "text")
+        assert texts["texts"] == ["Mina, Mari"] * 4
+        assert results["effect"].before.percent == 0 and results["statements"][0]["before"] == 0
+
+
+class TestLinksFollowTheActivity:
+    def test_before_while_planned_after_and_feedback_from_its_day(self, client, planner, plan, check, feedback):
+        later = min(TODAY + timedelta(days=1), date(YEAR, 12, 31))
+        activity = add(planner, plan, knowledge_check=check, feedback_survey=feedback, held_on=later)
+        activity = services.answers_open(actor=planner, activity=activity, open=True)
+
+        def status(phase, key=activity.answer_key):
+            return client.get(reverse("prevention:answer", args=[key, phase])).status_code
+
+        assert status("before") == 200
+        if later > TODAY:
+            assert (status("after"), status("feedback")) == (410, 410)  # not before its day
+        activity = services.activity_update(
+            actor=planner,
+            activity=activity,
+            expected_version=activity.version,
+            **fields(held_on=TODAY) | {"knowledge_check": check, "feedback_survey": feedback},
+        )
+        services.activity_held(actor=planner, activity=activity)
+        assert (status("before"), status("after"), status("feedback")) == (410, 200, 200)
+        assert status("after", key="a\x00b") == 410  # no key: the same answer, never an error
+
+    def test_a_check_without_statements_takes_no_answers(self, client, planner, plan, check):
+        activity = services.answers_open(actor=planner, activity=add(planner, plan, knowledge_check=check), open=True)
+        SurveyQuestion.objects.filter(survey=check).update(correct_answer="")
+        assert client.get(reverse("prevention:answer", args=[activity.answer_key, "before"])).status_code == 410
+        assert (
+            services.answer_submit(activity=activity, phase="before", language="et", agency_kind="", answers={}) is None
+        )
+
+    def test_answers_to_a_form_that_changed_meanwhile_are_not_stored(self, planner, plan, check, feedback):
+        activity = services.answers_open(
+            actor=planner, activity=add(planner, plan, feedback_survey=feedback), open=True
+        )
+        kept = services.answer_submit(
+            activity=activity, phase="feedback", language="et", agency_kind="", answers={}, survey_id=feedback.pk
+        )
+        lost = services.answer_submit(
+            activity=activity, phase="feedback", language="et", agency_kind="", answers={}, survey_id=check.pk
+        )
+        assert kept is not None and lost is None
+
+
+class TestEditsKeepWhatIsThere:
+    def test_a_trainer_who_left_and_a_withdrawn_material_stay(self, planner, plan):
+        trainer = make_user("specialist", "pohja")
+        activity = add(planner, plan, trainer=trainer, trainer_name="")
+        material = Material.objects.create(
+            title="Juhend",
+            kind="guide",
+            audience="ohvrid",
+            summary="S",
+            owner=planner,
+            created_by=planner,
+            review_due_on=TODAY + timedelta(days=30),
+            status="withdrawn",
+        )
+        activity.materials.add(material)
+        trainer.is_active = False
+        trainer.save()
+        form = ActivityForm(user=planner, plan=plan, instance=activity)
+        assert trainer in form.fields["trainer"].queryset and material in form.fields["chosen_materials"].queryset
+        assert form.initial["chosen_materials"] == [material.pk]
+        services.activity_update(
+            actor=planner,
+            activity=activity,
+            expected_version=activity.version,
+            materials=[material],
+            **fields(trainer=trainer, trainer_name="", notes="Parandus"),
+        )
+        assert list(activity.materials.all()) == [material]
+        with pytest.raises(ValidationError) as error:
+            add(planner, plan, trainer=trainer, trainer_name="")
+        assert "trainer" in error.value.message_dict
+
+    def test_dates_of_held_activities_and_projects(self, planner, plan, project):
+        activity = services.activity_held(actor=planner, activity=add(planner, plan, project=project))
+        services.activity_cancel(actor=planner, activity=add(planner, plan, project=project, held_on=date(YEAR, 1, 1)))
+        if date(YEAR, 12, 31) > TODAY:
+            with pytest.raises(ValidationError) as error:
+                services.activity_update(
+                    actor=planner,
+                    activity=activity,
+                    expected_version=activity.version,
+                    **fields(project=project, held_on=date(YEAR, 12, 31)),
+                )
+            assert "held_on" in error.value.message_dict
+            activity.refresh_from_db()  # a refused edit leaves the stored row as it was
+        with pytest.raises(ValidationError) as error:
+            services.activity_update(
+                actor=planner,
+                activity=activity,
+                expected_version=activity.version,
+                **fields(project=project, ends_on=date(YEAR + 1, 1, 5)),
+            )
+        assert "The project runs from" in str(error.value)
+        # A cancelled activity on 1 January does not keep the project from starting on the held one's day.
+        project_fields = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+        services.project_update(
+            actor=planner, project=project, expected_version=project.version, **(project_fields | {"starts_on": TODAY})
+        )
+        project.refresh_from_db()
+        project_fields = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+        for bad, field in (
+            ({"ends_on": TODAY - timedelta(days=1)}, "ends_on"),
+            ({"starts_on": date(YEAR + 5, 1, 1), "ends_on": date(YEAR + 6, 1, 1)}, "starts_on"),
+        ):
+            project.refresh_from_db()  # a refused edit leaves the stored row as it was
+            with pytest.raises(ValidationError) as error:
+                services.project_update(
+                    actor=planner, project=project, expected_version=project.version, **(project_fields | bad)
+                )
+            assert field in error.value.message_dict and "Constraint" not in str(error.value)
+        with pytest.raises(ValidationError) as error:
+            services.project_create(actor=planner, plan=plan, **project_fields)
+        assert list(error.value.message_dict) == ["name"]
+
+    def test_one_message_per_problem(self, planner, plan, feedback):
+        with pytest.raises(ValidationError) as error:
+            add(planner, plan, knowledge_check=feedback)
+        assert error.value.message_dict["knowledge_check"] == ["Choose a form made for this."]
+
+    def test_corrections_take_back_at_most_what_was_spent(self, planner, project):
+        with pytest.raises(ValidationError):
+            services.expense_record(
+                actor=planner, project=project, spent_on=TODAY, description="Parandus", amount=Decimal("-1")
+            )
+        services.expense_record(actor=planner, project=project, spent_on=TODAY, description="Ruum", amount=Decimal(5))
+        services.expense_record(
+            actor=planner, project=project, spent_on=TODAY, description="Parandus", amount=Decimal(-5)
+        )
+        assert project.expenses.count() == 2
+
+    def test_participants_have_history(self, planner, plan):
+        activity = services.activity_held(actor=planner, activity=add(planner, plan))
+        activity = services.participants_record(
+            actor=planner, activity=activity, expected_version=activity.version, counts={"police": 3}
+        )
+        services.participants_record(
+            actor=planner, activity=activity, expected_version=activity.version, counts={"police": 4}
+        )
+        assert list(Participation.history.order_by("history_id").values_list("count", "history_type")) == [
+            (3, "+"),
+            (4, "~"),
+        ]
+
+
+class TestConcurrentEdits:
+    def test_typed_counts_and_chosen_materials_survive_a_conflict(self, client, planner, plan):
+        activity = services.activity_held(actor=planner, activity=add(planner, plan))
+        seen = activity.version
+        services.participants_record(actor=planner, activity=activity, expected_version=seen, counts={"police": 3})
+        client.force_login(planner)
+        response = client.post(
+            reverse("prevention:participants", args=[activity.pk]), {"version": seen, "police": "5", "health": "2"}
+        )
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert 'name="police" value="5"' in page and 'name="health" value="2"' in page
+        assert "<td>Police</td><td>5</td><td>3</td>" in page
+        material = Material.objects.create(
+            title="Voldik",
+            kind="leaflet",
+            audience="ohvrid",
+            summary="S",
+            owner=planner,
+            created_by=planner,
+            review_due_on=TODAY + timedelta(days=30),
+        )
+        activity.refresh_from_db()
+        data = {
+            "version": activity.version - 1,
+            "title": activity.title,
+            "kind": "training",
+            "topic": "domestic_violence",
+            "audiences": ["police"],
+            "held_on": TODAY.strftime("%d.%m.%Y"),
+            "place": "Tartu",
+            "trainer_name": "Mari",
+            "chosen_materials": [material.pk],
+        }
+        response = client.post(reverse("prevention:activity-edit", args=[activity.pk]), data)
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert f'value="{material.pk}" checked' in page.replace("\n", " ") or (
+            f'value="{material.pk}"' in page and "checked" in page
+        )
+        assert "<td>Materials</td><td>Voldik</td>" in page.replace("\n", "")
+
+
+def test_the_admin_keeps_the_purpose_of_a_survey_in_use(planner, plan, check, rf):
+    from django.contrib.admin.sites import site
+
+    from reporting.admin import SurveyAdmin
+
+    admin = SurveyAdmin(Survey, site)
+    assert admin.get_readonly_fields(rf.get("/"), check) == ()
+    add(planner, plan, knowledge_check=check)
+    assert admin.get_readonly_fields(rf.get("/"), check) == ("purpose",)
+
+
+def test_specialists_see_no_link_to_the_plans(client, specialist, planner):
+    client.force_login(specialist)
+    page = client.get(reverse("prevention:material-list")).content.decode()
+    assert reverse("prevention:plan-list") + '"' not in page.split("<main", 1)[1]
+    client.force_login(planner)
+    page = client.get(reverse("prevention:material-list")).content.decode()
+    assert 'href="' + reverse("prevention:plan-list") + '"' in page.split("<main", 1)[1]

@@ -53,6 +53,12 @@ class ActionView(View):
             setattr(self, self.edits, current)
         return self.get_form(instance=current, initial=initial)
 
+    def conflict_extra(self, data: dict, current) -> tuple[dict, list]:
+        """After a refused edit, for what the stored row's history cannot merge (a set of related rows,
+        counts kept in rows of their own): the user's values to keep in the form, and conflict rows
+        (label, yours, theirs: includes/conflict.html) where the stored value now differs."""
+        return {}, []
+
     def perform(self, data: dict) -> str | None:
         """Call the one service; return where to go next (None: the object's page)."""
         raise NotImplementedError
@@ -108,6 +114,7 @@ class ActionView(View):
         fields = [name for name in form.fields if name != "version" and name in stored]
         data = form.cleaned_data
         values, conflicts = merge_after_conflict(edit.current, data.get("version") or 0, data, fields)
-        retry = self.form_after_conflict(edit.current, {**values, "version": edit.current.version})
-        context = {**self.page_context(retry), **conflict_context(edit, conflicts)}
+        extra_values, extra_conflicts = self.conflict_extra(data, edit.current)
+        retry = self.form_after_conflict(edit.current, {**values, **extra_values, "version": edit.current.version})
+        context = {**self.page_context(retry), **conflict_context(edit, conflicts + extra_conflicts)}
         return render(self.request, self.template_name, context, status=409)
