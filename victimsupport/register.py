@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.models import RegisteredDocument, RegisterMatter, RegisterSeries
 from victimsupport.notify import notify_administrators
+from victimsupport.seal import archival_format, seal_facts
 from victimsupport.security import security_event
 
 PERSONAL_DATA_BASIS = "AvTS § 35 lg 1 p 12"
@@ -99,6 +100,9 @@ def register_document(
         document.sha256 = hashlib.sha256(content).hexdigest()
         document.size = len(content)
         document.content_type = content_type
+        if content_type == "application/pdf":
+            document.archival_format = archival_format(content)
+            document.sealed_by, document.sealed_at = seal_facts(content)
         safe_name = document.number.replace("/", "_") + "-" + (filename or "document.pdf")
         document.file.save(safe_name, ContentFile(content), save=False)
     document.full_clean()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -352,6 +353,19 @@ AGENCY = {
     "email": env_str("AGENCY_EMAIL", "info@sotsiaalkindlustusamet.ee"),
 }
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The agency's e-seal on every letter (victimsupport.seal): a PKCS#12 file with the key and certificate,
+# its password (SEAL_PKCS12_PASSWORD, or SEAL_PKCS12_PASSWORD_FILE for a secret file), the CA certificates
+# a seal is checked against (PEM files), and a timestamp service (RFC 3161) for PAdES B-T.
+SEAL_PKCS12_FILE = env_str("SEAL_PKCS12_FILE", "")
+SEAL_PKCS12_PASSWORD = env_str("SEAL_PKCS12_PASSWORD", "")
+SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", [])
+SEAL_TIMESTAMP_URL = env_str("SEAL_TIMESTAMP_URL", "")
+# A letter says it is sealed only when it is: production does not start without a seal.
+SEAL_REQUIRED = env_bool("SEAL_REQUIRED", not DEBUG and not TESTING)
+if SEAL_REQUIRED and not SEAL_PKCS12_FILE:
+    raise ImproperlyConfigured(
+        "SEAL_PKCS12_FILE is not set: letters must be sealed (set SEAL_REQUIRED=false only to build images)"
+    )
 
 # --- Volunteers ---
 # Candidates not accepted, or who withdrew, are deleted this many days after the step that closed them.

@@ -72,7 +72,7 @@ def test_the_grant_letter_has_every_element_of_an_administrative_act(specialist,
         "§ 75",
         "halduskohtule",
         "§ 46",  # how and by when to contest
-        "allkirjastatud digitaalselt",
+        "kinnitatud digitaalselt asutuse e-templiga",
         specialist.get_full_name(),
         "ohvriabitöötaja",  # signer
     ):
@@ -115,7 +115,7 @@ def test_a_letter_in_english_for_an_english_speaker(specialist):
     case = make_case(specialist, client=person)
     decision = issued(specialist, case)
     text = pdf_text(_register_letter(decision, specialist))
-    assert "DECISION" in text and "How to contest" in text and "signed digitally" in text
+    assert "DECISION" in text and "How to contest" in text and "sealed digitally" in text
     assert AidDecision.objects.get(pk=decision.pk).letter_language == "en"
 
 

@@ -43,8 +43,9 @@ def test_the_xlsx_writer_writes_no_formula_and_keeps_numbers():
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     row = list(sheet[2])
     assert all(cell.data_type != "f" for cell in row)
-    # (XML reads a carriage return back as a line feed.)
-    assert [cell.value for cell in row[:6]] == ["'" + value.replace("\r", "\n") for value in DANGEROUS]
+    # (An XML reader may give a carriage return back as a line feed: the stdlib's does, lxml's does not.)
+    read = [cell.value.replace("\r", "\n") for cell in row[:6]]
+    assert read == ["'" + value.replace("\r", "\n") for value in DANGEROUS]
     assert row[6].value == "plain" and row[7].value == Decimal("145.00") and row[8].value == -5
     assert row[8].data_type == "n"
 

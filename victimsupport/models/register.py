@@ -88,6 +88,10 @@ class RegisteredDocument(models.Model):
     content_type = models.CharField(max_length=100, blank=True, default="")
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(_("checksum (SHA-256)"), max_length=64, blank=True, default="")
+    # A letter's archival format and the agency's e-seal on it (victimsupport.seal), as the file says.
+    archival_format = models.CharField(_("archival format"), max_length=12, blank=True, default="")
+    sealed_by = models.CharField(_("sealed by"), max_length=200, blank=True, default="")
+    sealed_at = models.DateTimeField(_("time of the seal"), null=True, blank=True)
     supersedes = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

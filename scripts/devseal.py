@@ -1,0 +1,91 @@
+"""A local test CA and an e-seal certificate for development and tests, under .dev/seal/, made once with
+`cryptography` (no network, nothing in the repository): letters are sealed offline exactly as in
+production, and checked against this CA. Production's seal comes from SEAL_PKCS12_FILE."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+SUBJECT = [
+    (NameOID.COUNTRY_NAME, "EE"),
+    (NameOID.ORGANIZATION_NAME, "Sotsiaalkindlustusamet"),
+    (NameOID.ORGANIZATION_IDENTIFIER, "NTREE-70001975"),
+    (NameOID.COMMON_NAME, "Sotsiaalkindlustusamet (arenduse e-tempel)"),
+]
+CA_SUBJECT = [(NameOID.COUNTRY_NAME, "EE"), (NameOID.COMMON_NAME, "Ohvriabi arenduse test-CA")]
+
+
+def _name(parts) -> x509.Name:
+    return x509.Name([x509.NameAttribute(oid, value) for oid, value in parts])
+
+
+def _usage(**allowed) -> x509.KeyUsage:
+    names = [
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    ]
+    return x509.KeyUsage(**{name: allowed.get(name, False) for name in names})
+
+
+def make_seal(directory: Path, *, days: int = 3650) -> dict[str, str]:
+    """Write ca.pem, seal.p12 and its password (once; kept afterwards). Returns the settings to use."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ca_file, p12_file, password_file = directory / "ca.pem", directory / "seal.p12", directory / "password"
+    if not (ca_file.exists() and p12_file.exists() and password_file.exists()):
+        now = dt.datetime.now(dt.UTC)
+        ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+        ca = (
+            x509.CertificateBuilder()
+            .subject_name(_name(CA_SUBJECT))
+            .issuer_name(_name(CA_SUBJECT))
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_usage(key_cert_sign=True, crl_sign=True), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        seal = (
+            x509.CertificateBuilder()
+            .subject_name(_name(SUBJECT))
+            .issuer_name(ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=days - 1))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_usage(digital_signature=True, content_commitment=True), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        password = secrets.token_urlsafe(24)
+        p12 = pkcs12.serialize_key_and_certificates(
+            b"seal", key, seal, [ca], serialization.BestAvailableEncryption(password.encode())
+        )
+        for path, content in ((ca_file, ca.public_bytes(serialization.Encoding.PEM)), (p12_file, p12)):
+            path.write_bytes(content)
+        password_file.write_text(password)
+        for path in (p12_file, password_file):
+            path.chmod(0o600)
+    return {
+        "SEAL_PKCS12_FILE": str(p12_file),
+        "SEAL_PKCS12_PASSWORD_FILE": str(password_file),
+        "SEAL_TRUST_ROOTS": str(ca_file),
+    }

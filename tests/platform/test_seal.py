@@ -1,0 +1,142 @@
+"""Letters are archival PDFs sealed with the agency's e-seal (PAdES), checked by pyHanko and by an
+independent implementation (poppler's pdfsig); a letter changed after sealing fails both. The test seal
+and CA are made at run time under .dev/ (scripts/devseal.py); none is in the repository."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.template import Context, Template
+
+from tests.factories import make_user
+from victimsupport.register import register_document, series_for
+from victimsupport.sampleletter import sample_letter_pdf
+from victimsupport.seal import archival_format, check_seal
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sealed() -> bytes:
+    return sample_letter_pdf("et")
+
+
+def pdfsig(tmp_path: Path, data: bytes) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60).stdout
+
+
+def changed(data: bytes) -> bytes:
+    """One byte of the signed part changed (the producer's name in the document information)."""
+    changed = bytearray(data)
+    where = changed.index(b"WeasyPrint")
+    changed[where] = ord("w")
+    return bytes(changed)
+
+
+def test_a_letter_is_an_archival_pdf_with_a_valid_seal(sealed, tmp_path):
+    check = check_seal(sealed)
+    assert check.valid and check.intact and check.trusted and check.level == "PAdES B-B"
+    assert check.signer == "Sotsiaalkindlustusamet (arenduse e-tempel)" and check.signed_at is not None
+    assert archival_format(sealed) == "PDF/A-2b"
+    report = pdfsig(tmp_path, sealed)
+    assert "Signature is Valid." in report and "Total document signed" in report
+    assert "Sotsiaalkindlustusamet (arenduse e-tempel)" in report
+
+
+def test_a_letter_changed_after_sealing_fails_both_checks(sealed, tmp_path):
+    tampered = changed(sealed)
+    check = check_seal(tampered)
+    assert check.sealed and not check.intact and not check.valid
+    assert "Digest Mismatch" in pdfsig(tmp_path, tampered)
+    # Something added after the seal (an incremental update): the seal no longer covers the whole file.
+    appended = sealed + b"\n1 0 obj\n(added later)\nendobj\n"
+    assert not check_seal(appended).valid
+    assert "Total document signed" not in pdfsig(tmp_path, appended)
+
+
+def test_verify_letter_for_a_file_sent_back(sealed, tmp_path):
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(sealed)
+    bad.write_bytes(changed(sealed))
+    out = StringIO()
+    call_command("verify_letter", str(good), stdout=out)
+    assert "the seal is valid" in out.getvalue() and "PDF/A-2b" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("verify_letter", str(bad), stdout=StringIO())
+    (tmp_path / "note.txt").write_text("not a letter")
+    with pytest.raises(CommandError):
+        call_command("verify_letter", str(tmp_path / "note.txt"), stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("verify_letter", str(tmp_path / "missing.pdf"), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_register_entry_and_the_letter_page_tell_of_the_seal(sealed):
+    document = register_document(
+        title="Proovikiri",
+        doc_type="sample",
+        responsible=make_user("specialist", "pohja"),
+        content=sealed,
+        filename="proov.pdf",
+        series=series_for("aid_decision"),
+    )
+    assert document.archival_format == "PDF/A-2b"
+    assert document.sealed_by == "Sotsiaalkindlustusamet (arenduse e-tempel)" and document.sealed_at
+    shown = Template("{% load seals %}{% letter_seal document %}").render(Context({"document": document}))
+    assert "Sotsiaalkindlustusamet (arenduse e-tempel)" in shown and "badge--ok" in shown
+    with document.file.open("wb") as stored:  # the stored file changed behind the register's back
+        stored.write(changed(sealed))
+    document.refresh_from_db()
+    from django.core.cache import cache
+
+    cache.clear()
+    shown = Template("{% load seals %}{% letter_seal document %}").render(Context({"document": document}))
+    assert "badge--danger" in shown
+
+
+def test_without_a_seal_the_letter_does_not_claim_one(settings):
+    settings.SEAL_PKCS12_FILE = ""
+    from victimsupport.sampleletter import sample_letter_pdf as render
+
+    pdf = render("et")
+    assert not check_seal(pdf).sealed and archival_format(pdf) == "PDF/A-2b"
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Proovikiri" in text and "e-templiga" not in text
+
+
+def test_production_does_not_start_without_a_seal():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SEAL_", "DJANGO_", "PYTEST"))}
+    env |= {"IGNORE_DEV_ENV": "1", "SECRET_KEY": "x" * 50, "DATABASE_URL": "postgresql://x@localhost/x"}
+    env |= {
+        "REDIS_URL": "redis://localhost:6379/0",
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "victimsupport.settings",
+    }
+    code = "import django; django.setup()"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "SEAL_PKCS12_FILE is not set" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env | {"SEAL_REQUIRED": "false"}, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_private_key_or_seal_in_the_repository():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert not [name for name in files if name.endswith((".p12", ".pfx", ".key"))]
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".py", ".pem", ".txt", ".md", ".yml", ".env", ""} and path.is_file():
+            assert b"PRIVATE KEY-----" not in path.read_bytes(), name
