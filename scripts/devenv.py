@@ -21,7 +21,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from devseal import make_seal  # scripts/, the script's own directory
+try:
+    from devseal import make_seal  # run as a script: scripts/ is on the path
+except ImportError:
+    from scripts.devseal import make_seal  # imported as scripts.devenv (bench/run.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 

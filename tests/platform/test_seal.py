@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -139,4 +140,86 @@ def test_no_private_key_or_seal_in_the_repository():
     for name in files:
         path = ROOT / name
         if path.suffix in {".py", ".pem", ".txt", ".md", ".yml", ".env", ""} and path.is_file():
-            assert b"PRIVATE KEY-----" not in path.read_bytes(), name
+            assert not re.search(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----", path.read_bytes()), name
+
+
+@pytest.fixture
+def timestamp_service(tmp_path):
+    """An RFC 3161 timestamp service over HTTP (pyHanko's test TSA answering real requests), with a CA of
+    its own; returns its URL and that CA's PEM file."""
+    import datetime as dt
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from asn1crypto import keys, tsp
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    now = dt.datetime.now(dt.UTC)
+    # pyHanko's test TSA signs with RSA only.
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), rsa.generate_private_key(65537, 2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    tsa = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ca_file = tmp_path / "tsa-ca.pem"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    yield f"http://127.0.0.1:{server.server_port}/", str(ca_file)
+    server.shutdown()
+
+
+def test_with_a_timestamp_service_the_seal_is_pades_b_t(settings, timestamp_service, tmp_path):
+    url, tsa_ca = timestamp_service
+    settings.SEAL_TIMESTAMP_URL = url
+    settings.SEAL_TRUST_ROOTS = [*settings.SEAL_TRUST_ROOTS, tsa_ca]
+    pdf = sample_letter_pdf("et")
+    check = check_seal(pdf)
+    assert check.valid and check.timestamped and check.level == "PAdES B-T"
+    assert "Signature is Valid." in pdfsig(tmp_path, pdf)
