@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -46,9 +46,10 @@ def make_seal(directory: Path, *, days: int = 3650) -> dict[str, str]:
     """Write ca.pem, seal.p12 and its password (once; kept afterwards). Returns the settings to use."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     ca_file, p12_file, password_file = directory / "ca.pem", directory / "seal.p12", directory / "password"
-    if not (ca_file.exists() and p12_file.exists() and password_file.exists()):
+    if not (ca_file.exists() and p12_file.exists() and password_file.exists() and (directory / "rsa").exists()):
         now = dt.datetime.now(dt.UTC)
-        ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+        # The seal is RSA like the agency's (an EC seal makes pyHanko mark the file PDF 2.0, not PDF/A-2).
+        ca_key, key = ec.generate_private_key(ec.SECP256R1()), rsa.generate_private_key(65537, 3072)
         ca = (
             x509.CertificateBuilder()
             .subject_name(_name(CA_SUBJECT))
@@ -82,6 +83,7 @@ def make_seal(directory: Path, *, days: int = 3650) -> dict[str, str]:
         for path, content in ((ca_file, ca.public_bytes(serialization.Encoding.PEM)), (p12_file, p12)):
             path.write_bytes(content)
         password_file.write_text(password)
+        (directory / "rsa").write_text("the seal's key is RSA (older test seals were EC and are made again)\n")
         for path in (p12_file, password_file):
             path.chmod(0o600)
     return {

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from victimsupport.requestcontext import reset_request, set_request
 
 SESSION_AUTH_AT = "vs_auth_at"
+SESSION_AUTH_BY = "vs_auth_by"  # "tara": the login was through TARA (victimsupport.tara)
+TARA_FACTOR = "TARA"  # what stands for the second factor of a TARA login (django-otp's user.otp_device)
 
 
 def client_ip(request) -> str | None:
@@ -76,6 +78,8 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
+        if user.is_authenticated and request.session.get(SESSION_AUTH_BY) == "tara" and not user.is_verified():
+            user.otp_device = TARA_FACTOR  # a login through TARA is two factors (is_verified() holds)
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
             from django_otp import user_has_device
 

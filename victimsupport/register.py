@@ -102,7 +102,7 @@ def register_document(
         document.content_type = content_type
         if content_type == "application/pdf":
             document.archival_format = archival_format(content)
-            document.sealed_by, document.sealed_at = seal_facts(content)
+            document.sealed_by, document.seal_fingerprint, document.sealed_at = seal_facts(content)
         safe_name = document.number.replace("/", "_") + "-" + (filename or "document.pdf")
         document.file.save(safe_name, ContentFile(content), save=False)
     document.full_clean()

@@ -3,14 +3,23 @@ embedded) sealed with the agency's e-seal certificate as a PAdES baseline signat
 timestamp service is configured), so that anyone can check who issued it and that nothing changed.
 
 The seal's key and certificate come from a PKCS#12 file (`SEAL_PKCS12_FILE`, its password
-`SEAL_PKCS12_PASSWORD` or `SEAL_PKCS12_PASSWORD_FILE`); a seal is checked against the CA certificates in
-`SEAL_TRUST_ROOTS`. Development and tests make their own test CA and seal under .dev/ (scripts/devseal.py);
-production refuses to start without a seal (settings.SEAL_REQUIRED)."""
+`SEAL_PKCS12_PASSWORD` or `SEAL_PKCS12_PASSWORD_FILE`). A seal is valid when the file is exactly what was
+sealed, the certificate leads to a root in `SEAL_TRUST_ROOTS`, and it is the agency's own seal (the
+certificate in use, one of `SEAL_PREVIOUS_CERTS`, or the one the register recorded for the letter): a
+certificate of anyone else from the same CA is not our seal. A timestamp counts (B-T) only when its TSA
+leads to a root in `SEAL_TIMESTAMP_TRUST_ROOTS`. Development and tests make their own test CA and seal
+under .dev/ (scripts/devseal.py); production refuses to start without a seal (settings.SEAL_REQUIRED).
+
+The seal is RSA: pyHanko marks a file sealed with an EC key as PDF 2.0, which PDF/A-2 is not."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import logging
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,20 +32,32 @@ from django.core.exceptions import ImproperlyConfigured
 
 # pyHanko still imports DSA (which nobody here uses): not a warning on every command.
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
     from pyhanko.keys import load_certs_from_pemder
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers, timestamps
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
+
+logger = logging.getLogger(__name__)
 
 # What WeasyPrint makes before the seal: PDF/A-2b allows a signature added as an incremental update.
 PDF_VARIANT = "pdf/a-2b"
 FIELD_NAME = "Seal"
 CHECK_CACHE_SECONDS = 3600
+
+
+def run_pyhanko(coroutine):
+    """pyHanko's work, also where an event loop already runs in this thread (its own helpers call
+    asyncio.run, which refuses to there): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def seal_configured() -> bool:
@@ -45,23 +66,35 @@ def seal_configured() -> bool:
 
 @cache
 def _signer(path: str, password: str):
-
     signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() if password else None)
     if signer is None:
         raise ImproperlyConfigured(f"SEAL_PKCS12_FILE={path}: the seal's key and certificate cannot be read")
     return signer
 
 
-@cache
-def _trust_roots(paths: tuple[str, ...]) -> list:
+def current_signer():
+    return _signer(settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD)
 
+
+@cache
+def _certificates(paths: tuple[str, ...]) -> list:
     return list(load_certs_from_pemder(list(paths))) if paths else []
+
+
+def fingerprint(certificate) -> str:
+    return hashlib.sha256(certificate.dump()).hexdigest()
+
+
+def own_fingerprints() -> set[str]:
+    """The agency's seal certificates: the one in use and the earlier ones still to be recognised."""
+    own = {fingerprint(cert) for cert in _certificates(tuple(settings.SEAL_PREVIOUS_CERTS))}
+    if seal_configured():
+        own.add(fingerprint(current_signer().signing_cert))
+    return own
 
 
 def seal_pdf(pdf: bytes) -> bytes:
     """The PDF with the agency's seal added (an incremental update: the bytes before it stay)."""
-
-    signer = _signer(settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -71,84 +104,103 @@ def seal_pdf(pdf: bytes) -> bytes:
     )
     timestamper = timestamps.HTTPTimeStamper(settings.SEAL_TIMESTAMP_URL) if settings.SEAL_TIMESTAMP_URL else None
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    return signers.sign_pdf(writer, metadata, signer=signer, timestamper=timestamper).getvalue()
+    output = run_pyhanko(signers.async_sign_pdf(writer, metadata, signer=current_signer(), timestamper=timestamper))
+    return output.getvalue()
 
 
 @dataclass(frozen=True)
 class SealCheck:
     """What a PDF's seal says: whether there is one, whether the document is exactly what was sealed
     (intact: the hash and the signature hold, and nothing was added after), whether the certificate leads
-    to a trusted root, who sealed it and when."""
+    to a trusted root and is the agency's own seal, who sealed it and when."""
 
     sealed: bool
     intact: bool = False
     trusted: bool = False
+    own: bool = False
     signer: str = ""
+    fingerprint: str = ""
     signed_at: datetime | None = None
     timestamped: bool = False
     problem: str = ""
 
     @property
     def valid(self) -> bool:
-        return self.sealed and self.intact and self.trusted
+        return self.sealed and self.intact and self.trusted and self.own
 
     @property
     def level(self) -> str:
         return "PAdES B-T" if self.timestamped else "PAdES B-B" if self.sealed else ""
 
 
-def check_seal(data: bytes) -> SealCheck:
-    """Validate the seal of a PDF (pyHanko's validator, against SEAL_TRUST_ROOTS; nothing fetched)."""
+def _context(paths) -> ValidationContext:
+    return ValidationContext(trust_roots=_certificates(tuple(paths)), allow_fetching=False, revocation_mode="soft-fail")
 
+
+def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCheck:
+    """Validate the seal of a PDF (pyHanko's validator, against SEAL_TRUST_ROOTS; nothing fetched).
+    `also_own`: fingerprints of certificates to take as the agency's besides own_fingerprints()."""
     try:
         signatures = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
     except Exception as error:  # anything unreadable is "not a sealed PDF"
         return SealCheck(sealed=False, problem=f"not a readable PDF: {type(error).__name__}")
     if not signatures:
         return SealCheck(sealed=False)
-    signature = signatures[0]
-    context = ValidationContext(
-        trust_roots=_trust_roots(tuple(settings.SEAL_TRUST_ROOTS)), allow_fetching=False, revocation_mode="soft-fail"
-    )
     try:
-        status = validate_pdf_signature(signature, context)
-    except (SignatureValidationError, ValueError) as error:
-        return SealCheck(sealed=True, problem=str(error)[:200])
-    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
-    return SealCheck(
-        sealed=True,
-        intact=bool(status.intact and status.valid and whole),
-        trusted=bool(status.trusted),
-        signer=_common_name(status.signing_cert.subject),
-        signed_at=status.timestamp_validity.timestamp if status.timestamp_validity else status.signer_reported_dt,
-        timestamped=status.timestamp_validity is not None,
-        problem="" if whole else "changed after it was sealed",
-    )
+        signature = signatures[0]
+        status = run_pyhanko(
+            async_validate_pdf_signature(
+                signature,
+                _context(settings.SEAL_TRUST_ROOTS),
+                ts_validation_context=_context(settings.SEAL_TIMESTAMP_TRUST_ROOTS),
+            )
+        )
+        whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
+        stamp = status.timestamp_validity
+        stamped = bool(stamp and stamp.intact and stamp.valid and stamp.trusted)
+        signer_fingerprint = fingerprint(status.signing_cert)
+        problems = [
+            "" if whole else "changed after it was sealed",
+            "" if not stamp or stamped else "its timestamp is not trusted",
+        ]
+        return SealCheck(
+            sealed=True,
+            intact=bool(status.intact and status.valid and whole),
+            trusted=bool(status.trusted),
+            own=signer_fingerprint in (own_fingerprints() | also_own),
+            signer=_common_name(status.signing_cert.subject),
+            fingerprint=signer_fingerprint,
+            signed_at=stamp.timestamp if stamped else status.signer_reported_dt,
+            timestamped=stamped,
+            problem="; ".join(problem for problem in problems if problem),
+        )
+    except Exception as error:  # a malformed signature is a broken seal, never an error page
+        logger.warning("seal check failed: %s: %s", type(error).__name__, error)
+        return SealCheck(sealed=True, problem=f"the seal cannot be read: {type(error).__name__}")
 
 
 def check_document(document) -> SealCheck | None:
-    """The seal check of a registered document's stored file (kept for an hour by its checksum: the file
-    never changes, and a changed one has another checksum)."""
+    """The seal check of a registered document's stored file: the file as it is now (its own hash is the
+    cache key, with the trust settings), the certificate the register recorded counting as the agency's."""
     if not document.file or document.content_type != "application/pdf":
         return None
-    key = f"seal-check:{document.sha256}"
-    found = django_cache.get(key)
-    if found is not None:
-        return found
     try:
         with document.file.open("rb") as stored:
             data = stored.read()
     except OSError:
         return SealCheck(sealed=False, problem="the stored file cannot be read")
-    result = check_seal(data)
-    if document.sha256 and document.verify_checksum():
-        django_cache.set(key, result, CHECK_CACHE_SECONDS)
-    return result
+    trust = "|".join([*settings.SEAL_TRUST_ROOTS, "#", *settings.SEAL_TIMESTAMP_TRUST_ROOTS, "#", *own_fingerprints()])
+    key = f"seal-check:{hashlib.sha256(data).hexdigest()}:{hashlib.sha256(trust.encode()).hexdigest()[:16]}"
+    found = django_cache.get(key)
+    if found is None:
+        recorded = frozenset({document.seal_fingerprint} - {""})
+        found = check_seal(data, also_own=recorded)
+        django_cache.set(key, found, CHECK_CACHE_SECONDS)
+    return found
 
 
 def archival_format(data: bytes) -> str:
     """The PDF/A part and conformance its XMP metadata claims ("PDF/A-2b"), or ""."""
-
     try:
         metadata = PdfFileReader(BytesIO(data), strict=False).root["/Metadata"].get_object().data
     except Exception:  # no metadata, or not a readable PDF: no claim
@@ -160,17 +212,18 @@ def archival_format(data: bytes) -> str:
     return f"PDF/A-{part.group(1).decode()}{conformance.group(1).decode().lower() if conformance else ''}"
 
 
-def seal_facts(data: bytes) -> tuple[str, datetime | None]:
-    """Who sealed a PDF and when it says so, read without validating (for the register entry)."""
-
+def seal_facts(data: bytes) -> tuple[str, str, datetime | None]:
+    """Who sealed a PDF (name, certificate fingerprint) and when it says so, read without validating (for
+    the register entry: the letter was sealed here a moment ago)."""
     try:
         signatures = PdfFileReader(BytesIO(data), strict=False).embedded_signatures
+        if not signatures:
+            return "", "", None
+        signature = signatures[0]
+        certificate = signature.signer_cert
+        return _common_name(certificate.subject)[:200], fingerprint(certificate), signature.self_reported_timestamp
     except Exception:  # anything unreadable has no seal to tell of
-        return "", None
-    if not signatures:
-        return "", None
-    signature = signatures[0]
-    return _common_name(signature.signer_cert.subject), signature.self_reported_timestamp
+        return "", "", None
 
 
 def _common_name(subject) -> str:

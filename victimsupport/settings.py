@@ -155,6 +155,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login through TARA (victimsupport.tara), beside passwords, when its issuer and client are set. The
+# endpoints follow TARA's paths under the issuer unless given one by one.
+TARA_ISSUER = env_str("TARA_ISSUER", "").rstrip("/")
+TARA_CLIENT_ID = env_str("TARA_CLIENT_ID", "")
+TARA_ENABLED = bool(TARA_ISSUER and TARA_CLIENT_ID)
+OIDC_RP_CLIENT_ID = TARA_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = env_str("TARA_CLIENT_SECRET", "")  # or TARA_CLIENT_SECRET_FILE
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("TARA_AUTHORIZATION_ENDPOINT", f"{TARA_ISSUER}/oidc/authorize")
+OIDC_OP_TOKEN_ENDPOINT = env_str("TARA_TOKEN_ENDPOINT", f"{TARA_ISSUER}/oidc/token")
+OIDC_OP_JWKS_ENDPOINT = env_str("TARA_JWKS_ENDPOINT", f"{TARA_ISSUER}/oidc/jwks")
+OIDC_OP_USER_ENDPOINT = ""  # TARA's person is in the ID token
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TOKEN_USE_BASIC_AUTH = True  # TARA takes client_secret_basic
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "tara-callback"
+OIDC_TIMEOUT = 15
+LOGIN_REDIRECT_URL_FAILURE = "/login/tara/failed/"
+if TARA_ENABLED:
+    AUTHENTICATION_BACKENDS.append("victimsupport.tara.TaraBackend")
+
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
@@ -359,13 +382,19 @@ SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 SEAL_PKCS12_FILE = env_str("SEAL_PKCS12_FILE", "")
 SEAL_PKCS12_PASSWORD = env_str("SEAL_PKCS12_PASSWORD", "")
 SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", [])
+# The agency's earlier seal certificates (PEM files): letters sealed with them stay recognised.
+SEAL_PREVIOUS_CERTS = env_list("SEAL_PREVIOUS_CERTS", [])
 SEAL_TIMESTAMP_URL = env_str("SEAL_TIMESTAMP_URL", "")
+SEAL_TIMESTAMP_TRUST_ROOTS = env_list("SEAL_TIMESTAMP_TRUST_ROOTS", [])  # the timestamp service's CAs
 # A letter says it is sealed only when it is: production does not start without a seal.
 SEAL_REQUIRED = env_bool("SEAL_REQUIRED", not DEBUG and not TESTING)
-if SEAL_REQUIRED and not SEAL_PKCS12_FILE:
-    raise ImproperlyConfigured(
-        "SEAL_PKCS12_FILE is not set: letters must be sealed (set SEAL_REQUIRED=false only to build images)"
-    )
+if SEAL_REQUIRED:
+    _missing = [path for path in [SEAL_PKCS12_FILE, *SEAL_TRUST_ROOTS] if not path or not Path(path).is_file()]
+    if not SEAL_PKCS12_FILE or not SEAL_TRUST_ROOTS or _missing:
+        raise ImproperlyConfigured(
+            "SEAL_PKCS12_FILE and SEAL_TRUST_ROOTS must name readable files: letters must be sealed "
+            f"(missing: {', '.join(_missing) or 'not set'}; SEAL_REQUIRED=false only to build images)"
+        )
 
 # --- Volunteers ---
 # Candidates not accepted, or who withdrew, are deleted this many days after the step that closed them.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from victimsupport import tara
 from victimsupport.views import accesslog, auth, health, home, jobs, tools
 
 urlpatterns = [
@@ -10,6 +11,9 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/verify/", auth.otp_verify, name="otp-verify"),
+    path("login/tara/", tara.TaraStartView.as_view(), name="tara-start"),
+    path("login/tara/callback/", tara.TaraCallbackView.as_view(), name="tara-callback"),
+    path("login/tara/failed/", tara.TaraFailedView.as_view(), name="tara-failed"),
     path("account/two-step/", auth.otp_setup, name="otp-setup"),
     path("account/set-password/<uidb64>/<token>/", auth.PasswordSetView.as_view(), name="password-set"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -158,6 +158,10 @@ MATRIX: dict[str, Row] = {
     "login": Row(expect=every_role(302), anonymous=200),
     "logout": Row(expect=every_role(405), anonymous=405),
     "otp-verify": Row(expect=every_role(302)),
+    # TARA is off here (tests/platform/test_tara.py runs it against a real provider): no such pages.
+    "tara-start": Row(expect=every_role(404), anonymous=404),
+    "tara-callback": Row(expect=every_role(404), anonymous=404),
+    "tara-failed": Row(expect=every_role(302), anonymous=302),
     # Partners use the second factor (logged in with it given, they are sent on from the set-up page).
     "otp-setup": Row(expect={**every_role(200), **dict.fromkeys(PARTNER_ROLES, (302, 302))}),
     "set_language": Row(expect=every_role(302), anonymous=302),

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django_otp.oath import totp
@@ -165,6 +166,10 @@ def test_check_deploy_is_clean_with_production_variables():
         "DATABASE_URL": "postgresql://app@db.internal:5432/victimsupport",
         "REDIS_URL": "redis://redis.internal:6379/0",
         "OTP_REQUIRED": "true",
+        # Production has its seal (here the test seal made under .dev/).
+        "SEAL_PKCS12_FILE": settings.SEAL_PKCS12_FILE,
+        "SEAL_PKCS12_PASSWORD": settings.SEAL_PKCS12_PASSWORD,
+        "SEAL_TRUST_ROOTS": ",".join(settings.SEAL_TRUST_ROOTS),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -91,6 +91,7 @@ class RegisteredDocument(models.Model):
     # A letter's archival format and the agency's e-seal on it (victimsupport.seal), as the file says.
     archival_format = models.CharField(_("archival format"), max_length=12, blank=True, default="")
     sealed_by = models.CharField(_("sealed by"), max_length=200, blank=True, default="")
+    seal_fingerprint = models.CharField(max_length=64, blank=True, default="")  # the certificate's SHA-256
     sealed_at = models.DateTimeField(_("time of the seal"), null=True, blank=True)
     supersedes = models.ForeignKey(
         "self",

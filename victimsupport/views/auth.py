@@ -52,6 +52,9 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "tara_enabled": settings.TARA_ENABLED}
+
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
     """The invitation link (and only it) sets a password: a new volunteer's first one. Then the login page,

@@ -1,5 +1,6 @@
 """Check the agency's e-seal on a letter someone sent back: `manage.py verify_letter FILE`. Exit status 0
-when the seal is valid (the file is exactly what was sealed, and the seal leads to a trusted root)."""
+when the seal is valid (the file is exactly what was sealed, the seal leads to a trusted root, and it is
+the agency's own seal certificate)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
                 f"sealed at: {when} ({check.level}{', timestamped' if check.timestamped else ''})",
                 f"intact: {'yes' if check.intact else 'NO' + (' (' + check.problem + ')' if check.problem else '')}",
                 f"trusted: {'yes' if check.trusted else 'NO'}",
+                f"the agency's seal: {'yes' if check.own else 'NO'}",
             ]
         self.stdout.write("\n".join(lines))
         if not check.valid:
