@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,6 +17,14 @@ from victimsupport.requestcontext import reset_request, set_request
 SESSION_AUTH_AT = "vs_auth_at"
 SESSION_AUTH_BY = "vs_auth_by"  # "tara": the login was through TARA (victimsupport.tara)
 TARA_FACTOR = "TARA"  # what stands for the second factor of a TARA login (django-otp's user.otp_device)
+TARA_BACKEND = "victimsupport.tara.TaraBackend"
+
+
+def tara_login(request) -> bool:
+    """Whether this session's login was through TARA: the mark set by its callback and its backend both
+    (the mark is removed at every login, victimsupport.signals)."""
+    session = request.session
+    return session.get(SESSION_AUTH_BY) == "tara" and session.get(BACKEND_SESSION_KEY) == TARA_BACKEND
 
 
 def client_ip(request) -> str | None:
@@ -78,7 +86,7 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and request.session.get(SESSION_AUTH_BY) == "tara" and not user.is_verified():
+        if user.is_authenticated and tara_login(request) and not user.is_verified():
             user.otp_device = TARA_FACTOR  # a login through TARA is two factors (is_verified() holds)
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
             from django_otp import user_has_device

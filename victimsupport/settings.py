@@ -173,10 +173,8 @@ OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_TOKEN_USE_BASIC_AUTH = True  # TARA takes client_secret_basic
 OIDC_CREATE_USER = False
 OIDC_AUTHENTICATION_CALLBACK_URL = "tara-callback"
-OIDC_TIMEOUT = 15
+OIDC_TIMEOUT = (3, 10)  # connect, read: a slow TARA does not hold the web workers
 LOGIN_REDIRECT_URL_FAILURE = "/login/tara/failed/"
-if TARA_ENABLED:
-    AUTHENTICATION_BACKENDS.append("victimsupport.tara.TaraBackend")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
@@ -200,6 +198,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "victimsupport.views.auth.locked_out"
 AXES_CLIENT_IP_CALLABLE = "victimsupport.middleware.client_ip"
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "victimsupport.tara.axes_exempt"  # TARA's failures are not password guesses
 
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user with permissions
 GUARDIAN_RAISE_403 = False
@@ -376,6 +375,14 @@ AGENCY = {
     "email": env_str("AGENCY_EMAIL", "info@sotsiaalkindlustusamet.ee"),
 }
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The callback address registered with TARA (exactly: not built from a request's Host).
+TARA_REDIRECT_URL = env_str("TARA_REDIRECT_URL", f"{SITE_URL}/login/tara/callback/")
+if TARA_ENABLED:
+    AUTHENTICATION_BACKENDS.append("victimsupport.tara.TaraBackend")
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("TARA_CLIENT_SECRET (or TARA_CLIENT_SECRET_FILE) is not set")
+    if not DEBUG and not all(url.startswith("https://") for url in (TARA_ISSUER, TARA_REDIRECT_URL)):
+        raise ImproperlyConfigured("TARA_ISSUER and TARA_REDIRECT_URL are https addresses")
 # The agency's e-seal on every letter (victimsupport.seal): a PKCS#12 file with the key and certificate,
 # its password (SEAL_PKCS12_PASSWORD, or SEAL_PKCS12_PASSWORD_FILE for a secret file), the CA certificates
 # a seal is checked against (PEM files), and a timestamp service (RFC 3161) for PAdES B-T.

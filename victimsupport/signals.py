@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils import timezone
 
-from victimsupport.middleware import SESSION_AUTH_AT, client_ip
+from victimsupport.middleware import SESSION_AUTH_AT, SESSION_AUTH_BY, client_ip
 from victimsupport.models import UserSession
 from victimsupport.security import security_event
 
@@ -18,6 +18,7 @@ def on_login(sender, request, user, **kwargs) -> None:
     if request is None or not hasattr(request, "session"):
         return
     request.session[SESSION_AUTH_AT] = time.time()
+    request.session.pop(SESSION_AUTH_BY, None)  # TARA's callback marks its own logins after this
     if request.session.session_key is None:
         request.session.save()
     UserSession.objects.update_or_create(
