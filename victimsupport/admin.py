@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from stdnum.ee import ik as estonian_code
 
 from victimsupport.mail import mail_send_again, mask_address
 from victimsupport.models import (
@@ -24,6 +25,7 @@ from victimsupport.models import (
     User,
     UserSession,
 )
+from victimsupport.security import security_event
 from victimsupport.services import deactivate_user, region_create, user_sessions_end, user_set_roles_and_regions
 
 admin.site.unregister(Group) if admin.site.is_registered(Group) else None
@@ -50,6 +52,13 @@ class UserAdminForm(forms.ModelForm):
             "is_staff",
             "is_superuser",
         ]
+
+    def clean_personal_code(self) -> str:
+        """A login credential since TARA: a valid Estonian personal code, or none."""
+        code = (self.cleaned_data.get("personal_code") or "").strip()
+        if code and not estonian_code.is_valid(code):
+            raise forms.ValidationError(_("This is not a valid Estonian personal code."))
+        return code
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,8 +93,15 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            fields.append("is_superuser")
+            # The personal code logs in through TARA: only a superuser puts one on an account.
+            fields += ["is_superuser", "personal_code"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "personal_code" in form.changed_data:
+            security_event("personal_code_changed", actor=request.user, user=obj.pk)
+            user_sessions_end(obj, actor=request.user, reason="personal_code_changed")
 
     @admin.display(description=_("roles"))
     def role_list(self, obj):

@@ -209,3 +209,32 @@ def test_without_tara_there_is_no_tara_login(client):
     assert client.get("/login/tara/").status_code == 404
     assert client.get("/login/tara/callback/?code=a&state=b").status_code == 404
     assert "tara" not in client.get("/login/").content.decode()
+
+
+def test_the_personal_code_is_a_credential_in_the_admin(client, rf):
+    """Only a superuser puts a personal code on an account; it must be a valid one; a change ends the
+    person's sessions and is in the security log."""
+    from django.contrib.admin.sites import site
+
+    from victimsupport.admin import UserAdmin, UserAdminForm
+
+    user = make_user("specialist", "pohja")
+    form = UserAdminForm(instance=user, data={"username": user.username, "personal_code": "38001085719"})
+    form.is_valid()
+    assert "personal_code" in form.errors  # a wrong check digit
+    admin = UserAdmin(User, site)
+    request = rf.get("/")
+    request.user = make_user("administrator", is_staff=True)
+    assert "personal_code" in admin.get_readonly_fields(request, user)
+    request.user = make_user("administrator", is_staff=True, is_superuser=True)
+    assert "personal_code" not in admin.get_readonly_fields(request, user)
+
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    user.personal_code = KNOWN[2:]
+
+    class Changed:
+        changed_data = ["personal_code"]
+
+    admin.save_model(request, user, Changed(), change=True)
+    assert client.get("/").status_code == 302  # the session was ended
