@@ -133,8 +133,10 @@ class SealCheck:
         return "PAdES B-T" if self.timestamped else "PAdES B-B" if self.sealed else ""
 
 
-def _context(paths) -> ValidationContext:
-    return ValidationContext(trust_roots=_certificates(tuple(paths)), allow_fetching=False, revocation_mode="soft-fail")
+def _context(paths, moment: datetime | None = None) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=_certificates(tuple(paths)), allow_fetching=False, revocation_mode="soft-fail", moment=moment
+    )
 
 
 def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCheck:
@@ -163,10 +165,23 @@ def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCh
             "" if whole else "changed after it was sealed",
             "" if not stamp or stamped else "its timestamp is not trusted",
         ]
+        trusted = bool(status.trusted)
+        if not trusted and stamped:
+            # The certificate may have expired since: a trusted timestamp shows when the seal was made,
+            # and the seal is judged at that time (PAdES B-T's point).
+            then = run_pyhanko(
+                async_validate_pdf_signature(
+                    signature,
+                    _context(settings.SEAL_TRUST_ROOTS, moment=stamp.timestamp),
+                    ts_validation_context=_context(settings.SEAL_TIMESTAMP_TRUST_ROOTS),
+                )
+            )
+            trusted = bool(then.trusted)
+            problems.append("the certificate has expired since the letter was sealed" if trusted else "")
         return SealCheck(
             sealed=True,
             intact=bool(status.intact and status.valid and whole),
-            trusted=bool(status.trusted),
+            trusted=trusted,
             own=signer_fingerprint in (own_fingerprints() | also_own),
             signer=_common_name(status.signing_cert.subject),
             fingerprint=signer_fingerprint,

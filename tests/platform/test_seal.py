@@ -295,3 +295,59 @@ def test_sealing_and_checking_work_where_an_event_loop_runs():
         assert asyncio.run(inside())
     else:
         assert check_seal(sample_letter_pdf("et")).valid
+
+
+def test_a_timestamped_seal_outlives_its_certificate(settings, timestamp_service, tmp_path):
+    """A seal certificate expires after some years; letters sealed with a trusted timestamp before that
+    stay valid (judged at the timestamp's time), ones without a timestamp no longer are."""
+    import datetime as dt
+    import time
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key, key = rsa.generate_private_key(65537, 2048), rsa.generate_private_key(65537, 2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Lühiajaline CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=9))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    expires = now + dt.timedelta(seconds=6)
+    seal = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sotsiaalkindlustusamet (lühike)")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(expires)
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    (tmp_path / "short-ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "short.p12").write_bytes(
+        pkcs12.serialize_key_and_certificates(b"x", key, seal, [ca], serialization.NoEncryption())
+    )
+    url, tsa_ca = timestamp_service
+    settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD = str(tmp_path / "short.p12"), ""
+    settings.SEAL_TRUST_ROOTS = [str(tmp_path / "short-ca.pem")]
+    settings.SEAL_TIMESTAMP_TRUST_ROOTS = [tsa_ca]
+    plain = sample_letter_pdf("et")
+    settings.SEAL_TIMESTAMP_URL = url
+    stamped = sample_letter_pdf("et")
+    assert check_seal(plain).valid and check_seal(stamped).valid
+    time.sleep(max(0.0, (expires - dt.datetime.now(dt.UTC)).total_seconds()) + 1)
+    later = check_seal(stamped)
+    assert later.valid and "expired since" in later.problem
+    assert not check_seal(plain).valid  # no proof of when it was sealed
