@@ -91,7 +91,15 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
             from django_otp import user_has_device
 
-            exempt = {reverse("otp-verify"), reverse("otp-setup"), reverse("logout")}
+            # The second-factor pages, logging out, and TARA (a login of two factors instead).
+            exempt = {
+                reverse("otp-verify"),
+                reverse("otp-setup"),
+                reverse("logout"),
+                reverse("tara-start"),
+                reverse("tara-callback"),
+                reverse("tara-failed"),
+            }
             if request.path not in exempt:
                 if user_has_device(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")

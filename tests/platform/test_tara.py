@@ -238,3 +238,16 @@ def test_the_personal_code_is_a_credential_in_the_admin(client, rf):
 
     admin.save_model(request, user, Changed(), change=True)
     assert client.get("/").status_code == 302  # the session was ended
+
+
+def test_half_way_through_the_password_login_a_person_can_switch_to_tara(client, tara):
+    """The password given, the one-time code not yet: TARA instead of the code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = make_user("specialist", "pohja", personal_code=KNOWN[2:])
+    TOTPDevice.objects.create(user=user, name="telefon", confirmed=True)
+    client.post("/login/", {"username": user.username, "password": PASSWORD})
+    page = client.get(reverse("otp-verify")).content.decode()
+    assert reverse("tara-start") in page
+    response = log_in_through_tara(client, KNOWN)
+    assert response["Location"] == "/" and client.get("/").status_code == 200

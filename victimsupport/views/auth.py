@@ -124,7 +124,8 @@ def otp_verify(request):
                 return redirect(_safe_next(request))
         security_event("second_factor_failed", actor=request.user)
         form.add_error("token", _("The code is not valid. Check the clock of your phone and try again."))
-    return render(request, "registration/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
+    context = {"form": form, "next": _safe_next(request, ""), "tara_enabled": settings.TARA_ENABLED}
+    return render(request, "registration/otp_verify.html", context)
 
 
 @login_required
