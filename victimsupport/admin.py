@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
-from stdnum.ee import ik as estonian_code
 
+from cases.models.persons import validate_personal_code
 from victimsupport.mail import mail_send_again, mask_address
 from victimsupport.models import (
     AccessLogEntry,
@@ -56,8 +56,7 @@ class UserAdminForm(forms.ModelForm):
     def clean_personal_code(self) -> str:
         """A login credential since TARA: a valid Estonian personal code, or none."""
         code = (self.cleaned_data.get("personal_code") or "").strip()
-        if code and not estonian_code.is_valid(code):
-            raise forms.ValidationError(_("This is not a valid Estonian personal code."))
+        validate_personal_code(code)  # the persons' check (cases.models.persons)
         return code
 
     def __init__(self, *args, **kwargs):
