@@ -139,6 +139,17 @@ def _context(paths, moment: datetime | None = None) -> ValidationContext:
     )
 
 
+def _validate(signature, moment: datetime | None = None):
+    """pyHanko's validation of one signature: its certificate judged at `moment` (now if None)."""
+    return run_pyhanko(
+        async_validate_pdf_signature(
+            signature,
+            _context(settings.SEAL_TRUST_ROOTS, moment=moment),
+            ts_validation_context=_context(settings.SEAL_TIMESTAMP_TRUST_ROOTS),
+        )
+    )
+
+
 def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCheck:
     """Validate the seal of a PDF (pyHanko's validator, against SEAL_TRUST_ROOTS; nothing fetched).
     `also_own`: fingerprints of certificates to take as the agency's besides own_fingerprints()."""
@@ -150,13 +161,7 @@ def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCh
         return SealCheck(sealed=False)
     try:
         signature = signatures[0]
-        status = run_pyhanko(
-            async_validate_pdf_signature(
-                signature,
-                _context(settings.SEAL_TRUST_ROOTS),
-                ts_validation_context=_context(settings.SEAL_TIMESTAMP_TRUST_ROOTS),
-            )
-        )
+        status = _validate(signature)
         whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1
         stamp = status.timestamp_validity
         stamped = bool(stamp and stamp.intact and stamp.valid and stamp.trusted)
@@ -169,14 +174,7 @@ def check_seal(data: bytes, *, also_own: frozenset[str] = frozenset()) -> SealCh
         if not trusted and stamped:
             # The certificate may have expired since: a trusted timestamp shows when the seal was made,
             # and the seal is judged at that time (PAdES B-T's point).
-            then = run_pyhanko(
-                async_validate_pdf_signature(
-                    signature,
-                    _context(settings.SEAL_TRUST_ROOTS, moment=stamp.timestamp),
-                    ts_validation_context=_context(settings.SEAL_TIMESTAMP_TRUST_ROOTS),
-                )
-            )
-            trusted = bool(then.trusted)
+            trusted = bool(_validate(signature, moment=stamp.timestamp).trusted)
             problems.append("the certificate has expired since the letter was sealed" if trusted else "")
         return SealCheck(
             sealed=True,
