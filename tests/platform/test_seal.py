@@ -4,6 +4,7 @@ and CA are made at run time under .dev/ (scripts/devseal.py); none is in the rep
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -13,16 +14,34 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.template import Context, Template
 
+from scripts.devseal import ca_certificate, issued_certificate, pkcs12_bytes
 from tests.factories import make_user
 from victimsupport.register import register_document, series_for
 from victimsupport.sampleletter import sample_letter_pdf
 from victimsupport.seal import archival_format, check_seal, run_pyhanko
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def seal_files(directory: Path, ca_name: str, name: str, valid: dt.timedelta | dt.datetime) -> tuple[str, str]:
+    """A CA of its own and a seal certificate it issued (valid for a while, or until a moment): the CA's
+    PEM file and the seal's PKCS#12 file (no password)."""
+    now = dt.datetime.now(dt.UTC)
+    not_after = valid if isinstance(valid, dt.datetime) else now + valid
+    ca_key, key = rsa.generate_private_key(65537, 2048), rsa.generate_private_key(65537, 2048)
+    ca = ca_certificate(ca_key, [(NameOID.COMMON_NAME, ca_name)], not_after=now + dt.timedelta(days=9))
+    seal = issued_certificate(ca, ca_key, key, [(NameOID.COMMON_NAME, name)], not_after=not_after)
+    ca_file, p12_file = directory / f"{ca_name}.pem", directory / f"{name}.p12"
+    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    p12_file.write_bytes(pkcs12_bytes(key, seal, ca))
+    return str(ca_file), str(p12_file)
 
 
 @pytest.fixture(scope="module")
@@ -145,44 +164,23 @@ def test_no_private_key_or_seal_in_the_repository():
 def timestamp_service(tmp_path):
     """An RFC 3161 timestamp service over HTTP (pyHanko's test TSA answering real requests), with a CA of
     its own; returns its URL and that CA's PEM file."""
-    import datetime as dt
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from asn1crypto import keys, tsp
     from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID
     from pyhanko.sign.timestamps import DummyTimeStamper
 
-    now = dt.datetime.now(dt.UTC)
+    TIME_STAMPING = ExtendedKeyUsageOID.TIME_STAMPING
+
     # pyHanko's test TSA signs with RSA only.
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), rsa.generate_private_key(65537, 2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    tsa = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(2)
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .sign(ca_key, hashes.SHA256())
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    ca = ca_certificate(ca_key, [(NameOID.COMMON_NAME, "Test TSA CA")], not_after=until)
+    tsa = issued_certificate(
+        ca, ca_key, key, [(NameOID.COMMON_NAME, "Test TSA")], not_after=until, extended_usage=[TIME_STAMPING]
     )
     stamper = DummyTimeStamper(
         tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(serialization.Encoding.DER)),
@@ -229,51 +227,16 @@ def test_with_a_timestamp_service_the_seal_is_pades_b_t(settings, timestamp_serv
 
 def test_a_seal_of_someone_else_from_a_trusted_ca_is_not_the_agencys(settings, tmp_path, sealed):
     """Public CAs seal for everyone: only the agency's own certificate makes a letter ours."""
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    now = dt.datetime.now(dt.UTC)
-    ca_key, key = rsa.generate_private_key(65537, 2048), rsa.generate_private_key(65537, 2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Avalik CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=9))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    other = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sotsiaalkindlustusamet")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(2)
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=9))
-        .sign(ca_key, hashes.SHA256())
-    )
-    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "other.p12").write_bytes(
-        pkcs12.serialize_key_and_certificates(b"x", key, other, [ca], serialization.NoEncryption())
-    )
-    settings.SEAL_TRUST_ROOTS = [*settings.SEAL_TRUST_ROOTS, str(tmp_path / "ca.pem")]
+    ca_file, p12_file = seal_files(tmp_path, "Avalik CA", "Sotsiaalkindlustusamet", dt.timedelta(days=9))
+    settings.SEAL_TRUST_ROOTS = [*settings.SEAL_TRUST_ROOTS, ca_file]
     ours = settings.SEAL_PKCS12_FILE
     settings.SEAL_PKCS12_FILE = ""
     unsealed = sample_letter_pdf("et")
     settings.SEAL_PKCS12_FILE = ours
-    signer = signers.SimpleSigner.load_pkcs12(str(tmp_path / "other.p12"))
+    signer = signers.SimpleSigner.load_pkcs12(p12_file)
     metadata = signers.PdfSignatureMetadata(field_name="Seal", subfilter=fields.SigSeedSubFilter.PADES)
     writer = IncrementalPdfFileWriter(io.BytesIO(unsealed))
     forged = run_pyhanko(signers.async_sign_pdf(writer, metadata, signer=signer)).getvalue()
@@ -300,48 +263,13 @@ def test_sealing_and_checking_work_where_an_event_loop_runs():
 def test_a_timestamped_seal_outlives_its_certificate(settings, timestamp_service, tmp_path):
     """A seal certificate expires after some years; letters sealed with a trusted timestamp before that
     stay valid (judged at the timestamp's time), ones without a timestamp no longer are."""
-    import datetime as dt
     import time
 
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
-
-    now = dt.datetime.now(dt.UTC)
-    ca_key, key = rsa.generate_private_key(65537, 2048), rsa.generate_private_key(65537, 2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Lühiajaline CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=9))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    expires = now + dt.timedelta(seconds=6)
-    seal = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sotsiaalkindlustusamet (lühike)")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(2)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(expires)
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .sign(ca_key, hashes.SHA256())
-    )
-    (tmp_path / "short-ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "short.p12").write_bytes(
-        pkcs12.serialize_key_and_certificates(b"x", key, seal, [ca], serialization.NoEncryption())
-    )
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+    ca_file, p12_file = seal_files(tmp_path, "Lühiajaline CA", "Sotsiaalkindlustusamet (lühike)", expires)
     url, tsa_ca = timestamp_service
-    settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD = str(tmp_path / "short.p12"), ""
-    settings.SEAL_TRUST_ROOTS = [str(tmp_path / "short-ca.pem")]
+    settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD = p12_file, ""
+    settings.SEAL_TRUST_ROOTS = [ca_file]
     settings.SEAL_TIMESTAMP_TRUST_ROOTS = [tsa_ca]
     plain = sample_letter_pdf("et")
     settings.SEAL_TIMESTAMP_URL = url
