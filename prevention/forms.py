@@ -36,6 +36,13 @@ from victimsupport.forms import (
 from victimsupport.models import Role, User
 
 
+def _staff_choice(field, roles, current=None) -> None:
+    """Active staff of `roles`, and whoever the record names now (one who has left stays named)."""
+    people = Q(groups__name__in=roles, is_active=True) | Q(pk=current)
+    field.queryset = User.objects.filter(people).distinct().order_by("last_name")
+    field.label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 class MaterialForm(VersionedForm):
     class Meta:
         model = Material
@@ -44,10 +51,7 @@ class MaterialForm(VersionedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            User.objects.filter(groups__name__in=EDITORS, is_active=True).distinct().order_by("last_name")
-        )
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        _staff_choice(self.fields["owner"], EDITORS)  # (an owner who left is replaced: the service says so)
         if not self.instance.pk:
             self.fields["version"].required = False
             self.initial.setdefault("owner", user.pk)
@@ -87,13 +91,6 @@ class PublicFilterForm(forms.Form):
 
 
 # --- the plan, projects, activities ---
-
-
-def _staff_choice(field, roles, current=None) -> None:
-    """Active staff of `roles`, and whoever the record names now (one who has left stays named)."""
-    people = Q(groups__name__in=roles, is_active=True) | Q(pk=current)
-    field.queryset = User.objects.filter(people).distinct().order_by("last_name")
-    field.label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class PlanForm(VersionedForm):
