@@ -75,7 +75,7 @@ def main() -> int:
     time.sleep(2)
     print(
         f"""
-  Victim support is running:  http://{host}:{port}/
+  Victim support is running:  http://{"localhost" if host == "127.0.0.1" else host}:{port}/
   Worker and beat are running beside it. Stop with Ctrl-C.
 
   Demo logins (password for all: Ohvriabi-demo-2026)

@@ -217,3 +217,18 @@ def login_verified(client, user) -> None:
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
+
+
+def make_passkey(user, *, name: str | None = None, confirmed: bool = True):
+    """A registered passkey (its key is never used: tests that log in with one use SoftPasskey)."""
+    import os
+
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name=name or f"Võti {os.urandom(3).hex()}",
+        credential_id=os.urandom(32),
+        public_key=b"\0",
+        confirmed=confirmed,
+    )

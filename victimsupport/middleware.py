@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.cache import cache
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from victimsupport.requestcontext import reset_request, set_request
@@ -91,7 +91,8 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
             from django_otp import user_has_device
 
-            # The second-factor pages, logging out, and TARA (a login of two factors instead).
+            # The second-factor pages and a passkey's ceremonies (victimsupport.passkeys: an account with a
+            # second factor adds a passkey only once it is given), logging out, and TARA (two factors).
             exempt = {
                 reverse("otp-verify"),
                 reverse("otp-setup"),
@@ -100,12 +101,19 @@ class SecondFactorMiddleware:
                 reverse("tara-callback"),
                 reverse("tara-failed"),
             }
-            if request.path not in exempt:
+            if request.path not in exempt and not passkey_ceremony(request.path):
                 if user_has_device(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
                 if settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES):
                     return redirect("otp-setup")
         return self.get_response(request)
+
+
+def passkey_ceremony(path: str) -> bool:
+    try:
+        return resolve(path).namespace == "otp_webauthn"
+    except Resolver404:
+        return False
 
 
 class NoStoreMiddleware:

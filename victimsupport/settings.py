@@ -6,6 +6,7 @@ Production behaviour is switched by environment variables, not by another settin
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "django_htmx",
     "cases",
     "referrals",
@@ -383,6 +385,15 @@ if TARA_ENABLED:
         raise ImproperlyConfigured("TARA_CLIENT_SECRET (or TARA_CLIENT_SECRET_FILE) is not set")
     if not DEBUG and not all(url.startswith("https://") for url in (TARA_ISSUER, TARA_REDIRECT_URL)):
         raise ImproperlyConfigured("TARA_ISSUER and TARA_REDIRECT_URL are https addresses")
+# Passkeys (WebAuthn) as a second factor (victimsupport.passkeys). A passkey belongs to one domain, the
+# relying party: the public address's host unless WEBAUTHN_RP_ID names a parent domain; the browser's
+# origin must be one of WEBAUTHN_ORIGINS. Never a first factor: the password (or TARA) comes first.
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname or "localhost")
+OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", [SITE_URL])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "victimsupport.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "victimsupport.passkeys"
 # The agency's e-seal on every letter (victimsupport.seal): a PKCS#12 file with the key and certificate,
 # its password (SEAL_PKCS12_PASSWORD, or SEAL_PKCS12_PASSWORD_FILE for a secret file), the CA certificates
 # a seal is checked against (PEM files), and a timestamp service (RFC 3161) for PAdES B-T.

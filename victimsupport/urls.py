@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from victimsupport import tara
-from victimsupport.views import accesslog, auth, health, home, jobs, tools
+from victimsupport import passkeys, tara
+from victimsupport.views import accesslog, auth, health, home, jobs, tools, twostep
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -14,7 +14,10 @@ urlpatterns = [
     path("login/tara/", tara.TaraStartView.as_view(), name="tara-start"),
     path("login/tara/callback/", tara.TaraCallbackView.as_view(), name="tara-callback"),
     path("login/tara/failed/", tara.TaraFailedView.as_view(), name="tara-failed"),
-    path("account/two-step/", auth.otp_setup, name="otp-setup"),
+    path("account/two-step/", twostep.two_step, name="otp-setup"),
+    path("account/two-step/passkeys/<int:pk>/", twostep.passkey_rename, name="passkey-rename"),
+    path("account/two-step/passkeys/<int:pk>/remove/", twostep.passkey_remove, name="passkey-remove"),
+    path("account/passkeys/", include((passkeys.urlpatterns, passkeys.app_name))),
     path("account/set-password/<uidb64>/<token>/", auth.PasswordSetView.as_view(), name="password-set"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("heartbeat.json", health.heartbeat, name="heartbeat"),

@@ -45,4 +45,6 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
+  // A passkey added (django-otp-webauthn's script): show it in the list, with the confirmation.
+  document.addEventListener("otp_webauthn.register_complete", function () { window.location.reload(); });
 })();

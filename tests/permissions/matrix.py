@@ -152,6 +152,8 @@ MARAC_BUTTON = {"coordinator": (302, 404), "regional_manager": (302, 404)}
 MARAC_ORGANISER_ONLY = {"coordinator": (200, 404), "regional_manager": (200, 404)}
 MARAC_ORGANISER_BUTTON = MARAC_BUTTON
 
+OWN_ONLY_BUTTON = {role: (302, 404) for role in ROLES if role != "anonymous"}
+
 MATRIX: dict[str, Row] = {
     # --- platform ---
     "home": Row(expect=every_role(200)),
@@ -162,8 +164,17 @@ MATRIX: dict[str, Row] = {
     "tara-start": Row(expect=every_role(404), anonymous=404),
     "tara-callback": Row(expect=every_role(404), anonymous=404),
     "tara-failed": Row(expect=every_role(302), anonymous=302),
-    # Partners use the second factor (logged in with it given, they are sent on from the set-up page).
-    "otp-setup": Row(expect={**every_role(200), **dict.fromkeys(PARTNER_ROLES, (302, 302))}),
+    "otp-setup": Row(expect=every_role(200)),
+    # One's own passkeys only (the scenario's are unconfirmed: a confirmed one would ask for the second step).
+    "passkey-rename": Row(kwargs={"pk": "passkey"}, method="post", expect=OWN_ONLY_BUTTON),
+    "passkey-remove": Row(kwargs={"pk": "passkey"}, method="post", expect=OWN_ONLY_BUTTON),
+    # The ceremonies answer JSON; never a first factor (anonymous: 403). Completing with no ceremony
+    # begun: 400. The second factor is not asked first (an account with one must give it to add a passkey).
+    "otp_webauthn:credential-registration-complete": Row(method="post", expect=every_role(400), anonymous=403),
+    "otp_webauthn:credential-registration-begin": Row(method="post", expect=every_role(200), anonymous=403),
+    "otp_webauthn:credential-authentication-complete": Row(method="post", expect=every_role(400), anonymous=403),
+    "otp_webauthn:credential-authentication-begin": Row(method="post", expect=every_role(200), anonymous=403),
+    "otp_webauthn:js-i18n-catalog": Row(expect=every_role(200), anonymous=200),
     "set_language": Row(expect=every_role(302), anonymous=302),
     "heartbeat": Row(expect=every_role(200), anonymous=200),
     "access-log": Row(expect={"regional_manager": (200, 200), "administrator": (200, 200)}),

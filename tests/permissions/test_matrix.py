@@ -38,6 +38,7 @@ from tests.factories import (
     make_aid,
     make_case,
     make_invoice,
+    make_passkey,
     make_provider,
     make_referral,
     make_user,
@@ -667,6 +668,8 @@ def test_every_role_gets_what_the_matrix_says(role_users):
             _login(client, role, owner)
         jobs = _job_for(owner, stranger)
         objects["in"]["job"], objects["out"]["job"] = jobs["in"], jobs["out"]
+        objects["in"]["passkey"] = make_passkey(owner, confirmed=False)
+        objects["out"]["passkey"] = make_passkey(stranger, confirmed=False)
         for name, row in MATRIX.items():
             expected = row.expected(role)
             for scope, want in zip(("in", "out"), expected, strict=True):

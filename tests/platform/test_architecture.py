@@ -146,6 +146,10 @@ NOT_ACTION_VIEWS = {
     "compensation.views.DecisionLetterView": "a letter: GET downloads it, POST makes it again",
     "reporting.views.FeedbackSurveyView": "the client's survey without login: its own three languages, the same "
     "answer (410) for every link that cannot be used, then one service",
+    "victimsupport.passkeys.BeginRegistration": "a passkey's ceremony (django-otp-webauthn): JSON in and out",
+    "victimsupport.passkeys.CompleteRegistration": "a passkey's ceremony (django-otp-webauthn): JSON in and out",
+    "victimsupport.passkeys.BeginAuthentication": "a passkey's ceremony (django-otp-webauthn): JSON in and out",
+    "victimsupport.passkeys.CompleteAuthentication": "a passkey's ceremony (django-otp-webauthn): JSON in and out",
     "prevention.views.answers.AnswerView": "a training's survey without login: the client survey's page and "
     "languages, 410 for a link that takes no answers, then one service",
 }

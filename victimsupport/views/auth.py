@@ -1,11 +1,9 @@
-"""Login, lockout, logout and the second factor (TOTP)."""
+"""Login, lockout, logout and the second step of login (a passkey or the authenticator app)."""
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 
-import segno
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from victimsupport.middleware import client_ip
 from victimsupport.security import security_event
@@ -109,7 +108,7 @@ class TokenForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    """The second step of login for a user with a TOTP device."""
+    """The second step of login: a passkey (victimsupport.passkeys) or a code from the authenticator app."""
     if request.user.is_verified():
         return redirect(_safe_next(request))
     if not user_has_device(request.user):
@@ -120,47 +119,18 @@ def otp_verify(request):
         for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
             if device.verify_token(token):
                 otp_login(request, device)
-                security_event("second_factor", actor=request.user)
+                security_event("second_factor", actor=request.user, method="totp")
                 return redirect(_safe_next(request))
-        security_event("second_factor_failed", actor=request.user)
+        security_event("second_factor_failed", actor=request.user, method="totp")
         form.add_error("token", _("The code is not valid. Check the clock of your phone and try again."))
-    context = {"form": form, "next": _safe_next(request, ""), "tara_enabled": settings.TARA_ENABLED}
+    has_passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    context = {
+        "form": form,
+        "next": _safe_next(request, ""),
+        "tara_enabled": settings.TARA_ENABLED,
+        "has_passkey": has_passkey,
+        "has_app": TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists(),
+    }
+    if has_passkey:
+        form.fields["token"].widget.attrs.pop("autofocus", None)  # the passkey button comes first
     return render(request, "registration/otp_verify.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def otp_setup(request):
-    """Set up a TOTP authenticator: scan the code, then confirm with one code from the app."""
-    user = request.user
-    if user.is_verified() or TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
-        if not user.is_verified():
-            return redirect("otp-verify")
-        messages.info(request, _("Two-step login is already set up."))
-        return redirect("home")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            security_event("second_factor_enrolled", actor=user)
-            messages.success(request, _("Two-step login is set up."))
-            return redirect("home")
-        form.add_error("token", _("The code is not valid. Check the clock of your phone and try again."))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
-    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
-    grouped = " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4))
-    return render(
-        request,
-        "registration/otp_setup.html",
-        {
-            "form": form,
-            "qr_svg": qr_svg,
-            "secret": grouped,
-            "required": settings.OTP_REQUIRED or request.user.has_role(*settings.OTP_REQUIRED_ROLES),
-        },
-    )
