@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import operator
 import time
+from functools import reduce
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django_otp import device_classes
 
 from victimsupport.requestcontext import reset_request, set_request
 
@@ -89,8 +93,6 @@ class SecondFactorMiddleware:
         if user.is_authenticated and tara_login(request) and not user.is_verified():
             user.otp_device = TARA_FACTOR  # a login through TARA is two factors (is_verified() holds)
         if user.is_authenticated and not user.is_verified() and not request.path.startswith(self.exempt_prefixes):
-            from django_otp import user_has_device
-
             # The second-factor pages and a passkey's ceremonies (victimsupport.passkeys: an account with a
             # second factor adds a passkey only once it is given), logging out, and TARA (two factors).
             exempt = {
@@ -101,12 +103,18 @@ class SecondFactorMiddleware:
                 reverse("tara-callback"),
                 reverse("tara-failed"),
             }
-            if request.path not in exempt and not passkey_ceremony(request.path):
-                if user_has_device(user):
+            if request.path not in exempt and not passkey_ceremony(request.path_info):
+                if has_second_factor(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
                 if settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES):
                     return redirect("otp-setup")
         return self.get_response(request)
+
+
+def has_second_factor(user) -> bool:
+    """django-otp's user_has_device in one query (it asks each kind of device in turn)."""
+    any_kind = [Exists(kind.objects.filter(user=OuterRef("pk"), confirmed=True)) for kind in device_classes()]
+    return user._meta.model._default_manager.filter(pk=user.pk).filter(reduce(operator.or_, any_kind)).exists()
 
 
 def passkey_ceremony(path: str) -> bool:

@@ -388,12 +388,14 @@ if TARA_ENABLED:
 # Passkeys (WebAuthn) as a second factor (victimsupport.passkeys). A passkey belongs to one domain, the
 # relying party: the public address's host unless WEBAUTHN_RP_ID names a parent domain; the browser's
 # origin must be one of WEBAUTHN_ORIGINS. Never a first factor: the password (or TARA) comes first.
-OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname or "localhost")
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", _site.hostname or "localhost")
+WEBAUTHN_RP_ID_SET = bool(env_str("WEBAUTHN_RP_ID", ""))  # if not, a DEBUG server's own address is the party
 OTP_WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", OTP_TOTP_ISSUER)
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", [SITE_URL])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", [f"{_site.scheme}://{_site.netloc}"])
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_HELPER_CLASS = "victimsupport.passkeys.PasskeyHelper"
-OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "victimsupport.passkeys"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""  # refusals are logged once, at INFO (victimsupport.passkeys)
 # The agency's e-seal on every letter (victimsupport.seal): a PKCS#12 file with the key and certificate,
 # its password (SEAL_PKCS12_PASSWORD, or SEAL_PKCS12_PASSWORD_FILE for a secret file), the CA certificates
 # a seal is checked against (PEM files), and a timestamp service (RFC 3161) for PAdES B-T.

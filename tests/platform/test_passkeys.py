@@ -85,17 +85,60 @@ def test_a_forged_or_replayed_answer_is_refused_without_a_server_error(client):
     assert register(client, passkey).status_code == 200
     client.post("/logout/")
     password_login(client, user)
-    options = client.post("/account/passkeys/authentication/begin/").json()
-    answer = passkey.get(options)
-    forged = json.loads(json.dumps(answer))
-    forged["response"]["signature"] = forged["response"]["signature"][::-1]
     url = "/account/passkeys/authentication/complete/"
-    assert client.post(url, forged, content_type="application/json").status_code == 422
+
+    def begun_then(body, **kwargs):
+        """An answer to a begun ceremony (without one, every answer stops at the missing ceremony)."""
+        options = client.post("/account/passkeys/authentication/begin/").json()
+        answer = body(options) if callable(body) else body
+        return client.post(url, answer, content_type="application/json", **kwargs).status_code
+
+    def forged(options):
+        answer = passkey.get(options)
+        answer["response"]["signature"] = answer["response"]["signature"][::-1]
+        return answer
+
+    def handle(value):
+        def answer(options):
+            genuine = passkey.get(options)
+            genuine["response"]["userHandle"] = value
+            return genuine
+
+        return answer
+
+    assert begun_then(forged) == 422
+    options = client.post("/account/passkeys/authentication/begin/").json()
+    genuine = passkey.get(options)
+    assert client.post(url, forged(options), content_type="application/json").status_code == 422
     # The challenge was used up by the failed attempt: the genuine answer to it is refused too.
-    assert client.post(url, answer, content_type="application/json").status_code == 400
-    assert client.post(url, "{not json", content_type="application/json").status_code in {400, 422}
-    assert client.post(url, {"id": "x"}, content_type="application/json").status_code in {400, 422}
-    assert client.get("/cases/").status_code == 302
+    assert client.post(url, genuine, content_type="application/json").status_code == 400
+    for body in ("{not json", b'"\xff"', "[" * 100_000, {"id": "x"}, handle("a"), handle("é"), handle(5)):
+        assert begun_then(body) in {400, 422}, body if not callable(body) else "userHandle"
+    assert client.get("/cases/").status_code == 302  # none of it gave the second factor
+    for body in (b'"\xff"', "[" * 100_000):  # before the login check: anonymous too
+        anonymous = client.__class__()
+        status = anonymous.post("/account/passkeys/registration/begin/", body, content_type="application/json")
+        assert status.status_code in {400, 403}
+
+
+def test_a_registration_answer_that_cannot_be_read_or_is_taken_is_refused(client):
+    user, other = make_user("specialist", "pohja"), make_user("specialist", "pohja")
+    passkey = SoftPasskey()
+    password_login(client, user)
+    url = "/account/passkeys/registration/complete/"
+    for extensions in (None, 5, "credProps", {"credProps": "rk"}):  # only informative: still registered
+        options = client.post("/account/passkeys/registration/begin/").json()
+        answer = SoftPasskey().create(options)
+        answer["clientExtensionResults"] = extensions
+        assert client.post(url, answer, content_type="application/json").status_code == 200
+    assert register(client, passkey).status_code == 200
+    again = register(client, passkey)  # the same credential once more
+    assert again.status_code == 409 and again.json()["detail"] == "See pääsuvõti on juba registreeritud."
+    client.post("/logout/")
+    login_verified(client, other)
+    assert register(client, passkey).status_code == 409  # nor for another account
+    assert WebAuthnCredential.objects.filter(user=other).count() == 0
+    assert WebAuthnCredential.objects.filter(user=user).count() == 5
 
 
 def test_a_passkey_is_never_a_first_factor(client):
@@ -104,14 +147,30 @@ def test_a_passkey_is_never_a_first_factor(client):
     assert client.post("/account/passkeys/registration/begin/").status_code == 403
 
 
-def test_an_account_with_a_second_factor_adds_a_passkey_only_after_giving_it(client):
+@pytest.mark.parametrize("factor", ["app", "passkey"])
+def test_an_account_with_a_second_factor_adds_a_passkey_only_after_giving_it(client, factor, security_log):
     user = make_user("specialist", "pohja")
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    if factor == "app":
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    else:
+        make_passkey(user)
     password_login(client, user)
     response = client.post("/account/passkeys/registration/begin/")
     assert response.status_code == 403
     assert "Kinnitage sisselogimine" in response.json()["detail"]
+    assert security_log()[-1]["event"] == "passkey_registration_failed"
     assert client.get("/account/two-step/")["Location"] == "/login/verify/"
+
+
+def test_a_factor_confirmed_between_begin_and_complete_stops_the_registration(client):
+    user = make_user("specialist", "pohja")
+    password_login(client, user)
+    options = client.post("/account/passkeys/registration/begin/").json()
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)  # e.g. in another tab
+    answer = SoftPasskey().create(options)
+    response = client.post("/account/passkeys/registration/complete/", answer, content_type="application/json")
+    assert response.status_code == 403
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
 
 
 def test_remove_and_rename_own_passkeys_only(client, security_log):
@@ -123,8 +182,9 @@ def test_remove_and_rename_own_passkeys_only(client, security_log):
     client.post(f"/account/two-step/passkeys/{mine.pk}/", {f"p{mine.pk}-name": "Telefon"})
     mine.refresh_from_db()
     assert mine.name == "Telefon"
-    response = client.post(f"/account/two-step/passkeys/{mine.pk}/", {f"p{mine.pk}-name": "x" * 65}, follow=True)
-    assert "kuni 64 märki" in response.content.decode()
+    for name in ("x" * 65, "   "):
+        response = client.post(f"/account/two-step/passkeys/{mine.pk}/", {f"p{mine.pk}-name": name}, follow=True)
+        assert "kuni 64 märki" in response.content.decode()
     mine.refresh_from_db()
     assert mine.name == "Telefon"
     page = client.get("/account/two-step/").content.decode()
@@ -164,6 +224,9 @@ def test_the_last_way_stays_where_two_steps_are_required(client, settings):
     response = client.post(f"/account/two-step/passkeys/{only.pk}/remove/", follow=True)
     assert "vähemalt ühe" in response.content.decode()
     assert WebAuthnCredential.objects.filter(pk=only.pk).exists()
+    disabled = make_passkey(user, confirmed=False)  # e.g. by an administrator: not a way, removable
+    client.post(f"/account/two-step/passkeys/{disabled.pk}/remove/")
+    assert not WebAuthnCredential.objects.filter(pk=disabled.pk).exists()
     settings.OTP_REQUIRED = False  # not required: the person may go back to the password alone
     client.post(f"/account/two-step/passkeys/{only.pk}/remove/")
     assert not WebAuthnCredential.objects.filter(pk=only.pk).exists()

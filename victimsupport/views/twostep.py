@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from victimsupport.models import User
 from victimsupport.security import security_event
 from victimsupport.views.auth import TokenForm
 
@@ -86,9 +87,11 @@ def two_step(request):
     )
 
 
-def _own_passkey(request, pk: int) -> WebAuthnCredential:
-    """Only one's own, in a session that gave its second factor (another's: not found)."""
-    return get_object_or_404(WebAuthnCredential, pk=pk, user=request.user)
+def _own_passkey(request, pk: int, *, lock: bool = False) -> WebAuthnCredential:
+    """Only one's own (another's: not found). The session has given its second factor where the account
+    has one (SecondFactorMiddleware sends it to the login's second step before this)."""
+    passkeys = WebAuthnCredential.objects.filter(user=request.user)
+    return get_object_or_404(passkeys.select_for_update() if lock else passkeys, pk=pk)
 
 
 @login_required
@@ -96,11 +99,11 @@ def _own_passkey(request, pk: int) -> WebAuthnCredential:
 def passkey_rename(request, pk: int):
     passkey = _own_passkey(request, pk)
     form = PasskeyNameForm(request.POST, instance=passkey, prefix=f"p{passkey.pk}")
-    if form.is_valid() and form.cleaned_data["name"].strip():
+    if form.is_valid():
         form.save()
         messages.success(request, _("The passkey is renamed."))
     else:
-        messages.error(request, _("Give the passkey a name of at most 64 characters."))
+        messages.error(request, _("Give the passkey a name, at most 64 characters."))
     return redirect("otp-setup")
 
 
@@ -109,10 +112,11 @@ def passkey_rename(request, pk: int):
 def passkey_remove(request, pk: int):
     """Not the passkey this session was confirmed with, nor the last way where two steps are required."""
     user = request.user
-    passkey = _own_passkey(request, pk)
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))  # one removal at a time per person
+    passkey = _own_passkey(request, pk, lock=True)
     if getattr(user.otp_device, "persistent_id", None) == passkey.persistent_id:
         messages.error(request, _("You confirmed this login with this passkey. Log in with another way to remove it."))
-    elif second_factor_required(user) and len(list(devices_for_user(user, confirmed=True))) < 2:
+    elif passkey.confirmed and second_factor_required(user) and len(list(devices_for_user(user, confirmed=True))) < 2:
         messages.error(request, _("Your account must keep one way of two-step login. Add another one first."))
     else:
         passkey.delete()
