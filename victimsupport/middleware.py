@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import time
+from functools import cache as once
 from functools import reduce
 
 from django.conf import settings
@@ -111,9 +112,14 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+@once
+def _device_kinds() -> tuple:
+    return tuple(device_classes())  # django-otp looks through every installed model each time
+
+
 def has_second_factor(user) -> bool:
     """django-otp's user_has_device in one query (it asks each kind of device in turn)."""
-    any_kind = [Exists(kind.objects.filter(user=OuterRef("pk"), confirmed=True)) for kind in device_classes()]
+    any_kind = [Exists(kind.objects.filter(user=OuterRef("pk"), confirmed=True)) for kind in _device_kinds()]
     return user._meta.model._default_manager.filter(pk=user.pk).filter(reduce(operator.or_, any_kind)).exists()
 
 

@@ -133,7 +133,7 @@ _broker_db, _cache_db = (14, 15) if TESTING else (0, 1)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", redis_url_with_db(REDIS_URL, _broker_db))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "victimsupport.cache.RedisCache",  # Django's, reusing its Redis clients
         "LOCATION": env_str("CACHE_URL", redis_url_with_db(REDIS_URL, _cache_db)),
         "KEY_PREFIX": "vs",
         "TIMEOUT": 300,

@@ -181,3 +181,13 @@ def test_check_deploy_is_clean_with_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_cache_reuses_its_redis_clients():
+    """victimsupport.cache: one redis.Redis per pool, not one per call (sessions go through it)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client and cache._cache.get_client("key") is client
+    cache.set("reused", {"a": 1})
+    assert cache.get("reused") == {"a": 1}
