@@ -22,25 +22,48 @@ def _write(path: str, data: dict) -> None:
 
 @shared_task(name="bench.render_letters", queue="letters")
 def render_letters(decision_ids: list[int], out: str) -> None:
-    """Each letter as the worker makes it: context from the database, then the PDF (not registered)."""
+    """Each letter as the worker makes it: context from the database, then the PDF, sealed as in production
+    (not registered); and the same letter again without the seal, for what sealing costs."""
+    from django.test.utils import override_settings
+
     from cases.aidletters import letter_context, letter_language
     from cases.models import AidDecision
     from victimsupport.letters import render_pdf
+    from victimsupport.seal import seal_configured
 
-    seconds, sizes = [], []
+    def render(decision_id: int) -> bytes:
+        decision = AidDecision.objects.select_related("application__applicant", "application__case").get(pk=decision_id)
+        language = letter_language(decision)
+        context = letter_context(decision, language, f"BENCH/{decision_id}-1")
+        return render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language)
+
+    seconds, unsealed, sizes = [], [], []
     started = time.perf_counter()
     for decision_id in decision_ids:
         began = time.perf_counter()
-        decision = AidDecision.objects.select_related("application__applicant", "application__case").get(pk=decision_id)
-        language = letter_language(decision)
-        pdf = render_pdf(
-            f"cases/letters/aid_decision_{language}.html",
-            letter_context(decision, language, f"BENCH/{decision_id}-1"),
-            language=language,
-        )
+        sizes.append(len(render(decision_id)))
         seconds.append(time.perf_counter() - began)
-        sizes.append(len(pdf))
-    _write(out, {"seconds": seconds, "bytes": sizes, "total_seconds": time.perf_counter() - started})
+    total = time.perf_counter() - started
+    for decision_id in decision_ids:  # after the sealed ones: as warm (fonts, templates) as they ended
+        with override_settings(SEAL_PKCS12_FILE=""):
+            began = time.perf_counter()
+            render(decision_id)
+            unsealed.append(time.perf_counter() - began)
+    if len(seconds) > 2:  # the first letters load fonts and templates: not what sealing costs
+        seconds_warm, unsealed = seconds[2:], unsealed[2:]
+    else:
+        seconds_warm = seconds
+    _write(
+        out,
+        {
+            "seconds": seconds,
+            "sealed_warm_seconds": seconds_warm,
+            "unsealed_seconds": unsealed,
+            "sealed": seal_configured(),
+            "bytes": sizes,
+            "total_seconds": total,
+        },
+    )
 
 
 @shared_task(name="bench.yearly_statistics", queue="statistics")

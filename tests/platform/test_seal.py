@@ -122,6 +122,33 @@ def test_the_register_entry_and_the_letter_page_tell_of_the_seal(sealed):
     assert "badge--danger" in shown
 
 
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_the_seal_key_is_read_once_whatever_its_kind(kind, tmp_path, settings, monkeypatch):
+    """pyHanko read the key for every signature (and cryptography checked an RSA key each time, 0.1 s),
+    twice a letter: the seal is read once per process, and an elliptic-curve seal works the same way."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key = rsa.generate_private_key(65537, 2048)
+    key = rsa.generate_private_key(65537, 2048) if kind == "rsa" else ec.generate_private_key(ec.SECP256R1())
+    ca = ca_certificate(ca_key, [(NameOID.COMMON_NAME, f"CA {kind}")], not_after=now + dt.timedelta(days=9))
+    subject = [(NameOID.COMMON_NAME, f"E-tempel {kind}")]
+    seal = issued_certificate(ca, ca_key, key, subject, not_after=ca.not_valid_after_utc)
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "seal.p12").write_bytes(pkcs12_bytes(key, seal, ca))
+    settings.SEAL_PKCS12_FILE, settings.SEAL_PKCS12_PASSWORD = str(tmp_path / "seal.p12"), ""
+    settings.SEAL_TRUST_ROOTS = [str(tmp_path / "ca.pem")]
+    reads = []
+    real = serialization.load_der_private_key
+    monkeypatch.setattr(serialization, "load_der_private_key", lambda *a, **k: reads.append(1) or real(*a, **k))
+    letters = [sample_letter_pdf("et"), sample_letter_pdf("en")]
+    assert len(reads) == 1
+    for letter in letters:
+        check = check_seal(letter)
+        assert check.intact and check.trusted and check.signer == f"E-tempel {kind}", check
+    assert "Signature is Valid." in pdfsig(tmp_path, letters[0])
+
+
 def test_without_a_seal_the_letter_does_not_claim_one(settings):
     settings.SEAL_PKCS12_FILE = ""
     from victimsupport.sampleletter import sample_letter_pdf as render
