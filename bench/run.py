@@ -45,7 +45,9 @@ WORK = ROOT / ".dev" / "bench"
 TARGET_P95_MS = 150
 TARGET_ADMIN_RATIO = 3
 TARGET_FLOOR_RATIO = 5
+TARGET_PAGE_FLOOR_RATIO = 3  # a page at most 3 times its floor (empty page + its SQL), one user
 TARGET_LETTER_S = 0.5
+TARGET_SEAL_COST_PERCENT = 50  # sealing adds at most half to the median letter time
 TARGET_STATISTICS_S = 30
 
 
@@ -105,6 +107,11 @@ def bench_environment(database_url: str) -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
+    # Letters are sealed as in production: with the development seal `make setup` made under .dev/seal.
+    dev = devenv.read_env_file(ROOT / ".dev" / "env")
+    for name in ("SEAL_PKCS12_FILE", "SEAL_PKCS12_PASSWORD_FILE", "SEAL_PKCS12_PASSWORD", "SEAL_TRUST_ROOTS"):
+        if dev.get(name) and name not in os.environ:
+            env[name] = dev[name]
     return env
 
 
@@ -485,7 +492,7 @@ def query_counts(pages: list[dict], usernames: dict[str, str]) -> dict[str, int]
 
     from victimsupport.models import User
 
-    counts = {}
+    counts, statements = {}, {}
     clients = {}
     for page in pages:
         for role in page["roles"]:
@@ -501,7 +508,30 @@ def query_counts(pages: list[dict], usernames: dict[str, str]) -> dict[str, int]
             if response.status_code != 200:
                 raise RuntimeError(f"{page['key']} as {role}: HTTP {response.status_code}")
             counts[f"{page['key']}/{role}"] = len(queries)
-    return counts
+            statements[f"{page['key']}/{role}"] = [query["sql"] for query in queries.captured_queries]
+    return counts, statements
+
+
+def page_sql_ms(statements: dict[str, list[str]]) -> dict[str, float]:
+    """The page's own SQL, every statement as the page sent it, run back to back on one connection
+    (median of 10 runs after 2; inside a transaction rolled back: the access log's rows are not kept)."""
+    from django.db import connection, transaction
+
+    found = {}
+    for key, sqls in statements.items():
+        timings = []
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for _ in range(12):
+                    began = time.perf_counter()
+                    for sql in sqls:
+                        cursor.execute(sql)
+                        if cursor.description:
+                            cursor.fetchall()
+                    timings.append(time.perf_counter() - began)
+            transaction.set_rollback(True)
+        found[key] = round(statistics.median(timings[2:]) * 1000, 2)
+    return found
 
 
 def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> dict[str, float]:
@@ -614,6 +644,23 @@ def verdict(ok: bool | None) -> str:
     return "–" if ok is None else ("yes" if ok else "**no**")
 
 
+def median_or_none(values: list[float] | None) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def seal_cost_lines(letters: dict) -> list[str]:
+    """What the e-seal adds to the median letter (the same letters rendered again without it)."""
+    if not letters.get("sealed") or not letters.get("unsealed_median_s"):
+        return ["| Sealing | letters not sealed (no seal configured) | |"]
+    sealed = letters.get("sealed_warm_median_s") or letters["median_s"]
+    cost = 100 * (sealed / letters["unsealed_median_s"] - 1)
+    return [
+        f"| Sealing (PAdES, the e-seal): the same letters, median {letters['unsealed_median_s']:.3f} s "
+        f"unsealed, {sealed:.3f} s sealed | +{cost:.0f}% "
+        f"| ≤ +{TARGET_SEAL_COST_PERCENT}% {verdict(cost <= TARGET_SEAL_COST_PERCENT)} |"
+    ]
+
+
 def markdown(result: dict) -> str:
     levels = result["concurrency"]
     top = levels[-1]
@@ -661,6 +708,23 @@ def markdown(result: dict) -> str:
             f"{item['admin_ratio']}× {verdict(item['admin_ratio'] >= TARGET_ADMIN_RATIO)} | {item['floor_ms']} | "
             f"{item['p50_ms']} | {item['floor_ratio']}× {verdict(item['floor_ratio'] <= TARGET_FLOOR_RATIO)} |"
         )
+    if result.get("floors"):
+        lines += [
+            "",
+            f"Each page against its floor: an empty page through the same middleware, session and login (p50 at "
+            f"{levels[0]} user) plus the page's own SQL run on its own:",
+            "",
+            f"| Page | User | Empty page ms | Page's SQL ms | Floor ms | p50 @{levels[0]} ms "
+            f"| Page / floor (≤ {TARGET_PAGE_FLOOR_RATIO}×) |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for item in result["floors"]:
+            ratio = item["ratio"]
+            lines.append(
+                f"| {PAGE_LABELS.get(item['page'], item['page'])} | {item['role']} | {item['empty_ms']} | "
+                f"{item['sql_ms']} | {item['floor_ms']} | {item['p50_ms']} | "
+                f"{ratio}× {verdict(None if ratio is None else ratio <= TARGET_PAGE_FLOOR_RATIO)} |"
+            )
     worker = result["worker"]
     letters = worker["letters"]
     lines += [
@@ -678,6 +742,7 @@ def markdown(result: dict) -> str:
         f"| Decision letter PDF, median of {letters['count']} | {letters['median_s']:.3f} s "
         f"| ≤ {TARGET_LETTER_S} s {verdict(letters['median_s'] <= TARGET_LETTER_S)} |",
         f"| Decision letters per second, one worker process | {letters['per_second']:.2f} | |",
+        *seal_cost_lines(letters),
         "",
         "| Process | Peak RSS, largest process | Peak RSS, whole tree |",
         "|---|---:|---:|",
@@ -842,7 +907,9 @@ def main() -> int:
     log(f"nightly statistics: {nightly_s:.1f} s ({nightly})")
 
     log("query counts (test client)")
-    counts = query_counts(pages, usernames)
+    counts, statements = query_counts(pages, usernames)
+    log("each page's own SQL, run on its own")
+    page_sql = page_sql_ms(statements)
     log("the raw SQL floor of the case list")
     floors = sql_floor(usernames, facts, deep)
 
@@ -918,6 +985,31 @@ def main() -> int:
                     )
                 rows.append(row)
 
+        log("the floor's empty page (same middleware, session and login)")
+        empty = {}
+        for role in sorted({role for page in pages for role in page["roles"]}):
+            requests = [s.request("GET", "/bench/empty/", None) for s in sessions[role]]
+            empty[role] = measure(
+                port, requests, levels[0], args.duration, args.min_requests, {"web": web_memory, "database": database}
+            )
+            log(f"empty page {role:<10} @{levels[0]} p50 {empty[role]['p50_ms']} ms")
+        floors_by_page = []
+        for row in rows:
+            key = f"{row['page']}/{row['role']}"
+            floor = round(empty[row["role"]]["p50_ms"] + page_sql[key], 2)
+            page_p50 = row[str(levels[0])]["p50_ms"]
+            floors_by_page.append(
+                {
+                    "page": row["page"],
+                    "role": row["role"],
+                    "empty_ms": empty[row["role"]]["p50_ms"],
+                    "sql_ms": page_sql[key],
+                    "floor_ms": floor,
+                    "p50_ms": page_p50,
+                    "ratio": round(page_p50 / floor, 1) if floor else None,
+                }
+            )
+
         log("yearly statistics in the worker")
         year = date.today().year - 1
         statistics_result = worker_task("bench.yearly_statistics", [year], env, timeout=900)
@@ -950,6 +1042,9 @@ def main() -> int:
         "per_second": len(render_times) / letters["total_seconds"] if letters["total_seconds"] else 0,
         "median_kib": round(statistics.median(letters["bytes"]) / 1024, 1) if letters["bytes"] else 0,
         "worker_max_rss_mib": round(letters["worker_max_rss_kib"] / 1024, 1),
+        "sealed": letters.get("sealed", False),
+        "unsealed_median_s": median_or_none(letters.get("unsealed_seconds")),
+        "sealed_warm_median_s": median_or_none(letters.get("sealed_warm_seconds")),
     }
     comparisons = []
     by_key = {(row["page"], row["role"]): row for row in rows}
@@ -992,6 +1087,8 @@ def main() -> int:
         "paths": {page["key"]: page["path"] for page in pages},
         "pages": rows,
         "sql_floor_ms": floors,
+        "page_sql_ms": page_sql,
+        "floors": floors_by_page,
         "comparisons": comparisons,
         "worker": {"statistics": statistics_result, "letters": letter_result, "nightly": nightly},
         "memory": memory,

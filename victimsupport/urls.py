@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -36,6 +37,9 @@ urlpatterns = [
     path("prevention/", include("prevention.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ADMIN_PEER:  # `make bench` only: the floor's empty page
+    urlpatterns.append(path("bench/", include("bench.urls")))
 
 handler400 = "victimsupport.views.errors.bad_request"
 handler403 = "victimsupport.views.errors.permission_denied"
