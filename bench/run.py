@@ -500,15 +500,19 @@ def query_counts(pages: list[dict], usernames: dict[str, str]) -> dict[str, int]
                 clients[role] = Client(HTTP_ACCEPT_LANGUAGE="et")
                 clients[role].force_login(User.objects.get(username=usernames[role]))
             client = clients[role]
-            with CaptureQueriesContext(connection) as queries:
-                if page["method"] == "POST":
-                    response = client.post(path_for(page, role), page["form"])
-                else:
-                    response = client.get(path_for(page, role))
-            if response.status_code != 200:
-                raise RuntimeError(f"{page['key']} as {role}: HTTP {response.status_code}")
-            counts[f"{page['key']}/{role}"] = len(queries)
-            statements[f"{page['key']}/{role}"] = [query["sql"] for query in queries.captured_queries]
+            # The first request is counted (a page's worst case); the floor takes the second one's SQL, what
+            # the load meets on a page that keeps a computation (the statistics) in the cache.
+            for request in ("first", "again"):
+                with CaptureQueriesContext(connection) as queries:
+                    if page["method"] == "POST":
+                        response = client.post(path_for(page, role), page["form"])
+                    else:
+                        response = client.get(path_for(page, role))
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page['key']} as {role}: HTTP {response.status_code}")
+                if request == "first":
+                    counts[f"{page['key']}/{role}"] = len(queries)
+                statements[f"{page['key']}/{role}"] = [query["sql"] for query in queries.captured_queries]
     return counts, statements
 
 
