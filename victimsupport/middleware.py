@@ -107,7 +107,7 @@ class SecondFactorMiddleware:
             if request.path not in exempt and not passkey_ceremony(request.path_info):
                 if has_second_factor(user):
                     return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
-                if settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES):
+                if second_factor_required(user):
                     return redirect("otp-setup")
         return self.get_response(request)
 
@@ -115,6 +115,10 @@ class SecondFactorMiddleware:
 @once
 def _device_kinds() -> tuple:
     return tuple(device_classes())  # django-otp looks through every installed model each time
+
+
+def second_factor_required(user) -> bool:
+    return settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES)
 
 
 def has_second_factor(user) -> bool:

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
-from victimsupport.middleware import client_ip
+from victimsupport.middleware import client_ip, has_second_factor
 from victimsupport.security import security_event
 
 
@@ -111,7 +110,7 @@ def otp_verify(request):
     """The second step of login: a passkey (victimsupport.passkeys) or a code from the authenticator app."""
     if request.user.is_verified():
         return redirect(_safe_next(request))
-    if not user_has_device(request.user):
+    if not has_second_factor(request.user):
         return redirect("otp-setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

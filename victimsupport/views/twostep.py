@@ -7,18 +7,18 @@ import base64
 
 import segno
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from victimsupport.middleware import has_second_factor, second_factor_required
 from victimsupport.models import User
 from victimsupport.security import security_event
 from victimsupport.views.auth import TokenForm
@@ -37,17 +37,13 @@ class PasskeyNameForm(forms.ModelForm):
         self.fields["name"].widget.attrs.update({"maxlength": 64, "autocomplete": "off"})
 
 
-def second_factor_required(user) -> bool:
-    return settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_step(request):
     """Passkeys (add, rename, remove) and the authenticator app (set up with a code from it). The page
     of the first setup too, where the second factor is required."""
     user = request.user
-    if not user.is_verified() and user_has_device(user):
+    if not user.is_verified() and has_second_factor(user):
         return redirect("otp-verify")
     app = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
     form, qr_svg, secret = None, "", ""
