@@ -18,25 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from victimsupport.permissions.ids import permission_pk
 from victimsupport.sql import ProbeExists
 
 
-def permission_id(model: type[models.Model], action: str) -> Subquery:
-    """The permission's id as a scalar subquery: PostgreSQL computes it once per query (an InitPlan)
-    and then probes the grant tables' unique (holder, permission, object) index with it."""
+def permission_id(model: type[models.Model], action: str) -> int | None:
+    """The id of the permission for `action` on `model` (read once per process: permissions.ids)."""
     meta = model._meta
-    return Subquery(
-        Permission.objects.filter(
-            codename=f"{action}_{meta.model_name}",
-            content_type__app_label=meta.app_label,
-            content_type__model=meta.model_name,
-        ).values("pk")[:1]
-    )
+    return permission_pk(meta.app_label, f"{action}_{meta.model_name}")
 
 
 def grant_condition(model: type[models.Model], user, action: str, outer: str = "pk") -> Q:
@@ -48,6 +41,8 @@ def grant_condition(model: type[models.Model], user, action: str, outer: str = "
     if user_perms.objects.is_generic() or group_perms.objects.is_generic():
         raise TypeError(f"{model.__name__} needs direct-FK object permission tables")
     permission = permission_id(model, action)
+    if permission is None:
+        return Q(pk__in=[])  # no such permission: nobody holds it
     by_user = user_perms.objects.filter(content_object=OuterRef(outer), user_id=user.pk, permission_id=permission)
     group_ids = sorted(user.group_ids)
     if not group_ids:
