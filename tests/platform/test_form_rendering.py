@@ -1,0 +1,110 @@
+"""The form renderer writes Django's widget templates out in Python (victimsupport.forms.WIDGET_RENDERERS):
+the markup must be byte for byte what the templates give, escaping included."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from victimsupport.forms import WIDGET_RENDERERS, DateInput, FormRenderer, MoneyInput
+
+HOSTILE = '"><script>alert(1)</script>&amp; Õie Шмидт'
+
+
+class EveryWidget(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Name"), widget=forms.TextInput(attrs={"placeholder": HOSTILE, "autofocus": True})
+    )
+    search = forms.CharField(widget=forms.TextInput(attrs={"type": "search", "disabled": False}))
+    number = forms.IntegerField()
+    decimal = forms.DecimalField()
+    email = forms.EmailField()
+    url = forms.URLField()
+    password = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=DateInput())
+    datetime = forms.DateTimeField()
+    time = forms.TimeField()
+    money = forms.DecimalField(widget=MoneyInput())
+    flag = forms.BooleanField(required=False)
+    choice = forms.ChoiceField(choices=[("", "—"), ("a", HOSTILE), (0, mark_safe("<b>safe</b>"))])
+    grouped = forms.ChoiceField(choices=[(HOSTILE, [("x", "X"), ("y", "Y")]), ("z", "Z")])
+    many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B"), ("c", "C")])
+    maybe = forms.NullBooleanField()
+    notes = forms.CharField(widget=forms.Textarea)
+    empty_notes = forms.CharField(widget=forms.Textarea, required=False)
+
+
+BOUND = {
+    "text": HOSTILE,
+    "search": "a&b",
+    "number": "0",
+    "decimal": "1,5",
+    "email": "x@example.ee",
+    "url": "https://example.ee/?a=1&b=2",
+    "password": HOSTILE,
+    "hidden": mark_safe("<i>kept as given</i>"),
+    "date": "31.12.2026",
+    "datetime": "not a date",
+    "time": "12:00",
+    "money": "1 234,50",
+    "flag": "on",
+    "choice": "a",
+    "grouped": "y",
+    "many": ["a", "c"],
+    "maybe": "true",
+    "notes": HOSTILE + "\nline two",
+    "empty_notes": "",
+}
+
+
+def rendered(form: forms.Form, renderer) -> dict[str, str]:
+    """Each field's widget, rendered by `renderer` with the attributes the form gives it."""
+    return {
+        name: form[name].field.widget.render(
+            form[name].html_name,
+            form[name].value(),
+            attrs=form[name].build_widget_attrs({"id": form[name].auto_id}),
+            renderer=renderer,
+        )
+        for name in form.fields
+    }
+
+
+def by_templates(form: forms.Form) -> dict[str, str]:
+    return rendered(form, TemplatesSetting())
+
+
+def by_renderer(form: forms.Form) -> dict[str, str]:
+    return rendered(form, FormRenderer())
+
+
+@pytest.mark.parametrize("data", [None, BOUND], ids=["unbound", "bound"])
+def test_every_widget_renders_as_the_templates_do(data):
+    form = EveryWidget(data)
+    expected, got = by_templates(form), by_renderer(form)
+    assert set(expected) == set(EveryWidget.base_fields)
+    for name in expected:
+        assert got[name] == expected[name], name
+    # The fast path was taken for each (the templates were not asked), and it escaped.
+    assert {form[name].field.widget.template_name for name in form.fields} <= set(WIDGET_RENDERERS)
+    if data:
+        assert "<script>" not in "".join(got.values())
+        assert "&lt;script&gt;" in got["text"] and "&lt;script&gt;" in got["notes"]
+        assert "<b>safe</b>" in got["choice"]  # marked safe: kept, as the template keeps it
+        assert "selected" in got["grouped"] and "<optgroup" in got["grouped"]
+
+
+def test_other_widgets_still_render_through_their_templates():
+    class Other(forms.Form):
+        pick = forms.ChoiceField(choices=[("a", HOSTILE)], widget=forms.RadioSelect)
+        ticks = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple)
+
+    form = Other({"pick": "a", "ticks": ["a"]})
+    for name in form.fields:
+        assert form[name].field.widget.template_name not in WIDGET_RENDERERS
+        assert by_renderer(form)[name] == by_templates(form)[name]
+    assert "&lt;script&gt;" in str(form["pick"])
