@@ -251,6 +251,7 @@ class PersonSearchForm(StyledForm):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search", "autofocus": True}),
     )
+    similar = forms.BooleanField(label=_("Also names spelled alike"), required=False)
 
     def clean_query(self):
         query = " ".join(self.cleaned_data["query"].split())

@@ -81,6 +81,10 @@ class Case(models.Model):
             models.Index(fields=["-opened_on", "-id"], name="case_opened_idx"),
             models.Index(fields=["region", "-opened_on", "-id"], name="case_region_opened_idx"),
             models.Index(fields=["responsible", "status", "-opened_on"], name="case_responsible_idx"),
+            # The few sealed cases, for "is this person the client of a sealed case" on every search row.
+            models.Index(
+                fields=["client", "responsible"], condition=models.Q(sealed=True), name="case_sealed_client_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

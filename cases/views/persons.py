@@ -19,7 +19,7 @@ from cases.accessreport import (
 from cases.contact import allowed_channels, contact_facts, unusable_channels
 from cases.models import Person, PersonRelation, SafeContact
 from cases.sealing import mark_hidden
-from cases.selectors import person_cases, person_search
+from cases.selectors import person_cases, person_search, person_search_by_name
 from cases.services import persons as person_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, PersonMixin
@@ -117,18 +117,23 @@ class PersonSearchView(RoleRequiredMixin, View):
 
     def post(self, request):
         form = forms.PersonSearchForm(request.POST)
-        results = None
+        results, offer_similar = None, False
         if form.is_valid():
-            query = form.cleaned_data["query"]
+            query, similar = form.cleaned_data["query"], form.cleaned_data["similar"]
             if query.isdigit():
                 results = person_search(request.user, personal_code=query)
             else:
-                results = person_search(request.user, name=query)
+                results, alike = person_search_by_name(request.user, query, similar=similar)
+                # Names holding every word typed were found: the ones spelled alike are a click away.
+                offer_similar = not alike
             log_access(
                 request.user, AccessAction.SEARCH, object_type="cases.person", persons=[person.pk for person in results]
             )
         return render(
-            request, self.template_name, {"form": form, "results": results}, status=200 if form.is_valid() else 400
+            request,
+            self.template_name,
+            {"form": form, "results": results, "offer_similar": offer_similar},
+            status=200 if form.is_valid() else 400,
         )
 
 
