@@ -13,7 +13,9 @@ class PlatformConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from victimsupport import signals  # noqa: F401
+        from victimsupport.sql import install_col_identity
 
+        install_col_identity()
         post_migrate.connect(_reference_data_after_migrate, sender=self)
 
 

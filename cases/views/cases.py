@@ -34,7 +34,7 @@ from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
 from victimsupport.paging import page_number, paginate, sorted_list_context
-from victimsupport.permissions import is_permitted
+from victimsupport.permissions import is_permitted, permitted_actions
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 
@@ -186,8 +186,8 @@ class CaseDetailView(CaseMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, case = self.request.user, self.case
-        can_change = is_permitted(user, case, "change")
-        can_assign = is_permitted(user, case, "assign")
+        permitted = permitted_actions(user, case, "change", "assign")
+        can_change, can_assign = "change" in permitted, "assign" in permitted
         privileged = case.responsible_id == user.pk or can_assign
         entries, has_more = case_timeline(user, case, privileged=privileged)
         parties = list(CaseParty.objects.filter(case=case).exclude(person=case.client_id).select_related("person"))
@@ -217,7 +217,8 @@ class CaseDetailView(CaseMixin, TemplateView):
             "plan": plan,
             "aid_applications": applications,
             "compensation_claims": claims,
-            "entitlements": case_entitlements(user, case),
+            # Aid is granted on an application: a case without one has no entitlements to ask for.
+            "entitlements": case_entitlements(user, case) if applications else [],
             "can_change": can_change,
             "can_assign": can_assign,
             "privileged": privileged,

@@ -24,6 +24,7 @@ from victimsupport.permissions.querysets import (
     ensure_permitted,
     guarded,
     is_permitted,
+    permitted_actions,
     visible_through,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "ensure_permitted",
     "guarded",
     "is_permitted",
+    "permitted_actions",
     "visible_through",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from victimsupport.permissions.policies import Follows, ObjectGrants, Policy
 
@@ -49,6 +49,15 @@ def guarded(policy: Policy, queryset: type[GuardedQuerySet] = GuardedQuerySet) -
 def is_permitted(user, obj: models.Model, action: str) -> bool:
     """Whether `user` holds `action` on `obj`, asked through the same restrict()."""
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def permitted_actions(user, obj: models.Model, *actions: str) -> frozenset[str]:
+    """Which of `actions` `user` holds on `obj`, asked through the same restrict(), in one query (a
+    page that shows its buttons by two or three permissions asks once)."""
+    manager = type(obj)._default_manager
+    checks = {f"may_{action}": Exists(manager.restrict(user, action).filter(pk=OuterRef("pk"))) for action in actions}
+    row = manager.filter(pk=obj.pk).values(**checks).first() or {}
+    return frozenset(action for action in actions if row.get(f"may_{action}"))
 
 
 def ensure_permitted(user, obj: models.Model, action: str) -> None:

@@ -1,0 +1,52 @@
+"""permitted_actions() answers as is_permitted() does, action by action, in one query; and the permission
+ids restrict() compares with are read once per process, and again after a change."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case
+from tests.factories import make_case
+from victimsupport.permissions import ids, is_permitted, permitted_actions
+
+pytestmark = pytest.mark.django_db
+ACTIONS = ("view", "change", "assign", "delete")
+
+
+@pytest.mark.parametrize("who", ["specialist", "colleague", "manager", "outsider"])
+def test_permitted_actions_answer_as_is_permitted_does(request, specialist, who):
+    case = make_case(specialist)
+    user = request.getfixturevalue(who)
+    expected = {action for action in ACTIONS if is_permitted(user, case, action)}
+    with CaptureQueriesContext(connection) as context:
+        assert permitted_actions(user, case, *ACTIONS) == expected
+    assert len(context) == 1
+    if who == "outsider":
+        assert expected == set()
+    if who == "specialist":
+        assert {"view", "change"} <= expected
+
+
+def test_an_inactive_user_holds_nothing(specialist):
+    case = make_case(specialist)
+    specialist.is_active = False
+    assert permitted_actions(specialist, case, *ACTIONS) == frozenset()
+
+
+def test_permission_ids_are_read_once_and_again_after_a_change(specialist):
+    case = make_case(specialist)
+    is_permitted(specialist, case, "view")  # the map is read
+    with CaptureQueriesContext(connection) as context:
+        assert is_permitted(specialist, case, "view")
+    assert len(context) == 1  # the grant check alone: no lookup of the permission
+    assert ids.permission_pk("cases", "view_case") == Permission.objects.get(codename="view_case").pk
+    # A permission added (a migration in a running service) is found without a restart.
+    added = Permission.objects.create(
+        codename="archive_case", name="Can archive case", content_type=ContentType.objects.get_for_model(Case)
+    )
+    assert ids.permission_pk("cases", "archive_case") == added.pk
+    # An action without a permission is held by nobody.
+    assert not is_permitted(specialist, case, "no_such_action")
+    assert ids.permission_pk("cases", "no_such_action_case") is None
