@@ -18,6 +18,10 @@ class CasesConfig(AppConfig):
         from victimsupport.mail import register_delivery_check
 
         register_delivery_check(PERSON_EMAIL, person_email_check)
+        from cases.templatetags.sealing import JINJA_GLOBALS
+        from victimsupport.jinja import GLOBALS
+
+        GLOBALS.update(JINJA_GLOBALS)
 
 
 def _register_object_types() -> None:

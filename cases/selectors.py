@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
 from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -292,9 +293,19 @@ def _count_per_user(queryset: QuerySet, user_field: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
+TEAM_WORKLOAD_SECONDS = 60
+
+
 def team_workload(manager) -> list[dict]:
-    """Open cases and overdue tasks per specialist of the manager's regions (counts only)."""
+    """Open cases and overdue tasks per specialist of the manager's regions (counts only): user_id,
+    name, open_cases, overdue_tasks. Kept a minute in the cache: counting every specialist's overdue
+    tasks reads thousands of rows, and a manager's start page is opened many times an hour."""
     today = timezone.localdate()
+    regions = ",".join(str(pk) for pk in sorted(manager.region_ids))
+    key = f"start-team-workload:{manager.pk}:{regions}:{today.isoformat()}"
+    rows = cache.get(key)
+    if rows is not None:
+        return rows
     team = (
         User.objects.filter(is_active=True, regions__in=manager.region_ids, groups__name="specialist")
         .distinct()
@@ -304,9 +315,20 @@ def team_workload(manager) -> list[dict]:
                 Task.objects.filter(done_at__isnull=True, due_on__lt=today, case__status=CaseStatus.OPEN), "assigned_to"
             ),
         )
-        .order_by("last_name", "first_name")
+        .order_by("last_name", "first_name", "pk")
+        .values("pk", "first_name", "last_name", "username", "open_cases", "overdue_tasks")
     )
-    return [{"user": member, "open_cases": member.open_cases, "overdue_tasks": member.overdue_tasks} for member in team]
+    rows = [
+        {
+            "user_id": member["pk"],
+            "name": f"{member['first_name']} {member['last_name']}".strip() or member["username"],
+            "open_cases": member["open_cases"],
+            "overdue_tasks": member["overdue_tasks"],
+        }
+        for member in team
+    ]
+    cache.set(key, rows, TEAM_WORKLOAD_SECONDS)
+    return rows
 
 
 def region_overdue_tasks(manager, limit: int = 20) -> list[Task]:

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.template import engines
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -81,10 +82,16 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
 
+    # Rendered by the Jinja2 engine (victimsupport/jinja2/): the field group, once per field of every form.
+    jinja_templates = frozenset({field_template_name})
+
     def render(self, template_name, context, request=None):
         fast = WIDGET_RENDERERS.get(template_name)
         if fast is not None and request is None and "widget" in context:
             return mark_safe(fast(context["widget"]))  # noqa: S308 (every value passed through conditional_escape)
+        if template_name in self.jinja_templates:
+            # Jinja2 escapes as it renders (autoescape is on in Django's backend).
+            return mark_safe(engines["jinja2"].get_template(template_name).render(context, request))  # noqa: S308
         return super().render(template_name, context, request=request)
 
 

@@ -112,6 +112,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The bodies of the pages opened most (docs/architecture.md, "A hot page"), in <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "victimsupport.jinja.environment"},
+    },
 ]
 
 # --- Database: the application role; migrations may run as an owner role (DATABASE_OWNER_URL) ---

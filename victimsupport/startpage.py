@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-# A panel provider takes the request and returns (template name, context) or None.
+# A panel provider takes the request and returns (template name, context) or None. The template is a Jinja2
+# one (<app>/jinja2/<app>/panels/), given the context as `panel` (docs/architecture.md, "A hot page").
 PanelProvider = Callable[[object], tuple[str, dict] | None]
 _providers: list[tuple[int, PanelProvider]] = []
 

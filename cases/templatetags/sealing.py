@@ -4,6 +4,8 @@
 {% person_name person %}            a person on their own (search results, relations, warnings)
 {% person_name person case=case %}  a person shown as part of `case` (lists of applications, ...)
 {% task_title task %}               a task's free-text title (hidden in a sealed case)
+
+In a Jinja2 body: person_name(request, person, case=case), task_title(request, task), names_shown(request, case).
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ from cases.sealing import PLACEHOLDER, TASK_PLACEHOLDER, mark_hidden, names_hidd
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def person_name(context, person, case=None) -> str:
+def person_name_for(request, person, case=None) -> str:
     if person is None:
         return ""
-    request = context.get("request")
     if request is None:  # no user to decide for: never reveal
         return str(PLACEHOLDER)
     if case is not None and names_hidden(request, case):
@@ -29,16 +29,31 @@ def person_name(context, person, case=None) -> str:
     return str(PLACEHOLDER) if person.name_hidden else person.full_name
 
 
-@register.simple_tag(takes_context=True)
-def task_title(context, task) -> str:
-    request = context.get("request")
+def task_title_for(request, task) -> str:
     if request is None or names_hidden(request, task.case):
         return str(TASK_PLACEHOLDER)
     return task.title
 
 
+def names_shown_for(request, case) -> bool:
+    return request is not None and not names_hidden(request, case)
+
+
+# The same for Jinja2 bodies (victimsupport.jinja), which pass the request: person_name(request, person, case).
+JINJA_GLOBALS = {"person_name": person_name_for, "task_title": task_title_for, "names_shown": names_shown_for}
+
+
+@register.simple_tag(takes_context=True)
+def person_name(context, person, case=None) -> str:
+    return person_name_for(context.get("request"), person, case)
+
+
+@register.simple_tag(takes_context=True)
+def task_title(context, task) -> str:
+    return task_title_for(context.get("request"), task)
+
+
 @register.simple_tag(takes_context=True)
 def names_shown(context, case) -> bool:
     """For `{% names_shown case as shown %}{% if shown %}...`: whether the case's names may be shown."""
-    request = context.get("request")
-    return request is not None and not names_hidden(request, case)
+    return names_shown_for(context.get("request"), case)

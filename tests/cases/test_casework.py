@@ -84,8 +84,9 @@ def test_overdue_tasks_show_on_the_start_pages(client, specialist, manager, case
     response = client.get("/")
     assert "Helista kliendile" in response.content.decode()
     team = response.context["panels"][0][1]["team"]
-    row = next(row for row in team if row["user"] == specialist)
-    assert row == {"user": specialist, "open_cases": 1, "overdue_tasks": 1}
+    row = next(row for row in team if row["user_id"] == specialist.pk)
+    assert row == {"user_id": specialist.pk, "name": str(specialist), "open_cases": 1, "overdue_tasks": 1}
+    assert f"?responsible={specialist.pk}&amp;status=open" in response.content.decode()
 
 
 def test_a_task_reminder_is_sent_once(specialist, case, mailoutbox, django_capture_on_commit_callbacks, eager_celery):

@@ -117,13 +117,13 @@ def test_search_by_name_shows_the_names_holding_every_word_and_offers_those_spel
     client.force_login(specialist)
     response = client.post("/persons/search/", {"query": "maie smidt"})
     assert response.context["results"] == [exact]
-    assert "Show names spelled alike too" in response.content.decode()
+    assert "Näita ka sarnase kirjapildiga nimesid" in response.content.decode()
     response = client.post("/persons/search/", {"query": "maie smidt", "similar": "on"})
     assert response.context["results"] == [exact, alike]  # the closest first
-    assert "Show names spelled alike too" not in response.content.decode()
+    assert "Näita ka sarnase kirjapildiga nimesid" not in response.content.decode()
     # A name holding no word as typed goes to the names spelled alike at once, without asking.
     response = client.post("/persons/search/", {"query": "maie shmidt"})
     assert set(response.context["results"]) == {exact, alike}
-    assert "Show names spelled alike too" not in response.content.decode()
+    assert "Näita ka sarnase kirjapildiga nimesid" not in response.content.decode()
     # The words may come in any order.
     assert client.post("/persons/search/", {"query": "Šmidt Maie"}).context["results"][0] == exact

@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 
 # The pinned budgets: raise one only with a reason in the commit message.
 BUDGET = {
-    "case-list": 10,
-    "case-detail": 25,
-    "person-detail": 13,
-    "person-search": 8,
+    "case-list": 8,
+    "case-detail": 22,
+    "person-detail": 12,
+    "person-search": 6,
     "start-specialist": 12,
     "start-manager": 12,
-    "timeline-page": 15,
+    "timeline-page": 14,
 }
 
 
@@ -81,7 +81,9 @@ def test_queries_do_not_grow_with_the_data(client, specialist, page):
 
 
 @pytest.mark.parametrize("who", ["specialist", "manager"])
-def test_start_pages_run_a_fixed_number_of_queries(client, specialist, colleague, manager, who):
+def test_start_pages_run_a_fixed_number_of_queries(client, specialist, colleague, manager, who, monkeypatch):
+    # The count pinned is the cold one: the manager's team figures are not kept between the requests.
+    monkeypatch.setattr("cases.selectors.TEAM_WORKLOAD_SECONDS", 0)
     case = make_case(specialist)
     user = specialist if who == "specialist" else manager
     client.force_login(user)

@@ -1,0 +1,25 @@
+"""The Jinja2 bodies of hot pages (docs/architecture.md, "A hot page") speak Estonian: every text they
+translate is in the Estonian catalogue (makemessages reads them as Django templates, which can miss one)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils.translation import trans_real
+
+ROOT = Path(__file__).resolve().parents[2]
+BODIES = sorted(path for path in ROOT.glob("*/jinja2/**/*.html") if ".venv" not in path.parts)
+TEXT = re.compile(r"""_\(\s*(?:"([^"]+)"|'([^']+)')""")
+
+
+def test_there_are_bodies_to_check():
+    assert len(BODIES) >= 4, BODIES
+
+
+@pytest.mark.parametrize("path", BODIES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_text_of_a_body_has_its_estonian(path):
+    texts = [double or single for double, single in TEXT.findall(path.read_text())]
+    assert texts or path.name == "field.html", path
+    catalogue = trans_real.translation("et")._catalog
+    missing = [text for text in texts if text not in catalogue]
+    assert not missing, f"{path}: no Estonian for {missing}"
