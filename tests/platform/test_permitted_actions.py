@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from tests.factories import make_case
+from tests.factories import make_application, make_case
 from victimsupport.permissions import ids, is_permitted, permitted_actions
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,16 @@ def test_permitted_actions_answer_as_is_permitted_does(request, specialist, who)
         assert expected == set()
     if who == "specialist":
         assert {"view", "change"} <= expected
+
+
+@pytest.mark.parametrize("who", ["specialist", "manager", "outsider"])
+def test_a_model_under_another_policy_is_asked_through_restrict(request, specialist, who):
+    application = make_application(specialist, make_case(specialist))  # Follows("case")
+    user = request.getfixturevalue(who)
+    actions = ("view", "change", "assign")
+    expected = {action for action in actions if is_permitted(user, application, action)}
+    assert permitted_actions(user, application, *actions) == expected
+    assert ("view" in expected) == (who != "outsider")
 
 
 def test_an_inactive_user_holds_nothing(specialist):

@@ -54,6 +54,28 @@ def grant_condition(model: type[models.Model], user, action: str, outer: str = "
     return Q(ProbeExists(by_user)) | Q(ProbeExists(by_group))
 
 
+def granted_actions(model: type[models.Model], user, pk, actions) -> frozenset[str]:
+    """Which of `actions` `user` holds on the `model` object `pk` by a grant to the user or to one of the
+    user's groups: grant_condition's rule, for one object, in one query."""
+    wanted = {permission_id(model, action): action for action in actions}
+    wanted.pop(None, None)
+    if not wanted:
+        return frozenset()
+    user_perms = get_user_obj_perms_model(model)
+    group_perms = get_group_obj_perms_model(model)
+    held = user_perms.objects.filter(content_object=pk, user_id=user.pk, permission_id__in=wanted).values(
+        "permission_id"
+    )
+    group_ids = sorted(user.group_ids)
+    if group_ids:
+        held = held.union(
+            group_perms.objects.filter(content_object=pk, group_id__in=group_ids, permission_id__in=wanted).values(
+                "permission_id"
+            )
+        )
+    return frozenset(wanted[row["permission_id"]] for row in held)
+
+
 class Policy:
     def condition(self, model: type[models.Model], user, action: str) -> Q | None:
         raise NotImplementedError
