@@ -3,7 +3,7 @@ several times faster than in the Django template language. See docs/architecture
 
 from __future__ import annotations
 
-from django.template.defaultfilters import truncatechars
+from django.template.defaultfilters import capfirst, filesizeformat, linebreaksbr, truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
@@ -19,6 +19,7 @@ JINJA_STRINGS = [
     gettext_noop("Rows %(start)s–%(end)s"),
     gettext_noop("Page %(number)s"),
     gettext_noop("last %(date)s"),
+    gettext_noop("counted at %(when)s"),
 ]
 
 # Apps add what their bodies call (cases: names_shown), in AppConfig.ready(), before the first render.
@@ -60,5 +61,9 @@ def environment(**options) -> Environment:
         newstyle=True,
     )
     env.globals.update(url=url, static=static, **GLOBALS)
-    env.filters.update(date=date, display=display, eur=format_eur, truncatechars=truncatechars)
+    env.filters.update(date=date, display=display, eur=format_eur)
+    # Django's own, where Jinja2's differ (capitalize lowercases the rest; filesizeformat is not localised).
+    env.filters.update(
+        capfirst=capfirst, filesizeformat=filesizeformat, linebreaksbr=linebreaksbr, truncatechars=truncatechars
+    )
     return env
