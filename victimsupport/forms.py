@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.template import engines
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,12 @@ DJANGO_STRINGS = [
 ]
 
 
-_e = conditional_escape  # what {{ value }} does in a template
+_e = conditional_escape  # what {{ value|stringformat:"s" }} does in a template
+
+
+def _text(value) -> str:
+    """What {{ value }} does: localised (a number or a date in the user's format), then escaped."""
+    return conditional_escape(localize(value))
 
 
 def _attrs(attrs: dict) -> str:
@@ -50,9 +56,9 @@ def _select(widget: dict) -> str:
     parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_e(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
         parts += [
-            f'\n  <option value="{_e(option["value"])}"{_attrs(option["attrs"])}>{_e(option["label"])}</option>\n'
+            f'\n  <option value="{_e(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
             for option in options
         ]
         if group_name:
@@ -62,7 +68,7 @@ def _select(widget: dict) -> str:
 
 
 def _textarea(widget: dict) -> str:
-    value = _e(widget["value"]) if widget["value"] else ""
+    value = _text(widget["value"]) if widget["value"] else ""
     return f'<textarea name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 

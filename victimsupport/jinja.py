@@ -10,6 +10,7 @@ from django.utils import formats, translation
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_noop
 from jinja2 import Environment
+from markupsafe import escape
 
 from victimsupport.templatetags.money import format_eur
 
@@ -53,11 +54,12 @@ def display(obj, field_name: str) -> str:
 def environment(**options) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    # A translation is text, escaped as Django's {% translate %} escapes it (Jinja2 would trust it as markup).
     env.install_gettext_callables(
-        gettext=translation.gettext,
-        ngettext=translation.ngettext,
-        pgettext=translation.pgettext,
-        npgettext=translation.npgettext,
+        gettext=lambda message: escape(translation.gettext(message)),
+        ngettext=lambda singular, plural, n: escape(translation.ngettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(translation.pgettext(context, message)),
+        npgettext=lambda context, singular, plural, n: escape(translation.npgettext(context, singular, plural, n)),
         newstyle=True,
     )
     env.globals.update(url=url, static=static, **GLOBALS)

@@ -11,13 +11,20 @@ In a Jinja2 body: person_name(request, person, case=case), task_title(request, t
 from __future__ import annotations
 
 from django import template
+from django.http import HttpRequest
 
 from cases.sealing import PLACEHOLDER, TASK_PLACEHOLDER, mark_hidden, names_hidden
 
 register = template.Library()
 
 
+def _request(request) -> HttpRequest | None:
+    # Anything but a request (a Jinja2 body without one gets an undefined value) decides as no user.
+    return request if isinstance(request, HttpRequest) else None
+
+
 def person_name_for(request, person, case=None) -> str:
+    request = _request(request)
     if person is None:
         return ""
     if request is None:  # no user to decide for: never reveal
@@ -30,12 +37,14 @@ def person_name_for(request, person, case=None) -> str:
 
 
 def task_title_for(request, task) -> str:
+    request = _request(request)
     if request is None or names_hidden(request, task.case):
         return str(TASK_PLACEHOLDER)
     return task.title
 
 
 def names_shown_for(request, case) -> bool:
+    request = _request(request)
     return request is not None and not names_hidden(request, case)
 
 

@@ -30,7 +30,7 @@ class EveryWidget(forms.Form):
     time = forms.TimeField()
     money = forms.DecimalField(widget=MoneyInput())
     flag = forms.BooleanField(required=False)
-    choice = forms.ChoiceField(choices=[("", "—"), ("a", HOSTILE), (0, mark_safe("<b>safe</b>"))])
+    choice = forms.ChoiceField(choices=[("", "—"), ("a", HOSTILE), (0, mark_safe("<b>safe</b>")), (1, 1234.5)])
     grouped = forms.ChoiceField(choices=[(HOSTILE, [("x", "X"), ("y", "Y")]), ("z", "Z")])
     many = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B"), ("c", "C")])
     maybe = forms.NullBooleanField()

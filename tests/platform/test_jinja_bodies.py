@@ -5,10 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.template import engines
+from django.utils import translation
 from django.utils.translation import trans_real
 
 ROOT = Path(__file__).resolve().parents[2]
 BODIES = sorted(path for path in ROOT.glob("*/jinja2/**/*.html") if ".venv" not in path.parts)
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 TEXT = re.compile(r"""_\(\s*(?:"([^"]+)"|'([^']+)')""")
 
 
@@ -23,3 +26,14 @@ def test_every_text_of_a_body_has_its_estonian(path):
     catalogue = trans_real.translation("et")._catalog
     missing = [text for text in texts if text not in catalogue]
     assert not missing, f"{path}: no Estonian for {missing}"
+    # Jinja2 fills every text in with %: a % of its own (not %(name)s) would break the page.
+    for text in texts:
+        for version in (text, catalogue[text]):
+            assert "%" not in PLACEHOLDER.sub("", version), (path, version)
+
+
+def test_a_translation_is_escaped_as_django_escapes_it():
+    body = engines["jinja2"].from_string('<p title="{{ _(text) }}">{{ _(text) }}</p>')
+    with translation.override("et"):
+        html = body.render({"text": 'Tom & "Jerry" <b>'})
+    assert html == '<p title="Tom &amp; &#34;Jerry&#34; &lt;b&gt;">Tom &amp; &#34;Jerry&#34; &lt;b&gt;</p>'

@@ -45,18 +45,24 @@ def test_an_inactive_user_holds_nothing(specialist):
     assert permitted_actions(specialist, case, *ACTIONS) == frozenset()
 
 
-def test_permission_ids_are_read_once_and_again_after_a_change(specialist):
+def test_permission_ids_are_read_once_and_again_after_a_change(specialist, monkeypatch):
     case = make_case(specialist)
     is_permitted(specialist, case, "view")  # the map is read
     with CaptureQueriesContext(connection) as context:
         assert is_permitted(specialist, case, "view")
     assert len(context) == 1  # the grant check alone: no lookup of the permission
-    assert ids.permission_pk("cases", "view_case") == Permission.objects.get(codename="view_case").pk
+    assert ids.permission_pk("cases", "case", "view_case") == Permission.objects.get(codename="view_case").pk
     # A permission added (a migration in a running service) is found without a restart.
     added = Permission.objects.create(
         codename="archive_case", name="Can archive case", content_type=ContentType.objects.get_for_model(Case)
     )
-    assert ids.permission_pk("cases", "archive_case") == added.pk
+    assert ids.permission_pk("cases", "case", "archive_case") == added.pk
     # An action without a permission is held by nobody.
     assert not is_permitted(specialist, case, "no_such_action")
-    assert ids.permission_pk("cases", "no_such_action_case") is None
+    assert ids.permission_pk("cases", "case", "no_such_action_case") is None
+    # Another process's change is seen within a minute: the map is read again when it is older.
+    Permission.objects.filter(pk=added.pk).update(codename="archived_case")  # no signal here
+    assert ids.permission_pk("cases", "case", "archive_case") == added.pk  # this process: not yet
+    monkeypatch.setattr(ids, "_loaded_at", ids._loaded_at - ids.RELOAD_SECONDS - 1)
+    assert ids.permission_pk("cases", "case", "archive_case") is None
+    assert ids.permission_pk("cases", "case", "archived_case") == added.pk

@@ -1,9 +1,9 @@
 """Permission ids, read once per process: a grant check compares with a number, not a subquery.
 
-A permission's id does not change while the app runs (PostgreSQL never reuses an id), so the map is
-read on first use and again after migrate or flush (post_migrate) or a change to a permission. A
-permission not in the map is looked up again at most once a minute; a stale map can only fail closed
-(an id that no longer exists matches no grant)."""
+The map is read on first use, again after migrate or flush (post_migrate) or a change to a permission in
+this process, and in any case once a minute. Ids only move where the table is rebuilt (a flush that
+restarts the ids, a restore): the README's restore stops every process first, and the minute bounds what
+another process can miss. A permission not in the map is looked up again at most once a minute."""
 
 from __future__ import annotations
 
@@ -13,36 +13,37 @@ import time
 from django.contrib.auth.models import Permission
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-RELOAD_MISSES_AFTER_SECONDS = 60
+RELOAD_SECONDS = 60
 
 _lock = threading.Lock()
-_ids: dict[tuple[str, str], int] | None = None
+_ids: dict[tuple[str, str, str], int] | None = None
 _loaded_at = 0.0
+_generation = 0  # moved on by forget(): a map read before it is not kept
 
 
-def _load() -> dict[tuple[str, str], int]:
+def _load() -> dict[tuple[str, str, str], int]:
     global _ids, _loaded_at
-    rows = Permission.objects.values_list("content_type__app_label", "codename", "pk")
-    ids = {(app_label, codename): pk for app_label, codename, pk in rows}
+    generation = _generation
+    rows = Permission.objects.values_list("content_type__app_label", "content_type__model", "codename", "pk")
+    ids = {(app_label, model, codename): pk for app_label, model, codename, pk in rows}
     with _lock:
-        _ids, _loaded_at = ids, time.monotonic()
+        if generation == _generation:
+            _ids, _loaded_at = ids, time.monotonic()
     return ids
 
 
-def permission_pk(app_label: str, codename: str) -> int | None:
-    """The id of permission `app_label.codename`, or None where there is no such permission."""
-    key = (app_label, codename)
+def permission_pk(app_label: str, model: str, codename: str) -> int | None:
+    """The id of permission `codename` of `app_label.model`, or None where there is no such permission."""
     ids = _ids
-    stale_miss = ids is not None and key not in ids and time.monotonic() - _loaded_at > RELOAD_MISSES_AFTER_SECONDS
-    if ids is None or stale_miss:
+    if ids is None or time.monotonic() - _loaded_at > RELOAD_SECONDS:
         ids = _load()
-    return ids.get(key)
+    return ids.get((app_label, model, codename))
 
 
 def forget(**kwargs) -> None:
-    global _ids
+    global _ids, _generation
     with _lock:
-        _ids = None
+        _ids, _generation = None, _generation + 1
 
 
 post_migrate.connect(forget, dispatch_uid="permission-ids-forget-migrate")

@@ -29,7 +29,7 @@ from victimsupport.sql import ProbeExists
 def permission_id(model: type[models.Model], action: str) -> int | None:
     """The id of the permission for `action` on `model` (read once per process: permissions.ids)."""
     meta = model._meta
-    return permission_pk(meta.app_label, f"{action}_{meta.model_name}")
+    return permission_pk(meta.app_label, meta.model_name, f"{action}_{meta.model_name}")
 
 
 def grant_condition(model: type[models.Model], user, action: str, outer: str = "pk") -> Q:
