@@ -3,12 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
-from django.template import engines
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+
+from victimsupport import jinja
 
 # Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
 # (Django's Estonian catalogue also addresses users informally; these are ours, in the formal voice.)
@@ -75,10 +76,9 @@ def _textarea(widget: dict) -> str:
 # Django's own widget templates, written out in Python: byte for byte what the templates give (with the
 # same conditional escaping), without a template and its includes per field and per option (a long
 # choice list's options were most of a filter form's render time). Other widget templates render as usual.
-_INPUT_TEMPLATES = ("text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search")
+_INPUT_KINDS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time")
 WIDGET_RENDERERS = {
-    **{f"django/forms/widgets/{kind}.html": _input for kind in (*_INPUT_TEMPLATES, "checkbox", "tel", "color")},
-    "django/forms/widgets/input.html": _input,
+    **{f"django/forms/widgets/{kind}.html": _input for kind in (*_INPUT_KINDS, "search", "checkbox", "tel", "color")},
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/textarea.html": _textarea,
 }
@@ -96,8 +96,7 @@ class FormRenderer(TemplatesSetting):
         if fast is not None and request is None and "widget" in context:
             return mark_safe(fast(context["widget"]))  # noqa: S308 (every value passed through conditional_escape)
         if template_name in self.jinja_templates:
-            # Jinja2 escapes as it renders (autoescape is on in Django's backend).
-            return mark_safe(engines["jinja2"].get_template(template_name).render(context, request))  # noqa: S308
+            return jinja.render(template_name, context, request)
         return super().render(template_name, context, request=request)
 
 

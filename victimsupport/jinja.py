@@ -3,10 +3,12 @@ several times faster than in the Django template language. See docs/architecture
 
 from __future__ import annotations
 
+from django.template import engines
 from django.template.defaultfilters import capfirst, filesizeformat, linebreaksbr, truncatechars
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_noop
 from jinja2 import Environment
@@ -49,6 +51,14 @@ def display(obj, field_name: str) -> str:
         labels = _labels[key] = {value: str(label) for value, label in field.flatchoices}
     value = getattr(obj, field_name)
     return labels.get(value, value)
+
+
+def render(template_name: str, context: dict, request=None) -> SafeString:
+    """A Jinja2 template rendered as markup (autoescape is always on, see environment()); the context's
+    names never hide the environment's own (url, names_shown, person_name, ...)."""
+    engine = engines["jinja2"]
+    names = {name: value for name, value in context.items() if name not in engine.env.globals}
+    return mark_safe(engine.get_template(template_name).render(names, request))  # noqa: S308
 
 
 def environment(**options) -> Environment:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from victimsupport.permissions.ids import permission_pk
@@ -32,47 +32,45 @@ def permission_id(model: type[models.Model], action: str) -> int | None:
     return permission_pk(meta.app_label, meta.model_name, f"{action}_{meta.model_name}")
 
 
-def grant_condition(model: type[models.Model], user, action: str, outer: str = "pk") -> Q:
-    """A condition on `outer` (a path to the guarded model's pk) that holds where `user` has `action`
-    on the object, by a grant to the user or to one of the user's groups. Global (model-level)
-    permissions never count, and neither does being a superuser (accept_global_perms=False)."""
+def grant_rows(model: type[models.Model], user, content_object, **permission) -> tuple[QuerySet, QuerySet | None]:
+    """The grant rows of `user` on `content_object` (a pk, or an OuterRef to one) for the permission(s)
+    in `permission`: (the user's own, the user's groups' or None without groups). The one rule: a grant
+    to the user or to one of the user's groups; global (model-level) permissions never count, and neither
+    does being a superuser (accept_global_perms=False)."""
     user_perms = get_user_obj_perms_model(model)
     group_perms = get_group_obj_perms_model(model)
     if user_perms.objects.is_generic() or group_perms.objects.is_generic():
         raise TypeError(f"{model.__name__} needs direct-FK object permission tables")
+    by_user = user_perms.objects.filter(content_object=content_object, user_id=user.pk, **permission)
+    group_ids = sorted(user.group_ids)
+    if not group_ids:
+        return by_user, None
+    return by_user, group_perms.objects.filter(content_object=content_object, group_id__in=group_ids, **permission)
+
+
+def grant_condition(model: type[models.Model], user, action: str, outer: str = "pk") -> Q:
+    """A condition on `outer` (a path to the guarded model's pk) that holds where `user` has `action`
+    on the object (grant_rows)."""
     permission = permission_id(model, action)
     if permission is None:
         return Q(pk__in=[])  # no such permission: nobody holds it
-    by_user = user_perms.objects.filter(content_object=OuterRef(outer), user_id=user.pk, permission_id=permission)
-    group_ids = sorted(user.group_ids)
-    if not group_ids:
+    by_user, by_group = grant_rows(model, user, OuterRef(outer), permission_id=permission)
+    if by_group is None:
         # Personal grants only (usually few): a plain EXISTS, which the planner makes a semi-join.
         return Q(Exists(by_user))
-    by_group = group_perms.objects.filter(
-        content_object=OuterRef(outer), group_id__in=group_ids, permission_id=permission
-    )
     return Q(ProbeExists(by_user)) | Q(ProbeExists(by_group))
 
 
 def granted_actions(model: type[models.Model], user, pk, actions) -> frozenset[str]:
-    """Which of `actions` `user` holds on the `model` object `pk` by a grant to the user or to one of the
-    user's groups: grant_condition's rule, for one object, in one query."""
+    """Which of `actions` `user` holds on the `model` object `pk` (grant_rows), in one query."""
     wanted = {permission_id(model, action): action for action in actions}
     wanted.pop(None, None)
     if not wanted:
         return frozenset()
-    user_perms = get_user_obj_perms_model(model)
-    group_perms = get_group_obj_perms_model(model)
-    held = user_perms.objects.filter(content_object=pk, user_id=user.pk, permission_id__in=wanted).values(
-        "permission_id"
-    )
-    group_ids = sorted(user.group_ids)
-    if group_ids:
-        held = held.union(
-            group_perms.objects.filter(content_object=pk, group_id__in=group_ids, permission_id__in=wanted).values(
-                "permission_id"
-            )
-        )
+    by_user, by_group = grant_rows(model, user, pk, permission_id__in=wanted)
+    held = by_user.values("permission_id")
+    if by_group is not None:
+        held = held.union(by_group.values("permission_id"))
     return frozenset(wanted[row["permission_id"]] for row in held)
 
 
