@@ -41,9 +41,10 @@ def test_judgement_referral_meeting_and_a_partners_action(page, eager_celery):
     police = Agency.objects.create(network=network, kind="police", name="Põhja prefektuur")
     child = Agency.objects.create(network=network, kind="child_protection", name="Harju lastekaitse")
     support = Agency.objects.create(network=network, kind="victim_support", name="Ohvriabi Põhja")
-    Membership.objects.create(network=network, agency=police, user=police_officer, starts_on=today, is_chair=True)
-    Membership.objects.create(network=network, agency=child, user=child_worker, starts_on=today)
-    Membership.objects.create(network=network, agency=support, user=coordinator, starts_on=today, is_coordinator=True)
+    since = today - timedelta(days=60)  # members on the day of a meeting an hour ago, also just after midnight
+    Membership.objects.create(network=network, agency=police, user=police_officer, starts_on=since, is_chair=True)
+    Membership.objects.create(network=network, agency=child, user=child_worker, starts_on=since)
+    Membership.objects.create(network=network, agency=support, user=coordinator, starts_on=since, is_coordinator=True)
     meeting = Meeting.objects.create(network=network, starts_at=timezone.now() - timedelta(hours=1), place="Tallinn")
 
     # The specialist: 3 "yes" of 24 (standard by the score), raised to high by judgement.

@@ -3,6 +3,8 @@ coordinator and a police partner; a Lõuna network with its own partner."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -25,12 +27,14 @@ def partner(db):
 
 @pytest.fixture
 def network(coordinator, partner):
-    today = timezone.localdate()
+    # Members since well before any meeting a test moves into the past: "an hour ago" is yesterday
+    # just after midnight, and only members on the meeting's day can be present.
+    since = timezone.localdate() - timedelta(days=60)
     network = Network.objects.create(name="Harju MARAC", county=County.objects.get(code="harju"))
     police = Agency.objects.create(network=network, kind="police", name="Põhja prefektuur")
     support = Agency.objects.create(network=network, kind="victim_support", name="Ohvriabi")
-    Membership.objects.create(network=network, agency=support, user=coordinator, starts_on=today, is_coordinator=True)
-    Membership.objects.create(network=network, agency=police, user=partner, starts_on=today, is_chair=True)
+    Membership.objects.create(network=network, agency=support, user=coordinator, starts_on=since, is_coordinator=True)
+    Membership.objects.create(network=network, agency=police, user=partner, starts_on=since, is_chair=True)
     return network
 
 
