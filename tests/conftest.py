@@ -112,9 +112,10 @@ def start_celery_worker(
     flush: bool = True,
     documents_root: str | None = None,
     extra_env: dict[str, str] | None = None,
+    name: str = "",
 ):
     """A `celery worker` process on the test database and the test Redis databases, answering pings
-    (`flush`: the broker's database emptied first)."""
+    (`flush`: the broker's database emptied first; `name`: for several workers at once)."""
     from django.conf import settings
 
     from victimsupport.celery import app
@@ -149,7 +150,7 @@ def start_celery_worker(
             "--loglevel",
             "INFO",
             "-n",
-            f"test-{os.getpid()}-{pool}@%h",
+            f"test-{os.getpid()}-{name or pool}@%h",
             "--without-heartbeat",
             "--without-mingle",
             "--without-gossip",
@@ -164,7 +165,7 @@ def start_celery_worker(
     while time.time() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the Celery worker exited; see {log.name}")
-        if app.control.ping(timeout=0.5):
+        if any(f"-{name or pool}@" in worker for reply in app.control.ping(timeout=0.5) for worker in reply):
             return process
     stop_celery_worker(process)
     raise RuntimeError(f"the Celery worker did not answer; see {log.name}")

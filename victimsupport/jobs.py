@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from victimsupport.models import Job
 from victimsupport.models.jobs import JobStatus
+from victimsupport.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ DATABASE_RETRY = {
 # Tasks that store documents retry a storage error (disk full, permission denied, a storage service
 # away) too, with growing pauses: `@shared_task(..., **STORAGE_RETRY)`. Nothing is registered by a failed
 # try (the register entry and its file are written in one transaction).
-STORAGE_RETRY = {**DATABASE_RETRY, "autoretry_for": (OSError, *DATABASE_ERRORS)}
+STORAGE_RETRY = {**DATABASE_RETRY, "autoretry_for": (*STORAGE_ERRORS, *DATABASE_ERRORS)}
 STORAGE_RETRYING = gettext_noop(
     "The document could not be written yet (a storage or file error). It will be tried again in a moment."
 )
@@ -188,13 +189,13 @@ def job_run(job_id: int, work: Callable[[Job], JobResult], *, failure: str = LET
     try:
         result = work(job)
     except Exception as exc:
-        if isinstance(exc, OSError):
+        if isinstance(exc, STORAGE_ERRORS):
             logger.warning("job %s (%s): storage or file error: %s", job.pk, job.kind, exc)
         try:
             if task_will_retry(exc):
                 job_requeue(job, DATABASE_RETRYING if isinstance(exc, DATABASE_ERRORS) else STORAGE_RETRYING)
             else:
-                job_fail(job, STORAGE_FAILED if isinstance(exc, OSError) else failure)
+                job_fail(job, STORAGE_FAILED if isinstance(exc, STORAGE_ERRORS) else failure)
         except DATABASE_ERRORS:  # the job's state cannot be written either: the retry takes the job over
             logger.warning("job %s (%s): the database is out of reach: %s", job.pk, job.kind, exc)
         raise

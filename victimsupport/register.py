@@ -15,6 +15,7 @@ from victimsupport.models import RegisteredDocument, RegisterMatter, RegisterSer
 from victimsupport.notify import notify_administrators
 from victimsupport.seal import archival_format, seal_facts
 from victimsupport.security import security_event
+from victimsupport.storage import STORAGE_ERRORS
 
 PERSONAL_DATA_BASIS = "AvTS § 35 lg 1 p 12"
 CRIMINAL_PROCEEDINGS_BASIS = "AvTS § 35 lg 1 p 1"
@@ -119,7 +120,7 @@ def documents_check_integrity() -> list[str]:
     for document in documents.iterator(chunk_size=500):
         try:
             intact = document.verify_checksum()
-        except OSError:
+        except STORAGE_ERRORS:
             intact = False
         if not intact:
             broken.append(document.number)

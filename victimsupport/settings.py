@@ -22,6 +22,7 @@ from victimsupport.env import (
     load_dev_env,
     redis_url_with_db,
 )
+from victimsupport.storage import document_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 APP_NAME = "victimsupport"
@@ -255,11 +256,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / ".dev" / "documents")))
+# The file system, or S3-compatible object storage where DOCUMENTS_S3_BUCKET is set (victimsupport.storage).
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
-    },
+    "default": document_storage(DOCUMENTS_ROOT),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -19,7 +19,7 @@ from tests.factories import make_application, make_case, make_decision
 from victimsupport.models import Job, RegisteredDocument
 from victimsupport.models.jobs import JobStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.drill]
 
 LETTERS = 50
 

@@ -19,7 +19,7 @@ from victimsupport.mail import mail_deliver, mail_send_waiting, pause_after
 from victimsupport.models import MailStatus, Notification, OutgoingMail
 from victimsupport.notify import email_notification, notify
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.drill]
 
 
 class Inbox:

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
 
+from victimsupport.storage import storage_unavailable
+
 # How long a client is asked to wait while the database is out of reach (a restart, a failover).
 RETRY_AFTER_SECONDS = 30
 
@@ -25,18 +27,19 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    """The 500 page; 503 "try again in a moment" when the failure was the database out of reach. Django
-    calls this while handling the exception, so it is still at hand. Rendered without the request's
-    context processors: they would ask the database again."""
-    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        response = _standalone("errors/503.html", status=503)
+    """The 500 page; 503 "try again in a moment" when the failure was the database or the document
+    storage out of reach. Django calls this while handling the exception, so it is still at hand.
+    Rendered without the request's context processors: they would ask the database again."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)) or storage_unavailable(exc):
+        response = _standalone("errors/503.html", status=503, storage=storage_unavailable(exc))
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return _standalone("errors/500.html", status=500)
 
 
-def _standalone(template: str, *, status: int) -> HttpResponse:
-    content = loader.get_template(template).render({"LANGUAGE_CODE": get_language()})
+def _standalone(template: str, *, status: int, **context) -> HttpResponse:
+    content = loader.get_template(template).render({"LANGUAGE_CODE": get_language(), **context})
     return HttpResponse(content, status=status)
 
 
