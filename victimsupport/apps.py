@@ -10,13 +10,17 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Users, regions and registers")
 
     def ready(self) -> None:
+        from celery.signals import task_prerun, task_success
         from django.db.models.signals import post_migrate
 
         from victimsupport import signals  # noqa: F401
+        from victimsupport.scheduled import run_done, run_started
         from victimsupport.sql import install_col_identity
 
         install_col_identity()
         post_migrate.connect(_reference_data_after_migrate, sender=self)
+        task_prerun.connect(run_started, weak=False)
+        task_success.connect(run_done, weak=False)
 
 
 def _reference_data_after_migrate(sender, apps=None, **kwargs) -> None:

@@ -11,6 +11,7 @@ from victimsupport.mail import send_outgoing_mail, send_waiting_mail
 from victimsupport.notify import send_notification_email
 from victimsupport.register import documents_check_integrity
 from victimsupport.sampleletter import render_sample_letter
+from victimsupport.scheduled import scheduled_requeue_missed
 from victimsupport.services import deactivate_user
 from victimsupport.views.health import WORKER_HEARTBEAT_KEY
 
@@ -34,6 +35,7 @@ def check_documents() -> None:
 @shared_task(name="victimsupport.requeue_lost_jobs", ignore_result=True)
 def requeue_lost_jobs() -> None:
     jobs_requeue_lost()
+    scheduled_requeue_missed()
 
 
 @shared_task(name="victimsupport.heartbeat", ignore_result=True)

@@ -1,5 +1,5 @@
 from victimsupport.models.access import AccessLogEntry
-from victimsupport.models.jobs import Job
+from victimsupport.models.jobs import Job, ScheduledRun
 from victimsupport.models.mail import MailStatus, OutgoingMail
 from victimsupport.models.notifications import Notification
 from victimsupport.models.register import RegisteredDocument, RegisterMatter, RegisterSeries
@@ -17,6 +17,7 @@ __all__ = [
     "RegisterSeries",
     "RegisteredDocument",
     "Role",
+    "ScheduledRun",
     "User",
     "UserSession",
 ]

@@ -65,3 +65,16 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+
+class ScheduledRun(models.Model):
+    """The last run of a task the beat schedule runs at set times (victimsupport.scheduled): the sweeper
+    sends again a run whose time passed without one (the broker lost it, or beat was down)."""
+
+    name = models.CharField(max_length=200, unique=True)  # the Celery task's name
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # last sent again by the sweeper
+
+    def __str__(self) -> str:
+        return self.name
