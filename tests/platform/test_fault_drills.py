@@ -61,11 +61,13 @@ def test_a_pool_process_killed_while_rendering_loses_no_letter(specialist):
 
 
 def test_work_the_broker_lost_is_sent_again_and_done_once(specialist):
-    """The broker restarts without its data while five letters wait: the sweeper sends their tasks again
-    (twice, as two beat runs before a worker comes would); each letter is made once."""
+    """The broker restarts without its data while five letters and a statistics run wait: the sweeper
+    sends their tasks again (twice, as two beat runs before a worker comes would); each is done once."""
     from django.conf import settings
     from django.utils import timezone
 
+    from reporting.models import StatisticsRun
+    from reporting.services import statistics_request
     from victimsupport.celery import app
     from victimsupport.jobs import LOST_AFTER, broker_queue_lengths, jobs_requeue_lost
 
@@ -73,8 +75,11 @@ def test_work_the_broker_lost_is_sent_again_and_done_once(specialist):
     for _ in range(5):
         decision = make_decision(specialist, make_application(specialist, make_case(specialist)))
         decisions.append(aid_services.decision_issue(actor=specialist, decision=decision))
-    jobs = Job.objects.filter(kind="decision_letter")
-    assert broker_queue_lengths() == 5
+    year = timezone.localdate().year
+    statistics_request(actor=specialist, year=year)
+    jobs = Job.objects.all()
+    assert sorted(jobs.values_list("kind", flat=True)) == ["decision_letter"] * 5 + ["statistics"]
+    assert broker_queue_lengths() == 6
     assert jobs_requeue_lost() == []  # waiting in the broker: nothing to send again
     app.connection_for_write().default_channel.client.flushdb()  # the broker lost everything
     assert broker_queue_lengths() == 0
@@ -82,7 +87,7 @@ def test_work_the_broker_lost_is_sent_again_and_done_once(specialist):
     jobs.update(created_at=timezone.now() - LOST_AFTER - LOST_AFTER)
     assert sorted(jobs_requeue_lost()) == sorted(jobs.values_list("pk", flat=True))
     assert jobs_requeue_lost(queue_lengths=lambda: 0)  # a second sweep before any worker: sent twice
-    assert broker_queue_lengths() == 10
+    assert broker_queue_lengths() == 12
 
     worker = start_celery_worker(_test_database_url(), log_name="celery-drill-broker.log", flush=False)
     try:
@@ -91,6 +96,7 @@ def test_work_the_broker_lost_is_sent_again_and_done_once(specialist):
     finally:
         stop_celery_worker(worker)
     assert RegisteredDocument.objects.filter(doc_type="aid_decision").count() == 5
+    assert StatisticsRun.objects.filter(year=year).count() == 1
     # Beat runs the sweeper every minute: lost work is sent again within LOST_AFTER plus a minute.
     assert settings.CELERY_BEAT_SCHEDULE["jobs-requeue-lost"]["schedule"] <= 60
     for decision in decisions:
