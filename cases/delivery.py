@@ -16,7 +16,7 @@ from cases.choices import Channel
 from cases.contact import PERSON_EMAIL, may_contact
 from cases.models import AidDecision
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import DATABASE_ERRORS
+from victimsupport.jobs import STORAGE_RETRY
 from victimsupport.security import security_event
 
 
@@ -24,9 +24,7 @@ from victimsupport.security import security_event
     name="cases.send_decision_email",
     base=ActorTask,
     ignore_result=True,
-    autoretry_for=(OSError, *DATABASE_ERRORS),
-    retry_backoff=True,
-    max_retries=5,
+    **STORAGE_RETRY,  # the letter is read from storage; the database may be restarting
 )
 def send_decision_email(decision_id: int, *, actor_id: int) -> None:
     email_decision_letter(decision_id)

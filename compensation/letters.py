@@ -17,7 +17,7 @@ from cases.delivery import email_letter
 from compensation.calculation import Calculation
 from compensation.models import Claim, CompensationDecision, InformationRequest, LossKind
 from victimsupport.celery import ActorTask
-from victimsupport.jobs import DATABASE_ERRORS, STORAGE_RETRY, JobResult, job_progress, job_run
+from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run
 from victimsupport.letters import render_pdf
 from victimsupport.models import RegisterMatter, User
 from victimsupport.register import open_matter, private_person_party, register_document, series_for
@@ -172,9 +172,7 @@ def _register_letter(decision: CompensationDecision, actor: User, replaces=None)
     name="compensation.send_letter_email",
     base=ActorTask,
     ignore_result=True,
-    autoretry_for=(OSError, *DATABASE_ERRORS),
-    retry_backoff=True,
-    max_retries=5,
+    **STORAGE_RETRY,  # the letter is read from storage; the database may be restarting
 )
 def send_compensation_email(decision_id: int, *, actor_id: int) -> None:
     decision = CompensationDecision.objects.select_related("claim__claimant", "letter").get(pk=decision_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date
 
 from django.core.files.base import ContentFile
@@ -15,7 +16,9 @@ from victimsupport.models import RegisteredDocument, RegisterMatter, RegisterSer
 from victimsupport.notify import notify_administrators
 from victimsupport.seal import archival_format, seal_facts
 from victimsupport.security import security_event
-from victimsupport.storage import STORAGE_ERRORS
+from victimsupport.storage import STORAGE_ERRORS, storage_unavailable
+
+logger = logging.getLogger(__name__)
 
 PERSONAL_DATA_BASIS = "AvTS § 35 lg 1 p 12"
 CRIMINAL_PROCEEDINGS_BASIS = "AvTS § 35 lg 1 p 1"
@@ -115,12 +118,15 @@ def documents_check_integrity() -> list[str]:
     """The register numbers of stored documents whose file is missing, unreadable or no longer matches
     its checksum. Administrators are told (a notification, and e-mail) and the security log records it;
     none found, nobody is disturbed."""
-    broken = []
+    broken, unreachable = [], None
     documents = RegisteredDocument.objects.exclude(file="").only("pk", "number", "file", "sha256").order_by("pk")
     for document in documents.iterator(chunk_size=500):
         try:
             intact = document.verify_checksum()
-        except STORAGE_ERRORS:
+        except STORAGE_ERRORS as exc:
+            if storage_unavailable(exc):  # the storage away is not every document lost: stop, say so
+                unreachable = exc
+                break
             intact = False
         if not intact:
             broken.append(document.number)
@@ -129,6 +135,16 @@ def documents_check_integrity() -> list[str]:
         notify_administrators(
             gettext_noop("%(count)s registered documents are missing or changed: %(numbers)s"),
             params={"count": len(broken), "numbers": ", ".join(broken[:20])},
+            email=True,
+        )
+    if unreachable is not None:
+        logger.warning("document check stopped: the document storage is out of reach: %s", unreachable)
+        notify_administrators(
+            gettext_noop(
+                "The document check stopped: the document storage could not be reached (%(error)s). "
+                "It runs again next night; manage.py check_documents runs it now."
+            ),
+            params={"error": type(unreachable).__name__},
             email=True,
         )
     return broken

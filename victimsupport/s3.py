@@ -10,7 +10,8 @@ class DocumentStorage(S3Storage):
     def get_default_settings(self):
         return {
             **super().get_default_settings(),
+            # At most about 2 x (3 + 10) s: a page answers 503 before gunicorn's 30 s timeout ends its worker.
             "client_config": Config(
-                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+                connect_timeout=3, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"}
             ),
         }

@@ -367,6 +367,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The object storage's client logs every request (names of stored documents) below WARNING.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "victimsupport.views.errors.csrf_failure"

@@ -36,7 +36,8 @@ def document_storage(documents_root: Path) -> dict:
             # Unset: boto3's own chain (AWS_ACCESS_KEY_ID, an instance role).
             "access_key": env_str("DOCUMENTS_S3_ACCESS_KEY_ID", "") or None,
             "secret_key": env_str("DOCUMENTS_S3_SECRET_ACCESS_KEY", "") or None,
-            # A registered document never changes: a name in use gets another name, never overwritten.
+            # A registered document never changes: a name in use gets another name (checked before writing;
+            # registered names hold the unique register number).
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": True,

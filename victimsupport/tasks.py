@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from victimsupport.jobs import jobs_requeue_lost
+from victimsupport.jobs import broker_queue_lengths, jobs_requeue_lost
 from victimsupport.mail import send_outgoing_mail, send_waiting_mail
 from victimsupport.notify import send_notification_email
 from victimsupport.register import documents_check_integrity
@@ -34,8 +34,9 @@ def check_documents() -> None:
 
 @shared_task(name="victimsupport.requeue_lost_jobs", ignore_result=True)
 def requeue_lost_jobs() -> None:
-    jobs_requeue_lost()
-    scheduled_requeue_missed()
+    waiting = broker_queue_lengths()
+    jobs_requeue_lost(queue_lengths=lambda: waiting)
+    scheduled_requeue_missed(queue_lengths=lambda: waiting)
 
 
 @shared_task(name="victimsupport.heartbeat", ignore_result=True)

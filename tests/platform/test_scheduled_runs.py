@@ -4,7 +4,7 @@ sweeper within minutes (issue 18, item 2)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -16,7 +16,7 @@ from tests.factories import make_case
 from victimsupport.celery import app
 from victimsupport.jobs import LOST_AFTER, broker_queue_lengths
 from victimsupport.models import Notification, ScheduledRun
-from victimsupport.scheduled import due_after, scheduled_requeue_missed, scheduled_tasks
+from victimsupport.scheduled import claim_today, due_after, scheduled_requeue_missed, scheduled_tasks
 
 REMINDERS = "cases.remind_due_tasks"
 
@@ -43,29 +43,64 @@ def test_a_task_seen_for_the_first_time_counts_as_done_now():
     assert scheduled_requeue_missed(queue_lengths=lambda: 0) == []
 
 
+def daily_times(schedule, now, count: int) -> list:
+    """The schedule's last `count` times at or before `now`, oldest first."""
+    times = [due_after(schedule, now - timedelta(days=count + 1))]
+    while (following := due_after(schedule, times[-1] + timedelta(seconds=1))) <= now:
+        times.append(following)
+    return times[-count:]
+
+
 @pytest.mark.django_db
 def test_what_is_running_waiting_or_just_sent_is_not_sent_again(monkeypatch):
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, *a, **k: sent.append(name))
-    now = timezone.now()
-    two_days_ago = now - timedelta(days=2)
-    due = due_after(scheduled_tasks()[REMINDERS], two_days_ago)
-    assert two_days_ago < due <= now - timedelta(hours=23)
+    # Yesterday at noon, whatever the time of the test: the 07:00 runs of the days before are due.
+    now = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=1), time(12)))
+    day_before, yesterday = daily_times(scheduled_tasks()[REMINDERS], now, 2)
+    assert (timezone.localtime(yesterday).time(), yesterday.date() - day_before.date()) == (time(7), timedelta(days=1))
 
-    baseline(now, **{REMINDERS: {"done_at": two_days_ago, "started_at": now - timedelta(minutes=1)}})
-    assert scheduled_requeue_missed(queue_lengths=lambda: 0) == []  # running since a minute
-    assert scheduled_requeue_missed(queue_lengths=lambda: 3) == []  # messages waiting: nothing was lost
-    ScheduledRun.objects.filter(name=REMINDERS).update(started_at=None)
-    assert scheduled_requeue_missed(queue_lengths=lambda: 3) == []
-    assert scheduled_requeue_missed(queue_lengths=lambda: 0) == [REMINDERS]
-    assert scheduled_requeue_missed(queue_lengths=lambda: 0) == []  # just sent, on its way
+    def sweep(waiting: int = 0) -> list[str]:
+        return scheduled_requeue_missed(queue_lengths=lambda: waiting, now=now)
+
+    def run(**fields) -> None:
+        ScheduledRun.objects.filter(name=REMINDERS).update(**{"started_at": None, "done_at": None, **fields})
+
+    baseline(now, **{REMINDERS: {"done_at": day_before + timedelta(seconds=30)}})
+    assert sweep(waiting=3) == []  # messages waiting: nothing was lost
+    assert sweep() == [REMINDERS]  # yesterday's 07:00 run never came
+    assert sweep() == []  # just sent, on its way
     ScheduledRun.objects.filter(name=REMINDERS).update(sent_at=now - LOST_AFTER - timedelta(seconds=1))
-    assert scheduled_requeue_missed(queue_lengths=lambda: 0) == [REMINDERS]  # that one was lost too
-    # Started after its time and never finished, long ago: it failed (logged) or its worker was lost (the
-    # broker delivers it again). Not sent again here: a run that failed half-way would remind twice.
-    ScheduledRun.objects.filter(name=REMINDERS).update(sent_at=None, started_at=due + timedelta(seconds=5))
-    assert scheduled_requeue_missed(queue_lengths=lambda: 0) == []
-    assert sent == [REMINDERS, REMINDERS]
+    assert sweep() == [REMINDERS]  # that one was lost too
+
+    ScheduledRun.objects.filter(name=REMINDERS).update(sent_at=None)
+    run(done_at=day_before + timedelta(seconds=30), started_at=now - timedelta(minutes=1))
+    assert sweep() == []  # running since a minute
+    run(started_at=yesterday + timedelta(seconds=5))
+    assert sweep() == []  # started at its time and failed: logged, not sent again; its next time is
+    run(started_at=yesterday - timedelta(milliseconds=5))
+    assert sweep() == []  # a worker's clock a little behind beat's
+    run(started_at=day_before + timedelta(seconds=5))
+    assert sweep() == [REMINDERS]  # failed the day before, and yesterday's run was lost: sent again
+    assert sent == [REMINDERS] * 3
+
+
+@pytest.mark.django_db
+def test_a_task_that_is_not_idempotent_runs_once_a_day(monkeypatch):
+    from volunteers.services.expenses import remind_expense_reports
+    from volunteers.services.supervision import send_inactive_digest
+
+    runs = []
+    monkeypatch.setattr("volunteers.services.supervision.inactive_digest", lambda: runs.append("digest") or 1)
+    monkeypatch.setattr("volunteers.services.expenses.expense_reminders", lambda: runs.append("expenses") or 1)
+    assert (send_inactive_digest(), send_inactive_digest()) == (1, 0)  # beat's copy and the sweeper's
+    assert (remind_expense_reports(), remind_expense_reports()) == (1, 0)
+    assert runs == ["digest", "expenses"]
+    assert claim_today("volunteers.send_inactive_digest") is False
+    ScheduledRun.objects.filter(name="volunteers.send_inactive_digest").update(
+        claimed_on=timezone.localdate() - timedelta(days=7)
+    )
+    assert send_inactive_digest() == 1  # next week's
 
 
 @pytest.mark.drill
@@ -108,8 +143,7 @@ def test_beats_every_minute_sweep_sends_the_missed_run(monkeypatch):
 
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, *a, **k: sent.append(name))
-    monkeypatch.setattr("victimsupport.scheduled.broker_queue_lengths", lambda: 0)
-    monkeypatch.setattr("victimsupport.jobs.broker_queue_lengths", lambda: 0)
+    monkeypatch.setattr("victimsupport.tasks.broker_queue_lengths", lambda: 0)
     now = timezone.now()
     baseline(now, **{"reporting.compute_nightly": {"done_at": now - timedelta(days=2)}})
     requeue_lost_jobs()

@@ -69,12 +69,13 @@ class Job(models.Model):
 
 class ScheduledRun(models.Model):
     """The last run of a task the beat schedule runs at set times (victimsupport.scheduled): the sweeper
-    sends again a run whose time passed without one (the broker lost it, or beat was down)."""
+    sends again a run whose time passed without one (the broker lost it, or beat was down then)."""
 
     name = models.CharField(max_length=200, unique=True)  # the Celery task's name
     started_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)  # last sent again by the sweeper
+    claimed_on = models.DateField(null=True, blank=True)  # the local day a run claimed (claim_today)
 
     def __str__(self) -> str:
         return self.name

@@ -31,8 +31,9 @@ def server_error(request):
     storage out of reach. Django calls this while handling the exception, so it is still at hand.
     Rendered without the request's context processors: they would ask the database again."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)) or storage_unavailable(exc):
-        response = _standalone("errors/503.html", status=503, storage=storage_unavailable(exc))
+    storage = storage_unavailable(exc)
+    if storage or isinstance(exc, (OperationalError, InterfaceError)):
+        response = _standalone("errors/503.html", status=503, storage=storage)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return _standalone("errors/500.html", status=500)

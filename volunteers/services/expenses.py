@@ -22,6 +22,7 @@ from victimsupport.concurrency import versioned_edit
 from victimsupport.exports import csv_bytes
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
+from victimsupport.scheduled import claim_today
 from victimsupport.security import security_event
 from volunteers.models import (
     LOCKED_STATUSES,
@@ -329,4 +330,6 @@ def expense_reminders(today: date | None = None) -> int:
 
 @shared_task(name="volunteers.remind_expense_reports", ignore_result=True)
 def remind_expense_reports() -> int:
+    if not claim_today(remind_expense_reports.name):  # a second copy the same day (beat's and the sweeper's)
+        return 0
     return expense_reminders()

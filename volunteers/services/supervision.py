@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from victimsupport.concurrency import assign_fields
 from victimsupport.models import Region, Role, User
 from victimsupport.notify import notify
+from victimsupport.scheduled import claim_today
 from volunteers.models import GroupSession, SupervisionContact, Volunteer
 from volunteers.selectors import inactive_volunteers
 
@@ -79,4 +80,6 @@ def inactive_digest(today: date | None = None) -> int:
 
 @shared_task(name="volunteers.send_inactive_digest", ignore_result=True)
 def send_inactive_digest() -> int:
+    if not claim_today(send_inactive_digest.name):  # a second copy the same day (beat's and the sweeper's)
+        return 0
     return inactive_digest()
