@@ -40,6 +40,26 @@ def test_sample_letter_keeps_estonian_and_cyrillic_letters_and_embeds_its_fonts(
     assert all("Letter-Sans" in name for name in fonts), fonts  # only the shipped font, no system fallback
 
 
+def test_the_signature_is_never_alone_on_the_last_page():
+    """However long the text before it, the signature takes some of the text's last lines with it to a
+    new page (a page with only a signature on it could be taken from one letter and put under another)."""
+    crossed = False
+    for sentences in range(50, 82, 2):  # the text's end moves across the first page's foot
+        context = {
+            "number": "1-2/3-4",
+            "addressee": {"name": "Mari Maasikas", "lines": ["Jõe tn 5-12"]},
+            "sample_text": " ".join(f"Lause {n} selles kirjas on pikk ja igav." for n in range(sentences)),
+            "signer": {"name": "Jüri Jõgi", "position": "Ohvriabi spetsialist"},
+        }
+        pages = PdfReader(io.BytesIO(render_pdf("letters/sample.html", context))).pages
+        last = pages[-1].extract_text()
+        assert "Jüri Jõgi" in last
+        if len(pages) > 1:
+            crossed = True
+            assert "selles kirjas on pikk ja igav" in last, (sentences, last)
+    assert crossed
+
+
 def test_the_letter_is_in_the_requested_language():
     assert "Proovikiri" in pdf_text(sample_letter_pdf("et"))
     assert "Sample letter" in pdf_text(sample_letter_pdf("en"))
