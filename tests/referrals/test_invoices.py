@@ -283,6 +283,17 @@ class TestPayments:
         assert context["totals"]["invoiced"] == Decimal("72.50")
         assert context["totals"]["committed"] == Decimal("290.00")  # 362.50 held less 72.50 moved to the invoice
         assert context["left"] == Decimal("9637.50")
+        page = client.get("/referrals/budget/").content.decode()
+        assert "9637,50" in page.replace("\xa0", "").replace(" ", "")
+
+    def test_the_budget_view_without_a_budget_says_so_instead_of_a_negative_remainder(
+        self, client, organiser, second_organiser, referral
+    ):
+        self.approved(organiser, second_organiser, referral, "B-1", days=(0,))
+        client.force_login(organiser)
+        page = client.get("/referrals/budget/").content.decode()
+        assert "<dd>sisestamata</dd>" in page and "Selle aasta eelarvet ei ole sisestatud" in page
+        assert "362,50" not in page and "<dt>Jääk</dt>" not in page  # no remainder of a budget never entered
 
 
 class TestImport:
