@@ -80,6 +80,8 @@ def test_overdue_tasks_show_on_the_start_pages(client, specialist, manager, case
     client.force_login(specialist)
     html = client.get("/").content.decode()
     assert "Helista kliendile" in html
+    # The case's name is part of its link, not only the reference.
+    assert f'<a href="/cases/{case.pk}/">{case.reference} {case.client.full_name}</a>' in html
     client.force_login(manager)
     response = client.get("/")
     assert "Helista kliendile" in response.content.decode()
