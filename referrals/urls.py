@@ -39,6 +39,11 @@ billing_patterns = [
         invoices.InvoiceLineDecideView.as_view(),
         name="invoice-line-decide",
     ),
+    path(
+        "invoices/<int:pk>/lines/accept-passed/",
+        invoices.InvoiceLinesAcceptPassedView.as_view(),
+        name="invoice-lines-accept-passed",
+    ),
     path("invoices/<int:pk>/checked/", invoices.InvoiceCheckView.as_view(), name="invoice-check"),
     path(
         "invoices/<int:pk>/approve/",

@@ -187,6 +187,29 @@ def line_decide(
     return line
 
 
+@transaction.atomic
+def lines_accept_passed(*, actor: User, invoice: Invoice) -> tuple[int, int]:
+    """Accept, in session order, every line still to be checked that passed every check. A line that stops
+    fitting the referral's scope on the way stays for the checker to decide. Returns (accepted, left)."""
+    _organiser(actor)
+    _in_scope(actor, invoice)
+    _editable(invoice)
+    accepted = left = 0
+    pending = invoice.lines.filter(status=LineStatus.PENDING).order_by("session_date", "start_time", "pk")
+    for pk in list(pending.values_list("pk", flat=True)):
+        line = InvoiceLine.objects.get(pk=pk)  # as the checks left it after the lines accepted before it
+        if line.findings or not line.is_pending:
+            continue
+        try:
+            with transaction.atomic():
+                line_decide(actor=actor, line=line, decision=LineStatus.ACCEPTED)
+        except ValidationError:
+            left += 1
+        else:
+            accepted += 1
+    return accepted, left
+
+
 def _within_referral(line: InvoiceLine) -> None:
     """A line is paid only within what is left of the referral's scope, with the lines decided so far: what
     goes beyond is reduced to what is left (with a reason) or rejected, or the referral is extended first."""

@@ -3,13 +3,14 @@ the budget."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -130,6 +131,7 @@ class InvoiceDetailView(InvoiceMixin, TemplateView):
             "referral_left": room.referral,
             "referral_minutes_left": room.minutes,
             "decided_here": decided_here,
+            "passed_pending": sum(1 for line in lines if line.is_pending and not line.findings),
             "sees_person": self.sees_person,
             "organiser": organiser,
             "editable": organiser and invoice.status == InvoiceStatus.RECEIVED,
@@ -204,6 +206,30 @@ class InvoiceLineDecideView(InvoiceButtonView):
 
     def object_url(self) -> str:
         return f"{super().object_url()}#line-{self.line.pk}"
+
+
+class InvoiceLinesAcceptPassedView(InvoiceButtonView):
+    """One button for the sessions that passed every check: each is accepted as its own decision would."""
+
+    roles = ORGANISER
+
+    def perform(self, data):
+        accepted, left = invoice_services.lines_accept_passed(actor=self.request.user, invoice=self.invoice)
+        messages.success(
+            self.request,
+            ngettext("%(count)s session was accepted.", "%(count)s sessions were accepted.", accepted)
+            % {"count": accepted},
+        )
+        if left:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(count)s session that passed the checks no longer fits the referral: decide it yourself.",
+                    "%(count)s sessions that passed the checks no longer fit the referral: decide them yourself.",
+                    left,
+                )
+                % {"count": left},
+            )
 
 
 class InvoiceCheckView(InvoiceButtonView):

@@ -431,6 +431,9 @@ MATRIX: dict[str, Row] = {
     "referrals:invoice-line-decide": Row(
         kwargs={"pk": "invoice", "line_pk": "invoice_line"}, method="post", expect={"service_organiser": (302, 404)}
     ),
+    "referrals:invoice-lines-accept-passed": Row(
+        kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404), "regional_manager": (403, 403)}
+    ),
     "referrals:invoice-check": Row(
         kwargs=INVOICE, method="post", expect={"service_organiser": (302, 404), "regional_manager": (403, 404)}
     ),

@@ -336,3 +336,41 @@ def _upload(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("arved.csv", content, content_type="text/csv")
+
+
+class TestAcceptPassed:
+    def test_one_button_accepts_the_sessions_that_passed_and_leaves_the_rest(self, client, organiser, referral):
+        invoice = new_invoice(organiser, referral)
+        clean = [add_line(organiser, invoice, session_date=referral.valid_from + timedelta(days=d)) for d in (0, 7)]
+        doubtful = add_line(organiser, invoice, session_date=referral.valid_from - timedelta(days=1))
+        doubtful.refresh_from_db()
+        assert doubtful.findings
+        client.force_login(organiser)
+        page = client.get(f"/referrals/invoices/{invoice.pk}/").content.decode()
+        assert "Aktsepteeri 2 kõiki kontrolle läbinud seanssi" in page
+        # A session with a finding does not start at "accept": the checker chooses.
+        assert f'<select name="decision" id="decision-{doubtful.pk}"><option value="" selected>' in page
+        assert f'<select name="decision" id="decision-{clean[0].pk}"><option value="accepted">' in page
+
+        response = client.post(f"/referrals/invoices/{invoice.pk}/lines/accept-passed/", follow=True)
+        assert "2 seanssi aktsepteeriti." in response.content.decode()
+        statuses = dict(invoice.lines.values_list("pk", "status"))
+        assert statuses == {clean[0].pk: "accepted", clean[1].pk: "accepted", doubtful.pk: "pending"}
+        assert all(line.decided_by == organiser for line in invoice.lines.filter(status="accepted"))
+        # Choosing nothing for the doubtful one is refused with a message, and changes nothing.
+        response = client.post(
+            f"/referrals/invoices/{invoice.pk}/lines/{doubtful.pk}/decision/", {"decision": ""}, follow=True
+        )
+        assert response.status_code == 200
+        doubtful.refresh_from_db()
+        assert doubtful.status == "pending"
+        page = client.get(f"/referrals/invoices/{invoice.pk}/").content.decode()
+        assert "läbinud seans" not in page  # nothing left that passed
+
+    def test_a_session_the_referral_no_longer_covers_stays_for_the_checker(self, organiser, referral):
+        invoice = new_invoice(organiser, referral)
+        lines = [add_line(organiser, invoice, session_date=referral.valid_from + timedelta(days=d)) for d in range(6)]
+        passed = [line.pk for line in lines if not InvoiceLine.objects.get(pk=line.pk).findings]
+        accepted, left = invoice_services.lines_accept_passed(actor=organiser, invoice=invoice)
+        assert accepted == 5 and accepted + left == len(passed)  # 5 x 72.50 is the referral's 362.50
+        assert invoice.lines.filter(status="accepted").count() == 5
