@@ -176,7 +176,6 @@ def make_referral(actor, decision, provider, *, amount="362.50", letter=True):
 
 
 def make_invoice(organiser, referral, *, number="A-1", sessions=2, rate="72.50", first_day=0):
-    from datetime import time
     from decimal import Decimal
 
     from referrals.services import invoices as invoice_services
@@ -184,20 +183,36 @@ def make_invoice(organiser, referral, *, number="A-1", sessions=2, rate="72.50",
     invoice = invoice_services.invoice_create(
         actor=organiser, referral=referral, number=number, invoice_date=timezone.localdate()
     )
-    specialist = referral.provider.specialists.first()
     for index in range(sessions):
-        invoice_services.line_add(
-            actor=organiser,
-            invoice=invoice,
+        make_invoice_line(
+            organiser,
+            invoice,
             session_date=referral.valid_from + timedelta(days=first_day + index),
-            start_time=time(10, 0),
-            duration_minutes=60,
-            specialist=specialist,
-            service=referral.service,
             rate=Decimal(rate),
             amount=Decimal(rate),
         )
     return invoice
+
+
+def make_invoice_line(organiser, invoice, **overrides):
+    """A session on the invoice: the referral's first day at 10:00, an hour, its provider's first
+    specialist, its service, 72.50; `overrides` change any of them."""
+    from datetime import time
+    from decimal import Decimal
+
+    from referrals.services import invoices as invoice_services
+
+    referral = invoice.referral
+    fields = {
+        "session_date": referral.valid_from,
+        "start_time": time(10, 0),
+        "duration_minutes": 60,
+        "specialist": referral.provider.specialists.first(),
+        "service": referral.service,
+        "rate": Decimal("72.50"),
+        "amount": Decimal("72.50"),
+    }
+    return invoice_services.line_add(actor=organiser, invoice=invoice, **{**fields, **overrides})
 
 
 def set_rules(actor, person, **fields):

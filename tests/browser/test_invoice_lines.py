@@ -1,15 +1,14 @@
 """Checking an invoice: a session with a finding does not start at "accept", and the sessions that passed
 every check are accepted with one button (issue 19, point 6)."""
 
-from datetime import time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 
 from referrals.services import invoices as invoice_services
 from tests.browser.helpers import log_in, serious_accessibility_problems
 from tests.conftest import screenshot
-from tests.factories import make_aid, make_case, make_provider, make_referral, make_user
+from tests.factories import make_aid, make_case, make_invoice_line, make_provider, make_referral, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,21 +22,9 @@ def test_the_organiser_accepts_what_passed_and_chooses_for_the_rest(page):
     invoice = invoice_services.invoice_create(
         actor=organiser, referral=referral, number="A-" + "9" * 38, invoice_date=referral.valid_from
     )
-    fields = {
-        "start_time": time(10, 0),
-        "duration_minutes": 60,
-        "specialist": referral.provider.specialists.first(),
-        "service": referral.service,
-        "rate": Decimal("72.50"),
-        "amount": Decimal("72.50"),
-    }
     for days in (0, 7):
-        invoice_services.line_add(
-            actor=organiser, invoice=invoice, session_date=referral.valid_from + timedelta(days=days), **fields
-        )
-    doubtful = invoice_services.line_add(
-        actor=organiser, invoice=invoice, session_date=referral.valid_from - timedelta(days=1), **fields
-    )
+        make_invoice_line(organiser, invoice, session_date=referral.valid_from + timedelta(days=days))
+    doubtful = make_invoice_line(organiser, invoice, session_date=referral.valid_from - timedelta(days=1))
 
     log_in(page, organiser)
     page.goto(f"{page.base_url}/referrals/invoices/{invoice.pk}/")

@@ -1,7 +1,7 @@
 """Invoices: every check with a line that passes and one that fails, the checker's decisions, approval by a
 second person, concurrent approval against the cap, payment export, CSV import, the budget."""
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from referrals.services import invoices as invoice_services
 from referrals.services import payments as payment_services
 from referrals.services import referrals as referral_services
 from tests.factories import make_aid, make_case, make_provider, make_referral, make_user
+from tests.factories import make_invoice_line as add_line
 from tests.referrals.conftest import approve_concurrently
 
 pytestmark = pytest.mark.django_db
@@ -25,21 +26,6 @@ pytestmark = pytest.mark.django_db
 def referral(specialist, case):
     grant = make_aid(specialist, case)[2]  # cap 500.00
     return make_referral(specialist, grant, make_provider(), amount="362.50")
-
-
-def add_line(organiser, invoice, **overrides):
-    referral = invoice.referral
-    fields = {
-        "session_date": referral.valid_from,
-        "start_time": time(10, 0),
-        "duration_minutes": 60,
-        "specialist": referral.provider.specialists.first(),
-        "service": referral.service,
-        "rate": Decimal("72.50"),
-        "amount": Decimal("72.50"),
-    }
-    fields.update(overrides)
-    return invoice_services.line_add(actor=organiser, invoice=invoice, **fields)
 
 
 def new_invoice(organiser, referral, number="A-1"):
