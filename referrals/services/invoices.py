@@ -144,10 +144,16 @@ def line_add(*, actor: User, invoice: Invoice, **fields) -> InvoiceLine:
 
 @transaction.atomic
 def line_decide(
-    *, actor: User, line: InvoiceLine, decision: str, accepted_amount: Decimal | None = None, reason: str = ""
+    *,
+    actor: User,
+    line: InvoiceLine,
+    decision: str,
+    accepted_amount: Decimal | None = None,
+    reason: str = "",
+    recheck: bool = True,
 ) -> InvoiceLine:
     """The checker accepts, reduces or rejects a line. A reduction or rejection, and accepting a line with
-    findings, needs a reason."""
+    findings, needs a reason. `recheck=False`: the caller checks the invoice's lines again afterwards."""
     _organiser(actor)
     line = InvoiceLine.objects.select_for_update().select_related("invoice__referral__entitlement").get(pk=line.pk)
     _in_scope(actor, line.invoice)
@@ -183,7 +189,8 @@ def line_decide(
             line.save()
     except IntegrityError as error:  # the database holds: a session is paid once
         raise ValidationError(_("This session is accepted on another invoice already: reject it.")) from error
-    run_checks(line.invoice)
+    if recheck:
+        run_checks(line.invoice)
     return line
 
 
@@ -195,18 +202,17 @@ def lines_accept_passed(*, actor: User, invoice: Invoice) -> tuple[int, int]:
     _in_scope(actor, invoice)
     _editable(invoice)
     accepted = left = 0
-    pending = invoice.lines.filter(status=LineStatus.PENDING).order_by("session_date", "start_time", "pk")
-    for pk in list(pending.values_list("pk", flat=True)):
-        line = InvoiceLine.objects.get(pk=pk)  # as the checks left it after the lines accepted before it
-        if line.findings or not line.is_pending:
-            continue
+    passed = invoice.lines.filter(status=LineStatus.PENDING, findings=[]).order_by("session_date", "start_time", "pk")
+    for line in passed:
         try:
             with transaction.atomic():
-                line_decide(actor=actor, line=line, decision=LineStatus.ACCEPTED)
+                line_decide(actor=actor, line=line, decision=LineStatus.ACCEPTED, recheck=False)
         except ValidationError:
             left += 1
         else:
             accepted += 1
+    if accepted:  # once at the end: a line accepted in full leaves the running totals, so the findings, as they were
+        run_checks(invoice)
     return accepted, left
 
 
