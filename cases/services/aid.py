@@ -41,6 +41,7 @@ from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
+from victimsupport.templatetags.money import format_eur
 
 APPLICATION_FIELDS = [
     "applicant",
@@ -120,8 +121,8 @@ def entitlement_charge(
         left = remaining(locked)
         if amount > left:
             raise ValidationError(
-                _("The amount %(amount)s € exceeds what is left of the aid (%(left)s €).")
-                % {"amount": amount, "left": left}
+                _("The amount %(amount)s exceeds what is left of the aid (%(left)s).")
+                % {"amount": format_eur(amount), "left": format_eur(left)}
             )
     return EntitlementCharge.objects.create(
         entitlement=locked,
@@ -166,9 +167,9 @@ def _validate_decision(decision: AidDecision) -> None:
                 "minimum monthly wage in the administration first."
             ) % {"date": day.strftime("%d.%m.%Y")}
         elif decision.amount_cap > cap:
-            errors["amount_cap"] = _("The amount cap is above the cap in force on %(date)s (%(cap)s €).") % {
+            errors["amount_cap"] = _("The amount cap is above the cap in force on %(date)s (%(cap)s).") % {
                 "date": day.strftime("%d.%m.%Y"),
-                "cap": cap,
+                "cap": format_eur(cap),
             }
         elif decision.amount_cap != decision.amount_cap.quantize(Decimal("0.01")):
             errors["amount_cap"] = _("Use at most two decimals.")
@@ -183,8 +184,8 @@ def _validate_decision(decision: AidDecision) -> None:
         if decision.kind == DecisionKind.AMENDMENT and decision.amends_id and decision.amount_cap is not None:
             entitlement = AidEntitlement.objects.filter(decision=decision.amends).first()
             if entitlement is not None and decision.amount_cap < charged(entitlement):
-                errors["amount_cap"] = _("Referrals and invoices already hold %(held)s € of this aid.") % {
-                    "held": charged(entitlement)
+                errors["amount_cap"] = _("Referrals and invoices already hold %(held)s of this aid.") % {
+                    "held": format_eur(charged(entitlement))
                 }
     else:
         decision.amount_cap = decision.cap_in_force = None

@@ -38,6 +38,7 @@ from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
 from victimsupport.security import security_event
+from victimsupport.templatetags.money import format_eur
 
 DRAFT_FIELDS = ["kind", "one_off_amount", "monthly_amount", "monthly_from", "monthly_months", "facts", "reasoning"]
 CENT = Decimal("0.01")
@@ -96,13 +97,13 @@ def _validate(decision: CompensationDecision) -> None:
             allowed = max(Decimal("0"), calculation.proposed - paid)
             if decision.total > left:
                 errors["one_off_amount"] = _(
-                    "The grant (%(total)s €) is more than is left of the crime's cap (%(left)s €)."
-                ) % {"total": decision.total, "left": left}
+                    "The grant (%(total)s) is more than is left of the crime's cap (%(left)s)."
+                ) % {"total": format_eur(decision.total), "left": format_eur(left)}
             elif decision.total > allowed:
                 # The proposal is the claim's share: the crime's other open claims keep theirs.
                 errors["one_off_amount"] = _(
-                    "The grant (%(total)s €) is more than the calculation allows (%(allowed)s €)."
-                ) % {"total": decision.total, "allowed": allowed}
+                    "The grant (%(total)s) is more than the calculation allows (%(allowed)s)."
+                ) % {"total": format_eur(decision.total), "allowed": format_eur(allowed)}
             elif decision.kind == CompensationDecisionKind.GRANT and decision.total < allowed:
                 errors["kind"] = _("Less than the calculation proposes is a partial grant: say why in the reasoning.")
     if errors:

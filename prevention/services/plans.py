@@ -27,6 +27,7 @@ from prevention.models import (
 from reporting.models import Survey, SurveyPurpose
 from victimsupport.concurrency import lock_version, versioned_edit
 from victimsupport.models import Role, User
+from victimsupport.templatetags.money import format_eur
 from victimsupport.validation import collect_errors
 
 PLANNERS = (Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.COORDINATOR)
@@ -180,8 +181,7 @@ def expense_record(*, actor: User, project: Project, spent_on: date, description
             spent = project.expenses.aggregate(total=Sum("amount"))["total"] or Decimal(0)
             if spent + amount < 0:
                 errors["amount"] = [
-                    _("A correction takes back at most what was spent: %(spent)s €.")
-                    % {"spent": f"{spent:.2f}".replace(".", ",")}
+                    _("A correction takes back at most what was spent: %(spent)s.") % {"spent": format_eur(spent)}
                 ]
 
     _validate(expense, check)

@@ -23,6 +23,7 @@ from referrals.models.invoices import InvoiceStatus, LineStatus, validate_invoic
 from referrals.selectors import find_referral, held_by
 from victimsupport.models import Role, User
 from victimsupport.security import security_event
+from victimsupport.templatetags.money import format_eur
 
 LINE_FIELDS = ["session_date", "start_time", "duration_minutes", "specialist", "service", "rate", "amount"]
 
@@ -232,10 +233,10 @@ def _within_referral(line: InvoiceLine) -> None:
             raise ValidationError(
                 {
                     "accepted_amount": _(
-                        "Only %(left)s € of the referral is left for this session: reduce it to at most that "
+                        "Only %(left)s of the referral is left for this session: reduce it to at most that "
                         "(with a reason), or extend the referral first."
                     )
-                    % {"left": left}
+                    % {"left": format_eur(left)}
                 }
             )
         raise ValidationError(
@@ -299,10 +300,10 @@ def invoice_approve(*, actor: User, invoice: Invoice) -> Invoice:
         if total > room.referral:
             raise ValidationError(
                 _(
-                    "The invoice (%(total)s €) goes beyond what is left of the referral (%(left)s €): reduce or "
+                    "The invoice (%(total)s) goes beyond what is left of the referral (%(left)s): reduce or "
                     "reject the sessions beyond it, or extend the referral first."
                 )
-                % {"total": total, "left": room.referral}
+                % {"total": format_eur(total), "left": format_eur(room.referral)}
             )
         if room.minutes is not None and counted_minutes(lines) > room.minutes:
             raise ValidationError(

@@ -17,6 +17,7 @@ from cases.services import cases as case_services
 from cases.services import persons as person_services
 from tests.factories import make_application, make_case, make_decision, make_person, make_user
 from victimsupport.dates import add_working_days
+from victimsupport.templatetags.money import format_eur
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ class TestDecisionRules:
         cap = selectors.cap_on(timezone.localdate())
         with pytest.raises(ValidationError) as error:
             make_decision(specialist, application, amount_cap=cap + Decimal("0.01"))
-        assert "amount_cap" in error.value.message_dict and str(cap) in error.value.message_dict["amount_cap"][0]
+        assert "amount_cap" in error.value.message_dict and format_eur(cap) in error.value.message_dict["amount_cap"][0]
         assert make_decision(specialist, application, amount_cap=cap).amount_cap == cap > Decimal("820.00")
 
     def test_a_period_that_ends_before_it_starts_is_refused(self, specialist, case):

@@ -316,7 +316,9 @@ class TestPages:
         assert "Tartu mnt" in html
         for field in ("received_on", "victim", "occurred_on", "description", "health_damage"):
             assert f'id="id_{field}_error"' in html or f"id_{field}" in html
-        assert html.count("This field is required for a new crime.") == 4
+        assert html.count("This field is required for a new crime.") == 8  # at the fields and in the summary
+        for field in ("victim", "occurred_on", "description", "health_damage"):
+            assert f'href="#id_{field}' in html
         response = client.post(
             url,
             {

@@ -21,7 +21,8 @@ from cases.models import Case
 from cases.sealing import sealed_session_key
 from tests.factories import make_passkey, make_user
 from tests.permissions.matrix import MATRIX, ROLES
-from tests.permissions.test_matrix import _job_for, _scenario, _url, project_patterns, role_users  # noqa: F401
+from tests.permissions.scenario import jobs_for, make_role_users, matrix_url, scenario
+from tests.permissions.test_matrix import project_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -204,14 +205,19 @@ class Sweep:
                 self.send("get", {name: value})
 
 
-def test_no_address_answers_a_server_error(role_users):  # noqa: F811
-    objects = _scenario(role_users)
+@pytest.fixture
+def role_users():
+    return make_role_users()
+
+
+def test_no_address_answers_a_server_error(role_users):
+    objects = scenario(role_users)
     stranger = make_user("analyst")
     patterns = dict(project_patterns())
     jobs, passkeys, clients = {}, {}, {}
     for role in ROLES:
         owner = stranger if role == "anonymous" else role_users[role]
-        jobs[role] = _job_for(owner, stranger)["in"]
+        jobs[role] = jobs_for(owner, stranger)["in"]
         passkeys[role] = make_passkey(owner, confirmed=False)
         clients[role] = Client(raise_request_exception=False)
     failures, count, seen = [], 0, Counter()
@@ -222,7 +228,7 @@ def test_no_address_answers_a_server_error(role_users):  # noqa: F811
             if role != "anonymous" and "_auth_user_id" not in client.session:
                 client.force_login(role_users[role])  # again after the logout page
             objects["in"]["job"], objects["in"]["passkey"] = jobs[role], passkeys[role]
-            sweeps.append(Sweep(client, _url(name, row, objects, "in"), role, post=accepts_post(patterns[name])))
+            sweeps.append(Sweep(client, matrix_url(name, row, objects, "in"), role, post=accepts_post(patterns[name])))
         # The first role finds what the page reads; the others open the page (with hostile values where it
         # reads any) and add the forms only they see; the first role then sends every value, the others a
         # POST round each where the page is theirs.

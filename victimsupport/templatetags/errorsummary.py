@@ -1,0 +1,38 @@
+"""The error summary above a refused form (GOV.UK's pattern): every error of every form on the page, each a
+link to its field, so that all of them are read out and reached at once."""
+
+from django import forms as django_forms
+from django import template
+
+register = template.Library()
+
+
+def _field_anchor(bound_field) -> str:
+    """The id of the element the link moves focus to: the input itself, or a choice list's first choice."""
+    if isinstance(bound_field.field.widget, django_forms.RadioSelect | django_forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id
+
+
+def error_items(*forms) -> list[dict]:
+    items = []
+    for form in forms:
+        if not form or not getattr(form, "errors", None):
+            continue
+        items += [{"message": message} for message in form.non_field_errors()]
+        for bound_field in form:
+            if not bound_field.errors:
+                continue
+            visible = not bound_field.is_hidden and bound_field.auto_id
+            for message in bound_field.errors:
+                if visible:
+                    items.append({"anchor": _field_anchor(bound_field), "label": bound_field.label, "message": message})
+                else:  # a hidden field's error (a stale version) is about the form as a whole
+                    items.append({"message": message})
+    return items
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """`{% error_summary form %}` or, for a page of several forms, `{% error_summary person_form case_form %}`."""
+    return {"items": error_items(*forms)}
