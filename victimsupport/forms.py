@@ -117,6 +117,9 @@ class RestrictedFieldsMixin:
         self.user = user
         if user is not None:
             restrict_form_fields(self, user)
+        for field in self.fields.values():
+            if type(field.widget) is forms.DateInput:  # a model's date field: typed as dd.mm.yyyy, with the picker
+                field.widget = DateInput(attrs=field.widget.attrs)
 
 
 class CheckboxesField(forms.MultipleChoiceField):
@@ -170,11 +173,19 @@ class VersionedForm(StyledModelForm):
 
 
 class DateInput(forms.DateInput):
-    """A text date field that takes dd.mm.yyyy (the browser's date picker would force ISO)."""
+    """A text date field that takes dd.mm.yyyy typed (and an ISO date, read the same way). A type="date"
+    field would refuse typing in the Estonian form on some browsers, so the browser's own date picker is
+    offered beside it instead: static/js/app.js adds the button to every field with data-datepicker."""
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs={"placeholder": "pp.kk.aaaa", "inputmode": "numeric", "autocomplete": "off", **(attrs or {})},
+            attrs={
+                "placeholder": "pp.kk.aaaa",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "data-datepicker": _("Choose the date from a calendar"),
+                **(attrs or {}),
+            },
             format="%d.%m.%Y",
         )
 

@@ -41,6 +41,44 @@
     var form = event.target.closest("form[data-period]");
     if (form && event.target.name === "period") showPeriodFields(form);
   });
+  // A date field (dd.mm.yyyy typed) gets a button that opens the browser's own date picker; the date chosen
+  // is written into the field as dd.mm.yyyy. Typing stays the first way: the field is not replaced.
+  function isoOf(text) {
+    var value = text.trim(), dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
+    if (dotted) return dotted[3] + "-" + ("0" + dotted[2]).slice(-2) + "-" + ("0" + dotted[1]).slice(-2);
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : "";
+  }
+  document.querySelectorAll("input[data-datepicker]").forEach(function (text) {
+    var wrap = document.createElement("span"), button = document.createElement("button");
+    var picker = document.createElement("input");
+    wrap.className = "date-field";
+    button.type = "button";
+    button.className = "date-field__button";
+    button.setAttribute("aria-label", text.getAttribute("data-datepicker"));
+    button.title = text.getAttribute("data-datepicker");
+    button.innerHTML = '<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">' +
+      '<rect x="2" y="4" width="16" height="14" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>' +
+      '<path d="M2 8h16M6 2v4M14 2v4" stroke="currentColor" stroke-width="2"/></svg>';
+    picker.type = "date";
+    picker.className = "date-field__picker";
+    picker.tabIndex = -1;
+    picker.setAttribute("aria-hidden", "true");
+    text.parentNode.insertBefore(wrap, text);
+    wrap.appendChild(text);
+    wrap.appendChild(button);
+    wrap.appendChild(picker);
+    button.addEventListener("click", function () {
+      picker.value = isoOf(text.value);
+      try { picker.showPicker(); } catch (error) { picker.focus(); }
+    });
+    picker.addEventListener("change", function () {
+      var parts = picker.value.split("-");
+      if (parts.length !== 3) return;
+      text.value = parts[2] + "." + parts[1] + "." + parts[0];
+      text.dispatchEvent(new Event("change", { bubbles: true }));
+      text.focus();
+    });
+  });
   // Buttons with data-print print the page.
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();

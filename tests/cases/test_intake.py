@@ -147,3 +147,45 @@ def test_a_new_case_for_a_known_person(client, specialist, case):
     response = client.post(f"/persons/{case.client_id}/cases/new/", data)
     assert response.status_code == 302
     assert Case.objects.filter(client=case.client).count() == 2
+
+
+def test_every_error_is_reported_in_one_round_and_listed_as_a_link(client, specialist):
+    """A missing name, a wrong personal code, a date in the future and a forwarded case without consent:
+    all four at once (not the cross-field ones after the required ones), each a link to its field."""
+    client.force_login(specialist)
+    data = intake_data(
+        specialist,
+        **{
+            "person-first_name": "",
+            "person-personal_code": "49403136510",
+            "case-incident_date": "01.01.2099",
+            "case-referral_source": "police",
+        },
+    )
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html[html.index('id="form-errors"') : html.index("</div>", html.index('id="form-errors"'))]
+    for anchor in ("id_person-first_name", "id_person-personal_code", "id_case-incident_date", "id_case-consent_at"):
+        assert f'href="#{anchor}"' in summary, anchor
+        assert f'id="{anchor}"' in html, anchor  # the link leads to a field on the page
+    assert summary.count("<li>") == 5  # the consent's two fields: when, and who forwarded the data
+    assert not Case.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["01.11.2026", "1.11.2026", "01.11.26", "2026-11-01"])
+def test_a_date_is_read_the_same_however_it_is_typed(client, specialist, typed):
+    """dd.mm.yyyy, without leading zeros, with a two-digit year, or ISO as the browser's picker gives it."""
+    client.force_login(specialist)
+    response = client.post("/cases/new/", intake_data(specialist, **{"case-incident_date": typed}))
+    assert response.status_code == 302
+    assert Case.objects.get().incident_date == date(2026, 11, 1)
+
+
+@pytest.mark.parametrize("typed", ["11/01/2026", "2026.11.01", "01.13.2026", "32.10.2026"])
+def test_a_date_in_another_form_is_refused_not_guessed(client, specialist, typed):
+    client.force_login(specialist)
+    response = client.post("/cases/new/", intake_data(specialist, **{"case-incident_date": typed}))
+    assert response.status_code == 200
+    assert "incident_date" in response.context["case_form"].errors
+    assert not Case.objects.exists()
