@@ -15,6 +15,8 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    # Roles that open this page rarely: for them it is under "More", so that the bar fits one row.
+    more: frozenset[str] = frozenset()
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -23,21 +25,33 @@ CASEWORK = frozenset({Role.SPECIALIST, Role.REGIONAL_MANAGER})
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Start"), "home", ALL_ROLES),
     NavItem(_("Cases"), "cases:case-list", CASEWORK),
-    NavItem(_("New case"), "cases:intake", CASEWORK),
+    # The case list has the same button: a manager, who opens few cases, finds it there or under "More".
+    NavItem(_("New case"), "cases:intake", CASEWORK, more=frozenset({Role.REGIONAL_MANAGER})),
     NavItem(_("Find a person"), "cases:person-search", CASEWORK),
     NavItem(_("Mental-health aid"), "cases:aid-applications", CASEWORK),
-    NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK),
+    NavItem(_("Anonymous contacts"), "cases:anonymous-list", CASEWORK, more=CASEWORK),
     NavItem(_("Compensation"), "compensation:claim-list", CASEWORK),
-    NavItem(_("Mediation"), "mediation:list", CASEWORK | {Role.VOLUNTEER}),
-    NavItem(_("Crisis"), "crisis:event-list", CASEWORK | {Role.VOLUNTEER}),
+    NavItem(_("Mediation"), "mediation:list", CASEWORK | {Role.VOLUNTEER}, more=CASEWORK),
+    NavItem(_("Crisis"), "crisis:event-list", CASEWORK | {Role.VOLUNTEER}, more=CASEWORK),
     NavItem(
         _("Providers"),
         "referrals:provider-list",
         frozenset({Role.SERVICE_ORGANISER, Role.SPECIALIST, Role.REGIONAL_MANAGER}),
+        more=frozenset({Role.SPECIALIST, Role.REGIONAL_MANAGER}),
     ),
-    NavItem(_("Invoices"), "referrals:invoice-list", frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER})),
+    NavItem(
+        _("Invoices"),
+        "referrals:invoice-list",
+        frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER}),
+        more=frozenset({Role.REGIONAL_MANAGER}),
+    ),
     NavItem(_("Payments"), "referrals:payments", frozenset({Role.SERVICE_ORGANISER})),
-    NavItem(_("Budget"), "referrals:budget", frozenset({Role.SERVICE_ORGANISER, Role.ADMINISTRATOR})),
+    NavItem(
+        _("Budget"),
+        "referrals:budget",
+        frozenset({Role.SERVICE_ORGANISER, Role.ADMINISTRATOR}),
+        more=frozenset({Role.SERVICE_ORGANISER}),
+    ),
     NavItem(
         _("Statistics"),
         "reporting:dashboard",
@@ -47,13 +61,24 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My clients"), "volunteers:my-clients", frozenset({Role.VOLUNTEER})),
     NavItem(_("My month"), "volunteers:my-month", frozenset({Role.VOLUNTEER})),
     NavItem(_("Volunteers"), "volunteers:volunteer-list", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
-    NavItem(_("Volunteer figures"), "volunteers:overview", frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER})),
+    NavItem(
+        _("Volunteer figures"),
+        "volunteers:overview",
+        frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER}),
+        more=frozenset({Role.REGIONAL_MANAGER}),
+    ),
     NavItem(
         _("Expense reports"),
         "volunteers:report-list",
         frozenset({Role.COORDINATOR, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER}),
+        more=frozenset({Role.REGIONAL_MANAGER}),
     ),
-    NavItem(_("Volunteers' expenses"), "volunteers:payments", frozenset({Role.SERVICE_ORGANISER})),
+    NavItem(
+        _("Volunteers' expenses"),
+        "volunteers:payments",
+        frozenset({Role.SERVICE_ORGANISER}),
+        more=frozenset({Role.SERVICE_ORGANISER}),
+    ),
     # One MARAC entry (its page leads to the cases, the actions and the figures), so the bar fits one row.
     NavItem(
         _("MARAC"),
@@ -68,14 +93,22 @@ NAV_ITEMS: list[NavItem] = [
         _("Prevention"),
         "prevention:plan-list",
         frozenset({Role.SERVICE_ORGANISER, Role.REGIONAL_MANAGER, Role.COORDINATOR}),
+        more=frozenset({Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER}),
     ),
     NavItem(_("Prevention figures"), "prevention:effectiveness", frozenset({Role.ANALYST})),
-    NavItem(_("Access log"), "access-log", frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR})),
+    NavItem(
+        _("Access log"),
+        "access-log",
+        frozenset({Role.REGIONAL_MANAGER, Role.ADMINISTRATOR}),
+        more=frozenset({Role.REGIONAL_MANAGER}),
+    ),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 
 
 def navigation_for(request) -> list[dict]:
+    """The user's entries in order; `more` marks those shown under "More" (every role of the user that
+    gives the entry opens it rarely)."""
     user = request.user
     items = []
     for item in NAV_ITEMS:
@@ -85,7 +118,8 @@ def navigation_for(request) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "current": False})
+        granted_by = item.roles & user.roles
+        items.append({"label": item.label, "url": url, "current": False, "more": granted_by <= item.more})
     # The current entry is the one whose address is the longest start of this page's address.
     matches = [
         entry

@@ -19,14 +19,29 @@
   // After a refused form, focus goes to the error summary so that it is read out first.
   var summary = document.querySelector(".form-errors[tabindex], .notice--warn[tabindex]");
   if (summary) { summary.focus(); }
-  // Close the user menu with Escape, returning focus to it.
+  // Close the user menu and "More" with Escape, returning focus to them; a click elsewhere closes them too.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.user-menu[open], .nav-more details[open]").forEach(function (menu) {
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     });
   });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open], .nav-more details[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  // On a phone the navigation folds behind its "Menu" button.
+  var nav = document.getElementById("main-nav"), toggle = nav && nav.querySelector(".nav-toggle");
+  if (toggle) {
+    nav.classList.add("is-collapsible");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("is-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   // A form with data-period shows only the fields of the chosen period (fields say data-periods="month year").
   function showPeriodFields(form) {
     var kind = form.querySelector("[name=period]");

@@ -1,5 +1,6 @@
 """Every page of every role, in a browser, with hostile data: at 390 px (a phone) and 1366 px (a laptop)
-nothing scrolls sideways, and axe-core finds no serious or critical problem.
+nothing scrolls sideways, the navigation is one row on the laptop and folded behind a button on the
+phone, and axe-core finds no serious or critical problem.
 
 The pages are the permission matrix's: each GET pattern a role is allowed to open, with the matrix's
 objects in scope. Free text in those objects is then made hostile: a 10,000-character word, a name in
@@ -51,7 +52,14 @@ MEASURE = """() => {
   const scrolls = all.filter((element) =>
     ["auto", "scroll"].includes(getComputedStyle(element).overflowX) && element.scrollWidth > element.clientWidth + 1
   ).map(name);
+  // The navigation: on how many rows its entries stand, and whether it is folded behind its button.
+  const entries = [...document.querySelectorAll("#main-nav-list > li")].filter((entry) => entry.offsetParent);
+  const list = document.getElementById("main-nav-list");
+  const toggle = document.querySelector(".nav-toggle:not([hidden])");
   return {
+    navRows: new Set(entries.map((entry) => entry.getBoundingClientRect().top)).size,
+    navFolded: !!list && getComputedStyle(list).display === "none" && !!toggle,
+    hasNav: !!list,
     width: document.documentElement.scrollWidth,
     heading: !!document.querySelector("h1"),
     culprit: past.length ? name(past[past.length - 1]) : "",
@@ -143,6 +151,10 @@ def test_no_page_scrolls_sideways_or_has_serious_accessibility_problems(browser,
                     )
                 if measured["scrolls"]:
                     wide.append(f"{role:18} {width:4} {name}: scrolls sideways in {measured['scrolls']} ({url})")
+                if measured["hasNav"] and width == 1366 and measured["navRows"] != 1:
+                    problems.append(f"{role:18} {width:4} {name}: the navigation takes {measured['navRows']} rows")
+                if measured["hasNav"] and width == 390 and not measured["navFolded"]:
+                    problems.append(f"{role:18} {width:4} {name}: the navigation is not folded behind its button")
                 if not measured["heading"]:
                     problems.append(f"{role:18} {width:4} {name}: no heading ({url})")
                 if width == 1366 and name not in checked:
