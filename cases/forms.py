@@ -209,6 +209,13 @@ class CaseFilterForm(forms.Form):
     """The case list's filters. The specialist and county lists are plain (id, name) choices: built
     from two small queries on every list page, without a model instance per option."""
 
+    query = forms.CharField(
+        label=_("Case number or name"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("J-12 or the client's name"),
+    )
     scope = forms.ChoiceField(
         label=_("Cases"),
         required=False,
@@ -238,6 +245,14 @@ class CaseFilterForm(forms.Form):
             (pk, f"{first} {last}".strip() or username) for pk, first, last, username in staff
         ]
         self.fields["county"].choices = [("", _("any")), *County.objects.order_by("name").values_list("pk", "name")]
+
+    def clean_query(self):
+        query = " ".join(self.cleaned_data["query"].split())
+        if len(query.replace(" ", "")) == 11 and query.replace(" ", "").isdigit():
+            raise forms.ValidationError(
+                _("Find a person by personal code on the person search page: a code is never put in a page's address.")
+            )
+        return query
 
     def clean(self):
         data = super().clean()

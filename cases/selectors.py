@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,7 +68,26 @@ class CaseFilters:
     opened_from: date | None = None
     opened_to: date | None = None
     overdue: bool = False
+    query: str = ""  # a case number (J-12) or words of the client's name
     sort: str = DEFAULT_CASE_SORT
+
+
+CASE_NUMBER = re.compile(r"^[Jj]?-?\s*(\d{1,10})$")
+
+
+def case_search(user, cases: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """The cases a search box's text finds: by number (J-12, 12) or by every word of the client's name. A
+    name never finds the client of a sealed case the user is not responsible for (as in the person search);
+    the number, which the user already knows, still does. (A personal code is searched on the person search
+    page, by POST: never in a page's address.)"""
+    query = query.strip()
+    if number := CASE_NUMBER.match(query):
+        return cases.filter(pk=int(number.group(1)))
+    words = normalize_name(query).split()
+    if not words:
+        return cases.none()
+    found = cases.filter(*[Q(client__search_name__contains=word) for word in words])
+    return found.filter(~sealed_client_exists(user, outer="client_id"))
 
 
 def overdue_tasks_exist(outer: str = "pk") -> Exists:
@@ -97,6 +117,8 @@ def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(opened_on__gte=filters.opened_from)
     if filters.opened_to:
         cases = cases.filter(opened_on__lte=filters.opened_to)
+    if filters.query:
+        cases = case_search(user, cases, filters.query)
     cases = cases.annotate(has_overdue=overdue_tasks_exist())
     if filters.overdue:
         cases = cases.filter(has_overdue=True)

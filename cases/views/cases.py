@@ -58,6 +58,7 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             filters.opened_from = data["opened_from"]
             filters.opened_to = data["opened_to"]
             filters.overdue = data["overdue"]
+            filters.query = data["query"]
         page = paginate(case_list(user, filters), self.request.GET)
         if page.items:
             log_access(

@@ -127,3 +127,29 @@ def test_search_by_name_shows_the_names_holding_every_word_and_offers_those_spel
     assert "Näita ka sarnase kirjapildiga nimesid" not in response.content.decode()
     # The words may come in any order.
     assert client.post("/persons/search/", {"query": "Šmidt Maie"}).context["results"][0] == exact
+
+
+def test_the_case_list_finds_a_case_by_number_or_the_clients_name(client, specialist, colleague):
+    mari = make_case(specialist, client=make_person(specialist, first_name="Mari", last_name="Õunapuu"))
+    jaan = make_case(colleague, client=make_person(colleague, first_name="Jaan", last_name="Tamm"))
+    client.force_login(specialist)
+    for typed in (f"J-{jaan.pk}", f"j{jaan.pk}", str(jaan.pk)):
+        assert refs(client.get("/cases/", {"query": typed})) == [jaan.pk], typed
+    assert refs(client.get("/cases/", {"query": "ounapuu mari"})) == [mari.pk]  # any order, without õ
+    assert refs(client.get("/cases/", {"query": "Mari Tamm"})) == []  # every word must match
+    assert refs(client.get("/cases/", {"query": "tamm", "scope": "mine"})) == []  # with the other filters
+
+
+def test_a_name_does_not_find_the_client_of_a_sealed_case_but_the_number_does(client, specialist, colleague):
+    sealed = make_case(colleague, client=make_person(colleague, first_name="Salme", last_name="Peidus"))
+    sealed.sealed = True
+    sealed.save(update_fields=["sealed"])
+    client.force_login(specialist)
+    assert refs(client.get("/cases/", {"query": "Peidus"})) == []
+    assert refs(client.get("/cases/", {"query": f"J-{sealed.pk}"})) == [sealed.pk]
+
+
+def test_a_personal_code_in_the_case_search_is_refused_and_sent_to_the_person_search(client, specialist, case):
+    client.force_login(specialist)
+    response = client.get("/cases/", {"query": case.client.personal_code or "49403136515"})
+    assert "query" in response.context["form"].errors
