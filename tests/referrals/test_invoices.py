@@ -360,3 +360,14 @@ class TestAcceptPassed:
         accepted, left = invoice_services.lines_accept_passed(actor=organiser, invoice=invoice)
         assert accepted == 5 and accepted + left == len(passed)  # 5 x 72.50 is the referral's 362.50
         assert invoice.lines.filter(status="accepted").count() == 5
+
+
+def test_an_invoice_of_a_provider_without_specialists_says_what_to_do_first(client, organiser, referral):
+    invoice = new_invoice(organiser, referral)
+    client.force_login(organiser)
+    page = client.get(f"/referrals/invoices/{invoice.pk}/").content.decode()
+    assert "has no specialists recorded yet" not in page and "pole veel" not in page
+    ProviderSpecialist.objects.filter(provider=referral.provider).delete()
+    page = client.get(f"/referrals/invoices/{invoice.pk}/").content.decode()
+    assert f'href="/referrals/providers/{referral.provider_id}/"' in page
+    assert "Hingerahu OÜ" in page and "notice--warn" in page
