@@ -274,3 +274,17 @@ def test_a_real_worker_renders_the_decision_letter_while_the_page_shows_progress
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     history_user = decision.letter.history.first().history_user
     assert history_user == specialist  # the worker acted as the user who issued it
+
+
+def test_a_partial_grant_says_so_in_its_title_and_resolution(specialist, manager, client_person):
+    case = make_case(specialist, client=client_person)
+    application = make_application(specialist, case)
+    application.service_wished = "psychotherapy"
+    application.save(update_fields=["service_wished"])
+    decision = make_decision(specialist, application, kind="partial", amount_cap=Decimal("400.00"))
+    aid_services.decision_submit(actor=specialist, decision=decision)
+    decision = aid_services.decision_approve(actor=manager, decision=decision)
+    text = " ".join(pdf_text(_register_letter(decision, manager)).split())
+    assert "taotluse osalise rahuldamise kohta" in text
+    assert "Rahuldada taotlus osaliselt ja määrata" in text
+    assert "Muus osas jätta taotlus rahuldamata (taotletud teenus: psühhoteraapia)" in text

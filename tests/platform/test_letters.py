@@ -9,6 +9,7 @@ from weasyprint import HTML
 
 from tests.conftest import wait_for
 from tests.factories import make_user
+from victimsupport.jobs import job_create, job_finish
 from victimsupport.letters import ResourceRefused, StaticOnlyURLFetcher, render_pdf
 from victimsupport.models import Job
 from victimsupport.sampleletter import SAMPLE_TEXT, sample_letter_pdf
@@ -121,3 +122,19 @@ def test_a_real_worker_renders_the_sample_letter_and_the_page_polls_the_job(clie
     other = make_user("administrator", is_staff=True)
     client.force_login(other)
     assert client.get(f"/jobs/{job.pk}/").status_code == 404  # a job belongs to whoever started it
+
+
+@pytest.mark.django_db
+def test_a_finished_job_reloads_the_page_it_ran_for_instead_of_linking_back_to_it(client):
+    """A decision's letter is made while the decision's page polls the job: when it is done, that page is
+    loaded again (it shows the letter) rather than offered as "open the result" on itself."""
+    user = make_user("specialist", "pohja")
+    client.force_login(user)
+    job = job_create(kind="decision_letter", created_by=user)
+    polled = {"HX-Request": "true", "HX-Current-URL": "http://testserver/aid/decisions/7/"}
+    assert "HX-Refresh" not in client.get(f"/jobs/{job.pk}/", headers=polled)  # still running: keep polling
+    job_finish(job, result_url="/aid/decisions/7/")
+    assert client.get(f"/jobs/{job.pk}/", headers=polled)["HX-Refresh"] == "true"
+    elsewhere = {"HX-Request": "true", "HX-Current-URL": f"http://testserver/jobs/{job.pk}/"}
+    response = client.get(f"/jobs/{job.pk}/", headers=elsewhere)  # the job's own page links to the result
+    assert "HX-Refresh" not in response and b'href="/aid/decisions/7/"' in response.content

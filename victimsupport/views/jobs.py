@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -17,7 +19,16 @@ from victimsupport.permissions.views import restricted_object
 def job_status(request, pk: int):
     job = restricted_object(Job.objects.all(), request.user, pk=pk)
     template = "victimsupport/job.html#job-status" if request.htmx else "victimsupport/job.html"
-    return render(request, template, {"job": job})
+    response = render(request, template, {"job": job})
+    if request.htmx and job.finished and job.result_url and _same_page(job.result_url, request):
+        # The job ran for the page that polls it (a decision's letter): that page shows the result itself,
+        # so it is loaded again instead of offering a link back to it.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _same_page(url: str, request) -> bool:
+    return urlsplit(url).path == urlsplit(request.headers.get("HX-Current-URL", "")).path
 
 
 @login_required
