@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -164,6 +164,7 @@ def figures_computed_at(period: Period):
 
 
 TEAM_CACHE_SECONDS = 300
+OLD_CASE_DAYS = 90  # a case open longer is counted apart on the team's table
 
 
 def figures_version() -> int:
@@ -183,13 +184,18 @@ def team_workload(regions: frozenset[int]) -> tuple[list[dict], datetime]:
 
 
 def team_workload_now(regions: frozenset[int]) -> list[dict]:
-    """Per responsible specialist of the regions: open cases, overdue tasks, aid applications past their
-    decision deadline, and the average days from application to decision this year."""
+    """Per responsible specialist of the regions: open cases (of them high-risk, and open longer than
+    OLD_CASE_DAYS), overdue tasks, aid applications past their decision deadline, and the average days from
+    application to decision this year."""
     today = timezone.localdate()
     cases = (
         Case.objects.filter(region__in=regions, status=CaseStatus.OPEN)
         .values("responsible")
-        .annotate(open=Count("pk"))
+        .annotate(
+            open=Count("pk"),
+            high=Count("pk", filter=Q(risk_level="high")),
+            old=Count("pk", filter=Q(opened_on__lt=today - timedelta(days=OLD_CASE_DAYS))),
+        )
         .order_by()
     )
     tasks = (
@@ -217,9 +223,9 @@ def team_workload_now(regions: frozenset[int]) -> list[dict]:
         .annotate(days=Avg(F("decision_date") - F("application__received_on")))
         .order_by()
     )
-    rows: dict = defaultdict(lambda: {"open": 0, "tasks": 0, "aid": 0, "days": None})
+    rows: dict = defaultdict(lambda: {"open": 0, "high": 0, "old": 0, "tasks": 0, "aid": 0, "days": None})
     for row in cases:
-        rows[row["responsible"]]["open"] = row["open"]
+        rows[row["responsible"]] |= {"open": row["open"], "high": row["high"], "old": row["old"]}
     for row in tasks:
         rows[row["assigned_to"]]["tasks"] = row["overdue"]
     for row in overdue_aid:

@@ -3,7 +3,7 @@ filter, computing in a worker, and a specialist's own work."""
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -291,3 +291,19 @@ def test_a_small_crisis_count_kept_per_region_is_hidden_on_a_county_page_too(cli
     for place in ({"region": region("pohja").pk}, {"region": region("pohja").pk, "county": harju.pk}):
         response = client.get("/reporting/statistics/", {"period": "year", "year": year, **place})
         assert shown(table(response, "crisis_registrations"))["responder"] in ("<5", "x"), place  # hidden
+
+
+def test_the_teams_table_counts_high_risk_and_old_cases_with_a_bar_each(client, manager, specialist, colleague):
+    today = timezone.localdate()
+    make_case(specialist, risk_level="high")
+    make_case(specialist, opened_on=today - timedelta(days=120))
+    make_case(specialist)
+    make_case(colleague, risk_level="high")
+    english(client, manager)
+    response = client.get("/reporting/statistics/")
+    rows = {row["name"]: (row["open"], row["high"], row["old"]) for row in response.context["team"]}
+    assert rows[specialist.get_full_name()] == (3, 1, 1) and rows[colleague.get_full_name()] == (1, 1, 0)
+    page = response.content.decode()
+    # Each bar is drawn against the largest caseload: 100 % for the specialist, a third for the colleague.
+    assert page.count('class="load__all" width="100.0"') == 1 and 'class="load__all" width="33.3"' in page
+    assert 'class="load__high" width="33.3"' in page  # the specialist's one high-risk case of three
