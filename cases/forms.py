@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases.choices import (
     CaseStatus,
@@ -30,7 +31,7 @@ from cases.models import (
 from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
-from cases.selectors import eligible_responsibles
+from cases.selectors import eligible_responsibles, with_caseloads
 from cases.services.aid import APPLICATION_FIELDS, DRAFT_FIELDS
 from cases.services.anonymous import ANONYMOUS_FIELDS
 from cases.services.cases import INTAKE_FIELDS
@@ -359,15 +360,28 @@ class ReopenForm(StyledForm):
     reason = forms.CharField(label=_("Why is the case reopened?"), max_length=300)
 
 
+class CaseloadChoiceField(forms.ModelChoiceField):
+    """Colleagues with their current caseload in the label (`with_caseloads`), to choose by workload."""
+
+    def label_from_instance(self, user):
+        name = user.get_full_name() or user.username
+        load = ngettext("%(count)s open case", "%(count)s open cases", user.open_cases) % {"count": user.open_cases}
+        if user.high_risk_cases:
+            load += ", " + ngettext("%(count)s high risk", "%(count)s high risk", user.high_risk_cases) % {
+                "count": user.high_risk_cases
+            }
+        return f"{name} ({load})"
+
+
 class AssignForm(StyledForm):
-    responsible = forms.ModelChoiceField(
+    responsible = CaseloadChoiceField(
         label=_("Responsible specialist"), queryset=User.objects.none(), required=False, empty_label=_("nobody")
     )
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
 
-        self.fields["responsible"].queryset = eligible_responsibles(case.region)
+        self.fields["responsible"].queryset = with_caseloads(eligible_responsibles(case.region))
         if not self.is_bound:
             self.initial["responsible"] = case.responsible_id
 

@@ -481,6 +481,15 @@ def eligible_responsibles(region: Region):
     )
 
 
+def with_caseloads(users: QuerySet[User]) -> QuerySet[User]:
+    """Each user's open cases and, of them, the high-risk ones (`open_cases`, `high_risk_cases`)."""
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN)
+    return users.annotate(
+        open_cases=_count_per_user(open_cases, "responsible"),
+        high_risk_cases=_count_per_user(open_cases.filter(risk_level="high"), "responsible"),
+    )
+
+
 def person_on_record(person: Person) -> bool:
     """Whether the person is already linked to a case (and so has grants that someone else decided)."""
     return Case.objects.filter(client=person).exists() or CaseParty.objects.filter(person=person).exists()

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Case
 from cases.services import cases as case_services
-from tests.factories import make_user, region
+from tests.factories import make_case, make_user, region
 from victimsupport.models import AccessLogEntry, County, Notification
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,17 @@ class TestSealed:
     def test_only_a_manager_seals(self, client, specialist, case):
         client.force_login(specialist)
         assert client.post(f"/cases/{case.pk}/seal/", {"sealed": "on", "reason": "x"}).status_code == 403
+
+
+def test_the_manager_assigns_from_the_case_header_choosing_by_caseload(client, specialist, colleague, manager, case):
+    make_case(colleague, risk_level="high")
+    make_case(colleague)
+    client.force_login(manager)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/assign/"' in page and f'href="/cases/{case.pk}/transfer/"' in page
+    client.cookies["django_language"] = "en"
+    form = client.get(f"/cases/{case.pk}/assign/").content.decode()
+    assert "Kati Kolleeg (2 open cases, 1 high risk)" in form
+    assert "Siiri Spetsialist (1 open case)" in form
+    client.force_login(specialist)  # a specialist may not assign: no buttons
+    assert f'href="/cases/{case.pk}/assign/"' not in client.get(f"/cases/{case.pk}/").content.decode()
