@@ -59,18 +59,25 @@
   // A date field (dd.mm.yyyy typed) gets a button that opens the browser's own date picker; the date chosen
   // is written into the field as dd.mm.yyyy. Typing stays the first way: the field is not replaced.
   function isoOf(text) {
-    var value = text.trim(), dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
-    if (dotted) return dotted[3] + "-" + ("0" + dotted[2]).slice(-2) + "-" + ("0" + dotted[1]).slice(-2);
+    var value = text.trim(), dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$/.exec(value);
+    if (dotted) {
+      var year = dotted[3].length === 2 ? (Number(dotted[3]) < 69 ? "20" : "19") + dotted[3] : dotted[3];
+      return year + "-" + ("0" + dotted[2]).slice(-2) + "-" + ("0" + dotted[1]).slice(-2);
+    }
     return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : "";
   }
-  document.querySelectorAll("input[data-datepicker]").forEach(function (text) {
+  // Only where the browser can open its picker on request: elsewhere the field is typed, as before.
+  var canPick = "showPicker" in HTMLInputElement.prototype;
+  document.querySelectorAll(canPick ? "input[data-datepicker]" : "input[data-no-picker]").forEach(function (text) {
     var wrap = document.createElement("span"), button = document.createElement("button");
     var picker = document.createElement("input");
     wrap.className = "date-field";
     button.type = "button";
     button.className = "date-field__button";
-    button.setAttribute("aria-label", text.getAttribute("data-datepicker"));
-    button.title = text.getAttribute("data-datepicker");
+    var label = text.id && document.querySelector('label[for="' + text.id + '"]');
+    var name = text.getAttribute("data-datepicker");
+    button.setAttribute("aria-label", label ? name + ": " + label.textContent.replace("*", "").trim() : name);
+    button.title = name;
     button.innerHTML = '<svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">' +
       '<rect x="2" y="4" width="16" height="14" rx="2" fill="none" stroke="currentColor" stroke-width="2"/>' +
       '<path d="M2 8h16M6 2v4M14 2v4" stroke="currentColor" stroke-width="2"/></svg>';
@@ -84,7 +91,7 @@
     wrap.appendChild(picker);
     button.addEventListener("click", function () {
       picker.value = isoOf(text.value);
-      try { picker.showPicker(); } catch (error) { picker.focus(); }
+      try { picker.showPicker(); } catch (error) { text.focus(); }
     });
     picker.addEventListener("change", function () {
       var parts = picker.value.split("-");

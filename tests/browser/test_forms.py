@@ -33,7 +33,7 @@ def test_a_date_field_takes_typing_and_the_browsers_date_picker(page):
     page.goto(f"{page.base_url}/cases/new/")
     field = page.locator("#id_case-incident_date")
     button = page.locator("#id_case-incident_date ~ button.date-field__button")
-    assert button.get_attribute("aria-label") == "Valige kuupäev kalendrist"
+    assert button.get_attribute("aria-label") == "Valige kuupäev kalendrist: Sündmuse kuupäev"  # names its field
     field.fill("5.3.2026")
     button.click()  # the picker opens at the date typed
     picker = page.locator("#id_case-incident_date ~ input.date-field__picker")

@@ -8,9 +8,13 @@ register = template.Library()
 
 
 def _field_anchor(bound_field) -> str:
-    """The id of the element the link moves focus to: the input itself, or a choice list's first choice."""
-    if isinstance(bound_field.field.widget, django_forms.RadioSelect | django_forms.CheckboxSelectMultiple):
-        return f"{bound_field.auto_id}_0"
+    """The id of the element the link moves focus to: the input itself, a choice list's first choice, or
+    a combined widget's first part; "" where there is nothing to go to (a choice list without choices)."""
+    widget = bound_field.field.widget
+    if isinstance(widget, django_forms.RadioSelect | django_forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_0" if list(bound_field.field.choices) else ""
+    if isinstance(widget, django_forms.MultiWidget):
+        return widget.id_for_label(bound_field.auto_id) or f"{bound_field.auto_id}_0"
     return bound_field.id_for_label or bound_field.auto_id
 
 
@@ -19,16 +23,17 @@ def error_items(*forms) -> list[dict]:
     for form in forms:
         if not form or not getattr(form, "errors", None):
             continue
+        form.error_summary_shown = True  # forms/form.html then leaves the form-wide errors to the summary
         items += [{"message": message} for message in form.non_field_errors()]
         for bound_field in form:
             if not bound_field.errors:
                 continue
-            visible = not bound_field.is_hidden and bound_field.auto_id
+            anchor = _field_anchor(bound_field) if not bound_field.is_hidden and bound_field.auto_id else ""
             for message in bound_field.errors:
-                if visible:
-                    items.append({"anchor": _field_anchor(bound_field), "label": bound_field.label, "message": message})
+                if anchor:
+                    items.append({"anchor": anchor, "label": bound_field.label, "message": message})
                 else:  # a hidden field's error (a stale version) is about the form as a whole
-                    items.append({"message": message})
+                    items.append({"label": "" if bound_field.is_hidden else bound_field.label, "message": message})
     return items
 
 

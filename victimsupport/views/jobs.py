@@ -20,7 +20,7 @@ def job_status(request, pk: int):
     job = restricted_object(Job.objects.all(), request.user, pk=pk)
     template = "victimsupport/job.html#job-status" if request.htmx else "victimsupport/job.html"
     response = render(request, template, {"job": job})
-    if request.htmx and job.finished and job.result_url and _same_page(job.result_url, request):
+    if request.htmx and job.is_done and job.result_url and _same_page(job.result_url, request):
         # The job ran for the page that polls it (a decision's letter): that page shows the result itself,
         # so it is loaded again instead of offering a link back to it.
         response["HX-Refresh"] = "true"
