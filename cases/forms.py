@@ -210,13 +210,7 @@ class CaseFilterForm(forms.Form):
     """The case list's filters. The specialist and county lists are plain (id, name) choices: built
     from two small queries on every list page, without a model instance per option."""
 
-    query = forms.CharField(
-        label=_("Case number or name"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("J-12 or the client's name"),
-    )
+    search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     scope = forms.ChoiceField(
         label=_("Cases"),
         required=False,
@@ -247,18 +241,28 @@ class CaseFilterForm(forms.Form):
         ]
         self.fields["county"].choices = [("", _("any")), *County.objects.order_by("name").values_list("pk", "name")]
 
-    def clean_query(self):
-        query = " ".join(self.cleaned_data["query"].split())
-        if len(query.replace(" ", "")) == 11 and query.replace(" ", "").isdigit():
-            raise forms.ValidationError(
-                _("Find a person by personal code on the person search page: a code is never put in a page's address.")
-            )
-        return query
-
     def clean(self):
         data = super().clean()
         check_date_range(self, data, "opened_from", "opened_to")
         return data
+
+
+class CaseSearchForm(StyledForm):
+    """The case list's search box. Sent by POST and kept in the session under a token, so that no name or
+    personal code ends up in an address (the list's address holds only the token)."""
+
+    query = forms.CharField(
+        label=_("Case number, name or personal code"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("J-12, the client's name or personal code"),
+    )
+
+    def clean_query(self):
+        query = " ".join(self.cleaned_data["query"].split())
+        if len(query.replace(" ", "")) < 2:
+            raise forms.ValidationError(_("Type at least two letters or digits."))
+        return query
 
 
 class PersonSearchForm(StyledForm):

@@ -68,7 +68,7 @@ class CaseFilters:
     opened_from: date | None = None
     opened_to: date | None = None
     overdue: bool = False
-    query: str = ""  # a case number (J-12) or words of the client's name
+    query: str = ""  # a case number (J-12), the client's personal code or words of the client's name
     sort: str = DEFAULT_CASE_SORT
 
 
@@ -76,17 +76,20 @@ CASE_NUMBER = re.compile(r"^[Jj]?-?\s*(\d{1,10})$")
 
 
 def case_search(user, cases: QuerySet[Case], query: str) -> QuerySet[Case]:
-    """The cases a search box's text finds: by number (J-12, 12) or by every word of the client's name. A
-    name never finds the client of a sealed case the user is not responsible for (as in the person search);
-    the number, which the user already knows, still does. (A personal code is searched on the person search
-    page, by POST: never in a page's address.)"""
+    """The cases a search box's text finds: by number (J-12, 12), by the client's personal code, or by every
+    word of the client's name. A name or a code never finds the client of a sealed case the user is not
+    responsible for (as in the person search); the number, which the user already knows, still does."""
     query = query.strip()
-    if number := CASE_NUMBER.match(query):
+    digits = query.replace(" ", "")
+    if digits.isdigit() and len(digits) == 11:
+        found = cases.filter(client__personal_code=digits)
+    elif number := CASE_NUMBER.match(query):
         return cases.filter(pk=int(number.group(1)))
-    words = normalize_name(query).split()
-    if not words:
-        return cases.none()
-    found = cases.filter(*[Q(client__search_name__contains=word) for word in words])
+    else:
+        words = normalize_name(query).split()
+        if not words:
+            return cases.none()
+        found = cases.filter(*[Q(client__search_name__contains=word) for word in words])
     return found.filter(~sealed_client_exists(user, outer="client_id"))
 
 

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("cases/", cases.CaseListView.as_view(), name="case-list"),
+    path("cases/search/", cases.CaseSearchView.as_view(), name="case-search"),
     path("cases/new/", cases.IntakeView.as_view(), name="intake"),
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/timeline/", cases.CaseTimelineView.as_view(), name="case-timeline"),

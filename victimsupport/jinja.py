@@ -19,6 +19,7 @@ from victimsupport.templatetags.money import format_eur
 # Texts the bodies fill in (`_("Page %(number)s", number=...)`): makemessages reads a body as a Django
 # template and so finds only `_("...")` without arguments; these keep their place in the catalogue.
 JINJA_STRINGS = [
+    gettext_noop("Cases found for “%(query)s”"),
     gettext_noop("Rows %(start)s–%(end)s"),
     gettext_noop("Page %(number)s"),
     gettext_noop("last %(date)s"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -38,6 +40,39 @@ from victimsupport.permissions import is_permitted, permitted_actions
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 from victimsupport.views.actions import ActionView
 
+SEARCHES_KEPT = 20  # a session remembers this many of its latest case searches
+
+
+def search_remember(request, query: str) -> str:
+    """Keep `query` in the session; the token that stands for it in the list's address."""
+    searches = request.session.get("case_searches", {})
+    token = secrets.token_urlsafe(12)
+    searches = dict(list(searches.items())[-(SEARCHES_KEPT - 1) :]) | {token: query}
+    request.session["case_searches"] = searches
+    return token
+
+
+def search_recalled(request) -> str:
+    token = request.GET.get("search", "")
+    return request.session.get("case_searches", {}).get(token, "") if token else ""
+
+
+class CaseSearchView(RoleRequiredMixin, View):
+    """The case list's search box: the text goes by POST into the session, and the list shows the cases
+    found under a token in its address (never the name or the code)."""
+
+    roles = CASEWORK
+
+    def get(self, request):
+        return redirect("cases:case-list")
+
+    def post(self, request):
+        form = forms.CaseSearchForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["query"]))
+            return redirect("cases:case-list")
+        return redirect(f"{reverse('cases:case-list')}?search={search_remember(request, form.cleaned_data['query'])}")
+
 
 class CaseListView(RoleRequiredMixin, TemplateView):
     roles = CASEWORK
@@ -46,6 +81,7 @@ class CaseListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         form = forms.CaseFilterForm(self.request.GET or None, user=user)
+        query = search_recalled(self.request)
         listing = sorted_list_context(self.request.GET, CASE_SORTS, DEFAULT_CASE_SORT)
         filters = CaseFilters(sort=listing["sort"])
         if form.is_valid():
@@ -58,7 +94,7 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             filters.opened_from = data["opened_from"]
             filters.opened_to = data["opened_to"]
             filters.overdue = data["overdue"]
-            filters.query = data["query"]
+        filters.query = query
         page = paginate(case_list(user, filters), self.request.GET)
         if page.items:
             log_access(
@@ -74,6 +110,8 @@ class CaseListView(RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "form": form,
+            "search_form": forms.CaseSearchForm(initial={"query": query}),
+            "searched": query,
             "page": page,
             **listing,
             "columns": columns,

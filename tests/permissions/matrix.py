@@ -184,6 +184,7 @@ MATRIX: dict[str, Row] = {
     "password-set": Row(kwargs={"uidb64": "__MQ", "token": "__x-y"}, expect=every_role(200), anonymous=200),
     # --- cases ---
     "cases:case-list": Row(expect=casework((200, 200))),
+    "cases:case-search": Row(method="post", expect=casework((302, 302))),
     "cases:intake": Row(expect=casework((200, 200))),
     "cases:case": Row(kwargs=CASE, expect=casework(VIEW)),
     "cases:case-timeline": Row(kwargs=CASE, expect=casework(VIEW)),

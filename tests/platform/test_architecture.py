@@ -140,6 +140,7 @@ NOT_ACTION_VIEWS = {
     "cases.views.cases.IntakeView": "three forms and the choice of a person on record, then one service",
     "cases.views.cases.PartyAddView": "two forms and the choice of a person on record, then one service",
     "cases.views.persons.PersonSearchView": "a search: POST keeps names and codes out of addresses; writes nothing",
+    "cases.views.cases.CaseSearchView": "a search: POST keeps names and codes out of addresses; writes nothing",
     "cases.views.anonymous.AnonymousConvertView": "sends the user on to intake; writes nothing",
     "cases.views.aid.DecisionLetterView": "a letter: GET downloads it, POST makes it again (victimsupport.letters)",
     "referrals.views.referrals.ReferralLetterView": "a letter: GET downloads it, POST makes it again",
