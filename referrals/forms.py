@@ -114,6 +114,8 @@ class ReferralForm(StyledModelForm):
         )
         self.fields["specialist"].required = False
         localize_money(self, "amount", "hours")
+        self.fields["amount"].required = False  # empty: the hours times the contract's tariff
+        self.fields["amount"].help_text = _("Leave it empty to have it computed from the hours and the tariff.")
 
     def validate_constraints(self):
         """The referral service reports these at the fields."""

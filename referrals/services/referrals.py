@@ -58,17 +58,22 @@ def referral_create(
             "start": entitlement.valid_from.strftime("%d.%m.%Y"),
             "end": entitlement.valid_until.strftime("%d.%m.%Y"),
         }
+    tariff = tariff_on(provider, service, valid_from)
     if not provider.active:
         errors["provider"] = _("The provider is not active.")
-    elif tariff_on(provider, service, valid_from) is None:
+    elif tariff is None:
         errors["provider"] = _(
             "The provider has no contract with a tariff for this service at the start of the referral."
         )
+    if amount is None and hours is not None and hours > 0 and tariff is not None:
+        amount = (hours * tariff.hourly_rate).quantize(CENT)  # proposed from the hours and the tariff
     if specialist is not None and (
         specialist.provider_id != provider.pk or not specialist.qualified_for(service, valid_from)
     ):
         errors["specialist"] = _("The specialist must work for the provider and be qualified for the service.")
-    if amount is None or amount <= 0:
+    if amount is None:
+        errors["amount"] = _("Enter the amount, or the hours to compute it from the contract's tariff.")
+    elif amount <= 0:
         errors["amount"] = _("The amount must be positive.")
     if hours is not None and hours <= 0:
         errors["hours"] = _("The hours must be more than zero (or left empty).")

@@ -191,3 +191,21 @@ def test_another_region_sees_no_referral(client, specialist, outsider, grant):
     client.force_login(outsider)
     assert client.get(f"/referrals/{referral.pk}/").status_code == 404
     assert client.get(f"/referrals/{referral.pk}/letter/").status_code == 404
+
+
+def test_the_amount_is_proposed_from_the_hours_and_the_tariff(client, specialist, grant):
+    provider = make_provider(rate="72.50")
+    client.force_login(specialist)
+    period = {
+        "valid_from": grant.valid_from.strftime("%d.%m.%Y"),
+        "valid_until": grant.valid_until.strftime("%d.%m.%Y"),
+    }
+    neither = client.post(f"/referrals/decisions/{grant.pk}/referral/", {"provider": provider.pk, **period})
+    assert neither.status_code == 400 and "amount" in neither.context["form"].errors
+    response = client.post(
+        f"/referrals/decisions/{grant.pk}/referral/", {"provider": provider.pk, "hours": "4,5", **period}
+    )
+    assert response.status_code == 302
+    referral = grant.referrals.get()
+    assert (referral.hours, referral.amount) == (Decimal("4.5"), Decimal("326.25"))  # 4.5 hours at 72.50
+    assert aid_services.remaining(grant.entitlement) == Decimal("500.00") - Decimal("326.25")
