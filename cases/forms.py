@@ -214,7 +214,7 @@ class CaseFilterForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Cases"),
         required=False,
-        choices=[("all", _("all I may see")), ("mine", _("my cases")), ("region", _("my region's cases"))],
+        choices=[("mine", _("my cases")), ("all", _("all I may see")), ("region", _("my region's cases"))],
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
     responsible = forms.TypedChoiceField(label=_("Specialist"), required=False, coerce=int, empty_value=None)

@@ -35,6 +35,7 @@ from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
+from victimsupport.models import Role
 from victimsupport.paging import page_number, paginate, sorted_list_context
 from victimsupport.permissions import is_permitted, permitted_actions
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
@@ -74,19 +75,30 @@ class CaseSearchView(RoleRequiredMixin, View):
         return redirect(f"{reverse('cases:case-list')}?search={search_remember(request, form.cleaned_data['query'])}")
 
 
+def default_scope(user) -> str:
+    """A specialist starts from their own cases; a manager, who leads the region, from everything."""
+    return "all" if user.has_role(Role.REGIONAL_MANAGER) else "mine"
+
+
 class CaseListView(RoleRequiredMixin, TemplateView):
     roles = CASEWORK
     template_name = "cases/case_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        form = forms.CaseFilterForm(self.request.GET or None, user=user)
+        params = self.request.GET.copy()
         query = search_recalled(self.request)
+        if not params.get("scope"):
+            # Shown as chosen; a missing scope means the same on every page. A search looks through everything.
+            params["scope"] = "all" if query else default_scope(user)
+        if params.get("responsible") and params["scope"] == "mine":
+            params["scope"] = "all"  # a colleague chosen by name: their cases, not "mine and theirs" (none)
+        form = forms.CaseFilterForm(params, user=user)
         listing = sorted_list_context(self.request.GET, CASE_SORTS, DEFAULT_CASE_SORT)
-        filters = CaseFilters(sort=listing["sort"])
+        filters = CaseFilters(sort=listing["sort"], scope=default_scope(user))
         if form.is_valid():
             data = form.cleaned_data
-            filters.scope = data["scope"] or "all"
+            filters.scope = data["scope"]
             filters.status = data["status"]
             filters.responsible_id = data["responsible"]
             filters.incident_type = data["incident_type"]

@@ -23,6 +23,20 @@ def test_my_cases_and_the_regions_cases(client, specialist, colleague, outsider)
     client.force_login(specialist)
     assert set(refs(client.get("/cases/", {"scope": "mine"}))) == {mine.pk}
     assert set(refs(client.get("/cases/", {"scope": "region"}))) == {mine.pk, theirs.pk}
+    assert set(refs(client.get("/cases/", {"scope": "all"}))) == {mine.pk, theirs.pk}
+
+
+def test_a_specialist_starts_from_their_own_cases_and_a_manager_from_all(client, specialist, colleague, manager):
+    mine = make_case(specialist)
+    theirs = make_case(colleague)
+    client.force_login(specialist)
+    response = client.get("/cases/")
+    assert refs(response) == [mine.pk]
+    assert 'value="mine" selected' in response.content.decode()  # the list says what it shows
+    assert refs(client.get("/cases/", {"page": 1})) == [mine.pk]  # and keeps to it from page to page
+    # A colleague chosen by name shows their cases, not "mine and theirs" (which is none).
+    assert refs(client.get("/cases/", {"responsible": colleague.pk})) == [theirs.pk]
+    client.force_login(manager)
     assert set(refs(client.get("/cases/"))) == {mine.pk, theirs.pk}
 
 
@@ -38,9 +52,9 @@ def test_filters(client, specialist, colleague):
     assert refs(client.get("/cases/", {"responsible": colleague.pk})) == [new.pk]
     assert refs(client.get("/cases/", {"overdue": "on"})) == [old.pk]
     span = {"opened_from": (today - timedelta(days=10)).strftime("%d.%m.%Y"), "opened_to": today.strftime("%d.%m.%Y")}
-    assert refs(client.get("/cases/", span)) == [new.pk]
+    assert refs(client.get("/cases/", {**span, "scope": "all"})) == [new.pk]
     assert refs(client.get("/cases/", {"status": "closed"})) == []
-    assert set(refs(client.get("/cases/", {"county": old.county_id}))) == {old.pk, new.pk}  # same county
+    assert set(refs(client.get("/cases/", {"county": old.county_id, "scope": "all"}))) == {old.pk, new.pk}
 
 
 def test_a_bad_filter_says_so_and_shows_all(client, specialist, case):
@@ -166,9 +180,10 @@ def test_a_search_token_is_the_sessions_own(client, specialist, colleague):
     make_case(specialist, client=make_person(specialist, first_name="Mari", last_name="Õunapuu"))
     client.force_login(specialist)
     location = client.post("/cases/search/", {"query": "Õunapuu"})["Location"]
-    client.force_login(colleague)  # another session: the token means nothing there, the whole list shows
+    client.force_login(colleague)  # another session: the token means nothing there, the plain list shows
     response = client.get(location)
-    assert response.context["searched"] == "" and len(refs(response)) == 1
+    assert response.context["searched"] == "" and refs(response) == refs(client.get("/cases/", {"scope": "mine"}))
+    assert len(refs(client.get(location + "&scope=all"))) == 1
 
 
 def test_a_name_does_not_find_the_client_of_a_sealed_case_but_the_number_does(client, specialist, colleague):
