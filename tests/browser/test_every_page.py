@@ -42,6 +42,8 @@ APPS = {"cases", "referrals", "volunteers", "marac", "reporting", "compensation"
 # still visited with everything around them hostile.
 KEEP = {"Region", "County", "Survey", "SurveyQuestion", "Questionnaire", "Question", "AnswerOption"}
 WORD = "Ж" * 10_000
+# Pages axe-core also checks on a phone (with the menu opened), for every role that has them.
+PHONE_AXE = {"home", "cases:case-list", "cases:case", "referrals:invoice-list", "volunteers:my-clients"}
 
 
 # The document's width, the innermost element that reaches past the window's right edge, and the boxes
@@ -181,6 +183,10 @@ def test_no_page_scrolls_sideways_or_has_serious_accessibility_problems(browser,
                 if width == 1366 and name not in checked:
                     checked.add(name)
                     problems += [f"{role:18} {name}: {problem}" for problem in serious_accessibility_problems(page)]
+                elif width == 390 and name in PHONE_AXE:  # the phone's own forms: cards, the menu opened
+                    if page.locator(".nav-toggle:not([hidden])").count():
+                        page.click(".nav-toggle")
+                    problems += [f"{role:18} 390 {name}: {p}" for p in serious_accessibility_problems(page)]
             context.close()
     assert visits > 600, visits
     assert not wide + problems, f"{len(wide)} pages scroll sideways:\n" + "\n".join(wide + problems)
