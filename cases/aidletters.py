@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_noop, override
 
 from cases.aid_rules import RULE_TEXT
@@ -57,6 +58,15 @@ def letter_context(decision: AidDecision, language: str, number: str) -> dict:
             "restricted": True,
             "restriction_basis": "AvTS § 35 lg 1 p 12",
         }
+
+
+def letter_preview(decision: AidDecision) -> bytes:
+    """The letter a draft or a decision waiting for approval would become: not registered, not sealed,
+    marked as a draft, dated today, without a signature (the decision is signed when it is issued)."""
+    language = letter_language(decision)
+    context = letter_context(decision, language, number="")
+    context["date"] = decision.decision_date or timezone.localdate()
+    return render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language, preview=True)
 
 
 def current_letter(decision: AidDecision):

@@ -61,6 +61,7 @@ urlpatterns = [
         name="aid-decision-issue",
     ),
     path("aid/decisions/<int:pk>/letter/", aid.DecisionLetterView.as_view(), name="aid-decision-letter"),
+    path("aid/decisions/<int:pk>/preview/", aid.DecisionPreviewView.as_view(), name="aid-decision-preview"),
     path("aid/decisions/<int:pk>/deliver/", aid.DecisionDeliverView.as_view(), name="aid-decision-deliver"),
     path("aid/decisions/<int:pk>/amend/", aid.DecisionAmendView.as_view(), name="aid-decision-amend"),
     path("anonymous/", anonymous.AnonymousListView.as_view(), name="anonymous-list"),

@@ -56,13 +56,15 @@ def _mime(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
-def render_pdf(template_name: str, context: dict, *, language: str = "et") -> bytes:
+def render_pdf(template_name: str, context: dict, *, language: str = "et", preview: bool = False) -> bytes:
     """Render a letter template to PDF bytes in `language` (falls back to Estonian): an archival PDF
     (PDF/A-2b, fonts embedded), sealed with the agency's e-seal when one is configured (victimsupport.seal);
-    the template's `sealed` says whether it is."""
+    the template's `sealed` says whether it is. A `preview` (a draft shown before approval) is never sealed
+    and says on every page that it is not a decision."""
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    sealed = seal_configured()
+    sealed = seal_configured() and not preview
+    context = {**context, "preview": preview}
     with translation.override(language):
         html = render_to_string(
             template_name, {"agency": settings.AGENCY, **context, "LANGUAGE_CODE": language, "sealed": sealed}

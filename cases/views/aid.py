@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 
 from cases import forms, selectors
 from cases.aid_rules import check_eligibility
-from cases.aidletters import current_letter, letter_is_stale
+from cases.aidletters import current_letter, letter_is_stale, letter_preview
 from cases.models import AidApplication, AidDecision, AidEntitlement
 from cases.models.aid import GRANTING_KINDS, DecisionKind, DecisionStatus
 from cases.selectors import aid_applications_due
@@ -336,6 +336,18 @@ class DecisionLetterView(DecisionMixin, View):
             job = aid_services.decision_letter_request(actor=request.user, decision=self.decision)
             return redirect("job", pk=job.pk)
         return redirect("cases:aid-decision", pk=self.decision.pk)
+
+
+class DecisionPreviewView(DecisionMixin, View):
+    """The letter a decision not yet issued would become, to read before it is approved or issued (a
+    draft's PDF, marked as such, registered nowhere). An issued decision has its letter instead."""
+
+    def get(self, request, pk):
+        if self.decision.is_issued:
+            raise Http404
+        response = HttpResponse(letter_preview(self.decision), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="eelnou-{self.decision.reference}.pdf"'
+        return response
 
 
 class DecisionDeliverView(DecisionButtonView):

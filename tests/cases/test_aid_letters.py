@@ -14,7 +14,7 @@ from cases.services import aid as aid_services
 from tests.conftest import wait_for
 from tests.factories import make_application, make_case, make_decision, make_person, make_user, set_rules
 from victimsupport.jobs import job_create
-from victimsupport.models import Job, RegisteredDocument
+from victimsupport.models import AccessLogEntry, Job, RegisteredDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +288,18 @@ def test_a_partial_grant_says_so_in_its_title_and_resolution(specialist, manager
     assert "taotluse osalise rahuldamise kohta" in text
     assert "Rahuldada taotlus osaliselt ja määrata" in text
     assert "Muus osas jätta taotlus rahuldamata (taotletud teenus: psühhoteraapia)" in text
+
+
+def test_a_draft_can_be_read_as_its_letter_before_approval_and_nothing_is_registered(client, specialist, case):
+    decision = make_decision(specialist, make_application(specialist, case), amount_cap=Decimal("886.00"))
+    client.force_login(specialist)
+    page = client.get(f"/aid/decisions/{decision.pk}/").content.decode()
+    assert f'href="/aid/decisions/{decision.pk}/preview/"' in page
+    response = client.get(f"/aid/decisions/{decision.pk}/preview/")
+    assert response["Content-Type"] == "application/pdf" and response["Content-Disposition"].startswith("inline")
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "EELNÕU" in text and "886,00" in text and "Otsus" in text
+    assert not RegisteredDocument.objects.exists()  # a preview is no letter: no number, no register entry
+    assert AccessLogEntry.objects.filter(object_type="cases.aiddecision", object_id=decision.pk).exists()
+    issued = aid_services.decision_issue(actor=specialist, decision=decision)
+    assert client.get(f"/aid/decisions/{issued.pk}/preview/").status_code == 404  # the letter itself now

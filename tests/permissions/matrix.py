@@ -233,6 +233,7 @@ MATRIX: dict[str, Row] = {
         kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404), specialist=(403, 404))
     ),
     "cases:aid-decision-letter": Row(kwargs=ISSUED, expect=casework(VIEW)),
+    "cases:aid-decision-preview": Row(kwargs=DRAFT, expect=casework(VIEW)),
     "cases:aid-decision-deliver": Row(kwargs=ISSUED, method="post", expect=casework((302, 404), colleague=(403, 404))),
     "cases:aid-decision-amend": Row(kwargs=ISSUED, expect=casework(VIEW, colleague=(403, 404))),
     # --- compensation: the casework staff of the crime's region, and the claimant's case's ---
