@@ -67,8 +67,8 @@
     return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : "";
   }
   // Only where the browser can open its picker on request: elsewhere the field is typed, as before.
-  var canPick = "showPicker" in HTMLInputElement.prototype;
-  document.querySelectorAll(canPick ? "input[data-datepicker]" : "input[data-no-picker]").forEach(function (text) {
+  var pickable = "showPicker" in HTMLInputElement.prototype ? document.querySelectorAll("input[data-datepicker]") : [];
+  Array.prototype.forEach.call(pickable, function (text) {
     var wrap = document.createElement("span"), button = document.createElement("button");
     var picker = document.createElement("input");
     wrap.className = "date-field";

@@ -108,11 +108,13 @@ def test_the_access_log_groups_by_user_and_object_and_links_the_case(client, spe
     assert len(client.get("/access-log/", {"grouped": "on"}).context["page"].items) == 2
 
 
-def test_the_access_log_downloads_what_the_filter_shows(client, specialist, colleague, manager, case):
+def test_the_access_log_downloads_what_the_filter_shows(client, specialist, colleague, manager, case, caplog):
     log_access(specialist, AccessAction.VIEW, obj=case, persons=[case.client_id], reason="=HYPERLINK(1)")
     log_access(colleague, AccessAction.VIEW, obj=case)
     client.force_login(manager)
-    response = client.get("/access-log/", {"user": specialist.last_name, "format": "csv"})
+    with caplog.at_level("INFO", logger="victimsupport.security"):
+        response = client.get("/access-log/", {"user": specialist.last_name, "format": "csv"})
+    assert '"event": "access_log_exported"' in caplog.text  # taking the log away is itself on record
     assert response["Content-Disposition"].startswith('attachment; filename="juurdepaasulogi-')
     text = response.content.decode("utf-8-sig")
     lines = text.strip().splitlines()

@@ -16,6 +16,7 @@ from victimsupport.models import AccessLogEntry, Region, Role, User
 from victimsupport.models.access import OBJECT_TYPE_LABELS, AccessAction
 from victimsupport.paging import paginate
 from victimsupport.permissions.views import RoleRequiredMixin
+from victimsupport.security import security_event
 
 
 class AccessLogFilter(forms.Form):
@@ -75,6 +76,8 @@ class AccessLogView(RoleRequiredMixin, TemplateView):
         if kind in EXPORT_FORMATS:
             form = AccessLogFilter(request.GET)
             if form.is_valid():
+                # Who took the log away, and which part of it, is itself on record.
+                security_event("access_log_exported", actor=request.user, format=kind, filters=request.GET.urlencode())
                 return self.export(kind, self.filtered(form), grouped=form.cleaned_data["grouped"])
         return super().get(request, *args, **kwargs)
 
