@@ -209,3 +209,10 @@ def test_the_amount_is_proposed_from_the_hours_and_the_tariff(client, specialist
     referral = grant.referrals.get()
     assert (referral.hours, referral.amount) == (Decimal("4.5"), Decimal("326.25"))  # 4.5 hours at 72.50
     assert aid_services.remaining(grant.entitlement) == Decimal("500.00") - Decimal("326.25")
+
+
+def test_the_providers_page_gives_the_waiting_time_with_its_unit(client, specialist):
+    provider = make_provider()  # waits 7 days
+    client.force_login(specialist)
+    page = client.get(f"/referrals/providers/{provider.pk}/").content.decode()
+    assert "<dd>7 päeva</dd>" in page
