@@ -60,13 +60,18 @@ def letter_context(decision: AidDecision, language: str, number: str) -> dict:
         }
 
 
+def render_letter(context: dict, language: str, *, preview: bool = False) -> bytes:
+    """The decision letter's PDF from its context (letter_context), as registered or as a preview."""
+    return render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language, preview=preview)
+
+
 def letter_preview(decision: AidDecision) -> bytes:
     """The letter a draft or a decision waiting for approval would become: not registered, not sealed,
     marked as a draft, dated today, without a signature (the decision is signed when it is issued)."""
     language = letter_language(decision)
     context = letter_context(decision, language, number="")
     context["date"] = decision.decision_date or timezone.localdate()
-    return render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language, preview=True)
+    return render_letter(context, language, preview=True)
 
 
 def current_letter(decision: AidDecision):
@@ -133,7 +138,7 @@ def _register_letter(decision: AidDecision, actor: User, replaces=None):
     RegisterMatter.objects.select_for_update().get(pk=matter.pk)
     number = f"{matter.series.code}/{matter.running_number}-{matter.last_sequence + 1}"
     context = letter_context(decision, language, number) | {"replaces": replaces}
-    pdf = render_pdf(f"cases/letters/aid_decision_{language}.html", context, language=language)
+    pdf = render_letter(context, language)
     with override("et"):
         title = f"{decision.get_kind_display()}: {application.reference}"
         if replaces is not None:

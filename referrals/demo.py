@@ -62,24 +62,28 @@ def seed(stdout) -> None:
             _register(referral, specialist)
     today = timezone.localdate()
     first = max(referral.valid_from, today - timedelta(days=30))
+    psychologist = providers[0].specialists.order_by("pk").first()
     days = [first + timedelta(days=offset) for offset in range(0, (today - first).days + 1)] or [today]
 
-    def invoice(number: str, sessions: list[tuple[date, time]]) -> Invoice:
+    def invoice(number: str, sessions: list[tuple[date, time]], above_tariff: tuple[date, time] | None = None):
+        """An invoice of 72.50 € sessions, and one at 80.00 € (`above_tariff`) if given."""
+        rated = [(*session, Decimal("72.50")) for session in sessions]
+        rated += [(*above_tariff, Decimal("80.00"))] if above_tariff else []
         with acting_as(organiser):
             made = invoice_services.invoice_create(
                 actor=organiser, referral=referral, number=number, invoice_date=today, received_on=today
             )
-            for session_date, start in sessions:
+            for session_date, start, rate in rated:
                 invoice_services.line_add(
                     actor=organiser,
                     invoice=made,
                     session_date=session_date,
                     start_time=start,
                     duration_minutes=60,
-                    specialist=providers[0].specialists.order_by("pk").first(),
+                    specialist=psychologist,
                     service=referral.service,
-                    rate=Decimal("72.50"),
-                    amount=Decimal("72.50"),
+                    rate=rate,
+                    amount=rate,
                 )
         return made
 
@@ -100,19 +104,7 @@ def seed(stdout) -> None:
     approved(invoice("HR-2026-102", [(days[len(days) // 3], time(10, 0))]))
     checked(invoice("HR-2026-103", [(days[len(days) // 2], time(10, 0))]))
     # Waiting for the check: one session passes, one is billed twice, one has a rate above the tariff.
-    waiting = invoice("HR-2026-104", [(days[-1], time(9, 0)), (days[0], time(10, 0))])
-    with acting_as(organiser):
-        invoice_services.line_add(
-            actor=organiser,
-            invoice=waiting,
-            session_date=days[-1],
-            start_time=time(14, 0),
-            duration_minutes=60,
-            specialist=providers[0].specialists.order_by("pk").first(),
-            service=referral.service,
-            rate=Decimal("80.00"),
-            amount=Decimal("80.00"),
-        )
+    invoice("HR-2026-104", [(days[-1], time(9, 0)), (days[0], time(10, 0))], above_tariff=(days[-1], time(14, 0)))
     stdout.write("referrals: 3 demo providers, a referral and 4 invoices (paid, approved, checked, to check)")
 
 
