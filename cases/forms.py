@@ -82,6 +82,23 @@ class PersonFieldsMixin:
         return data
 
 
+class PersonLookupForm(StyledForm):
+    """The intake's first step: the personal code, looked up before anything else is typed."""
+
+    personal_code = forms.CharField(
+        label=_("Personal code"),
+        required=False,
+        max_length=20,
+        help_text=_("We check first whether the person is already recorded. Leave it empty if they have none."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_personal_code(self):
+        code = self.cleaned_data["personal_code"].strip().replace(" ", "")
+        validate_personal_code(code)
+        return code
+
+
 class PersonIntakeForm(PersonFieldsMixin, StyledModelForm):
     class Meta:
         model = Person

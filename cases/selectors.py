@@ -276,6 +276,16 @@ def person_cases(user, person: Person) -> QuerySet[Case]:
     )
 
 
+def person_open_cases(user, person: Person) -> list[Case]:
+    """The open cases of a client that the user may see: the intake warns of them before another opens."""
+    return list(
+        Case.objects.restrict(user, "view")
+        .filter(client=person, status=CaseStatus.OPEN)
+        .select_related("responsible")
+        .order_by("-opened_on", "-id")
+    )
+
+
 # --- start page ---
 
 

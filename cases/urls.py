@@ -1,13 +1,13 @@
 from django.urls import path
 
-from cases.views import aid, anonymous, cases, persons, work
+from cases.views import aid, anonymous, cases, intake, persons, work
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", cases.CaseListView.as_view(), name="case-list"),
     path("cases/search/", cases.CaseSearchView.as_view(), name="case-search"),
-    path("cases/new/", cases.IntakeView.as_view(), name="intake"),
+    path("cases/new/", intake.IntakeView.as_view(), name="intake"),
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<int:pk>/timeline/", cases.CaseTimelineView.as_view(), name="case-timeline"),
     path("cases/<int:pk>/edit/", cases.CaseEditView.as_view(), name="case-edit"),
@@ -30,7 +30,7 @@ urlpatterns = [
     path("persons/<int:pk>/", persons.PersonDetailView.as_view(), name="person"),
     path("persons/<int:pk>/edit/", persons.PersonEditView.as_view(), name="person-edit"),
     path("persons/<int:pk>/safe-contact/", persons.SafeContactEditView.as_view(), name="safe-contact"),
-    path("persons/<int:person_pk>/cases/new/", cases.IntakeView.as_view(), name="person-intake"),
+    path("persons/<int:person_pk>/cases/new/", intake.IntakeView.as_view(), name="person-intake"),
     path("persons/<int:pk>/access-report/", persons.AccessReportView.as_view(), name="access-report"),
     path("cases/<int:pk>/aid/new/", aid.ApplicationCreateView.as_view(), name="aid-application-add"),
     path("aid/", aid.ApplicationListView.as_view(), name="aid-applications"),

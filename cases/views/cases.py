@@ -16,8 +16,7 @@ from django.views.generic import TemplateView
 
 from cases import forms
 from cases.contact import allowed_channels, contact_facts, unusable_channels
-from cases.intake_sources import IntakeSource, parse_source
-from cases.models import Case, CaseParty, Person, Task
+from cases.models import Case, CaseParty, Task
 from cases.sealing import mark_opened
 from cases.selectors import (
     CASE_SORTS,
@@ -30,7 +29,6 @@ from cases.selectors import (
 )
 from cases.services import cases as case_services
 from cases.services import intake as intake_services
-from cases.services.persons import SAFE_CONTACT_FIELDS
 from cases.views.base import CASEWORK, CaseMixin, case_persons
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
@@ -128,108 +126,6 @@ class CaseListView(RoleRequiredMixin, TemplateView):
             **listing,
             "columns": columns,
         }
-
-
-class IntakeView(RoleRequiredMixin, View):
-    """A new case: the person (new, or one on record the user may work with), the new person's
-    safe-contact rules, and the case. A person on record keeps their details and rules: intake shows
-    the stored rules and never writes them (they are changed on the person's page)."""
-
-    roles = CASEWORK
-    template_name = "cases/intake.html"
-
-    def prepare(self, request, *args, **kwargs):
-        self.existing: Person | None = None
-        person_id = kwargs.get("person_pk")
-        if person_id is not None:
-            self.existing = restricted_object(Person.objects.all(), request.user, action="change", pk=person_id)
-        self.source = self._source(request.GET.get("source") or request.POST.get("source"))
-        return None
-
-    def _source(self, value: str | None) -> tuple[IntakeSource, object] | None:
-        """What the intake starts from (cases.intake_sources), if the user may use it."""
-        parsed = parse_source(value)
-        if parsed is None:
-            return None
-        source, pk = parsed
-        obj = source.load(self.request.user, pk)
-        if obj is None:
-            if self.request.method == "GET":
-                messages.warning(
-                    self.request, _("The record this case was to start from cannot be used: the case opens on its own.")
-                )
-            return None
-        return source, obj
-
-    def forms(self, data=None, *, existing: Person | None = None):
-        return {
-            "person_form": None if existing else forms.PersonIntakeForm(data, prefix="person"),
-            "safe_form": None if existing else forms.SafeContactForm(data, prefix="safe"),
-            "case_form": forms.CaseIntakeForm(data, prefix="case", user=self.request.user),
-        }
-
-    def render(self, context: dict, *, existing: Person | None, status: int = 200):
-        if existing is not None:
-            facts = contact_facts(existing)
-            context |= {
-                "safe_contact": facts.rules,
-                "channels": allowed_channels(existing, facts=facts),
-                "unusable": unusable_channels(existing, facts=facts),
-                "is_perpetrator": facts.perpetrator,
-            }
-        source = f"{self.source[0].name}:{self.source[1].pk}" if self.source else ""
-        context |= {"existing": existing, "source": source}
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, *args, **kwargs):
-        context = self.forms(existing=self.existing)
-        if self.source is not None:
-            source, obj = self.source
-            for part, values in source.initial(obj).items():
-                form = context.get(f"{part}_form")
-                if form is not None:
-                    form.initial.update(values)
-        return self.render(context, existing=self.existing)
-
-    def post(self, request, *args, **kwargs):
-        existing = self.existing
-        context = self.forms(request.POST, existing=existing)
-        person_form, safe_form, case_form = context["person_form"], context["safe_form"], context["case_form"]
-        if not all(form.is_valid() for form in context.values() if form is not None):
-            return self.render(context, existing=existing)
-        if existing is None:
-            choice = choose_person(request, person_form.cleaned_data, require_change=True)
-            if choice.undecided:
-                return self.render({**context, **choice.context()}, existing=None)
-            existing = choice.person
-        data = case_form.cleaned_data
-        try:
-            case = intake_services.case_intake(
-                actor=request.user,
-                person=existing,
-                person_fields=None if existing else {n: person_form.cleaned_data[n] for n in forms.PERSON_FORM_FIELDS},
-                safe_contact=None if existing else {n: safe_form.cleaned_data[n] for n in SAFE_CONTACT_FIELDS},
-                source=self.source,
-                **{name: data[name] for name in forms.CASE_INTAKE_FIELDS},
-            )
-        except ValidationError as error:
-            target = (
-                safe_form
-                if safe_form and set(getattr(error, "error_dict", {})) & set(SAFE_CONTACT_FIELDS)
-                else case_form
-            )
-            apply_service_errors(target, error)
-            return self.render(context, existing=self.existing)
-        messages.success(request, _("Case %(case)s was opened.") % {"case": case.reference})
-        if existing is not None and self.existing is None and safe_form is not None and safe_form.has_changed():
-            messages.warning(
-                request,
-                _(
-                    "The person was already recorded: their recorded safe-contact rules were kept and what you "
-                    "typed for them was not saved. Check the rules on the case page."
-                ),
-            )
-        return redirect("cases:case", pk=case.pk)
 
 
 class CaseDetailView(CaseMixin, TemplateView):

@@ -44,6 +44,8 @@ def choose_person(request, data: dict, *, require_change: bool) -> PersonChoice:
     same = same_code_person(user, data.get("personal_code", ""))
     if same is not None:
         candidates, code_match = [same], True
+    elif not data.get("last_name"):  # the intake's first step: only a code, and nobody has it
+        return PersonChoice()
     else:
         candidates = possible_duplicates(
             user, first_name=data["first_name"], last_name=data["last_name"], birth_date=data.get("birth_date")

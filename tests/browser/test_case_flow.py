@@ -20,14 +20,30 @@ def test_intake_contact_and_closing(page):
     assert serious_accessibility_problems(page) == []
     screenshot(page, "03-intake-empty")
 
-    # First a mistake: a personal code with a wrong check digit.
+    # Step 1, the personal code, looked up first. First a mistake: a wrong check digit.
+    page.fill("#id_lookup-personal_code", "49403136510")
+    page.click("main button[value=next]")
+    assert "isikukood" in page.locator("#id_lookup-personal_code_error").inner_text().lower()
+    screenshot(page, "04-intake-error")
+    page.fill("#id_lookup-personal_code", "49403136515")
+    page.click("main button[value=next]")
+    # Step 2, the person: the code looked up is filled in.
+    assert page.input_value("#id_person-personal_code") == "49403136515"
+    assert page.locator('.steps [aria-current="step"]').inner_text() == "Isik"
     page.fill("#id_person-first_name", "Õie")
     page.fill("#id_person-last_name", "Šmidt")
-    page.fill("#id_person-personal_code", "49403136510")
     page.fill("#id_person-phone", "+372 5123 4567")
+    page.click("main button[value=next]")
+    # Step 3, the safe-contact rules.
     page.check("#id_safe-phone_allowed")
     page.check("#id_safe-never_write_home")
     page.fill("#id_safe-safe_times", "tööpäeviti 9-16")
+    page.click("main button[value=next]")
+    # Step 4, the case; back once, and the rules are as they were ticked.
+    page.click("main button[value=back]")
+    assert page.is_checked("#id_safe-never_write_home") and page.input_value("#id_safe-safe_times") == "tööpäeviti 9-16"
+    page.click("main button[value=next]")
+    assert serious_accessibility_problems(page) == []
     page.select_option("#id_case-county", label="Harju maakond")
     page.select_option("#id_case-referral_source", value="police")
     page.fill("#id_case-referral_source_detail", "Põhja prefektuur")
@@ -35,15 +51,9 @@ def test_intake_contact_and_closing(page):
     page.fill("#id_case-consent_at", (timezone.localtime() - timedelta(hours=2)).strftime("%d.%m.%Y %H:%M"))
     page.select_option("#id_case-incident_type", value="domestic_violence")
     page.select_option("#id_case-risk_level", value="high")
-    page.click("main button[type=submit]")
-    error = page.locator("#id_person-personal_code_error")
-    assert "isikukood" in error.inner_text().lower()
-    assert page.input_value("#id_person-first_name") == "Õie"  # kept
-    screenshot(page, "04-intake-error")
+    screenshot(page, "04-intake-case-step")
     assert not Case.objects.exists()
-
-    page.fill("#id_person-personal_code", "49403136515")
-    page.click("main button[type=submit]")
+    page.click("main button[value=finish]")
     page.wait_for_url("**/cases/*/")
     case = Case.objects.get()
     assert "Õie Šmidt" in page.locator("h1").inner_text()

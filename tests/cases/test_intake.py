@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, Person, SafeContact
-from tests.factories import make_case, make_person
+from tests.factories import make_case, make_person, set_rules
+from tests.faults import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -188,4 +189,100 @@ def test_a_date_in_another_form_is_refused_not_guessed(client, specialist, typed
     response = client.post("/cases/new/", intake_data(specialist, **{"case-incident_date": typed}))
     assert response.status_code == 200
     assert "incident_date" in response.context["case_form"].errors
+    assert not Case.objects.exists()
+
+
+# --- the intake in steps, as a browser sends it ---------------------------------------------------------
+
+
+def step(client, url, page, go="next", **typed):
+    """Post the page's form as a browser would: what it holds (hidden fields too), with `typed` over it."""
+    data = {**form_fields(page.content.decode()), **typed, "go": go}
+    return client.post(url, {key: value for key, value in data.items() if value is not None})
+
+
+def typed(specialist, part):
+    return {key: value for key, value in intake_data(specialist).items() if key.startswith(f"{part}-")}
+
+
+def test_the_intake_goes_in_steps_and_keeps_what_was_typed(client, specialist):
+    client.force_login(specialist)
+    page = client.get("/cases/new/")
+    assert page.context["step"] == "code" and page.context["visible"] == ["code"]
+    assert 'name="person-first_name"' not in page.content.decode()
+
+    page = step(client, "/cases/new/", page, **{"lookup-personal_code": "4940 3136 515"})
+    assert page.context["step"] == "person"
+    assert 'name="person-personal_code" value="49403136515"' in page.content.decode()  # looked up, carried on
+
+    person = {**typed(specialist, "person"), "person-first_name": "Ольга"}
+    page = step(client, "/cases/new/", page, **person)
+    assert page.context["step"] == "safe"
+    page = step(client, "/cases/new/", page, go="back")
+    assert page.context["step"] == "person" and 'value="Ольга"' in page.content.decode()
+    page = step(client, "/cases/new/", page)
+    page = step(client, "/cases/new/", page, **typed(specialist, "safe"))
+    assert page.context["step"] == "case" and page.context["is_last"]
+    assert page.context["case_form"]["county"].value() == int(person["person-county"])  # the person's county
+    # Back twice and forward again: every step's answers are still there, none of them saved yet.
+    page = step(client, "/cases/new/", step(client, "/cases/new/", page, go="back"), go="back")
+    assert page.context["step"] == "person" and not Person.objects.exists()
+    page = step(client, "/cases/new/", step(client, "/cases/new/", page))
+    assert page.context["step"] == "case"
+
+    response = step(client, "/cases/new/", page, go="finish", **typed(specialist, "case"))
+    assert response.status_code == 302, response.context and response.context["case_form"].errors
+    case = Case.objects.get()
+    assert case.client.first_name == "Ольга" and case.client.personal_code == "49403136515"
+    assert case.risk_level == "high" and SafeContact.objects.get(person=case.client).never_write_home
+
+
+def test_a_step_is_checked_before_the_next_one_opens(client, specialist):
+    client.force_login(specialist)
+    page = client.get("/cases/new/")
+    page = step(client, "/cases/new/", page, **{"lookup-personal_code": "49403136510"})  # wrong check digit
+    assert page.context["step"] == "code" and 'href="#id_lookup-personal_code"' in page.content.decode()
+    page = step(client, "/cases/new/", page, **{"lookup-personal_code": ""})  # a person without a code
+    assert page.context["step"] == "person"
+    page = step(client, "/cases/new/", page, **{**typed(specialist, "person"), "person-first_name": ""})
+    html = page.content.decode()
+    assert page.context["step"] == "person" and 'href="#id_person-first_name"' in html
+    assert not Person.objects.exists()
+
+
+def test_a_recorded_personal_code_leads_to_that_persons_intake_with_their_rules_and_open_cases(
+    client, specialist, case
+):
+    person = case.client
+    set_rules(specialist, person, code_word="Sinilill", phone_allowed=True)
+    client.force_login(specialist)
+    page = step(client, "/cases/new/", client.get("/cases/new/"), **{"lookup-personal_code": person.personal_code})
+    assert page.context["step"] == "code" and page.context["duplicates"] == [person] and page.context["lookup"]
+    response = step(client, "/cases/new/", page)  # the person found is chosen
+    assert response["Location"] == f"/persons/{person.pk}/cases/new/"
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.context["step"] == "case" and page.context["steps"] == [("case", "Juhtum")]
+    assert f'href="/cases/{case.pk}/"' in html and case.reference in html  # the open case, linked
+    assert "Sinilill" in html and 'name="safe-' not in html  # the recorded rules, shown and not asked again
+    response = step(client, response["Location"], page, **typed(specialist, "case"))
+    assert response.status_code == 302 and Case.objects.filter(client=person).count() == 2
+    assert SafeContact.objects.get(person=person).code_word == "Sinilill"
+
+
+def test_the_lookup_never_reveals_a_person_out_of_scope(client, specialist, outsider):
+    hidden = make_case(outsider, region_code="louna").client
+    client.force_login(specialist)
+    page = step(client, "/cases/new/", client.get("/cases/new/"), **{"lookup-personal_code": hidden.personal_code})
+    assert page.context["step"] == "person" and not page.context.get("duplicates")
+    assert hidden.first_name not in page.content.decode()
+
+
+def test_the_last_step_checks_every_step_again(client, specialist):
+    """A last step posted without the earlier steps' answers (an old page, a forged post) opens nothing:
+    the missing step is shown to be filled in."""
+    client.force_login(specialist)
+    data = {**typed(specialist, "case"), "step": "case", "seen": "case", "go": "finish"}
+    page = client.post("/cases/new/", data)
+    assert page.status_code == 200 and page.context["step"] == "person"
     assert not Case.objects.exists()

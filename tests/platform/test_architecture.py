@@ -137,7 +137,7 @@ def test_every_guarded_model_declares_its_policy_through_the_one_base_class():
 NOT_ACTION_VIEWS = {
     "victimsupport.views.auth.LoginView": "Django's login view, with the second step after it",
     "victimsupport.views.auth.PasswordSetView": "Django's password-set view behind the invitation link",
-    "cases.views.cases.IntakeView": "three forms and the choice of a person on record, then one service",
+    "cases.views.intake.IntakeView": "steps of three forms and the choice of a person on record, then one service",
     "cases.views.cases.PartyAddView": "two forms and the choice of a person on record, then one service",
     "cases.views.persons.PersonSearchView": "a search: POST keeps names and codes out of addresses; writes nothing",
     "cases.views.cases.CaseSearchView": "a search: POST keeps names and codes out of addresses; writes nothing",

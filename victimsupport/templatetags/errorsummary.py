@@ -19,8 +19,9 @@ def _field_anchor(bound_field) -> str:
 
 
 def error_items(*forms) -> list[dict]:
+    """Every error of `forms` (forms, or lists of forms: the forms a page shows)."""
     items = []
-    for form in forms:
+    for form in [f for group in forms for f in (group if isinstance(group, list | tuple) else [group])]:
         if not form or not getattr(form, "errors", None):
             continue
         form.error_summary_shown = True  # forms/form.html then leaves the form-wide errors to the summary
