@@ -19,6 +19,7 @@ CENT = Decimal("0.01")
 
 FINDINGS = {
     "outside_validity": _("The session is outside the referral's validity."),
+    "after_invoice_date": _("The session is dated after the invoice: it had not taken place when it was billed."),
     "specialist_not_at_provider": _("The specialist does not work for this provider."),
     "not_qualified": _("The specialist is not qualified for this service on the session date."),
     "service_not_referred": _("The service is not the one referred."),
@@ -47,6 +48,8 @@ def check_line(line: InvoiceLine) -> list[str]:
     findings = []
     if not (referral.valid_from <= line.session_date <= referral.valid_until):
         findings.append("outside_validity")
+    if line.session_date > invoice.invoice_date:
+        findings.append("after_invoice_date")
     if line.specialist.provider_id != invoice.provider_id:
         findings.append("specialist_not_at_provider")
     if not line.specialist.qualified_for(line.service, line.session_date):

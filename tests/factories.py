@@ -91,8 +91,10 @@ def make_decision(actor, application, *, kind="grant", **fields):
 
     if kind in ("grant", "partial", "amendment"):
         fields.setdefault("amount_cap", Decimal("500.00"))
-        fields.setdefault("valid_from", timezone.localdate())
-        fields.setdefault("valid_until", timezone.localdate() + timedelta(days=180))
+        # Granted two months ago: its referral's sessions (one a day from its first day) lie in the past, as
+        # an invoice bills them.
+        fields.setdefault("valid_from", timezone.localdate() - timedelta(days=60))
+        fields.setdefault("valid_until", timezone.localdate() + timedelta(days=120))
         fields.setdefault("service_type", "counselling")
     fields.setdefault("reasoning", "Taotleja on lähisuhtevägivalla ohver ja vajab abi traumast taastumiseks.")
     return aid_services.decision_draft(actor=actor, application=application, kind=kind, **fields)

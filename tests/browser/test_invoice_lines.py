@@ -20,7 +20,7 @@ def test_the_organiser_accepts_what_passed_and_chooses_for_the_rest(page):
         specialist, make_aid(specialist, make_case(specialist))[2], make_provider(), amount="362.50"
     )
     invoice = invoice_services.invoice_create(
-        actor=organiser, referral=referral, number="A-" + "9" * 38, invoice_date=referral.valid_from
+        actor=organiser, referral=referral, number="A-" + "9" * 38, invoice_date=referral.valid_from + timedelta(days=7)
     )
     for days in (0, 7):
         make_invoice_line(organiser, invoice, session_date=referral.valid_from + timedelta(days=days))

@@ -1,8 +1,6 @@
 """The money chain in a real browser: a granted decision, a referral, an invoice with one failing line,
 approval by a second person and the payment export."""
 
-from datetime import timedelta
-
 import pytest
 
 from referrals.models import Invoice, Referral
@@ -51,14 +49,14 @@ def test_decision_referral_invoice_approval_and_export(browser, live_server):
     page.select_option("#id_provider", str(provider.pk))
     page.fill("#id_referral_number", referral.number)
     page.fill("#id_number", "HR-2026-15")
-    page.fill("#id_invoice_date", referral.valid_from.strftime("%d.%m.%Y"))
+    page.fill("#id_invoice_date", referral.valid_from.strftime("%d.%m.%Y"))  # today: the referral starts today
     page.click("main button[type=submit]")
     page.wait_for_url("**/invoices/*/")
     invoice = Invoice.objects.get()
     specialist_name = str(provider.specialists.first())
-    for day, rate in ((0, "72,50"), (1, "95,00")):
-        page.fill("#id_session_date", (referral.valid_from + timedelta(days=day)).strftime("%d.%m.%Y"))
-        page.fill("#id_start_time", "10:00")
+    for start, rate in (("10:00", "72,50"), ("12:00", "95,00")):
+        page.fill("#id_session_date", referral.valid_from.strftime("%d.%m.%Y"))
+        page.fill("#id_start_time", start)
         page.fill("#id_duration_minutes", "60")
         page.select_option("#id_specialist", label=specialist_name)
         page.fill("#id_rate", rate)

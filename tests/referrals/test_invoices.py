@@ -46,6 +46,15 @@ class TestChecks:
         line.refresh_from_db()
         assert "outside_validity" in line.findings
 
+    def test_a_session_after_the_invoice_date_had_not_taken_place_when_it_was_billed(self, organiser, referral):
+        invoice = invoice_services.invoice_create(
+            actor=organiser, referral=referral, number="F-1", invoice_date=referral.valid_from + timedelta(days=5)
+        )
+        on_the_day = add_line(organiser, invoice, session_date=invoice.invoice_date)
+        later = add_line(organiser, invoice, session_date=invoice.invoice_date + timedelta(days=1))
+        on_the_day.refresh_from_db(), later.refresh_from_db()
+        assert on_the_day.findings == [] and later.findings == ["after_invoice_date"]
+
     def test_a_specialist_of_another_provider(self, organiser, referral):
         other = make_provider(name="Muu OÜ", registry_code="10000019").specialists.first()
         line = add_line(organiser, new_invoice(organiser, referral), specialist=other)

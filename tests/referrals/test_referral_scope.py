@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import override
 from pypdf import PdfReader
 
@@ -35,7 +36,7 @@ def approver(db):
 def invoice_with(organiser, referral, number, sessions):
     """`sessions`: (day, minutes, rate) per line; the amount is the rate times the duration."""
     invoice = invoice_services.invoice_create(
-        actor=organiser, referral=referral, number=number, invoice_date=referral.valid_from
+        actor=organiser, referral=referral, number=number, invoice_date=timezone.localdate()
     )
     for day, minutes, rate in sessions:
         invoice_services.line_add(
