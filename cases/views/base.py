@@ -29,6 +29,20 @@ def sealed_gate(request, case: Case, *, next_url: str = ""):
     )
 
 
+def person_sealed_gate(request, person: Person):
+    """The reason page of the first sealed case of this client not opened yet, or None: a person's page
+    shows what their sealed cases keep hidden."""
+    for case in (
+        Case.objects.restrict(request.user)
+        .filter(client=person, sealed=True)
+        .only("pk", "sealed", "responsible_id", "client_id")
+    ):
+        gate = sealed_gate(request, case)
+        if gate is not None:
+            return gate
+    return None
+
+
 def document_download(request, document, *, persons: list[int]) -> FileResponse:
     """An uploaded document (a case's, a claim's) as a download, logged; restricted when it comes from
     criminal proceedings."""
@@ -82,14 +96,9 @@ class PersonMixin(RestrictedObjectMixin):
 
     def prepare(self, request, *args, **kwargs):
         self.person = self.get_object()
-        for case in (
-            Case.objects.restrict(request.user)
-            .filter(client=self.person, sealed=True)
-            .only("pk", "sealed", "responsible_id", "client_id")
-        ):
-            gate = sealed_gate(request, case)
-            if gate is not None:
-                return gate
+        gate = person_sealed_gate(request, self.person)
+        if gate is not None:
+            return gate
         if request.method == "GET":
             log_access(request.user, AccessAction.VIEW, obj=self.person, persons=[self.person.pk])
         return None

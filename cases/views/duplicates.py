@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Person
@@ -58,9 +57,9 @@ def choose_person(request, data: dict, *, require_change: bool) -> PersonChoice:
         candidate.usable = not require_change or is_permitted(user, candidate, "change")
     error = ""
     if use and use != "new":
+        # A choice not among those offered now (the name was changed since, or a forged post) chooses
+        # nobody: the persons offered now are shown.
         chosen = next((c for c in candidates if str(c.pk) == use), None)
-        if chosen is None and not code_match:
-            raise PermissionDenied  # not among those offered: a forged choice
         if chosen is not None and chosen.usable:
             return PersonChoice(person=chosen)
         if chosen is not None:

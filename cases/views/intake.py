@@ -14,8 +14,10 @@ change on the person's page). A POST without a step is the whole intake at once 
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -31,13 +33,33 @@ from cases.models import Person
 from cases.selectors import person_open_cases
 from cases.services import intake as intake_services
 from cases.services.persons import SAFE_CONTACT_FIELDS
-from cases.views.base import CASEWORK
+from cases.views.base import CASEWORK, person_sealed_gate
 from cases.views.duplicates import choose_person
 from victimsupport.audit import AccessAction, log_access
 from victimsupport.forms import apply_service_errors
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 
 STEPS = ("code", "person", "safe", "case")
+NOT_SHOWN = (None, "", False, [])
+
+
+def answers(form) -> list[tuple[str, str]]:
+    """What a checked step took, as label and words (the last step shows them before the case opens)."""
+    rows = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if field.widget.is_hidden or value in NOT_SHOWN:
+            continue
+        if value is True:
+            value = _("yes")
+        elif isinstance(value, date):
+            value = value.strftime("%d.%m.%Y")
+        elif isinstance(field, django_forms.ChoiceField) and not isinstance(field, django_forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        rows.append((field.label, str(value)))
+    return rows
+
+
 STEP_TITLES = {
     "code": gettext_lazy("Personal code"),
     "person": gettext_lazy("Person"),
@@ -45,6 +67,13 @@ STEP_TITLES = {
     "case": gettext_lazy("Case"),
 }
 PREFIXES = {"code": "lookup", "person": "person", "safe": "safe", "case": "case"}
+FORM_CLASSES = {
+    "code": forms.PersonLookupForm,
+    "person": forms.PersonIntakeForm,
+    "safe": forms.SafeContactForm,
+    "case": forms.CaseIntakeForm,
+}
+CARRIED_CASE = "intake_case"  # the session key of a case step typed before the person turned out to be recorded
 
 
 class IntakeView(RoleRequiredMixin, View):
@@ -56,6 +85,9 @@ class IntakeView(RoleRequiredMixin, View):
         person_id = kwargs.get("person_pk")
         if person_id is not None:
             self.existing = restricted_object(Person.objects.all(), request.user, action="change", pk=person_id)
+            gate = person_sealed_gate(request, self.existing)
+            if gate is not None:
+                return gate
         self.steps = ("case",) if self.existing else STEPS
         self.source = self._source(request.GET.get("source") or request.POST.get("source"))
         return None
@@ -79,27 +111,30 @@ class IntakeView(RoleRequiredMixin, View):
     def source_token(self) -> str:
         return f"{self.source[0].name}:{self.source[1].pk}" if self.source else ""
 
+    def form(self, step: str, data=None, *, initial: dict | None = None):
+        kwargs = {"user": self.request.user} if step == "case" else {}
+        form = FORM_CLASSES[step](data, prefix=PREFIXES[step], **kwargs)
+        if data is None:
+            form.initial.update(initial or {})
+        return form
+
     def forms(self, data=None, *, seen=frozenset()) -> dict:
         """Each step's form: bound to what was sent for it, or new with what the intake starts from."""
         initial = self.source[0].initial(self.source[1]) if self.source else {}
         initial["code"] = {"personal_code": initial.get("person", {}).get("personal_code", "")}
-        user = self.request.user
-        classes = {
-            "code": forms.PersonLookupForm,
-            "person": forms.PersonIntakeForm,
-            "safe": forms.SafeContactForm,
-            "case": lambda *args, **kwargs: forms.CaseIntakeForm(*args, user=user, **kwargs),
+        return {
+            f"{step}_form": None
+            if step not in self.steps
+            else self.form(step, data if step in seen else None, initial=initial.get(step))
+            for step in STEPS
         }
-        built = {}
-        for step in STEPS:
-            if step not in self.steps:
-                built[f"{step}_form"] = None
-            elif step in seen:
-                built[f"{step}_form"] = classes[step](data, prefix=PREFIXES[step])
-            else:
-                form = built[f"{step}_form"] = classes[step](prefix=PREFIXES[step])
-                form.initial.update(initial.get(step, {}))
-        return built
+
+    def open_step(self, context: dict, step: str, **initial) -> None:
+        """The step the user goes to shows what it held, as it was typed, without judging it yet."""
+        held = context[f"{step}_form"]
+        held_values = {field.name: field.value() for field in held} if held.is_bound else held.initial
+        initial = held_values | initial
+        context[f"{step}_form"] = self.form(step, initial=initial)
 
     def show(self, context: dict, step: str, seen, *, visible: list[str] | None = None):
         visible = visible or [step]
@@ -114,6 +149,9 @@ class IntakeView(RoleRequiredMixin, View):
                 "open_cases": person_open_cases(self.request.user, existing),
             }
             log_access(self.request.user, AccessAction.VIEW, obj=existing, persons=[existing.pk])
+        if step == "case" and existing is None:
+            checked = [context[f"{name}_form"] for name in ("person", "safe") if name in seen and name not in visible]
+            context["answers"] = [(form, answers(form)) for form in checked if form.is_valid()]
         number = self.steps.index(step) + 1
         context |= {
             "existing": existing,
@@ -132,18 +170,30 @@ class IntakeView(RoleRequiredMixin, View):
         }
         return render(self.request, self.template_name, context)
 
-    def to_person_on_record(self, person: Person):
-        """The intake of a person on record is theirs: their details and rules stay as recorded."""
-        messages.info(
-            self.request,
-            _("%(name)s is already recorded: the case opens for them, with their recorded details and rules.")
-            % {"name": person.full_name},
-        )
+    def to_person_on_record(self, person: Person, seen: set[str]):
+        """The intake of a person on record is theirs: their details and rules stay as recorded. A case step
+        typed already goes with it (in the session, never in an address)."""
+        if getattr(person, "name_hidden", True):
+            messages.info(self.request, _("The person is already recorded: the case opens for them."))
+        else:
+            messages.info(
+                self.request,
+                _("%(name)s is already recorded: the case opens for them, with their recorded details and rules.")
+                % {"name": person.full_name},
+            )
+        if "case" in seen:
+            typed = {key: value for key, value in self.request.POST.items() if key.startswith("case-")}
+            self.request.session[CARRIED_CASE] = {"person": person.pk, "typed": typed}
         url = reverse("cases:person-intake", args=[person.pk])
         return redirect(f"{url}?{urlencode({'source': self.source_token})}" if self.source else url)
 
     def get(self, request, *args, **kwargs):
-        return self.show(self.forms(), self.steps[0], seen=set())
+        context = self.forms()
+        carried = request.session.pop(CARRIED_CASE, None)
+        if self.existing is not None and carried and carried.get("person") == self.existing.pk:
+            prefix = f"{PREFIXES['case']}-"
+            context["case_form"].initial.update({key[len(prefix) :]: value for key, value in carried["typed"].items()})
+        return self.show(context, self.steps[0], seen=set())
 
     def post(self, request, *args, **kwargs):
         step = request.POST.get("step")
@@ -153,34 +203,36 @@ class IntakeView(RoleRequiredMixin, View):
         index = self.steps.index(step)
         go = request.POST.get("go")
         if go == "back":
-            return self.show(self.forms(request.POST, seen=seen), self.steps[max(index - 1, 0)], seen)
+            target = self.steps[max(index - 1, 0)]
+            context = self.forms(request.POST, seen=seen)
+            if target == "code" and "person" in seen:  # the code as last typed, at the person's step
+                self.open_step(context, target, personal_code=request.POST.get("person-personal_code", ""))
+            elif target != step:
+                self.open_step(context, target)
+            return self.show(context, target, seen)
         if go == "finish" or index == len(self.steps) - 1:
             return self.finish(request.POST, seen=seen)
         return self.next(step, seen)
 
     def next(self, step: str, seen: set[str]):
-        data = self.request.POST
-        context = self.forms(data, seen=seen)
+        context = self.forms(self.request.POST, seen=seen)
         form = context[f"{step}_form"]
         if not form.is_valid():
             return self.show(context, step, seen)
         if step in ("code", "person"):
             choice = choose_person(self.request, form.cleaned_data, require_change=True)
             if choice.person is not None:
-                return self.to_person_on_record(choice.person)
+                return self.to_person_on_record(choice.person, seen)
             if choice.undecided:
                 return self.show({**context, **choice.context(), "lookup": step == "code"}, step, seen)
-        if step == "code" and "person" in seen:
-            # The code looked up is the person's code, also when the person's step was filled in before.
-            data = data.copy()
-            data["person-personal_code"] = form.cleaned_data["personal_code"]
-            context = self.forms(data, seen=seen)
-        elif step == "code":
-            context["person_form"].initial["personal_code"] = form.cleaned_data["personal_code"]
         target = self.steps[self.steps.index(step) + 1]
+        initial = {}
+        if step == "code":  # the code looked up is the person's code, also when their step was filled in before
+            initial["personal_code"] = form.cleaned_data["personal_code"]
         person_form = context["person_form"]
         if target == "case" and "case" not in seen and person_form.is_valid() and person_form.cleaned_data["county"]:
-            context["case_form"].initial.setdefault("county", person_form.cleaned_data["county"].pk)  # a first guess
+            initial["county"] = person_form.cleaned_data["county"].pk  # a first guess: the person's county
+        self.open_step(context, target, **initial)
         return self.show(context, target, seen)
 
     def finish(self, data, seen: set[str]):
@@ -188,6 +240,9 @@ class IntakeView(RoleRequiredMixin, View):
         request = self.request
         context = self.forms(data, seen=seen)
         invalid = [name for name in self.steps if name != "code" and not context[f"{name}_form"].is_valid()]
+        if not_filled := [name for name in invalid if not context[f"{name}_form"].is_bound]:
+            messages.error(request, _("A step was not filled in: fill it in and continue. Nothing was saved."))
+            return self.show(context, not_filled[0], seen)
         if invalid:
             return self.show(context, invalid[0], seen, visible=invalid)
         person_form, safe_form, case_form = context["person_form"], context["safe_form"], context["case_form"]

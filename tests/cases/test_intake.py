@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, Person, SafeContact
+from cases.services import cases as case_services
 from tests.factories import make_case, make_person, set_rules
 from tests.faults import form_fields
 
@@ -121,13 +122,16 @@ def test_a_visible_person_with_the_same_code_is_never_recorded_twice(client, spe
     assert Person.objects.count() == 1
 
 
+def julia_janes(specialist):
+    """A client recorded without a personal code."""
+    person = make_person(
+        specialist, first_name="Julia", last_name="Jänes", personal_code="", birth_date=date(1958, 9, 22)
+    )
+    return make_case(specialist, client=person).client
+
+
 def test_a_duplicate_by_name_ignores_diacritics(client, specialist):
-    existing = make_case(
-        specialist,
-        client=make_person(
-            specialist, first_name="Julia", last_name="Jänes", personal_code="", birth_date=date(1958, 9, 22)
-        ),
-    ).client
+    existing = julia_janes(specialist)
     client.force_login(specialist)
     data = intake_data(
         specialist,
@@ -224,11 +228,13 @@ def test_the_intake_goes_in_steps_and_keeps_what_was_typed(client, specialist):
     page = step(client, "/cases/new/", page, **typed(specialist, "safe"))
     assert page.context["step"] == "case" and page.context["is_last"]
     assert page.context["case_form"]["county"].value() == int(person["person-county"])  # the person's county
+    answers = page.content.decode().split('id="answers-title"')[1].split("</section>")[0]  # checked before opening
+    assert "Ольга" in answers and "9-16" in answers and "Telefonikõned lubatud" in answers and "domestic" not in answers
     # Back twice and forward again: every step's answers are still there, none of them saved yet.
     page = step(client, "/cases/new/", step(client, "/cases/new/", page, go="back"), go="back")
     assert page.context["step"] == "person" and not Person.objects.exists()
     page = step(client, "/cases/new/", step(client, "/cases/new/", page))
-    assert page.context["step"] == "case"
+    assert page.context["step"] == "case" and 'id="form-errors"' not in page.content.decode()  # not judged yet
 
     response = step(client, "/cases/new/", page, go="finish", **typed(specialist, "case"))
     assert response.status_code == 302, response.context and response.context["case_form"].errors
@@ -275,7 +281,6 @@ def test_the_lookup_never_reveals_a_person_out_of_scope(client, specialist, outs
     client.force_login(specialist)
     page = step(client, "/cases/new/", client.get("/cases/new/"), **{"lookup-personal_code": hidden.personal_code})
     assert page.context["step"] == "person" and not page.context.get("duplicates")
-    assert hidden.first_name not in page.content.decode()
 
 
 def test_the_last_step_checks_every_step_again(client, specialist):
@@ -285,4 +290,50 @@ def test_the_last_step_checks_every_step_again(client, specialist):
     data = {**typed(specialist, "case"), "step": "case", "seen": "case", "go": "finish"}
     page = client.post("/cases/new/", data)
     assert page.status_code == 200 and page.context["step"] == "person"
+    assert "A step was not filled in" in page.content.decode() or "Üks samm on täitmata" in page.content.decode()
+    assert 'name="case-risk_level" value="high"' in page.content.decode()  # the case step is kept
     assert not Case.objects.exists()
+
+
+def test_a_case_step_typed_before_the_person_turned_out_to_be_recorded_goes_with_them(client, specialist, case):
+    client.force_login(specialist)
+    page = step(client, "/cases/new/", client.get("/cases/new/"))
+    page = step(client, "/cases/new/", page, **typed(specialist, "person"))
+    page = step(client, "/cases/new/", page, **typed(specialist, "safe"))
+    page = step(client, "/cases/new/", page, go="back", **{**typed(specialist, "case"), "case-summary": "Kõne öösel"})
+    page = step(client, "/cases/new/", step(client, "/cases/new/", page, go="back"), go="back")
+    assert page.context["step"] == "code" and page.context["code_form"]["personal_code"].value() == "49403136515"
+    # The code was another's: the person is recorded after all.
+    found = step(client, "/cases/new/", page, **{"lookup-personal_code": case.client.personal_code})
+    response = step(client, "/cases/new/", found)
+    assert response["Location"] == f"/persons/{case.client_id}/cases/new/"
+    assert "Kõne öösel" not in response["Location"]
+    page = client.get(response["Location"])
+    assert page.context["case_form"]["summary"].value() == "Kõne öösel"
+
+
+def test_a_choice_no_longer_offered_chooses_nobody(client, specialist):
+    existing = julia_janes(specialist)
+    client.force_login(specialist)
+    person = {**typed(specialist, "person"), "person-first_name": "Julia", "person-last_name": "Jänes"}
+    person |= {"person-personal_code": "", "person-birth_date": "22.09.1958"}
+    page = step(client, "/cases/new/", step(client, "/cases/new/", client.get("/cases/new/")), **person)
+    assert page.context["duplicates"] == [existing]
+    # The name was mistyped: corrected, the person offered before is no longer among those of that name.
+    page = step(client, "/cases/new/", page, **{"person-last_name": "Jänesmäe", "use_person": str(existing.pk)})
+    assert page.status_code == 200 and page.context["step"] == "safe"
+
+
+def test_a_sealed_clients_intake_asks_for_the_reason_first(client, manager, specialist):
+    sealed = make_case(specialist)
+    case_services.case_set_sealed(actor=manager, case=sealed, sealed=True, reason="Klient on politseinik")
+    client.force_login(manager)
+    found = step(
+        client, "/cases/new/", client.get("/cases/new/"), **{"lookup-personal_code": sealed.client.personal_code}
+    )
+    assert found.context["lookup"] and sealed.client.last_name not in found.content.decode()
+    response = step(client, "/cases/new/", found)
+    page = client.get(response["Location"], follow=True)
+    html = page.content.decode()
+    assert sealed.client.last_name not in html and sealed.client.first_name not in html
+    assert 'name="reason"' in html and "case_form" not in page.context  # the sealed case's reason page
