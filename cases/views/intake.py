@@ -40,6 +40,20 @@ from victimsupport.forms import apply_service_errors
 from victimsupport.permissions.views import RoleRequiredMixin, restricted_object
 
 STEPS = ("code", "person", "safe", "case")
+STEP_TITLES = {
+    "code": gettext_lazy("Personal code"),
+    "person": gettext_lazy("Person"),
+    "safe": gettext_lazy("Safe contact"),
+    "case": gettext_lazy("Case"),
+}
+PREFIXES = {"code": "lookup", "person": "person", "safe": "safe", "case": "case"}
+FORM_CLASSES = {
+    "code": forms.PersonLookupForm,
+    "person": forms.PersonIntakeForm,
+    "safe": forms.SafeContactForm,
+    "case": forms.CaseIntakeForm,
+}
+CARRIED_CASE = "intake_case"  # the session key of a case step typed before the person turned out to be recorded
 NOT_SHOWN = (None, "", False, [])
 
 
@@ -58,22 +72,6 @@ def answers(form) -> list[tuple[str, str]]:
             value = dict(field.choices).get(value, value)
         rows.append((field.label, str(value)))
     return rows
-
-
-STEP_TITLES = {
-    "code": gettext_lazy("Personal code"),
-    "person": gettext_lazy("Person"),
-    "safe": gettext_lazy("Safe contact"),
-    "case": gettext_lazy("Case"),
-}
-PREFIXES = {"code": "lookup", "person": "person", "safe": "safe", "case": "case"}
-FORM_CLASSES = {
-    "code": forms.PersonLookupForm,
-    "person": forms.PersonIntakeForm,
-    "safe": forms.SafeContactForm,
-    "case": forms.CaseIntakeForm,
-}
-CARRIED_CASE = "intake_case"  # the session key of a case step typed before the person turned out to be recorded
 
 
 class IntakeView(RoleRequiredMixin, View):
