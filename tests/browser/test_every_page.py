@@ -145,6 +145,7 @@ def test_no_page_scrolls_sideways_or_has_serious_accessibility_problems(browser,
     stranger = make_user("analyst")
     codes = stored_codes()
     wide, problems, checked = [], [], set()
+    managers_phone = set()  # the pages the regional manager saw at 390 px
     visits = 0
     # The colleague and the former partner see subsets of the specialist's and the partner's pages.
     for role in [role for role in ROLES if role not in {"colleague", "former_partner"}]:
@@ -155,9 +156,16 @@ def test_no_page_scrolls_sideways_or_has_serious_accessibility_problems(browser,
         pages, cookie = html_pages(role, user, objects)
         for width in (390, 1366):
             # On the laptop each page once (the first role that may open it) and every role's start page.
-            visiting = (
-                pages if width == 390 else [(name, url) for name, url in pages if name not in checked or name == "home"]
-            )
+            # On the phone every role's pages, but the specialist's only where they are not the manager's (the
+            # same page, whose manager shows a few more buttons) and the start page.
+            if width == 1366:
+                visiting = [(name, url) for name, url in pages if name not in checked or name == "home"]
+            elif role == "specialist":
+                visiting = [(name, url) for name, url in pages if name not in managers_phone or name == "home"]
+            else:
+                visiting = pages
+            if width == 390 and role == "regional_manager":
+                managers_phone = {name for name, _ in pages}
             context = browser.new_context(viewport={"width": width, "height": 900}, locale="et-EE")
             if cookie is not None:
                 context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
@@ -188,5 +196,5 @@ def test_no_page_scrolls_sideways_or_has_serious_accessibility_problems(browser,
                         page.click(".nav-toggle")
                     problems += [f"{role:18} 390 {name}: {p}" for p in serious_accessibility_problems(page)]
             context.close()
-    assert visits > 600, visits
+    assert visits > 500, visits
     assert not wide + problems, f"{len(wide)} pages scroll sideways:\n" + "\n".join(wide + problems)
