@@ -71,7 +71,7 @@ class CaseMixin(RestrictedObjectMixin):
     log_action = AccessAction.VIEW
 
     def get_base_queryset(self):
-        return Case.objects.select_related("client", "region", "county", "responsible")
+        return Case.objects.select_related("client__county", "region", "county", "responsible")
 
     def prepare(self, request, *args, **kwargs):
         self.case = self.get_object()
