@@ -465,8 +465,8 @@ def path_for(page: dict, role: str) -> str:
 
 
 def deep_paths(usernames: dict[str, str], roles: list[str], number: int) -> dict[str, str]:
-    """The address of case list page `number` as a user reaches it: by the "next" link of the page
-    before (which continues after that page's last row, instead of counting rows from the top)."""
+    """The address of page `number` of the region's whole case list as a user reaches it: by the "next" link
+    of the page before (which continues after that page's last row, instead of counting rows from the top)."""
     import html
 
     from django.test import Client
@@ -477,7 +477,7 @@ def deep_paths(usernames: dict[str, str], roles: list[str], number: int) -> dict
     for role in roles:
         client = Client(HTTP_ACCEPT_LANGUAGE="et")
         client.force_login(User.objects.get(username=usernames[role]))
-        page = client.get(f"/cases/?page={number - 1}").content.decode()
+        page = client.get(f"/cases/?scope=all&page={number - 1}").content.decode()
         found = re.search(r'<a href="\?([^"]*)" rel="next">', page)
         if not found:
             raise RuntimeError(f"the case list of {usernames[role]} has no page {number}")
@@ -546,6 +546,7 @@ def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> d
     from django.db import connection
 
     from cases.selectors import CaseFilters, case_list
+    from cases.views.cases import default_scope
     from victimsupport.models import User
     from victimsupport.paging import PAGE_SIZE, rows_after, seek_keys
 
@@ -555,7 +556,9 @@ def sql_floor(usernames: dict[str, str], facts: dict, deep: dict[str, str]) -> d
         user = User.objects.get(username=usernames[role])
         after = int(parse_qs(urllib.parse.urlsplit(deep[role]).query)["after"][0])
         for key, filters in (("case_list_first", {}), ("case_list_filtered", filtered), ("case_list_deep", {})):
-            queryset = case_list(user, CaseFilters(scope="all", **filters))
+            # As the list shows it: from the user's default scope, and the deep page from the region's whole list.
+            scope = "all" if key == "case_list_deep" else default_scope(user)
+            queryset = case_list(user, CaseFilters(scope=scope, **filters))
             if key == "case_list_deep":
                 queryset = rows_after(queryset, seek_keys(queryset), after)
             sql, params = queryset[: PAGE_SIZE + 1].query.get_compiler(using="default").as_sql()
@@ -840,7 +843,9 @@ def main() -> int:
         {
             "key": "case_list_deep",
             "method": "GET",
-            "path": f"/cases/?page={deep_page}",  # replaced by the address the next link gives
+            # The region's whole list (a specialist starts from their own cases, which may not reach that deep);
+            # replaced by the address the next link gives.
+            "path": f"/cases/?scope=all&page={deep_page}",
             "roles": ["specialist", "manager"],
         },
         {"key": "case_detail", "method": "GET", "path": "/cases/1/", "roles": ["specialist", "manager"]},
