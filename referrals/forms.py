@@ -17,7 +17,14 @@ from referrals.models.invoices import (
 )
 from referrals.services.invoices import LINE_FIELDS
 from referrals.services.providers import CONTRACT_FIELDS, SPECIALIST_FIELDS, TARIFF_FIELDS
-from victimsupport.forms import CheckboxesField, DateInput, StyledForm, StyledModelForm, localize_money
+from victimsupport.forms import (
+    CheckboxesField,
+    DateInput,
+    StyledForm,
+    StyledModelForm,
+    check_date_range,
+    localize_money,
+)
 from victimsupport.models import County
 
 
@@ -116,6 +123,11 @@ class ReferralForm(StyledModelForm):
         localize_money(self, "amount", "hours")
         self.fields["amount"].required = False  # empty: the hours times the contract's tariff
         self.fields["amount"].help_text = _("Leave it empty to have it computed from the hours and the tariff.")
+
+    def clean(self):
+        data = super().clean()
+        check_date_range(self, data, "valid_from", "valid_until")  # with the missing fields, in one round
+        return data
 
     def validate_constraints(self):
         """The referral service reports these at the fields."""

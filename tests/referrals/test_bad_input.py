@@ -208,6 +208,20 @@ def test_bad_form_values_on_referrals(client, specialist, world):
     assert referral.status == "issued"
 
 
+def test_a_referral_s_missing_provider_and_reversed_period_are_reported_in_one_round(client, specialist, world):
+    client.force_login(specialist)
+    grant = world["grant"]
+    data = {
+        "amount": "10,00",
+        "valid_from": grant.valid_until.strftime("%d.%m.%Y"),
+        "valid_until": grant.valid_from.strftime("%d.%m.%Y"),
+    }
+    response = client.post(f"/referrals/decisions/{grant.pk}/referral/", data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_provider"' in html and 'href="#id_valid_until"' in html
+
+
 def test_bad_form_values_on_providers(client, organiser, world):
     client.force_login(organiser)
     provider = world["provider"]
