@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from victimsupport import jinja
+from victimsupport.rules import field_errors
 
 # Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
 # (Django's Estonian catalogue also addresses users informally; these are ours, in the formal voice.)
@@ -128,11 +129,30 @@ class CheckboxesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class StyledForm(RestrictedFieldsMixin, forms.Form):
+class FieldRulesMixin:
+    """`field_rules`: the service's own rules over this form's values (see `field_errors`), run in the
+    form's `clean()` so that a reversed period or a date in the future is reported in the same round as
+    a missing field, not after it. The service runs the same rules again (`check_field_rules`)."""
+
+    field_rules: tuple = ()
+
+    def rule_values(self, data: dict) -> dict:
+        """The values the rules judge: the form's, plus what an edit form knows from its object."""
+        return data
+
+    def clean(self):
+        data = super().clean()
+        values = {**self.rule_values(dict(data)), **dict.fromkeys(self.errors)}  # a refused field is not judged twice
+        for field, message in field_errors(*self.field_rules, **values).items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class StyledForm(FieldRulesMixin, RestrictedFieldsMixin, forms.Form):
     required_css_class = "required"
 
 
-class StyledModelForm(RestrictedFieldsMixin, forms.ModelForm):
+class StyledModelForm(FieldRulesMixin, RestrictedFieldsMixin, forms.ModelForm):
     required_css_class = "required"
 
 

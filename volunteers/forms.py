@@ -27,8 +27,11 @@ from volunteers.models import (
     VolunteerKind,
     VolunteerStatus,
 )
-from volunteers.services.assignments import ACTIVITY_FIELDS
-from volunteers.services.recruitment import REGISTRY_FIELDS
+from volunteers.services.assignments import ACTIVITY_FIELDS, ASSIGNMENT_RULES
+from volunteers.services.expenses import PAYMENT_RULES
+from volunteers.services.recruitment import REGISTRY_FIELDS, STEP_RULES
+from volunteers.services.supervision import CONTACT_RULES, SESSION_RULES
+from volunteers.services.training import TRAINING_RULES
 
 # Who can attend a training: candidates from the interview on, and volunteers at work or paused.
 TRAINABLE = (
@@ -89,6 +92,7 @@ class VolunteerForm(VersionedForm):
 
 
 class StepForm(StyledForm):
+    field_rules = STEP_RULES
     status = forms.ChoiceField(label=_("Step"))
     happened_on = forms.DateField(label=_("Date"), widget=DateInput())
     background_check = forms.ChoiceField(
@@ -126,6 +130,7 @@ class VolunteerFilterForm(forms.Form):
 
 
 class AssignmentForm(StyledForm):
+    field_rules = ASSIGNMENT_RULES
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=Volunteer.objects.none())
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until"), widget=DateInput())
@@ -211,6 +216,7 @@ class ReportReturnForm(ReportDecisionForm):
 
 
 class ExpensePaymentForm(StyledForm):
+    field_rules = PAYMENT_RULES
     execution_date = forms.DateField(label=_("Payment date"), widget=DateInput())
 
 
@@ -219,6 +225,8 @@ class ReportFilterForm(forms.Form):
 
 
 class SupervisionContactForm(StyledModelForm):
+    field_rules = CONTACT_RULES
+
     class Meta:
         model = SupervisionContact
         fields = ["happened_on", "form", "duration_minutes", "notes"]
@@ -231,6 +239,7 @@ class SupervisionContactForm(StyledModelForm):
 
 
 class GroupSessionForm(StyledModelForm):
+    field_rules = SESSION_RULES
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attended"), queryset=Volunteer.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -259,6 +268,7 @@ class OverviewForm(forms.Form):
 
 
 class TrainingForm(StyledModelForm):
+    field_rules = TRAINING_RULES
     attendees = forms.ModelMultipleChoiceField(
         label=_("Attended"), queryset=Volunteer.objects.none(), widget=forms.CheckboxSelectMultiple
     )

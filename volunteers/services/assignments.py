@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.choices import PartyRole
 from cases.models import Case, Person
@@ -22,6 +22,7 @@ from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
 from victimsupport.permissions.grants import set_object_grants
+from victimsupport.rules import check_field_rules, date_order, not_past
 from victimsupport.security import security_event
 from volunteers.models import ActivityEntry, Assignment, Volunteer
 from volunteers.services.expenses import month_is_locked
@@ -29,6 +30,10 @@ from volunteers.services.expenses import month_is_locked
 ASSIGNERS = (Role.REGIONAL_MANAGER, Role.COORDINATOR)
 ACTIVITY_FIELDS = ["happened_on", "duration_minutes", "kind", "trip_from", "trip_to", "km", "call_minutes", "note"]
 VOLUNTEER_ACTIONS = ("view",)  # the grant: the client card, never a change of the case
+ASSIGNMENT_RULES = (
+    date_order("starts_on", "ends_on"),
+    not_past("ends_on", gettext_lazy("The assignment would already have ended.")),
+)
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,7 @@ def assignment_create(
         raise ValidationError({"volunteer": _("Choose a volunteer from the list.")})
     if not volunteer.is_active or volunteer.user_id is None or not volunteer.user.is_active:
         raise ValidationError({"volunteer": _("Only an active volunteer with a user account can be assigned.")})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The end cannot be before the start.")})
-    if ends_on < timezone.localdate():
-        raise ValidationError({"ends_on": _("The assignment would already have ended.")})
+    check_field_rules(*ASSIGNMENT_RULES, starts_on=starts_on, ends_on=ends_on)
     if not case.is_open:
         raise ValidationError(_("The case is closed. Reopen it to assign a volunteer."))
     findings = assignment_conflicts(volunteer, case)

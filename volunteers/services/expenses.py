@@ -15,13 +15,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from referrals.services.payments import Payee, credit_transfer_xml
 from victimsupport.concurrency import versioned_edit
 from victimsupport.exports import csv_bytes
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
+from victimsupport.rules import check_field_rules, not_past
 from victimsupport.scheduled import claim_today
 from victimsupport.security import security_event
 from volunteers.models import (
@@ -35,6 +36,7 @@ from volunteers.models import (
 )
 
 CENT = Decimal("0.01")
+PAYMENT_RULES = (not_past("execution_date", gettext_lazy("The payment date cannot be in the past.")),)
 
 
 def month_end(month: date) -> date:
@@ -236,8 +238,7 @@ def expense_payments_export(*, actor: User, execution_date: date | None = None) 
     if not actor.has_role(Role.SERVICE_ORGANISER):
         raise PermissionDenied
     execution_date = execution_date or timezone.localdate()
-    if execution_date < timezone.localdate():
-        raise ValidationError({"execution_date": _("The payment date cannot be in the past.")})
+    check_field_rules(*PAYMENT_RULES, execution_date=execution_date)
     reports = list(
         ExpenseReport.objects.restrict(actor, "pay")
         .select_for_update(of=("self",))

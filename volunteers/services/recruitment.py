@@ -17,10 +17,12 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from victimsupport.concurrency import assign_fields, versioned_edit
 from victimsupport.models import County, Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, not_future
 from victimsupport.security import security_event
 from victimsupport.services import user_set_roles_and_regions
 from volunteers.models import CLOSED_CANDIDATE_STATUSES, BackgroundCheck, Volunteer, VolunteerStatus, VolunteerStep
@@ -39,6 +41,15 @@ REGISTRY_FIELDS = [
     "conflicts",
 ]
 CLOSING_STATUSES = (VolunteerStatus.LEFT, VolunteerStatus.REJECTED, VolunteerStatus.WITHDRAWN)
+
+
+def _check_result(status, background_check) -> dict:
+    if status == VolunteerStatus.CHECKED and background_check not in BackgroundCheck.values:
+        return {"background_check": gettext_lazy("Record the result of the background check.")}
+    return {}
+
+
+STEP_RULES = (not_future("happened_on"), _check_result)
 
 
 @transaction.atomic
@@ -100,11 +111,8 @@ def volunteer_step(
         raise ValidationError(
             {"status": _("From “%(now)s” the next step cannot be this one.") % {"now": stored.get_status_display()}}
         )
-    if happened_on > timezone.localdate():
-        raise ValidationError({"happened_on": _("The date cannot be in the future.")})
+    check_field_rules(*STEP_RULES, happened_on=happened_on, status=status, background_check=background_check)
     if status == VolunteerStatus.CHECKED:
-        if background_check not in BackgroundCheck.values:
-            raise ValidationError({"background_check": _("Record the result of the background check.")})
         volunteer.background_checked_on, volunteer.background_check = happened_on, background_check
     elif status == VolunteerStatus.TRAINED:
         if volunteer.background_check != BackgroundCheck.CLEAR:

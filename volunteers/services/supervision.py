@@ -8,24 +8,21 @@ from datetime import date
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from victimsupport.concurrency import assign_fields
 from victimsupport.models import Region, Role, User
 from victimsupport.notify import notify
+from victimsupport.rules import check_field_rules, not_future
 from victimsupport.scheduled import claim_today
 from volunteers.models import GroupSession, SupervisionContact, Volunteer
 from volunteers.selectors import inactive_volunteers
 
 CONTACT_FIELDS = ["happened_on", "form", "duration_minutes", "notes"]
 SESSION_FIELDS = ["kind", "held_on", "topic", "duration_minutes"]
-
-
-def _not_future(day: date, field: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
+CONTACT_RULES = (not_future("happened_on"),)
+SESSION_RULES = (not_future("held_on"),)
 
 
 @transaction.atomic
@@ -35,7 +32,7 @@ def supervision_contact_add(*, actor: User, volunteer: Volunteer, **fields) -> S
         raise PermissionDenied
     contact = SupervisionContact(volunteer=volunteer, supervisor=actor)
     assign_fields(contact, fields, CONTACT_FIELDS)
-    _not_future(contact.happened_on, "happened_on")
+    check_field_rules(*CONTACT_RULES, happened_on=contact.happened_on)
     contact.full_clean()
     contact.save()
     return contact
@@ -55,7 +52,7 @@ def group_session_add(*, actor: User, region: Region, attendees, **fields) -> Gr
         raise ValidationError({"attendees": _("Choose the volunteers who attended.")})
     session = GroupSession(region=region, led_by=actor)
     assign_fields(session, fields, SESSION_FIELDS)
-    _not_future(session.held_on, "held_on")
+    check_field_rules(*SESSION_RULES, held_on=session.held_on)
     session.full_clean()
     session.save()
     session.attendees.set(attendees)

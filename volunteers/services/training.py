@@ -19,9 +19,11 @@ from victimsupport.concurrency import assign_fields
 from victimsupport.jobs import STORAGE_RETRY, JobResult, job_progress, job_run, job_start
 from victimsupport.letters import render_pdf
 from victimsupport.models import Job, Role, User
+from victimsupport.rules import check_field_rules, not_future
 from volunteers.models import Training, TrainingAttendance, Volunteer
 
 TRAINING_FIELDS = ["kind", "topic", "held_on", "hours", "trainer", "region"]
+TRAINING_RULES = (not_future("held_on"),)
 
 
 def _coordinator(actor: User) -> None:
@@ -35,8 +37,7 @@ def training_add(*, actor: User, attendees, **fields) -> Training:
     _coordinator(actor)
     training = Training(created_by=actor)
     assign_fields(training, fields, TRAINING_FIELDS)
-    if training.held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    check_field_rules(*TRAINING_RULES, held_on=training.held_on)
     training.full_clean()
     training.save()
     attendees = list(attendees)
