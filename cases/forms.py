@@ -32,10 +32,11 @@ from cases.models.aid import DecisionKind
 from cases.models.persons import validate_personal_code
 from cases.models.work import PlanItemStatus
 from cases.selectors import eligible_responsibles, with_caseloads
-from cases.services.aid import APPLICATION_FIELDS, DRAFT_FIELDS
+from cases.services.aid import APPLICATION_FIELDS, APPLICATION_RULES, DRAFT_FIELDS
 from cases.services.anonymous import ANONYMOUS_FIELDS
-from cases.services.cases import INTAKE_FIELDS
+from cases.services.cases import CLOSE_RULES, INTAKE_FIELDS
 from cases.services.persons import PERSON_FIELDS
+from cases.services.work import CONTACT_RULES, TASK_RULES
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, check_date_range, localize_money
 from victimsupport.models import County, Region, User
 
@@ -307,6 +308,8 @@ class PersonSearchForm(StyledForm):
 
 
 class ContactForm(StyledModelForm):
+    field_rules = CONTACT_RULES
+
     class Meta:
         model = Contact
         fields = ["happened_at", "duration_minutes", "channel", "kind", "summary"]
@@ -349,6 +352,8 @@ class TaskDoneForm(StyledForm):
 
 
 class TaskForm(StyledModelForm):
+    field_rules = TASK_RULES
+
     class Meta:
         model = Task
         fields = ["title", "due_on", "remind_on", "assigned_to"]
@@ -372,9 +377,18 @@ class AttachmentForm(StyledForm):
 
 
 class CloseForm(StyledForm):
+    field_rules = CLOSE_RULES
+
     reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
     closed_on = forms.DateField(label=_("Closing date"), widget=DateInput(), required=False)
     note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def rule_values(self, data):
+        return {**data, "opened_on": self.case.opened_on if self.case else None}
 
 
 class ReopenForm(StyledForm):
@@ -486,6 +500,8 @@ class AccessReportForm(StyledForm):
 
 
 class AidApplicationForm(VersionedForm):
+    field_rules = APPLICATION_RULES
+
     class Meta:
         model = AidApplication
         fields = APPLICATION_FIELDS

@@ -8,7 +8,7 @@ refused already) that returns {field: message}; it skips a check whose values ar
 
 import inspect
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -46,11 +46,12 @@ def _rule(names: tuple[str, ...], check: Callable[..., dict]) -> Rule:
 
 
 def not_future(field: str) -> Rule:
-    """The day has happened: not after today."""
+    """The day (or the moment) has happened: not after today (now)."""
 
     def check(**values):
-        day: date | None = values[field]
-        return {field: _("The date cannot be in the future.")} if day and day > timezone.localdate() else {}
+        when: date | datetime | None = values[field]
+        now = timezone.now() if isinstance(when, datetime) else timezone.localdate()
+        return {field: _("The date cannot be in the future.")} if when and when > now else {}
 
     return _rule((field,), check)
 

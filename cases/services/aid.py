@@ -40,6 +40,7 @@ from victimsupport.jobs import job_start
 from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
+from victimsupport.rules import check_field_rules, not_future
 from victimsupport.security import security_event
 from victimsupport.templatetags.money import format_eur
 
@@ -55,6 +56,7 @@ APPLICATION_FIELDS = [
     "service_wished",
 ]
 DRAFT_FIELDS = ["kind", "amount_cap", "valid_from", "valid_until", "service_type", "facts", "reasoning"]
+APPLICATION_RULES = (not_future("received_on"),)
 
 
 # --- applications ---
@@ -63,8 +65,7 @@ DRAFT_FIELDS = ["kind", "amount_cap", "valid_from", "valid_until", "service_type
 def _check_application(application: AidApplication) -> None:
     if application.applicant_id and not applicant_is_linked(application.case, application.applicant_id):
         raise ValidationError({"applicant": _("The applicant must be a person linked to the case.")})
-    if application.received_on and application.received_on > timezone.localdate():
-        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    check_field_rules(*APPLICATION_RULES, received_on=application.received_on)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.choices import CaseStatus, PartyRole
 from cases.models import Case, CaseEvent, CaseParty, Person
@@ -22,6 +22,7 @@ from victimsupport.models import County, Region, Role, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules
 
 INTAKE_FIELDS = [
     "opened_on",
@@ -40,6 +41,15 @@ INTAKE_FIELDS = [
     "summary",
 ]
 EDITABLE_FIELDS = [*INTAKE_FIELDS, "county"]
+
+
+def _closed_after_opening(closed_on, opened_on) -> dict:
+    if closed_on and opened_on and closed_on < opened_on:
+        return {"closed_on": gettext_lazy("A case cannot close before it was opened.")}
+    return {}
+
+
+CLOSE_RULES = (_closed_after_opening,)
 
 
 def _event(case: Case, kind: str, actor: User, detail: str = "", at=None) -> None:
@@ -193,8 +203,7 @@ def case_close(*, actor: User, case: Case, reason: str, note: str = "", closed_o
     case.closure_reason = reason
     case.closure_note = note
     case.closed_on = closed_on or timezone.localdate()
-    if case.closed_on < case.opened_on:
-        raise ValidationError({"closed_on": _("A case cannot close before it was opened.")})
+    check_field_rules(*CLOSE_RULES, closed_on=case.closed_on, opened_on=case.opened_on)
     case.version += 1
     case.full_clean()
     case.save()

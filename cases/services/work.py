@@ -12,12 +12,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Attachment, Case, Contact, Note, PlanItem, Task
 from cases.selectors import eligible_responsibles
 from victimsupport.models import User
 from victimsupport.permissions import ensure_permitted
 from victimsupport.register import CRIMINAL_PROCEEDINGS_BASIS, PERSONAL_DATA_BASIS, PERSONAL_DATA_YEARS
+from victimsupport.rules import check_field_rules, not_future
 
 # Accepted documents: extension -> (content type, leading bytes that a real file of the kind has).
 ALLOWED_UPLOADS: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -36,10 +38,14 @@ def _require_open(case: Case) -> None:
         raise ValidationError(_("The case is closed. Reopen it to add work."))
 
 
-def _not_future(value: datetime | date, field: str) -> None:
-    now = timezone.now() if isinstance(value, datetime) else timezone.localdate()
-    if value > now:
-        raise ValidationError({field: _("The date cannot be in the future.")})
+def _reminder_before_due(remind_on, due_on) -> dict:
+    if remind_on and due_on and remind_on > due_on:
+        return {"remind_on": gettext_lazy("The reminder must come on or before the due date.")}
+    return {}
+
+
+CONTACT_RULES = (not_future("happened_at"),)
+TASK_RULES = (_reminder_before_due,)
 
 
 @transaction.atomic
@@ -47,7 +53,7 @@ def contact_add(
     *, actor: User, case: Case, happened_at: datetime, duration_minutes: int, channel: str, kind: str, summary: str = ""
 ) -> Contact:
     _require_open(case)
-    _not_future(happened_at, "happened_at")
+    check_field_rules(*CONTACT_RULES, happened_at=happened_at)
     contact = Contact(
         case=case,
         happened_at=happened_at,
@@ -98,8 +104,7 @@ def task_add(*, actor: User, case: Case, title: str, due_on: date, assigned_to, 
 
     if not eligible_responsibles(case.region).filter(pk=assigned_to.pk).exists():
         raise ValidationError({"assigned_to": _("Tasks go to specialists or managers of the case's region.")})
-    if remind_on and remind_on > due_on:
-        raise ValidationError({"remind_on": _("The reminder must come on or before the due date.")})
+    check_field_rules(*TASK_RULES, remind_on=remind_on, due_on=due_on)
     task = Task(case=case, title=title, due_on=due_on, assigned_to=assigned_to, remind_on=remind_on, created_by=actor)
     task.full_clean()
     task.save()

@@ -273,6 +273,9 @@ class CaseCloseView(CaseActionView):
     submit_label = gettext_lazy("Close the case")
     success_message = gettext_lazy("The case was closed.")
 
+    def get_form(self, data=None, **kwargs):
+        return super().get_form(data, case=self.case, **kwargs)
+
     def perform(self, data):
         case_services.case_close(
             actor=self.request.user,
