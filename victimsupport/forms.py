@@ -144,7 +144,8 @@ class FieldRulesMixin:
         data = super().clean()
         values = {**self.rule_values(dict(data)), **dict.fromkeys(self.errors)}  # a refused field is not judged twice
         for field, message in field_errors(*self.field_rules, **values).items():
-            self.add_error(field if field in self.fields else None, message)
+            if field not in self.errors:  # a field refused already ("Enter a valid date.") keeps that one error
+                self.add_error(field if field in self.fields else None, message)
         return data
 
 
