@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DateTimeInput
 from crisis import selectors
 from crisis.models import Category, CrisisEvent, Need, Registration
-from crisis.services.events import EVENT_FIELDS, REGISTRATION_FIELDS
+from crisis.services.events import EVENT_FIELDS, EVENT_RULES, FOLLOW_UP_RULES, REGISTRATION_FIELDS, ROSTER_RULES
 from victimsupport.forms import CheckboxesField, DateInput, StyledForm, StyledModelForm, VersionedForm
 from victimsupport.models import Region, User
 
 
 class EventForm(VersionedForm):
+    field_rules = EVENT_RULES
+
     class Meta:
         model = CrisisEvent
         fields = EVENT_FIELDS
@@ -25,6 +27,7 @@ class EventForm(VersionedForm):
 
 
 class EventOpenForm(StyledModelForm):
+    field_rules = EVENT_RULES
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
 
     class Meta:
@@ -51,6 +54,7 @@ class EventOpenForm(StyledModelForm):
 
 
 class RosterForm(StyledForm):
+    field_rules = ROSTER_RULES
     user = forms.ModelChoiceField(label=_("Helper"), queryset=None)
     starts_at = forms.DateTimeField(label=_("Shift starts"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Shift ends"), widget=DateTimeInput(), required=False)
@@ -88,6 +92,7 @@ class FirstAidForm(StyledForm):
 
 
 class FollowUpForm(StyledForm):
+    field_rules = FOLLOW_UP_RULES
     follow_up_on = forms.DateField(label=_("Follow up on"), widget=DateInput(), required=False)
 
 

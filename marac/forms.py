@@ -20,7 +20,11 @@ from marac.models import (
     Network,
     Questionnaire,
 )
-from marac.services.meetings import MINUTES_FIELDS
+from marac.services.actions import PLAN_RULES, UPDATE_RULES, action_agreed_on, plan_earliest
+from marac.services.assessments import ASSESSMENT_RULES
+from marac.services.meetings import MEETING_RULES, MINUTES_FIELDS, SCHEDULE_RULES
+from marac.services.networks import MEMBERSHIP_RULES
+from marac.services.referrals import REFERRAL_RULES
 from victimsupport.forms import DateInput, StyledForm, VersionedForm
 from victimsupport.models import Role, User
 
@@ -30,6 +34,7 @@ QUESTION_PREFIX = "q"
 class AssessmentForm(StyledForm):
     """A questionnaire version's questions as radio buttons, then escalation and judgement."""
 
+    field_rules = ASSESSMENT_RULES
     assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput())
     incident_note = forms.CharField(
         label=_("The incident (briefly)"),
@@ -92,12 +97,11 @@ class AssessmentForm(StyledForm):
             self.add_error(
                 None, _("A new version of the questionnaire came into use meanwhile. Answer its questions below.")
             )
-        if data.get("judgement_level") and not (data.get("judgement_reason") or "").strip():
-            self.add_error("judgement_reason", _("Give the reason for the professional judgement."))
         return data
 
 
 class ReferralForm(StyledForm):
+    field_rules = REFERRAL_RULES
     network = forms.ModelChoiceField(label=_("MARAC network"), queryset=Network.objects.none())
     referred_by = forms.ChoiceField(
         label=_("Referring agency"), choices=AgencyKind.choices, initial=AgencyKind.VICTIM_SUPPORT
@@ -120,6 +124,7 @@ class AgencyForm(StyledForm):
 
 
 class MemberForm(StyledForm):
+    field_rules = MEMBERSHIP_RULES
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
@@ -156,6 +161,7 @@ class MembershipEndForm(StyledForm):
 
 
 class ScheduleForm(StyledForm):
+    field_rules = SCHEDULE_RULES
     first_on = forms.DateField(label=_("First meeting"), widget=DateInput())
     at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "10:00"}))
     count = forms.IntegerField(label=_("How many months"), min_value=1, max_value=12, initial=6)
@@ -163,6 +169,7 @@ class ScheduleForm(StyledForm):
 
 
 class MeetingForm(StyledForm):
+    field_rules = MEETING_RULES
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     on = forms.DateField(label=_("Date"), widget=DateInput())
     at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "10:00"}))
@@ -190,6 +197,7 @@ class MinutesForm(VersionedForm):
 
 
 class ActionForm(StyledForm):
+    field_rules = PLAN_RULES
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     owner = forms.ModelChoiceField(label=_("Responsible member"), queryset=User.objects.none(), required=False)
     description = forms.CharField(
@@ -201,7 +209,11 @@ class ActionForm(StyledForm):
 
     def __init__(self, *args, item: AgendaItem, **kwargs):
         super().__init__(*args, **kwargs)
+        self.item = item
         _member_choices(self, item.meeting.network)
+
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "earliest": self.item.meeting.held_on}
 
 
 def _member_choices(form, network) -> None:
@@ -216,6 +228,8 @@ def _member_choices(form, network) -> None:
 class ActionPlanForm(VersionedForm):
     """The organiser changes what was agreed: the agency, the member, the action and its deadline."""
 
+    field_rules = PLAN_RULES
+
     class Meta:
         model = Action
         fields = ["agency", "owner", "description", "due_on"]
@@ -226,8 +240,13 @@ class ActionPlanForm(VersionedForm):
         super().__init__(*args, **kwargs)
         _member_choices(self, self.instance.referral.network)
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "earliest": plan_earliest(self.instance)}
+
 
 class ActionUpdateForm(VersionedForm):
+    field_rules = UPDATE_RULES
+
     class Meta:
         model = Action
         fields = ["status", "completed_on", "outcome"]
@@ -239,6 +258,9 @@ class ActionUpdateForm(VersionedForm):
         self.fields["status"].choices = choices
         if not self.is_bound and not self.instance.completed_on:
             self.initial["completed_on"] = timezone.localdate()
+
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "agreed_on": action_agreed_on(self.instance)}
 
 
 class CloseForm(StyledForm):

@@ -17,8 +17,16 @@ from prevention.models import (
     Project,
     Topic,
 )
-from prevention.services.materials import EDITORS, MATERIAL_FIELDS, default_review_date
-from prevention.services.plans import ACTIVITY_FIELDS, PLANNERS, PROJECT_FIELDS, TRAINER_ROLES
+from prevention.services.materials import EDITORS, MATERIAL_FIELDS, MATERIAL_RULES, REVIEW_RULES, default_review_date
+from prevention.services.plans import (
+    ACTIVITY_FIELDS,
+    ACTIVITY_RULES,
+    EXPENSE_RULES,
+    PLANNERS,
+    PROJECT_FIELDS,
+    PROJECT_YEAR_RULES,
+    TRAINER_ROLES,
+)
 from prevention.services.questionnaires import QUESTION_FIELDS, SURVEY_FIELDS, TRAINING_PURPOSES
 from reporting.forms import SurveyForm
 from reporting.models import QuestionKind, Survey, SurveyPurpose, SurveyQuestion
@@ -44,6 +52,8 @@ def _staff_choice(field, roles, current=None) -> None:
 
 
 class MaterialForm(VersionedForm):
+    field_rules = MATERIAL_RULES
+
     class Meta:
         model = Material
         fields = MATERIAL_FIELDS
@@ -56,6 +66,9 @@ class MaterialForm(VersionedForm):
             self.fields["version"].required = False
             self.initial.setdefault("owner", user.pk)
             self.initial.setdefault("review_due_on", default_review_date())
+
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "is_new": self.instance.pk is None}
 
 
 class VersionForm(StyledForm):
@@ -71,6 +84,7 @@ class FileForm(StyledForm):
 
 
 class ReviewedForm(StyledForm):
+    field_rules = REVIEW_RULES
     next_review_on = forms.DateField(label=_("Next review by"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
@@ -112,6 +126,8 @@ class PlanForm(VersionedForm):
 
 
 class ProjectForm(VersionedForm):
+    field_rules = PROJECT_YEAR_RULES  # the year of the plan an edited project is in (a new one: the service's)
+
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
@@ -130,6 +146,9 @@ class ProjectForm(VersionedForm):
             self.fields["version"].required = False
             self.initial.setdefault("lead", user.pk)
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "plan_year": self.instance.plan.year if self.instance.plan_id else None}
+
     def clean(self):
         data = super().clean()
         check_date_range(self, data, "starts_on", "ends_on")
@@ -140,6 +159,7 @@ class ProjectForm(VersionedForm):
 
 
 class ExpenseForm(StyledForm):
+    field_rules = EXPENSE_RULES
     spent_on = forms.DateField(label=_("Date"), widget=DateInput())
     description = forms.CharField(label=_("What for"), max_length=300)
     amount = MoneyField(
@@ -153,6 +173,7 @@ class ExpenseForm(StyledForm):
 
 
 class ActivityForm(VersionedForm):
+    field_rules = ACTIVITY_RULES
     audiences = CheckboxesField(label=_("For whom"), choices=AgencyKind.choices)
     # Not the model's name: a concurrent edit's merge compares stored fields, and this one is a set of rows.
     chosen_materials = forms.ModelMultipleChoiceField(
@@ -166,6 +187,7 @@ class ActivityForm(VersionedForm):
 
     def __init__(self, *args, user, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.plan = plan
         self.fields["project"].queryset = plan.projects.order_by("name")
         _staff_choice(self.fields["trainer"], TRAINER_ROLES, self.instance.trainer_id)
         chosen = list(self.instance.materials.values_list("pk", flat=True)) if self.instance.pk else []
@@ -189,10 +211,8 @@ class ActivityForm(VersionedForm):
         else:
             self.initial.setdefault("chosen_materials", chosen)
 
-    def clean(self):
-        data = super().clean()
-        check_date_range(self, data, "held_on", "ends_on")
-        return data
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "plan_year": self.plan.year}
 
     def validate_constraints(self):
         """The service reports these rules at the fields, all at once (the database holds them too)."""

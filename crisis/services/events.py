@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from crisis import selectors
 from crisis.models import (
@@ -28,6 +28,7 @@ from victimsupport.concurrency import versioned_edit
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
+from victimsupport.rules import check_field_rules, field_errors, not_past
 from victimsupport.security import security_event
 from victimsupport.validation import collect_errors
 
@@ -35,13 +36,30 @@ EVENT_FIELDS = ["title", "place", "started_at", "lead_agency", "contact_point", 
 REGISTRATION_FIELDS = ["who", "contact", "category", "needs"]
 
 
+def _started(started_at: datetime | None) -> dict:
+    if started_at and started_at > timezone.now():
+        return {"started_at": _("The event cannot start in the future.")}
+    return {}
+
+
+def _shift(starts_at: datetime | None, ends_at: datetime | None) -> dict:
+    if starts_at and ends_at and ends_at <= starts_at:
+        return {"ends_at": _("The shift ends after it starts.")}
+    return {}
+
+
+EVENT_RULES = (_started,)
+ROSTER_RULES = (_shift,)
+FOLLOW_UP_RULES = (not_past("follow_up_on", gettext_lazy("The follow-up is today or later.")),)
+
+
 def _link(event: CrisisEvent) -> str:
     return reverse("crisis:event", args=[event.pk])
 
 
 def _check_event(event: CrisisEvent, errors: dict) -> None:
-    if event.started_at and event.started_at > timezone.now():
-        errors.setdefault("started_at", []).append(_("The event cannot start in the future."))
+    for field, message in field_errors(*EVENT_RULES, started_at=event.started_at).items():
+        errors.setdefault(field, []).append(message)
     if event.contact_point_id and not selectors.staff_of(event.region).filter(pk=event.contact_point_id).exists():
         errors.setdefault("contact_point", []).append(_("The contact point is a member of the region's staff."))
     collect_errors(errors, event.full_clean)
@@ -120,8 +138,7 @@ def roster_add(
     if RosterEntry.objects.filter(event=event, user=user).exists():
         raise ValidationError({"user": _("This helper is on the roster already.")})
     entry = RosterEntry(event=event, user=user, starts_at=starts_at, ends_at=ends_at, added_by=actor)
-    if ends_at is not None and ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("The shift ends after it starts.")})
+    check_field_rules(*ROSTER_RULES, starts_at=starts_at, ends_at=ends_at)
     entry.full_clean()
     entry.save()
     notify(
@@ -188,8 +205,7 @@ def follow_up_set(*, actor: User, registration: Registration, follow_up_on: date
     ensure_permitted(actor, registration.event, "change")
     if registration.is_closed:
         raise ValidationError(_("The registration is closed."))
-    if follow_up_on is not None and follow_up_on < timezone.localdate():
-        raise ValidationError({"follow_up_on": _("The follow-up is today or later.")})
+    check_field_rules(*FOLLOW_UP_RULES, follow_up_on=follow_up_on)
     registration.follow_up_on, registration.version = follow_up_on, registration.version + 1
     registration.save(update_fields=["follow_up_on", "version"])
     return registration

@@ -19,6 +19,7 @@ from victimsupport.concurrency import versioned_edit
 from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import field_errors
 
 UPDATE_FIELDS = ["status", "outcome", "completed_on"]
 REMIND_EVERY = timedelta(days=7)
@@ -26,6 +27,47 @@ DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
 
 
 PLAN_FIELDS = ["agency", "owner", "description", "due_on"]
+
+
+def _deadline(due_on: date | None, earliest: date | None) -> dict:
+    """Within two years, and not before the meeting that agreed the action (`earliest`)."""
+    if due_on is None:
+        return {}
+    if due_on > add_months(timezone.localdate(), 24):
+        return {"due_on": _("Set a deadline within two years.")}
+    if earliest is not None and due_on < earliest:
+        return {"due_on": _("The deadline cannot be before the meeting.")}
+    return {}
+
+
+def _done(status: str | None, completed_on: date | None, outcome: str | None, agreed_on: date | None) -> dict:
+    """A done or not done action has its day (not in the future, not before it was agreed) and its outcome."""
+    if status not in (ActionStatus.DONE, ActionStatus.NOT_DONE):
+        return {}
+    errors = {}
+    if completed_on is None:
+        errors["completed_on"] = _("Give the date.")
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = _("The date cannot be in the future.")
+    elif agreed_on is not None and completed_on < agreed_on:
+        errors["completed_on"] = _("The date cannot be before the action was agreed.")
+    if outcome is not None and not outcome.strip():
+        errors["outcome"] = _("Say what was done or why it could not be done.")
+    return errors
+
+
+PLAN_RULES = (_deadline,)  # `earliest`: see plan_earliest
+UPDATE_RULES = (_done,)  # `agreed_on`: see action_agreed_on
+
+
+def plan_earliest(action: Action) -> date:
+    """The earliest deadline of an action being changed: the day of the meeting that agreed it (today
+    for one agreed elsewhere)."""
+    return action.agenda_item.meeting.held_on if action.agenda_item_id else timezone.localdate()
+
+
+def action_agreed_on(action: Action) -> date:
+    return timezone.localtime(action.created_at).date()
 
 
 def _check_plan(
@@ -36,10 +78,7 @@ def _check_plan(
         errors["agency"] = _("Choose an agency of the network.")
     elif owner is not None and not Membership.objects.active_on().filter(agency=agency, user=owner).exists():
         errors["owner"] = _("The responsible person must be a current member of the agency.")
-    if due_on > add_months(timezone.localdate(), 24):
-        errors["due_on"] = _("Set a deadline within two years.")
-    elif due_on < earliest:
-        errors["due_on"] = _("The deadline cannot be before the meeting.")
+    errors.update(field_errors(*PLAN_RULES, due_on=due_on, earliest=earliest))
     return errors
 
 
@@ -109,8 +148,7 @@ def action_edit(
         raise PermissionDenied
     if action.referral.is_closed or not action.is_open:
         raise ValidationError(_("Only an open action of an open MARAC case can be changed."))
-    earliest = action.agenda_item.meeting.held_on if action.agenda_item_id else timezone.localdate()
-    errors = _check_plan(action.referral.network_id, agency, owner, due_on, earliest)
+    errors = _check_plan(action.referral.network_id, agency, owner, due_on, plan_earliest(action))
     if not description.strip():
         errors["description"] = _("Describe the action.")
     if errors:
@@ -144,16 +182,12 @@ def action_update(
     outcome = outcome.strip()
     if status not in ActionStatus.values:
         errors["status"] = _("Choose a status.")
-    if status in (ActionStatus.DONE, ActionStatus.NOT_DONE):
-        if completed_on is None:
-            errors["completed_on"] = _("Give the date.")
-        elif completed_on > timezone.localdate():
-            errors["completed_on"] = _("The date cannot be in the future.")
-        elif completed_on < timezone.localtime(action.created_at).date():
-            errors["completed_on"] = _("The date cannot be before the action was agreed.")
-        if not outcome:
-            errors["outcome"] = _("Say what was done or why it could not be done.")
-    else:
+    errors.update(
+        field_errors(
+            *UPDATE_RULES, status=status, completed_on=completed_on, outcome=outcome, agreed_on=action_agreed_on(action)
+        )
+    )
+    if status not in (ActionStatus.DONE, ActionStatus.NOT_DONE):
         completed_on = None
     if status == ActionStatus.CANCELLED and not is_permitted(actor, action.referral, "change"):
         errors["status"] = _("Only the coordinator cancels an action.")

@@ -19,6 +19,7 @@ from marac.selectors import network_coordinators, repeat_of
 from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import field_errors, not_future
 from victimsupport.security import security_event
 
 
@@ -53,6 +54,21 @@ def assessed_level(questionnaire: Questionnaire, score: int, police_callouts: in
 
 
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def _judgement(judgement_level: str | None, judgement_reason: str | None) -> dict:
+    """Professional judgement comes with its reason, and a reason with the level it sets."""
+    if judgement_level is None or judgement_reason is None:
+        return {}
+    reason = judgement_reason.strip()
+    if judgement_level and not reason:
+        return {"judgement_reason": _("Give the reason for the professional judgement.")}
+    if reason and not judgement_level:
+        return {"judgement_level": _("Choose the level your judgement sets, or leave the reason empty.")}
+    return {}
+
+
+ASSESSMENT_RULES = (not_future("assessed_on"), _judgement)
 
 
 def _same(latest, actor, questionnaire, assessed_on, chosen, police_callouts, judgement_level) -> bool:
@@ -90,14 +106,10 @@ def assessment_create(
         raise ValidationError(_("The case is closed. Reopen it to assess the risk."))
     if not questionnaire.active:
         raise ValidationError(_("This questionnaire version is no longer offered. Open the form again."))
-    errors = {}
-    if assessed_on > timezone.localdate():
-        errors["assessed_on"] = _("The date cannot be in the future.")
     judgement_reason = judgement_reason.strip()
-    if judgement_level and not judgement_reason:
-        errors["judgement_reason"] = _("Give the reason for the professional judgement.")
-    if judgement_reason and not judgement_level:
-        errors["judgement_level"] = _("Choose the level your judgement sets, or leave the reason empty.")
+    errors = field_errors(
+        *ASSESSMENT_RULES, assessed_on=assessed_on, judgement_level=judgement_level, judgement_reason=judgement_reason
+    )
     try:
         score, chosen = score_answers(questionnaire, answers)
     except ValidationError as error:

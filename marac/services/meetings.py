@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from marac.letters import render_agenda, render_minutes
 from marac.models import ITEM_ORDER, AgendaItem, ItemKind, MaracCase, Meeting, Membership, Network
@@ -20,11 +20,47 @@ from victimsupport.jobs import job_start
 from victimsupport.models import Job, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, not_past
 from victimsupport.security import security_event
 
 MINUTES_FIELDS = ["shared_info", "risks", "decisions"]
 MAX_SCHEDULED = 12
 PLAN_AHEAD_MONTHS = 24
+
+
+def _beyond_plan(day) -> bool:
+    return day > add_months(timezone.localdate(), PLAN_AHEAD_MONTHS)
+
+
+def _count(count: int | None) -> dict:
+    if count is not None and not 1 <= count <= MAX_SCHEDULED:
+        return {"count": _("Plan 1 to %(max)s meetings at a time.") % {"max": MAX_SCHEDULED}}
+    return {}
+
+
+def _first_on_ahead(first_on) -> dict:
+    return {"first_on": _("Plan at most two years ahead.")} if first_on and _beyond_plan(first_on) else {}
+
+
+def _moved_to(on, at) -> dict:
+    """A meeting is not moved into the past (its day, then its hour today) nor beyond two years."""
+    if on is None:
+        return {}
+    if on < timezone.localdate():
+        return {"on": _("The meeting cannot be moved into the past.")}
+    if at is not None and timezone.make_aware(datetime.combine(on, at)) <= timezone.now():
+        return {"at": _("The meeting cannot be moved into the past.")}
+    if _beyond_plan(on):
+        return {"on": _("Plan at most two years ahead.")}
+    return {}
+
+
+SCHEDULE_RULES = (
+    _count,
+    not_past("first_on", gettext_lazy("The first meeting cannot be in the past.")),
+    _first_on_ahead,
+)
+MEETING_RULES = (_moved_to,)
 
 
 def _may_organise(actor: User, network: Network) -> None:
@@ -51,12 +87,7 @@ def meetings_schedule(
     """`count` monthly meetings from `first_on` (the same weekday of the month), skipping months that
     already have one."""
     _may_organise(actor, network)
-    if not 1 <= count <= MAX_SCHEDULED:
-        raise ValidationError({"count": _("Plan 1 to %(max)s meetings at a time.") % {"max": MAX_SCHEDULED}})
-    if first_on < timezone.localdate():
-        raise ValidationError({"first_on": _("The first meeting cannot be in the past.")})
-    if first_on > add_months(timezone.localdate(), PLAN_AHEAD_MONTHS):
-        raise ValidationError({"first_on": _("Plan at most two years ahead.")})
+    check_field_rules(*SCHEDULE_RULES, count=count, first_on=first_on)
     first = timezone.make_aware(datetime.combine(first_on, at))
     made = []
     for month in range(count):
@@ -220,13 +251,8 @@ def meeting_edit(*, actor: User, meeting: Meeting, expected_version: int, on, at
     """Move a planned meeting or change its place; the members are told if the agenda was sent."""
     _planned(meeting)
     _may_organise(actor, meeting.network)
-    if on < timezone.localdate():
-        raise ValidationError({"on": _("The meeting cannot be moved into the past.")})
+    check_field_rules(*MEETING_RULES, on=on, at=at)
     starts_at = timezone.make_aware(datetime.combine(on, at))
-    if starts_at <= timezone.now():
-        raise ValidationError({"at": _("The meeting cannot be moved into the past.")})
-    if on > add_months(timezone.localdate(), PLAN_AHEAD_MONTHS):
-        raise ValidationError({"on": _("Plan at most two years ahead.")})
     same_month = (
         Meeting.objects.filter(network=meeting.network_id, starts_at__year=on.year, starts_at__month=on.month)
         .exclude(pk=meeting.pk)

@@ -12,9 +12,11 @@ from marac.models import Agency, Membership, Network
 from victimsupport.concurrency import assign_fields
 from victimsupport.models import Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, date_order, field_errors
 from victimsupport.security import security_event
 
 AGENCY_FIELDS = ["kind", "name"]
+MEMBERSHIP_RULES = (date_order("starts_on", "ends_on"),)
 
 
 def _may_change(actor: User, network: Network) -> None:
@@ -59,8 +61,7 @@ def membership_add(
         errors["user"] = _("This user account is not active.")
     elif network.county.region_id not in user.region_ids:
         errors["user"] = _("Choose a person who works in the network's region.")
-    if ends_on is not None and ends_on < starts_on:
-        errors["ends_on"] = _("The end cannot be before the start.")
+    errors.update(field_errors(*MEMBERSHIP_RULES, starts_on=starts_on, ends_on=ends_on))
     overlapping = Membership.objects.filter(network=network, user=user).exclude(ends_on__lt=starts_on)
     if ends_on is not None:
         overlapping = overlapping.filter(starts_on__lte=ends_on)
@@ -102,8 +103,7 @@ def membership_end(*, actor: User, membership: Membership, ends_on: date) -> Mem
     """The membership ends on `ends_on` (inclusive): the partner's access to the network ends with it."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _may_change(actor, membership.network)
-    if ends_on < membership.starts_on:
-        raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+    check_field_rules(*MEMBERSHIP_RULES, starts_on=membership.starts_on, ends_on=ends_on)
     if membership.ends_on is not None and membership.ends_on < ends_on:
         raise ValidationError({"ends_on": _("The membership has already ended.")})
     membership.ends_on = ends_on

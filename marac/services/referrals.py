@@ -18,7 +18,18 @@ from victimsupport.jobs import job_start
 from victimsupport.models import Job, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import field_errors
 from victimsupport.security import security_event
+
+
+def _legal_basis_note(legal_basis: str | None, legal_basis_note: str | None) -> dict:
+    """Another legal basis is named."""
+    if legal_basis == LegalBasis.OTHER and legal_basis_note is not None and not legal_basis_note.strip():
+        return {"legal_basis_note": _("Name the legal basis.")}
+    return {}
+
+
+REFERRAL_RULES = (_legal_basis_note,)
 
 
 @transaction.atomic
@@ -63,8 +74,7 @@ def maraccase_refer(
         errors["network"] = _("This network has no coordinator yet: nobody would receive the referral.")
     if legal_basis not in LegalBasis.values:
         errors["legal_basis"] = _("Choose the legal basis for sharing.")
-    elif legal_basis == LegalBasis.OTHER and not legal_basis_note.strip():
-        errors["legal_basis_note"] = _("Name the legal basis.")
+    errors.update(field_errors(*REFERRAL_RULES, legal_basis=legal_basis, legal_basis_note=legal_basis_note))
     if referred_by not in AgencyKind.values:
         errors["referred_by"] = _("Choose the referring agency.")
     if errors:

@@ -19,11 +19,29 @@ from prevention.models import Material, MaterialFile, MaterialLanguage, Material
 from victimsupport.concurrency import ConcurrentEdit, versioned_edit
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
+from victimsupport.rules import check_field_rules, field_errors
 from victimsupport.security import security_event
 
 EDITORS = (Role.SPECIALIST, Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER, Role.COORDINATOR)
 APPROVERS = (Role.REGIONAL_MANAGER, Role.SERVICE_ORGANISER)
 MATERIAL_FIELDS = ["title", "kind", "audience", "summary", "owner", "review_due_on"]
+
+
+def _first_review(review_due_on: date | None, is_new: bool | None) -> dict:
+    """A new material's first review is in the future (`is_new`: the material is not stored yet)."""
+    if is_new and review_due_on and review_due_on <= timezone.localdate():
+        return {"review_due_on": _("The first review is in the future.")}
+    return {}
+
+
+def _next_review(next_review_on: date | None) -> dict:
+    if next_review_on and next_review_on <= timezone.localdate():
+        return {"next_review_on": _("The next review is in the future.")}
+    return {}
+
+
+MATERIAL_RULES = (_first_review,)
+REVIEW_RULES = (_next_review,)
 
 
 def _editor(actor: User) -> None:
@@ -35,8 +53,10 @@ def _check(material: Material) -> None:
     errors: dict = {}
     if material.owner_id and not (material.owner.is_active and material.owner.has_role(*EDITORS)):
         errors["owner"] = [_("The owner is a member of staff who keeps the material up to date.")]
-    if material.review_due_on and material.review_due_on <= timezone.localdate() and material.pk is None:
-        errors["review_due_on"] = [_("The first review is in the future.")]
+    for field, message in field_errors(
+        *MATERIAL_RULES, review_due_on=material.review_due_on, is_new=material.pk is None
+    ).items():
+        errors[field] = [message]
     try:
         material.full_clean()
     except ValidationError as error:
@@ -201,8 +221,7 @@ def material_reviewed(*, actor: User, material: Material, next_review_on: date) 
         raise PermissionDenied
     if material.is_withdrawn:
         raise ValidationError(_("The material has been withdrawn."))
-    if next_review_on <= timezone.localdate():
-        raise ValidationError({"next_review_on": _("The next review is in the future.")})
+    check_field_rules(*REVIEW_RULES, next_review_on=next_review_on)
     material.review_due_on, material.review_reminded_on = next_review_on, None
     material.version += 1
     material.save(update_fields=["review_due_on", "review_reminded_on", "version"])

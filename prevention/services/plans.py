@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from marac.models import AgencyKind
 from prevention.models import (
@@ -27,6 +28,7 @@ from prevention.models import (
 from reporting.models import Survey, SurveyPurpose
 from victimsupport.concurrency import lock_version, versioned_edit
 from victimsupport.models import Role, User
+from victimsupport.rules import date_order, field_errors
 from victimsupport.templatetags.money import format_eur
 from victimsupport.validation import collect_errors
 
@@ -51,6 +53,59 @@ ACTIVITY_FIELDS = [
     "feedback_survey",
     "notes",
 ]
+
+
+def _in_plan_year(starts_on: date | None, ends_on: date | None, plan_year: int | None) -> dict:
+    """A project runs at least in part in its plan's year (a reversed period is reported on its own)."""
+    if not (starts_on and ends_on and plan_year) or ends_on < starts_on:
+        return {}
+    if ends_on < date(plan_year, 1, 1) or starts_on > date(plan_year, 12, 31):
+        return {"starts_on": _("The project runs in part in %(year)s, the plan's year.") % {"year": plan_year}}
+    return {}
+
+
+def _spent_on(spent_on: date | None) -> dict:
+    if spent_on and spent_on > timezone.localdate():
+        return {"spent_on": _("Record what was spent: the date is not in the future.")}
+    return {}
+
+
+def _amount(amount: Decimal | None) -> dict:
+    return {"amount": _("The amount is not zero.")} if amount is not None and amount == 0 else {}
+
+
+def _held_in_plan_year(held_on: date | None, plan_year: int | None) -> dict:
+    if held_on and plan_year and held_on.year != plan_year:
+        return {"held_on": _("The activity is held in %(year)s, the plan's year.") % {"year": plan_year}}
+    return {}
+
+
+def _trainer_named(trainer, trainer_name: str | None) -> dict:
+    """A trainer from staff, or the name of one from outside."""
+    if trainer is None and trainer_name is not None and not trainer_name.strip():
+        return {"trainer": _("Choose a trainer from staff or write the name of one from outside.")}
+    return {}
+
+
+def _place_or_online(online: bool | None, place: str | None) -> dict:
+    if not online and place is not None and not place.strip():
+        return {"place": _("Write the place, or tick online.")}
+    return {}
+
+
+# `plan_year`: the year of the plan the project or activity belongs to.
+PROJECT_YEAR_RULES = (_in_plan_year,)  # the form checks the order itself (check_date_range, the same words)
+PROJECT_RULES = (
+    date_order("starts_on", "ends_on", gettext_lazy("The end date is before the start date.")),
+    *PROJECT_YEAR_RULES,
+)
+EXPENSE_RULES = (_spent_on, _amount)
+ACTIVITY_RULES = (
+    date_order("held_on", "ends_on", gettext_lazy("The last day is not before the first.")),
+    _held_in_plan_year,
+    _trainer_named,
+    _place_or_online,
+)
 
 
 def _planner(actor: User) -> None:
@@ -128,11 +183,9 @@ def _check_project(project: Project) -> None:
             errors["name"] = [_("The plan has a project of this name already.")]
         if not (project.starts_on and project.ends_on):
             return
-        year = project.plan.year
-        if project.ends_on < project.starts_on:
-            errors["ends_on"] = [_("The end date is before the start date.")]
-        elif project.ends_on < date(year, 1, 1) or project.starts_on > date(year, 12, 31):
-            errors["starts_on"] = [_("The project runs in part in %(year)s, the plan's year.") % {"year": year}]
+        dates = {"starts_on": project.starts_on, "ends_on": project.ends_on, "plan_year": project.plan.year}
+        for field, message in field_errors(*PROJECT_RULES, **dates).items():
+            errors[field] = [message]
         if project.pk is None:
             return
         outside = project.activities.exclude(status=ActivityStatus.CANCELLED).filter(
@@ -173,11 +226,9 @@ def expense_record(*, actor: User, project: Project, spent_on: date, description
     expense = Expense(project=project, spent_on=spent_on, description=description, amount=amount, recorded_by=actor)
 
     def check(errors) -> None:
-        if spent_on and spent_on > timezone.localdate():
-            errors["spent_on"] = [_("Record what was spent: the date is not in the future.")]
-        if amount is not None and amount == 0:
-            errors["amount"] = [_("The amount is not zero.")]
-        elif amount is not None and amount < 0:
+        for field, message in field_errors(*EXPENSE_RULES, spent_on=spent_on, amount=amount).items():
+            errors[field] = [message]
+        if amount is not None and amount < 0:
             spent = project.expenses.aggregate(total=Sum("amount"))["total"] or Decimal(0)
             if spent + amount < 0:
                 errors["amount"] = [
@@ -197,11 +248,19 @@ def _check_activity(activity: Activity) -> None:
         plan, stored = activity.plan, _stored(activity)
         # The project's dates as they are now: a change of the project waits for this edit to end.
         project = Project.objects.select_for_update().get(pk=activity.project_id) if activity.project_id else None
-        if activity.held_on and activity.ends_on and activity.ends_on < activity.held_on:
-            errors["ends_on"] = [_("The last day is not before the first.")]
-        if activity.held_on and activity.held_on.year != plan.year:
-            errors["held_on"] = [_("The activity is held in %(year)s, the plan's year.") % {"year": plan.year}]
-        elif stored is not None and stored.is_held and activity.held_on and activity.held_on > timezone.localdate():
+        values = {
+            "held_on": activity.held_on,
+            "ends_on": activity.ends_on,
+            "plan_year": plan.year,
+            "trainer": activity.trainer_id,
+            "trainer_name": activity.trainer_name,
+            "online": activity.online,
+            "place": activity.place,
+        }
+        for field, message in field_errors(*ACTIVITY_RULES, **values).items():
+            errors[field] = [message]
+        held = stored is not None and stored.is_held
+        if "held_on" not in errors and held and activity.held_on and activity.held_on > timezone.localdate():
             errors["held_on"] = [_("The activity has been held: its day is not in the future.")]
         if project is not None:
             if project.plan_id != plan.pk:
@@ -214,12 +273,8 @@ def _check_activity(activity: Activity) -> None:
                     _("The project runs from %(start)s to %(end)s.")
                     % {"start": f"{project.starts_on:%d.%m.%Y}", "end": f"{project.ends_on:%d.%m.%Y}"}
                 )
-        if activity.trainer_id is None and not activity.trainer_name.strip():
-            errors["trainer"] = [_("Choose a trainer from staff or write the name of one from outside.")]
-        elif _newly_named(activity, stored, "trainer") and not _active_staff(activity.trainer, TRAINER_ROLES):
+        if _newly_named(activity, stored, "trainer") and not _active_staff(activity.trainer, TRAINER_ROLES):
             errors["trainer"] = [_("The trainer from staff is an active member of staff.")]
-        if not activity.online and not activity.place.strip():
-            errors["place"] = [_("Write the place, or tick online.")]
         for name, purpose in (
             ("feedback_survey", SurveyPurpose.TRAINING_FEEDBACK),
             ("knowledge_check", SurveyPurpose.KNOWLEDGE_CHECK),
