@@ -22,13 +22,25 @@ from compensation.models import (
 )
 from compensation.services.claims import (
     CLAIM_FIELDS,
+    CLAIM_RULES,
     CRIME_FIELDS,
+    CRIME_RULES,
     ITEM_FIELDS,
+    ITEM_RULES,
     PERSON_CLAIM_FIELDS,
     PERSON_FIELDS_FOR_CLAIM,
 )
-from compensation.services.decisions import DRAFT_FIELDS
-from compensation.services.evidence import OPINION_FIELDS, REPLY_FIELDS, REQUEST_FIELDS, doctors
+from compensation.services.decisions import DRAFT_FIELDS, DRAFT_RULES
+from compensation.services.evidence import (
+    OPINION_ASK_RULES,
+    OPINION_FIELDS,
+    OPINION_RULES,
+    REPLY_FIELDS,
+    REPLY_RULES,
+    REQUEST_FIELDS,
+    doctors,
+)
+from compensation.services.payments import PAYMENT_FILE_RULES
 from victimsupport.forms import (
     DateInput,
     StyledForm,
@@ -59,6 +71,8 @@ def case_persons(case: Case):
 
 
 class ClaimForm(VersionedForm):
+    field_rules = CLAIM_RULES
+
     class Meta:
         model = Claim
         fields = CLAIM_FIELDS
@@ -77,10 +91,14 @@ class ClaimForm(VersionedForm):
             self.initial.setdefault("claimant", case.client_id)
             self.initial.setdefault("received_on", timezone.localdate())
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "victim": self.instance.crime.victim_id if self.instance.crime_id else None}
+
 
 class NewClaimForm(ClaimForm):
     """A claim and its crime on one form: an existing crime (another claimant's) or a new one."""
 
+    field_rules = (*CRIME_RULES, *CLAIM_RULES)
     crime = forms.ModelChoiceField(
         label=_("Crime"),
         queryset=Crime.objects.none(),
@@ -111,6 +129,13 @@ class NewClaimForm(ClaimForm):
             self.initial.setdefault("victim", case.client_id)
         self.crime_fields = CRIME_FIELDS
 
+    def rule_values(self, data: dict) -> dict:
+        crime = data.get("crime")
+        if crime is None:
+            return data
+        # A crime already recorded: the fields of a new one are not used, its victim is the one recorded.
+        return {**data, **dict.fromkeys(CRIME_FIELDS), "victim": crime.victim_id}
+
     def clean(self):
         data = super().clean()
         if data.get("crime") is None:
@@ -121,6 +146,7 @@ class NewClaimForm(ClaimForm):
 
 
 class CrimeForm(VersionedForm):
+    field_rules = CRIME_RULES
     late_reason_accepted = forms.BooleanField(
         label=_("The reason for the late report is accepted"),
         required=False,
@@ -144,6 +170,8 @@ class CrimeForm(VersionedForm):
 
 
 class LossItemForm(VersionedForm):
+    field_rules = ITEM_RULES
+
     class Meta:
         model = LossItem
         fields = ITEM_FIELDS
@@ -184,6 +212,9 @@ class ClaimFilterForm(StyledForm):
 
 
 class DecisionForm(VersionedForm):
+    field_rules = DRAFT_RULES
+    EMPTY = (("one_off_amount", Decimal("0")), ("monthly_amount", Decimal("0")), ("monthly_months", 0))
+
     class Meta:
         model = CompensationDecision
         fields = DRAFT_FIELDS
@@ -202,9 +233,12 @@ class DecisionForm(VersionedForm):
             self.fields[name].required = False
         self.fields["monthly_amount"].help_text = _("For loss of maintenance or income paid over time.")
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, **{name: empty for name, empty in self.EMPTY if data.get(name) is None}}  # as saved
+
     def clean(self):
         data = super().clean()
-        for name, empty in (("one_off_amount", Decimal("0")), ("monthly_amount", Decimal("0")), ("monthly_months", 0)):
+        for name, empty in self.EMPTY:
             if data.get(name) is None and name not in self.errors:
                 data[name] = empty
         return data
@@ -218,6 +252,7 @@ class StopForm(StyledForm):
 
 
 class PaymentFileForm(StyledForm):
+    field_rules = PAYMENT_FILE_RULES
     execution_date = forms.DateField(label=_("Payment date"), widget=DateInput(), required=False)
 
 
@@ -232,6 +267,8 @@ class InformationRequestForm(StyledModelForm):
 
 
 class ReplyForm(VersionedForm):
+    field_rules = REPLY_RULES
+
     class Meta:
         model = InformationRequest
         fields = REPLY_FIELDS
@@ -243,8 +280,12 @@ class ReplyForm(VersionedForm):
         if not self.is_bound and not self.instance.reply_received_on:
             self.initial["reply_received_on"] = timezone.localdate()
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "sent_on": self.instance.sent_on}
+
 
 class OpinionAskForm(StyledForm):
+    field_rules = OPINION_ASK_RULES
     doctor = forms.ModelChoiceField(label=_("Expert doctor"), queryset=User.objects.none())
     question = forms.CharField(
         label=_("What the doctor is asked"),
@@ -272,6 +313,8 @@ class OpinionAskForm(StyledForm):
 
 
 class OpinionForm(VersionedForm):
+    field_rules = OPINION_RULES
+
     class Meta:
         model = ExpertOpinion
         fields = OPINION_FIELDS
@@ -300,6 +343,7 @@ class ReopenForm(StyledForm):
 class PersonClaimForm(StyledForm):
     """A claim of a victim who has no victim-support case: the person, their rules, the crime and the claim."""
 
+    field_rules = (*CRIME_RULES, *CLAIM_RULES)
     region = forms.ModelChoiceField(label=_("Region handling the claim"), queryset=Region.objects.none())
     letter_allowed = forms.BooleanField(label=_("Letters allowed"), required=False)
     email_allowed = forms.BooleanField(label=_("E-mail allowed"), required=False)

@@ -8,12 +8,19 @@ from cases.models import Person, SafeContact
 from mediation import selectors
 from mediation.models import Mediation, MediationOutcome, MediationStatus, Meeting, Obligation, ObligationStatus
 from mediation.services.mediations import (
+    AGREEMENT_RULES,
+    APPOINT_RULES,
     MEDIATION_FIELDS,
+    MEDIATION_RULES,
     MEETING_FIELDS,
+    MEETING_RULES,
+    NEW_OFFENCE_RULES,
     OBLIGATION_FIELDS,
     PARTIES,
     PARTY_CONTACT_FIELDS,
     PARTY_FIELDS,
+    RECEIVE_RULES,
+    SETTLE_RULES,
 )
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, model_fields
 from victimsupport.models import Region
@@ -30,6 +37,7 @@ PARTY_LABELS = {"victim": _("The victim"), "offender": _("The offender")}
 class MediationReceiveForm(StyledForm):
     """The referral, and both parties with how they may be contacted, on one page."""
 
+    field_rules = RECEIVE_RULES  # the parties' fields are named victim_... and offender_...
     region = forms.ModelChoiceField(label=_("Region handling the mediation"), queryset=Region.objects.none())
 
     def __init__(self, *args, user, **kwargs):
@@ -70,26 +78,44 @@ def receive_arguments(data: dict) -> dict:
 
 
 class MediationForm(VersionedForm):
+    field_rules = MEDIATION_RULES
+
     class Meta:
         model = Mediation
         fields = MEDIATION_FIELDS
         widgets = WIDGETS
 
+    def rule_values(self, data: dict) -> dict:
+        return {**data, "appointed_on": self.instance.appointed_on, "agreement_on": self.instance.agreement_on}
+
 
 class AppointForm(StyledForm):
+    field_rules = APPOINT_RULES
     mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=None)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     appointed_on = forms.DateField(label=_("Appointed on"), widget=DateInput(), required=False)
 
     def __init__(self, *args, mediation: Mediation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.mediation = mediation
         self.fields["mediator"].queryset = selectors.mediators_for(mediation.region)
         self.fields["mediator"].label_from_instance = lambda user: user.get_full_name() or user.username
         self.fields["mediator"].help_text = _("The region's staff, or its active mediator volunteers.")
         self.fields["appointed_on"].help_text = _("Today, if left empty.")
 
+    def rule_values(self, data: dict) -> dict:
+        # A later appointment keeps the first one's date: the day typed is not used then.
+        first = self.mediation.appointed_on is None
+        return {
+            **data,
+            "appointed_on": data.get("appointed_on") if first else None,
+            "received_on": self.mediation.received_on,
+        }
+
 
 class MeetingForm(StyledModelForm):
+    field_rules = MEETING_RULES  # the appointment's day: the service checks it (this form is not given the mediation)
+
     class Meta:
         model = Meeting
         fields = MEETING_FIELDS
@@ -104,6 +130,7 @@ class ObligationForm(StyledModelForm):
 
 
 class AgreementForm(ObligationForm):
+    field_rules = AGREEMENT_RULES
     agreement_on = forms.DateField(label=_("Agreement signed on"), widget=DateInput())
 
     field_order = ["agreement_on", *OBLIGATION_FIELDS]
@@ -114,6 +141,7 @@ class AgreementForm(ObligationForm):
 
 
 class SettleForm(StyledForm):
+    field_rules = SETTLE_RULES  # the agreement's day: the service checks it (this form is not given the obligation)
     status = forms.ChoiceField(
         label=_("The obligation was"),
         choices=[(ObligationStatus.FULFILLED, _("fulfilled")), (ObligationStatus.BREACHED, _("breached"))],
@@ -131,6 +159,7 @@ class CloseForm(StyledForm):
 
 
 class NewOffenceForm(StyledForm):
+    field_rules = NEW_OFFENCE_RULES
     offence_on = forms.DateField(label=_("Day of the new offence"), widget=DateInput())
 
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.aid_rules import applicant_is_linked
 from cases.models import Case, Person
@@ -29,6 +30,7 @@ from compensation.models import (
 from victimsupport.concurrency import assign_fields, versioned_edit
 from victimsupport.models import Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, date_order, field_errors, not_future
 from victimsupport.validation import collect_errors
 
 CRIME_FIELDS = [
@@ -55,18 +57,53 @@ ITEM_FIELDS = [
     "other_sources",
     "other_sources_note",
 ]
+CRIME_RULES = (
+    not_future("occurred_on"),
+    not_future("reported_on"),
+    date_order("occurred_on", "reported_on", gettext_lazy("The crime was reported before it happened.")),
+)
+
+
+def _claimant_role(claimant_role, claimant, victim) -> dict:
+    """The victim claims as the victim, anyone else in another role (`claimant` and `victim`: persons or
+    their ids)."""
+    if claimant_role is None or claimant is None or victim is None:
+        return {}
+    same = getattr(claimant, "pk", claimant) == getattr(victim, "pk", victim)
+    if claimant_role == ClaimantRole.VICTIM and not same:
+        return {"claimant_role": gettext_lazy("The claimant is not the victim of this crime.")}
+    if claimant_role != ClaimantRole.VICTIM and same:
+        return {"claimant_role": gettext_lazy("The victim claims as the victim.")}
+    return {}
+
+
+CLAIM_RULES = (not_future("received_on"), _claimant_role)
+
+
+def _item_period(kind, period_from, period_until) -> dict:
+    if kind in PERIODIC and period_from and period_until and period_until < period_from:
+        return {"period_until": gettext_lazy("The end date is before the start date.")}
+    return {}
+
+
+def _item_amounts(amount_claimed, amount_accepted, other_sources) -> dict:
+    counted = amount_claimed if amount_accepted is None else amount_accepted
+    if amount_accepted is not None and amount_claimed is not None and amount_accepted > amount_claimed:
+        return {"amount_accepted": gettext_lazy("More than was claimed cannot be accepted.")}
+    if counted is not None and other_sources and other_sources > counted:
+        return {
+            "other_sources": gettext_lazy(
+                "More than the loss was paid by others: check the amounts (the item then counts as nothing)."
+            )
+        }
+    return {}
+
+
+ITEM_RULES = (_item_period, _item_amounts)
 
 
 def _check_crime(crime: Crime) -> None:
-    today = timezone.localdate()
-    errors = {}
-    if crime.occurred_on and crime.occurred_on > today:
-        errors["occurred_on"] = _("The date cannot be in the future.")
-    if crime.reported_on:
-        if crime.reported_on > today:
-            errors["reported_on"] = _("The date cannot be in the future.")
-        elif crime.occurred_on and crime.reported_on < crime.occurred_on:
-            errors["reported_on"] = _("The crime was reported before it happened.")
+    errors = field_errors(*CRIME_RULES, occurred_on=crime.occurred_on, reported_on=crime.reported_on)
     if crime.health_damage != HealthDamage.DISORDER:
         crime.disorder_months = None
     crime.proceedings_number = crime.proceedings_number.strip()
@@ -82,17 +119,17 @@ def _check_crime(crime: Crime) -> None:
 
 
 def _check_claim(claim: Claim, case: Case | None) -> None:
-    errors = {}
-    if claim.received_on and claim.received_on > timezone.localdate():
-        errors["received_on"] = _("The date cannot be in the future.")
+    errors = field_errors(
+        *CLAIM_RULES,
+        received_on=claim.received_on,
+        claimant_role=claim.claimant_role,
+        claimant=claim.claimant_id,
+        victim=claim.crime.victim_id,
+    )
     if case is not None and claim.claimant_id and not applicant_is_linked(case, claim.claimant_id):
         errors["claimant"] = _("The claimant must be a person linked to the case.")
     if claim.claimant_role == ClaimantRole.VICTIM:
-        if claim.claimant_id != claim.crime.victim_id:
-            errors["claimant_role"] = _("The claimant is not the victim of this crime.")
         claim.relation = ""
-    elif claim.claimant_id == claim.crime.victim_id:
-        errors["claimant_role"] = _("The victim claims as the victim.")
     claim.iban = claim.iban.replace(" ", "").upper()
     duplicate = claim.crime.pk and (
         Claim.objects.filter(crime=claim.crime, claimant=claim.claimant_id)
@@ -288,24 +325,9 @@ def _open_claim(claim: Claim) -> Claim:
 
 
 def _check_item(item: LossItem) -> None:
-    errors = {}
     if item.kind not in PERIODIC:
         item.period_from = item.period_until = None
-    elif item.period_from and item.period_until and item.period_until < item.period_from:
-        errors["period_until"] = _("The end date is before the start date.")
-    counted = item.amount_claimed if item.amount_accepted is None else item.amount_accepted
-    if (
-        item.amount_accepted is not None
-        and item.amount_claimed is not None
-        and item.amount_accepted > item.amount_claimed
-    ):
-        errors["amount_accepted"] = _("More than was claimed cannot be accepted.")
-    elif counted is not None and item.other_sources and item.other_sources > counted:
-        errors["other_sources"] = _(
-            "More than the loss was paid by others: check the amounts (the item then counts as nothing)."
-        )
-    if errors:
-        raise ValidationError(errors)
+    check_field_rules(*ITEM_RULES, **{name: getattr(item, name) for name in ITEM_FIELDS})
 
 
 @transaction.atomic

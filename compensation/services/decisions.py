@@ -13,7 +13,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.choices import Channel
 from cases.delivery import checked_delivery
@@ -37,6 +37,7 @@ from victimsupport.jobs import job_start
 from victimsupport.models import User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
+from victimsupport.rules import field_errors
 from victimsupport.security import security_event
 from victimsupport.templatetags.money import format_eur
 
@@ -44,27 +45,45 @@ DRAFT_FIELDS = ["kind", "one_off_amount", "monthly_amount", "monthly_from", "mon
 CENT = Decimal("0.01")
 
 
+def _reasoning(reasoning) -> dict:
+    if reasoning is not None and not reasoning.strip():
+        return {"reasoning": gettext_lazy("Write the reasoning: the facts and the law the decision rests on.")}
+    return {}
+
+
+def _amounts(kind, one_off_amount, monthly_amount, monthly_months, monthly_from) -> dict:
+    """What a grant pays: amounts in cents, the monthly payments complete, and something paid at all (a
+    refusal pays nothing: its amounts are cleared)."""
+    if kind is None or kind == CompensationDecisionKind.REFUSAL:
+        return {}
+    errors = {}
+    for name, value in (("one_off_amount", one_off_amount), ("monthly_amount", monthly_amount)):
+        if value is not None and value != value.quantize(CENT):
+            errors[name] = gettext_lazy("Use at most two decimals.")
+    if monthly_amount and monthly_months is not None and not monthly_months:
+        errors["monthly_months"] = gettext_lazy("Enter how many monthly payments there are.")
+    if monthly_months and monthly_amount is not None and not monthly_amount:
+        errors["monthly_amount"] = gettext_lazy("Enter the monthly amount.")
+    if monthly_amount and not monthly_from:
+        errors["monthly_from"] = gettext_lazy("Enter the month of the first monthly payment.")
+    amounts = (one_off_amount, monthly_amount, monthly_months)
+    if not errors and None not in amounts and one_off_amount + monthly_amount * monthly_months <= 0:
+        errors["one_off_amount"] = gettext_lazy("A grant pays something: enter the amount paid at once or monthly.")
+    return errors
+
+
+DRAFT_RULES = (_reasoning, _amounts)
+
+
 def _validate(decision: CompensationDecision) -> None:
     """Every rule of a draft, each at its field, all at once."""
-    errors: dict[str, str] = {}
     if not decision.claim.is_open:
         raise ValidationError(_("Only a claim being handled can be decided."))
-    if not decision.reasoning.strip():
-        errors["reasoning"] = _("Write the reasoning: the facts and the law the decision rests on.")
+    errors = field_errors(*DRAFT_RULES, **{name: getattr(decision, name) for name in DRAFT_FIELDS})
     if decision.kind == CompensationDecisionKind.REFUSAL:
         decision.one_off_amount = decision.monthly_amount = Decimal("0")
         decision.monthly_months, decision.monthly_from = 0, None
     else:
-        for name in ("one_off_amount", "monthly_amount"):
-            value = getattr(decision, name)
-            if value is not None and value != value.quantize(CENT):
-                errors[name] = _("Use at most two decimals.")
-        if decision.monthly_amount and not decision.monthly_months:
-            errors["monthly_months"] = _("Enter how many monthly payments there are.")
-        if decision.monthly_months and not decision.monthly_amount:
-            errors["monthly_amount"] = _("Enter the monthly amount.")
-        if decision.monthly_amount and not decision.monthly_from:
-            errors["monthly_from"] = _("Enter the month of the first monthly payment.")
         if not decision.monthly_amount:
             decision.monthly_months, decision.monthly_from = 0, None
         elif decision.amends_id and decision.monthly_from:
@@ -76,8 +95,6 @@ def _validate(decision: CompensationDecision) -> None:
                 errors["monthly_from"] = _(
                     "The monthly payment of %(date)s has been paid already: start the new ones after it."
                 ) % {"date": f"{last:%d.%m.%Y}"}
-        if not errors and decision.total <= 0:
-            errors["one_off_amount"] = _("A grant pays something: enter the amount paid at once or monthly.")
         claim = decision.claim
         if not claim.iban:
             errors["one_off_amount"] = _("The claimant's bank account is missing: enter it on the claim first.")

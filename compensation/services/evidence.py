@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from compensation import letters
 from compensation.models import Claim, ExpertOpinion, InformationRequest
@@ -21,10 +21,26 @@ from victimsupport.jobs import job_start
 from victimsupport.models import Role, User
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, date_order, field_errors, not_future, not_past
 
 REQUEST_FIELDS = ["recipient_kind", "recipient_name", "recipient_address", "question"]
 REPLY_FIELDS = ["reply_received_on", "reply_summary"]
 OPINION_FIELDS = ["crime_link", "health_damage", "disorder_months", "statement"]
+# `sent_on`: the request's, which the reply form knows from the request it answers.
+REPLY_RULES = (
+    not_future("reply_received_on"),
+    date_order("sent_on", "reply_received_on", gettext_lazy("The reply cannot come before the request was sent.")),
+)
+OPINION_ASK_RULES = (not_past("due_on"),)
+
+
+def _disorder_months(health_damage, disorder_months) -> dict:
+    if health_damage == "disorder" and disorder_months is None:
+        return {"disorder_months": gettext_lazy("Enter how long the health disorder lasts.")}
+    return {}
+
+
+OPINION_RULES = (_disorder_months,)
 
 
 def reply_due(sent_on: date) -> date:
@@ -60,10 +76,7 @@ def request_answer(*, actor: User, request: InformationRequest, expected_version
     versioned_edit(request, expected_version, fields, REPLY_FIELDS)
     if request.reply_received_on is None:
         raise ValidationError({"reply_received_on": _("Enter the date the reply came.")})
-    if request.reply_received_on > timezone.localdate():
-        raise ValidationError({"reply_received_on": _("The date cannot be in the future.")})
-    if request.reply_received_on < request.sent_on:
-        raise ValidationError({"reply_received_on": _("The reply cannot come before the request was sent.")})
+    check_field_rules(*REPLY_RULES, reply_received_on=request.reply_received_on, sent_on=request.sent_on)
     request.status = "answered"
     request.full_clean()
     request.save()
@@ -115,11 +128,9 @@ def doctors():
 @transaction.atomic
 def opinion_ask(*, actor: User, claim: Claim, doctor: User, question: str, documents, due_on: date) -> ExpertOpinion:
     ensure_permitted(actor, claim, "change")
-    errors = {}
+    errors = field_errors(*OPINION_ASK_RULES, due_on=due_on)
     if not doctors().filter(pk=doctor.pk).exists():
         errors["doctor"] = _("Choose an expert doctor.")
-    if due_on < timezone.localdate():
-        errors["due_on"] = _("The date cannot be in the past.")
     if not question.strip():
         errors["question"] = _("Say what the doctor is asked.")
     documents = list(documents)
@@ -149,15 +160,13 @@ def opinion_give(*, actor: User, opinion: ExpertOpinion, expected_version: int, 
     stored = versioned_edit(opinion, expected_version, fields, OPINION_FIELDS)
     if stored.status == "given":
         raise ValidationError(_("The opinion has been given."))
-    errors = {}
+    errors = field_errors(*OPINION_RULES, health_damage=opinion.health_damage, disorder_months=opinion.disorder_months)
     if not opinion.crime_link:
         errors["crime_link"] = _("Say whether the crime caused the health damage.")
     if not opinion.statement.strip():
         errors["statement"] = _("Write the opinion and what it rests on.")
     if opinion.health_damage != "disorder":
         opinion.disorder_months = None
-    elif opinion.disorder_months is None:
-        errors["disorder_months"] = _("Enter how long the health disorder lasts.")
     if errors:
         raise ValidationError(errors)
     opinion.status, opinion.given_at = "given", timezone.now()

@@ -15,15 +15,18 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from compensation.models import CompensationDecision, Instalment, InstalmentStatus, PaymentBatch
 from referrals.services.payments import Payee, credit_transfer_xml
 from victimsupport.models import Region, Role, User
 from victimsupport.permissions import ensure_permitted, is_permitted
+from victimsupport.rules import check_field_rules, not_past
 from victimsupport.security import security_event
 
 # Instalments due within this many days may be approved (the next month's payment in advance).
 APPROVE_AHEAD_DAYS = 31
+PAYMENT_FILE_RULES = (not_past("execution_date", gettext_lazy("The payment date cannot be in the past.")),)
 
 
 def lock_instalments(rows) -> list[int]:
@@ -78,8 +81,7 @@ def payment_file_make(*, actor: User, region: Region, execution_date: date | Non
     if region.pk not in actor.region_ids or not actor.has_role(Role.SPECIALIST, Role.REGIONAL_MANAGER):
         raise PermissionDenied
     execution_date = execution_date or timezone.localdate()
-    if execution_date < timezone.localdate():
-        raise ValidationError({"execution_date": _("The payment date cannot be in the past.")})
+    check_field_rules(*PAYMENT_FILE_RULES, execution_date=execution_date)
     locked = lock_instalments(
         waiting_for_file(region).exclude(approved_by=actor).filter(due_on__lte=execution_date)  # none paid early
     )

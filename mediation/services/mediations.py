@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases.models import Person
 from cases.services.grants import person_sync_grants
@@ -30,6 +30,7 @@ from victimsupport.models import Job, Role, User
 from victimsupport.models.jobs import JobStatus
 from victimsupport.notify import notify
 from victimsupport.permissions import ensure_permitted
+from victimsupport.rules import Rule, check_field_rules, field_errors, not_future
 from victimsupport.security import security_event
 from victimsupport.validation import collect_errors
 
@@ -49,13 +50,90 @@ MEETING_FIELDS = ["held_on", "victim_attended", "offender_attended", "notes"]
 OBLIGATION_FIELDS = ["party", "what", "due_on"]
 
 
+def _two_people(victim_personal_code, offender_personal_code) -> dict:
+    if victim_personal_code and victim_personal_code == offender_personal_code:
+        return {"offender_personal_code": gettext_lazy("The victim and the offender are two people.")}
+    return {}
+
+
+def _received_before_appointment(received_on, appointed_on) -> dict:
+    if appointed_on and received_on and received_on > appointed_on:
+        return {"received_on": gettext_lazy("The mediation cannot be received after the appointment.")}
+    return {}
+
+
+def _consent_before_agreement(victim_consent_on, offender_consent_on, agreement_on) -> dict:
+    """Once the agreement is recorded, both consents stay, on or before its day."""
+    if not agreement_on:
+        return {}
+    message = gettext_lazy("The parties consented before the agreement: keep the date.")
+    consents = {"victim_consent_on": victim_consent_on, "offender_consent_on": offender_consent_on}
+    return {name: message for name, consent in consents.items() if consent is None or consent > agreement_on}
+
+
+def _appointed_between(appointed_on, received_on) -> dict:
+    if appointed_on and (appointed_on > timezone.localdate() or (received_on and appointed_on < received_on)):
+        return {"appointed_on": gettext_lazy("The day is between the receipt and today.")}
+    return {}
+
+
+def _meeting_after_appointment(held_on, appointed_on) -> dict:
+    if held_on and appointed_on and held_on < appointed_on:
+        return {"held_on": gettext_lazy("The meeting cannot be before the mediator was appointed.")}
+    return {}
+
+
+def _obligation_due(due_on, agreement_on) -> dict:
+    """An obligation falls due within six months of the agreement."""
+    if not (due_on and agreement_on):
+        return {}
+    latest = deadlines.latest_obligation_due(agreement_on)
+    if due_on < agreement_on:
+        return {"due_on": gettext_lazy("The deadline cannot be before the agreement.")}
+    if due_on > latest:
+        return {
+            "due_on": _("An obligation is fulfilled within six months of the agreement: by %(latest)s at the latest.")
+            % {"latest": f"{latest:%d.%m.%Y}"}
+        }
+    return {}
+
+
+def _settled_after_agreement(settled_on, agreement_on) -> dict:
+    if settled_on and agreement_on and settled_on < agreement_on:
+        return {"settled_on": gettext_lazy("The day cannot be before the agreement.")}
+    return {}
+
+
+def _breach_note(status, note) -> dict:
+    if status == ObligationStatus.BREACHED and note is not None and not note.strip():
+        return {"note": gettext_lazy("Say what was not done.")}
+    return {}
+
+
+# The checks of the values typed, run by the forms too (`field_rules`). A value a form does not have (the
+# mediation's appointment or agreement, for a form that is not given the mediation) is None there and its
+# rule is skipped; the service checks it.
+DATES_NOT_FUTURE = (not_future("received_on"), not_future("victim_consent_on"), not_future("offender_consent_on"))
+RECEIVE_RULES = (_two_people, *DATES_NOT_FUTURE)
+MEDIATION_RULES = (*DATES_NOT_FUTURE, _received_before_appointment, _consent_before_agreement)
+APPOINT_RULES = (_appointed_between,)
+MEETING_RULES = (not_future("held_on"), _meeting_after_appointment)
+OBLIGATION_RULES = (_obligation_due,)
+AGREEMENT_DATE_RULES = (not_future("agreement_on"),)
+AGREEMENT_RULES = (*AGREEMENT_DATE_RULES, *OBLIGATION_RULES)  # the agreement's form: its date and first obligation
+SETTLE_RULES = (not_future("settled_on"), _settled_after_agreement, _breach_note)
+NEW_OFFENCE_RULES = (not_future("offence_on"),)
+
+
 def _link(mediation: Mediation) -> str:
     return reverse("mediation:mediation", args=[mediation.pk])
 
 
-def _not_future(errors: dict, name: str, day: date | None) -> None:
-    if day is not None and day > timezone.localdate():
-        errors.setdefault(name, []).append(_("The date cannot be in the future."))
+def _rule_errors(errors: dict, rules: tuple[Rule, ...], **values) -> None:
+    """The rules' errors added to `errors` (lists by field): every rule's message, in order."""
+    for rule in rules:
+        for field, message in field_errors(rule, **values).items():
+            errors.setdefault(field, []).append(message)
 
 
 def _party(actor: User, party: str, person_fields: dict, errors: dict) -> Person:
@@ -97,13 +175,15 @@ def mediation_receive(
     errors: dict = {}
     persons = {party: _party(actor, party, parties[party], errors) for party in PARTIES}
     victim, offender = persons["victim"], persons["offender"]
-    if (victim.pk is not None and victim.pk == offender.pk) or (
-        victim.personal_code and victim.personal_code == offender.personal_code
-    ):
-        errors.setdefault("offender_personal_code", []).append(_("The victim and the offender are two people."))
     mediation = Mediation(region=region, created_by=actor, **fields)
-    for name in ("received_on", "victim_consent_on", "offender_consent_on"):
-        _not_future(errors, name, getattr(mediation, name))
+    # A person on record is found by the code typed: the same person twice has the same code twice.
+    _rule_errors(
+        errors,
+        RECEIVE_RULES,
+        victim_personal_code=victim.personal_code,
+        offender_personal_code=offender.personal_code,
+        **{name: getattr(mediation, name) for name in MEDIATION_FIELDS},
+    )
     collect_errors(errors, lambda: mediation.full_clean(exclude=["victim", "offender"]))
     if errors:
         raise ValidationError(errors)
@@ -130,15 +210,13 @@ def mediation_update(*, actor: User, mediation: Mediation, expected_version: int
     if mediation.is_closed:
         raise ValidationError(_("The mediation is closed."))
     errors: dict = {}
-    for name in ("received_on", "victim_consent_on", "offender_consent_on"):
-        _not_future(errors, name, getattr(mediation, name))
-    if mediation.appointed_on and mediation.received_on and mediation.received_on > mediation.appointed_on:
-        errors.setdefault("received_on", []).append(_("The mediation cannot be received after the appointment."))
-    if mediation.agreement_on:
-        for name in ("victim_consent_on", "offender_consent_on"):
-            consent = getattr(mediation, name)
-            if consent is None or consent > mediation.agreement_on:
-                errors.setdefault(name, []).append(_("The parties consented before the agreement: keep the date."))
+    _rule_errors(
+        errors,
+        MEDIATION_RULES,
+        appointed_on=mediation.appointed_on,
+        agreement_on=mediation.agreement_on,
+        **{name: getattr(mediation, name) for name in MEDIATION_FIELDS},
+    )
     collect_errors(errors, mediation.full_clean)
     if errors:
         raise ValidationError(errors)
@@ -173,8 +251,7 @@ def mediator_appoint(
     replaced = mediation.mediator
     if mediation.appointed_on is None:
         appointed_on = appointed_on or timezone.localdate()
-        if appointed_on > timezone.localdate() or appointed_on < mediation.received_on:
-            raise ValidationError({"appointed_on": _("The day is between the receipt and today.")})
+        check_field_rules(*APPOINT_RULES, appointed_on=appointed_on, received_on=mediation.received_on)
         mediation.appointed_on = appointed_on
     mediation.mediator = mediator
     mediation.meeting_reminded_on = None  # the new mediator is reminded of the first meeting
@@ -216,9 +293,7 @@ def meeting_record(*, actor: User, mediation: Mediation, **fields) -> Meeting:
     _working(mediation)
     meeting = Meeting(mediation=mediation, recorded_by=actor, **{k: fields[k] for k in MEETING_FIELDS})
     errors: dict = {}
-    _not_future(errors, "held_on", meeting.held_on)
-    if meeting.held_on and meeting.held_on < mediation.appointed_on:
-        errors.setdefault("held_on", []).append(_("The meeting cannot be before the mediator was appointed."))
+    _rule_errors(errors, MEETING_RULES, held_on=meeting.held_on, appointed_on=mediation.appointed_on)
     collect_errors(errors, meeting.full_clean)
     if errors:
         raise ValidationError(errors)
@@ -228,15 +303,7 @@ def meeting_record(*, actor: User, mediation: Mediation, **fields) -> Meeting:
 
 def _check_obligation(mediation: Mediation, obligation: Obligation) -> None:
     errors: dict = {}
-    if obligation.due_on and mediation.agreement_on:
-        latest = deadlines.latest_obligation_due(mediation.agreement_on)
-        if obligation.due_on < mediation.agreement_on:
-            errors["due_on"] = [_("The deadline cannot be before the agreement.")]
-        elif obligation.due_on > latest:
-            errors["due_on"] = [
-                _("An obligation is fulfilled within six months of the agreement: by %(latest)s at the latest.")
-                % {"latest": f"{latest:%d.%m.%Y}"}
-            ]
+    _rule_errors(errors, OBLIGATION_RULES, due_on=obligation.due_on, agreement_on=mediation.agreement_on)
     collect_errors(errors, lambda: obligation.full_clean(exclude=["mediation"]))
     if errors:
         raise ValidationError(errors)
@@ -256,7 +323,7 @@ def agreement_record(*, actor: User, mediation: Mediation, agreement_on: date, *
         errors["agreement_on"] = [_("Record the meeting both parties attended first.")]
     if not (mediation.victim_consent_on and mediation.offender_consent_on):
         errors.setdefault("agreement_on", []).append(_("Record the consent of both parties first."))
-    _not_future(errors, "agreement_on", agreement_on)
+    _rule_errors(errors, AGREEMENT_DATE_RULES, agreement_on=agreement_on)
     if agreement_on and not errors:
         earliest = max(joint.held_on, mediation.victim_consent_on, mediation.offender_consent_on)
         if agreement_on < earliest:
@@ -307,11 +374,9 @@ def obligation_settle(
     if status not in (ObligationStatus.FULFILLED, ObligationStatus.BREACHED):
         raise ValidationError({"status": _("Choose fulfilled or breached.")})
     errors: dict = {}
-    _not_future(errors, "settled_on", settled_on)
-    if settled_on and settled_on < mediation.agreement_on:
-        errors.setdefault("settled_on", []).append(_("The day cannot be before the agreement."))
-    if status == ObligationStatus.BREACHED and not note.strip():
-        errors["note"] = [_("Say what was not done.")]
+    _rule_errors(
+        errors, SETTLE_RULES, settled_on=settled_on, agreement_on=mediation.agreement_on, status=status, note=note
+    )
     if errors:
         raise ValidationError(errors)
     obligation.status, obligation.settled_on, obligation.note = status, settled_on, note.strip()[:300]
@@ -385,7 +450,7 @@ def new_offence_record(*, actor: User, mediation: Mediation, offence_on: date) -
     if mediation.new_offence_on is not None:
         raise ValidationError(_("A new offence has been recorded already."))
     errors: dict = {}
-    _not_future(errors, "offence_on", offence_on)
+    _rule_errors(errors, NEW_OFFENCE_RULES, offence_on=offence_on)
     if offence_on < mediation.agreement_on or offence_on > deadlines.watched_until(last_due):
         errors.setdefault("offence_on", []).append(
             _("Only an offence between the agreement and %(until)s is recorded here.")
