@@ -13,11 +13,15 @@ class PlatformConfig(AppConfig):
         from celery.signals import task_prerun, task_success
         from django.db.models.signals import post_migrate
 
-        from victimsupport import signals  # noqa: F401
+        from victimsupport import (
+            signals,  # noqa: F401
+            usercache,
+        )
         from victimsupport.scheduled import run_done, run_started
         from victimsupport.sql import install_col_identity
 
         install_col_identity()
+        usercache.connect()
         post_migrate.connect(_reference_data_after_migrate, sender=self)
         task_prerun.connect(run_started, weak=False)
         task_success.connect(run_done, weak=False)

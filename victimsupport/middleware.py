@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import operator
 import time
-from functools import cache as once
-from functools import reduce
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
-from django_otp import device_classes
 
 from victimsupport.requestcontext import reset_request, set_request
+from victimsupport.usercache import device_exists
 
 SESSION_AUTH_AT = "vs_auth_at"
 SESSION_AUTH_BY = "vs_auth_by"  # "tara": the login was through TARA (victimsupport.tara)
@@ -112,19 +108,17 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
-@once
-def _device_kinds() -> tuple:
-    return tuple(device_classes())  # django-otp looks through every installed model each time
-
-
 def second_factor_required(user) -> bool:
     return settings.OTP_REQUIRED or user.has_role(*settings.OTP_REQUIRED_ROLES)
 
 
 def has_second_factor(user) -> bool:
-    """django-otp's user_has_device in one query (it asks each kind of device in turn)."""
-    any_kind = [Exists(kind.objects.filter(user=OuterRef("pk"), confirmed=True)) for kind in _device_kinds()]
-    return user._meta.model._default_manager.filter(pk=user.pk).filter(reduce(operator.or_, any_kind)).exists()
+    """django-otp's user_has_device in one query (it asks each kind of device in turn), or none for the
+    signed-in user, whose cached copy knows it (victimsupport.usercache)."""
+    known = getattr(user, "has_device", None)
+    if known is not None:
+        return known
+    return user._meta.model._default_manager.filter(pk=user.pk).filter(device_exists()).exists()
 
 
 def passkey_ceremony(path: str) -> bool:

@@ -188,6 +188,8 @@ LOGIN_REDIRECT_URL_FAILURE = "/login/tara/failed/"
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
+# The signed-in user's cached copy (victimsupport.usercache): every change forgets it; this is the backstop.
+USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 300, minimum=0)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts with every request
 SESSION_COOKIE_HTTPONLY = True

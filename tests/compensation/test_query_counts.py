@@ -3,22 +3,17 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.compensation.test_claims import add_item, open_claim
 from tests.factories import make_case
+from tests.querycount import page_queries
 
 pytestmark = pytest.mark.django_db
 
 BUDGET = {"claim-list": 10, "claim-detail": 20}  # raise one only with a reason in the commit message
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
+queries = page_queries
 
 
 def test_the_claims_list_and_a_claim_do_not_grow_with_the_data(client, specialist):

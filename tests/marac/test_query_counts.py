@@ -3,8 +3,6 @@
 from datetime import time, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,15 +11,12 @@ from marac.services import meetings as meeting_services
 from marac.services import referrals as referral_services
 from tests.factories import login_verified, make_case
 from tests.marac.conftest import assess
+from tests.querycount import page_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(context)
+queries = page_queries
 
 
 def grow(specialist, coordinator, partner, network, meeting, size: int) -> None:

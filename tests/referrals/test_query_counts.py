@@ -2,21 +2,16 @@
 rows (pinned here, as the case pages are in tests/cases/test_query_counts.py)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_aid, make_case, make_invoice, make_referral
+from tests.querycount import page_queries
 
 pytestmark = pytest.mark.django_db
 
 BUDGET = {"invoice-list": 7, "aid-applications": 8}  # raise one only with a reason in the commit message
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(context)
+queries = page_queries
 
 
 def add_invoiced_aid(specialist, organiser, provider, number: int) -> None:

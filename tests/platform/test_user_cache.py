@@ -1,0 +1,85 @@
+"""The signed-in user comes from the cache (victimsupport.usercache), and every change of what it holds
+reaches the next request: roles, regions, the account being closed, a second factor added."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import make_user, region
+from victimsupport.models import Role
+from victimsupport.services import user_set_roles_and_regions
+from victimsupport.usercache import load_user
+
+pytestmark = pytest.mark.django_db
+
+
+def cached(user):
+    return cache.get(f"auth-user:{user.pk}")
+
+
+def test_a_request_fills_the_cache_and_the_next_one_queries_no_user(client, django_assert_num_queries):
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert cached(user) is not None
+    with django_assert_num_queries(0):
+        again = load_user(user.pk)
+    assert again.roles == {Role.SPECIALIST} and again.region_ids == {region("pohja").pk}
+    assert again.has_device is False
+
+
+def test_roles_and_regions_changed_reach_the_next_request(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    client.get("/")
+    user_set_roles_and_regions(user, roles=[Role.REGIONAL_MANAGER], regions=[region("louna")])
+    assert cached(user) is None
+    fresh = load_user(user.pk)
+    assert fresh.roles == {Role.REGIONAL_MANAGER} and fresh.region_ids == {region("louna").pk}
+
+
+def test_a_group_emptied_from_its_side_forgets_its_members():
+    user = make_user(Role.SPECIALIST, "pohja")
+    load_user(user.pk)
+    group = Group.objects.get(name=Role.SPECIALIST)
+    group.user_set.remove(user)
+    assert cached(user) is None
+    assert load_user(user.pk).roles == frozenset()
+    group.user_set.add(user)
+    load_user(user.pk)
+    group.user_set.clear()
+    assert cached(user) is None
+    load_user(user.pk)
+    region("pohja").users.clear()
+    assert load_user(user.pk).region_ids == frozenset()
+
+
+def test_a_closed_account_is_signed_out_at_its_next_request(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    user.is_active = False
+    user.save()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_second_factor_added_elsewhere_is_asked_for_at_the_next_request(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("otp-verify"))
+
+
+def test_a_copy_filled_beside_an_uncommitted_change_is_forgotten_at_commit(django_capture_on_commit_callbacks):
+    user = make_user(Role.SPECIALIST, "pohja")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        user.is_active = False
+        user.save()
+        cache.set(f"auth-user:{user.pk}", "a copy another request read before the commit")
+    assert cached(user) is None

@@ -1,0 +1,16 @@
+"""Counting a page's queries as every request after the first makes them: the signed-in user is read from
+the cache (victimsupport.usercache), so it is filled first."""
+
+from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from victimsupport.usercache import load_user
+
+
+def page_queries(client, url, *, method="get", data=None) -> int:
+    load_user(client.session[SESSION_KEY])
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context)
