@@ -1,12 +1,15 @@
 """The signed-in user, with roles, regions and whether they have a second factor, read from the cache:
 every request needs them, and their query (with the second-factor check) was most of an empty page's
 CPU. Every write that changes them (the user's row, their groups or regions, a device) forgets the
-cached copy at once and again when its transaction commits, so a request running beside the write
-cannot keep the old copy; the copy expires after USER_CACHE_SECONDS in any case."""
+cached copy, at once and again when its transaction commits, by giving the user a new generation: a copy
+is used only while the generation it was read under is still the user's, so a request that read the
+row before the commit and stores its copy after it cannot keep the old copy. A copy expires after
+USER_CACHE_SECONDS in any case."""
 
 from __future__ import annotations
 
 import operator
+import uuid
 from functools import cache as once
 from functools import reduce
 
@@ -40,31 +43,41 @@ def with_roles_and_regions(users):
     )
 
 
-def _key(pk) -> str:
-    return f"auth-user:{pk}"
+def _keys(pk) -> tuple[str, str]:
+    key = f"auth-user:{settings.DATABASES['default']['NAME']}:{pk}"  # one Redis may serve several databases
+    return key, f"{key}:generation"
 
 
 def load_user(pk) -> User | None:
     """The user with `roles`, `region_ids`, `group_ids` and `has_device` set (None: no such user)."""
-    key = _key(pk)
-    user = cache.get(key)
+    key, generation_key = _keys(pk)
+    found = cache.get_many([key, generation_key])
+    generation, copy = found.get(generation_key), found.get(key)
+    if copy is not None and copy[0] == generation:
+        return copy[1]
+    user = with_roles_and_regions(User._default_manager.filter(pk=pk)).annotate(has_device=device_exists()).first()
     if user is None:
-        user = with_roles_and_regions(User._default_manager.filter(pk=pk)).annotate(has_device=device_exists()).first()
-        if user is None:
-            return None
-        # The values User.roles, region_ids and group_ids would otherwise each query for.
-        user.__dict__["roles"] = frozenset(set(user.role_names) & set(Role.values)) if user.is_active else frozenset()
-        user.__dict__["region_ids"] = frozenset(user.region_id_list)
-        user.__dict__["group_ids"] = frozenset(user.group_id_list)
-        cache.set(key, user, settings.USER_CACHE_SECONDS)
+        return None
+    # The values User.roles, region_ids and group_ids would otherwise each query for.
+    user.__dict__["roles"] = frozenset(set(user.role_names) & set(Role.values)) if user.is_active else frozenset()
+    user.__dict__["region_ids"] = frozenset(user.region_id_list)
+    user.__dict__["group_ids"] = frozenset(user.group_id_list)
+    cache.set(key, (generation, user), settings.USER_CACHE_SECONDS)
     return user
 
 
 def forget_users(pks) -> None:
-    keys = [_key(pk) for pk in pks if pk is not None]
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    keys = [_keys(pk) for pk in set(pks) if pk is not None]
+    if not keys:
+        return
+
+    def forget():
+        # The generation outlives every copy read under the one before it.
+        cache.set_many({generation: uuid.uuid4().hex for _, generation in keys}, settings.USER_CACHE_SECONDS + 60)
+        cache.delete_many([key for key, _ in keys])
+
+    forget()
+    transaction.on_commit(forget, robust=True)  # a cache error must not cancel the transaction's other callbacks
 
 
 def _user_changed(sender, instance, **kwargs):

@@ -11,13 +11,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import make_user, region
 from victimsupport.models import Role
 from victimsupport.services import user_set_roles_and_regions
-from victimsupport.usercache import load_user
+from victimsupport.usercache import _keys, load_user
 
 pytestmark = pytest.mark.django_db
 
 
 def cached(user):
-    return cache.get(f"auth-user:{user.pk}")
+    return cache.get(_keys(user.pk)[0])
 
 
 def test_a_request_fills_the_cache_and_the_next_one_queries_no_user(client, django_assert_num_queries):
@@ -76,10 +76,36 @@ def test_a_second_factor_added_elsewhere_is_asked_for_at_the_next_request(client
     assert response.status_code == 302 and response["Location"].startswith(reverse("otp-verify"))
 
 
-def test_a_copy_filled_beside_an_uncommitted_change_is_forgotten_at_commit(django_capture_on_commit_callbacks):
+def test_a_copy_read_before_a_commit_is_not_used_after_it(django_capture_on_commit_callbacks):
+    """A request reads the row (and the user's generation) before the writer commits, and stores its copy
+    after the commit: the copy is of a generation that is no longer the user's."""
     user = make_user(Role.SPECIALIST, "pohja")
+    key, generation_key = _keys(user.pk)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         user.is_active = False
         user.save()
-        cache.set(f"auth-user:{user.pk}", "a copy another request read before the commit")
+        read_under = cache.get(generation_key)  # the other request's read, before the commit
+        cache.set(key, (read_under, "a copy stored before the commit"))
     assert cached(user) is None
+    cache.set(key, (read_under, "a copy stored after the commit"))
+    fresh = load_user(user.pk)
+    assert not isinstance(fresh, str) and fresh.is_active is False
+
+
+def test_a_password_changed_elsewhere_signs_this_session_out(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    user.set_password("Uus-salasõna-2026")
+    user.save()
+    response = client.get("/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_removed_second_factor_is_no_longer_asked_for(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    assert client.get("/").status_code == 302  # asked for
+    device.delete()
+    assert client.get("/").status_code == 200
