@@ -16,6 +16,7 @@ from mediation.services.mediations import (
     MEETING_RULES,
     NEW_OFFENCE_RULES,
     OBLIGATION_FIELDS,
+    OBLIGATION_RULES,
     PARTIES,
     PARTY_CONTACT_FIELDS,
     PARTY_FIELDS,
@@ -113,8 +114,22 @@ class AppointForm(StyledForm):
         }
 
 
-class MeetingForm(StyledModelForm):
-    field_rules = MEETING_RULES  # the appointment's day: the service checks it (this form is not given the mediation)
+class OfMediation:
+    """A form on one mediation: its rules also judge the typed day against the mediation's appointment and
+    agreement (without a mediation, e.g. the page's own blank form, those rules are left to the service)."""
+
+    def __init__(self, *args, mediation: Mediation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mediation = mediation
+
+    def rule_values(self, data: dict) -> dict:
+        if self.mediation is None:
+            return data
+        return {"appointed_on": self.mediation.appointed_on, "agreement_on": self.mediation.agreement_on, **data}
+
+
+class MeetingForm(OfMediation, StyledModelForm):
+    field_rules = MEETING_RULES
 
     class Meta:
         model = Meeting
@@ -122,7 +137,9 @@ class MeetingForm(StyledModelForm):
         widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class ObligationForm(StyledModelForm):
+class ObligationForm(OfMediation, StyledModelForm):
+    field_rules = OBLIGATION_RULES
+
     class Meta:
         model = Obligation
         fields = OBLIGATION_FIELDS
@@ -140,8 +157,8 @@ class AgreementForm(ObligationForm):
         self.fields["what"].help_text = _("The first obligation; add the others on the mediation's page.")
 
 
-class SettleForm(StyledForm):
-    field_rules = SETTLE_RULES  # the agreement's day: the service checks it (this form is not given the obligation)
+class SettleForm(OfMediation, StyledForm):
+    field_rules = SETTLE_RULES
     status = forms.ChoiceField(
         label=_("The obligation was"),
         choices=[(ObligationStatus.FULFILLED, _("fulfilled")), (ObligationStatus.BREACHED, _("breached"))],

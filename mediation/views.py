@@ -98,6 +98,12 @@ class MediationMixin(RoleRequiredMixin):
     action = "view"
     log_view = True
 
+    def get_form(self, data=None, **kwargs):
+        # An ActionView's form on one mediation: its rules judge the typed day against the mediation's.
+        if issubclass(self.form_class, forms.OfMediation):
+            kwargs.setdefault("mediation", self.mediation)
+        return super().get_form(data, **kwargs)
+
     def load(self, request, pk):
         base = Mediation.objects.select_related("region", "victim", "offender", "mediator", "report")
         self.mediation = restricted_object(base, request.user, action=self.action, pk=pk)

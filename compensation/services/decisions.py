@@ -79,7 +79,11 @@ def _validate(decision: CompensationDecision) -> None:
     """Every rule of a draft, each at its field, all at once."""
     if not decision.claim.is_open:
         raise ValidationError(_("Only a claim being handled can be decided."))
-    errors = field_errors(*DRAFT_RULES, **{name: getattr(decision, name) for name in DRAFT_FIELDS})
+    values = {name: getattr(decision, name) for name in DRAFT_FIELDS}
+    for name, empty in (("one_off_amount", Decimal("0")), ("monthly_amount", Decimal("0")), ("monthly_months", 0)):
+        if values[name] is None:  # not given: nothing (a form's None is a value it refused already)
+            values[name] = empty
+    errors = field_errors(*DRAFT_RULES, **values)
     if decision.kind == CompensationDecisionKind.REFUSAL:
         decision.one_off_amount = decision.monthly_amount = Decimal("0")
         decision.monthly_months, decision.monthly_from = 0, None

@@ -110,6 +110,7 @@ class ProjectAddView(PlanMixin, ActionView):
     success_message = gettext_lazy("The project was saved.")
 
     def get_form(self, data=None, **kwargs):
+        kwargs.setdefault("instance", Project(plan=self.plan))  # not saved by the form: its plan's year is judged
         return forms.ProjectForm(data, user=self.request.user, **kwargs)
 
     def perform(self, data):

@@ -105,10 +105,10 @@ def test_rule_reported_with_missing_fields(specialist, case, form_class, kwargs,
 def test_a_recorded_crime_s_fields_are_not_judged(specialist, case):
     """With a crime already recorded, what the new crime's fields hold is not used, so not judged."""
     world = World(specialist, case)
-    data = {"crime": recorded_crime(world), "occurred_on": TOMORROW, "claimant_role": "victim"}
+    data = {"crime": recorded_crime(world), "occurred_on": TOMORROW}
     form = forms.NewClaimForm(data=data, **new_claim(world))
     assert not form.is_valid()
-    assert "occurred_on" not in form.errors and "claimant_role" not in form.errors
+    assert "occurred_on" not in form.errors
 
 
 def test_payment_date_in_the_past():

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 
 from mediation import forms
 from mediation.models import Mediation
-from tests.factories import region
+from tests.factories import make_user, region
+from tests.mediation import test_mediations as flows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,8 @@ def arguments(kind, specialist) -> dict:
         return {"instance": stored()}
     if kind == "mediation":
         return {"mediation": unappointed()}
+    if kind == "agreed":  # a form on the mediation's page, given its mediation (appointed and agreed)
+        return {"mediation": stored()}
     return {}
 
 
@@ -67,6 +70,8 @@ CASES = [
         "six months",
     ),
     (forms.SettleForm, None, {"settled_on": TOMORROW}, "settled_on", "future"),
+    (forms.SettleForm, "agreed", {"settled_on": days_ago(3)}, "settled_on", "before the agreement"),
+    (forms.ObligationForm, "agreed", {"due_on": days_ago(3)}, "due_on", "before the agreement"),
     (forms.SettleForm, None, {"status": "breached", "note": ""}, "note", "not done"),
 ]
 
@@ -101,3 +106,26 @@ def test_a_later_appointment_keeps_the_first_day():
     form = forms.AppointForm(data={"appointed_on": days_ago(30).isoformat()}, mediation=mediation)
     assert not form.is_valid()
     assert "appointed_on" not in form.errors
+
+
+def test_a_meeting_before_the_appointment_on_the_mediation_s_form():
+    with translation.override("en"):
+        form = forms.MeetingForm(data={"held_on": days_ago(6).isoformat()}, mediation=stored())
+        assert not form.is_valid()
+        assert "before the mediator was appointed" in form.errors["held_on"][0]
+    assert forms.MeetingForm(data={"held_on": days_ago(4).isoformat()}, mediation=stored()).is_valid()
+
+
+def test_the_meeting_page_judges_the_day_against_the_appointment(client, specialist, manager):
+    mediation = flows.receive(specialist)
+    mediator = flows.make_volunteer(make_user("coordinator", "pohja"), last_name="Lepitaja", kinds=["mediator"]).user
+    flows.appointed(manager, mediation, mediator)  # today
+    client.force_login(mediator)
+    too_long = "x" * 4001  # refused by the form itself: the service is not reached
+    response = client.post(
+        f"/mediation/{mediation.pk}/meetings/new/", {"held_on": days_ago(1).strftime("%d.%m.%Y"), "notes": too_long}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "at most 4000 characters" in page and "before the mediator was appointed" in page
+    assert not mediation.meetings.exists()

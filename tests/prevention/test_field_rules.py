@@ -109,3 +109,17 @@ def test_the_next_review_is_in_the_future():
         assert not form.is_valid()
         assert "next review is in the future" in form.errors["next_review_on"][0]
     assert forms.ReviewedForm(data={"next_review_on": TOMORROW}).is_valid()
+
+
+def test_a_new_project_outside_the_plan_year_is_reported_with_the_missing_name(client, planner, plan):
+    client.force_login(planner)
+    response = client.post(
+        f"/prevention/plans/{YEAR}/projects/new/",
+        {"name": "", "starts_on": f"01.01.{YEAR + 2}", "ends_on": f"31.12.{YEAR + 2}"},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.has_error("name", code="required")
+    with translation.override("en"):
+        assert "the plan's year" in " ".join(form.errors["starts_on"])
+    assert not Project.objects.exists()
