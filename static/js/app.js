@@ -16,6 +16,12 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  // Once something is typed into a form on the page, a job the page polls does not reload it when done
+  // (victimsupport.views.jobs): it offers the result instead, so that nothing typed is lost.
+  var typing = document.getElementById("page-typing");
+  document.addEventListener("input", function (event) {
+    if (typing && event.target.form && (event.target.form.method || "").toLowerCase() === "post") typing.value = "1";
+  });
   // After a refused form, focus goes to the error summary so that it is read out first.
   var summary = document.querySelector(".form-errors[tabindex], .notice--warn[tabindex]");
   if (summary) { summary.focus(); }

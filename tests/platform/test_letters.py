@@ -135,6 +135,9 @@ def test_a_finished_job_reloads_the_page_it_ran_for_instead_of_linking_back_to_i
     assert "HX-Refresh" not in client.get(f"/jobs/{job.pk}/", headers=polled)  # still running: keep polling
     job_finish(job, result_url="/aid/decisions/7/")
     assert client.get(f"/jobs/{job.pk}/", headers=polled)["HX-Refresh"] == "true"
+    # Something typed in a form on that page (static/js/app.js sends typing=1): not reloaded, the result offered.
+    typing = client.get(f"/jobs/{job.pk}/", {"typing": "1"}, headers=polled)
+    assert "HX-Refresh" not in typing and b'href="/aid/decisions/7/"' in typing.content
     elsewhere = {"HX-Request": "true", "HX-Current-URL": f"http://testserver/jobs/{job.pk}/"}
     response = client.get(f"/jobs/{job.pk}/", headers=elsewhere)  # the job's own page links to the result
     assert "HX-Refresh" not in response and b'href="/aid/decisions/7/"' in response.content

@@ -19,10 +19,13 @@ from victimsupport.permissions.views import restricted_object
 def job_status(request, pk: int):
     job = restricted_object(Job.objects.all(), request.user, pk=pk)
     template = "victimsupport/job.html#job-status" if request.htmx else "victimsupport/job.html"
-    response = render(request, template, {"job": job})
-    if request.htmx and job.is_done and job.result_url and _same_page(job.result_url, request):
+    same_page = bool(request.htmx and job.is_done and job.result_url and _same_page(job.result_url, request))
+    typing = same_page and request.GET.get("typing") == "1"
+    response = render(request, template, {"job": job, "typing": typing})
+    if same_page and not typing:
         # The job ran for the page that polls it (a decision's letter): that page shows the result itself,
-        # so it is loaded again instead of offering a link back to it.
+        # so it is loaded again instead of offering a link back to it; not while the user is typing in a
+        # form on it (static/js/app.js says so in #page-typing), which would lose what was typed.
         response["HX-Refresh"] = "true"
     return response
 
