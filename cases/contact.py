@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Channel, PartyRole
@@ -44,7 +45,21 @@ class ContactFacts:
 
 
 def contact_facts(person: Person) -> ContactFacts:
-    return ContactFacts(is_alleged_perpetrator(person), SafeContact.objects.filter(person=person).first())
+    perpetrator = CaseParty.objects.filter(person=OuterRef("pk"), role=PartyRole.ALLEGED_PERPETRATOR)
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(perpetrator=Exists(perpetrator))
+        .select_related("safe_contact")
+        .only("pk", "safe_contact")
+        .first()
+    )  # one query for both
+    if row is None:
+        return ContactFacts(False, None)
+    try:
+        rules = row.safe_contact
+    except SafeContact.DoesNotExist:
+        rules = None
+    return ContactFacts(row.perpetrator, rules)
 
 
 def may_contact(person: Person, channel: str, *, facts: ContactFacts | None = None) -> Reachability:

@@ -79,8 +79,12 @@ class CaseMixin(RestrictedObjectMixin):
         if gate is not None:
             return gate
         if request.method == "GET" and self.log_action:
-            log_access(request.user, self.log_action, obj=self.case, persons=case_persons(self.case))
+            log_access(request.user, self.log_action, obj=self.case, persons=self.logged_persons())
         return None
+
+    def logged_persons(self) -> list[int]:
+        """Whose data the page shows, for the access log."""
+        return case_persons(self.case)
 
     def case_url(self) -> str:
         return reverse("cases:case", args=[self.case.pk])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -131,13 +132,20 @@ class CaseListView(RoleRequiredMixin, TemplateView):
 class CaseDetailView(CaseMixin, TemplateView):
     template_name = "cases/case_detail.html"
 
+    @cached_property
+    def parties(self) -> list[CaseParty]:
+        return list(CaseParty.objects.filter(case=self.case).select_related("person").order_by("pk"))
+
+    def logged_persons(self) -> list[int]:
+        return [self.case.client_id, *(party.person_id for party in self.parties)]  # the parties read once
+
     def get_context_data(self, **kwargs):
         user, case = self.request.user, self.case
         permitted = permitted_actions(user, case, "change", "assign")
         can_change, can_assign = "change" in permitted, "assign" in permitted
         privileged = case.responsible_id == user.pk or can_assign
         entries, has_more = case_timeline(user, case, privileged=privileged)
-        parties = list(CaseParty.objects.filter(case=case).exclude(person=case.client_id).select_related("person"))
+        parties = [party for party in self.parties if party.person_id != case.client_id]
         client = case.client
         facts = contact_facts(client)
         open_tasks = list(
