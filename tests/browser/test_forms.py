@@ -48,3 +48,16 @@ def test_a_date_field_takes_typing_and_the_browsers_date_picker(page):
         box, field_box = button.bounding_box(), field.bounding_box()
         assert abs(box["y"] - field_box["y"]) < 4 and box["x"] > field_box["x"]  # beside the field
         screenshot(page, f"forms-date-field-{width}")
+
+
+def test_typing_in_a_form_is_told_to_a_job_the_page_polls(page):
+    """What app.js sends with a job's poll (#page-typing): the job then offers its result instead of
+    reloading the page over what is typed (victimsupport.views.jobs)."""
+    log_in(page, make_user("specialist", "pohja"))
+    page.goto(f"{page.base_url}/cases/new/")
+    assert page.input_value("#page-typing") == ""
+    page.fill("#id_lookup-personal_code", "3")  # typing into a form that is sent by POST
+    assert page.input_value("#page-typing") == "1"
+    page.goto(f"{page.base_url}/cases/")
+    page.fill("main form[method=get] input[name=opened_from]", "01.01.2026")
+    assert page.input_value("#page-typing") == ""  # a list's filter is not typed work
