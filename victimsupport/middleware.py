@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import django_otp.middleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from victimsupport.requestcontext import reset_request, set_request
 from victimsupport.usercache import device_exists
@@ -106,6 +108,22 @@ class SecondFactorMiddleware:
                 if second_factor_required(user):
                     return redirect("otp-setup")
         return self.get_response(request)
+
+
+class OTPMiddleware(django_otp.middleware.OTPMiddleware):
+    """django-otp's, finding the session's second factor among the signed-in user's cached devices
+    (victimsupport.usercache) instead of reading it on every request; as before, a device no longer
+    confirmed or no longer the user's leaves the session unverified."""
+
+    def _verify_user_sync(self, request, user):
+        devices = getattr(user, "otp_devices", None) if user.is_authenticated else None
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if devices is not None else None
+        if not persistent_id:
+            return super()._verify_user_sync(request, user)
+        self._init_user_fields(user)
+        device = devices.get(self._normalize_persistent_id(persistent_id))
+        user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 def second_factor_required(user) -> bool:

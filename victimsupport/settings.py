@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "victimsupport.middleware.OTPMiddleware",  # django-otp's, with the devices from the cached user
     "django.contrib.messages.middleware.MessageMiddleware",
     "victimsupport.middleware.SessionGuardMiddleware",
     "victimsupport.middleware.SecondFactorMiddleware",

@@ -49,15 +49,24 @@ def _keys(pk) -> tuple[str, str]:
 
 
 def load_user(pk) -> User | None:
-    """The user with `roles`, `region_ids`, `group_ids` and `has_device` set (None: no such user)."""
+    """The user with `roles`, `region_ids`, `group_ids`, `otp_devices` and `has_device` set (None: no such
+    user)."""
     key, generation_key = _keys(pk)
     found = cache.get_many([key, generation_key])
     generation, copy = found.get(generation_key), found.get(key)
     if copy is not None and copy[0] == generation:
         return copy[1]
-    user = with_roles_and_regions(User._default_manager.filter(pk=pk)).annotate(has_device=device_exists()).first()
+    user = with_roles_and_regions(User._default_manager.filter(pk=pk)).first()
     if user is None:
         return None
+    # The confirmed second factors, by django-otp's persistent id: the session names the one given.
+    devices = {
+        device.persistent_id: device
+        for kind in device_kinds()
+        for device in kind.objects.filter(user=user, confirmed=True)
+    }
+    user.__dict__["otp_devices"] = devices
+    user.__dict__["has_device"] = bool(devices)
     # The values User.roles, region_ids and group_ids would otherwise each query for.
     user.__dict__["roles"] = frozenset(set(user.role_names) & set(Role.values)) if user.is_active else frozenset()
     user.__dict__["region_ids"] = frozenset(user.region_id_list)

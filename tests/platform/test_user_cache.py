@@ -4,11 +4,12 @@ reaches the next request: roles, regions, the account being closed, a second fac
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import make_user, region
+from tests.factories import login_verified, make_user, region
 from victimsupport.models import Role
 from victimsupport.services import user_set_roles_and_regions
 from victimsupport.usercache import _keys, load_user
@@ -109,3 +110,16 @@ def test_a_removed_second_factor_is_no_longer_asked_for(client):
     assert client.get("/").status_code == 302  # asked for
     device.delete()
     assert client.get("/").status_code == 200
+
+
+def test_a_verified_session_finds_its_second_factor_in_the_cached_user(client):
+    user = make_user(Role.SPECIALIST, "pohja")
+    login_verified(client, user)
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/").status_code == 200
+    assert not [query for query in context.captured_queries if "otp_totp_totpdevice" in query["sql"]]
+    assert client.session.get("otp_device_id")  # still verified
+    TOTPDevice.objects.filter(user=user).get().delete()
+    client.get("/")
+    assert "otp_device_id" not in client.session  # the second factor given is gone: no longer verified
