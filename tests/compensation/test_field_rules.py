@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from compensation import forms
 from compensation.models import CompensationDecision, ExpertOpinion, InformationRequest, LossItem
 from tests.compensation.test_claims import open_claim
+from tests.formrules import assert_rule_beside_missing_field
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +94,7 @@ class World:
 def test_rule_reported_with_missing_fields(specialist, case, form_class, kwargs, data, field, words):
     world = World(specialist, case)
     data = {name: value(world) if callable(value) else value for name, value in data.items()}
-    with translation.override("en"):
-        form = form_class(data=data, **kwargs(world))
-        assert not form.is_valid()
-        missing = [name for name in form.errors if form.has_error(name, code="required")]
-        assert missing, "the data should leave a required field empty"
-        assert field in form.errors
-        assert words in " ".join(form.errors[field])
+    assert_rule_beside_missing_field(form_class(data=data, **kwargs(world)), field, words)
 
 
 def test_a_recorded_crime_s_fields_are_not_judged(specialist, case):

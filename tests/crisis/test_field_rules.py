@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from crisis import forms
 from crisis.services import events as services
 from tests.factories import region
+from tests.formrules import assert_rule_beside_missing_field
 
 NOW = timezone.localtime().replace(second=0, microsecond=0)
 TOMORROW = (NOW + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
@@ -50,14 +51,7 @@ def make_form(kind, data, manager, event):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "data", "field", "words"), CASES)
 def test_rule_reported_with_missing_fields(manager, event, kind, data, field, words):
-    with translation.override("en"):
-        form = make_form(kind, data, manager, event)
-        assert not form.is_valid()
-        missing = [name for name in form.errors if form.has_error(name, code="required")]
-        assert missing, "the data should leave a required field empty"
-        assert field in form.errors
-        assert words in " ".join(form.errors[field])
-        assert len(form.errors[field]) == 1  # the problem is reported once
+    assert_rule_beside_missing_field(make_form(kind, data, manager, event), field, words)
 
 
 @pytest.mark.django_db

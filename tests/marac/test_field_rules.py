@@ -5,11 +5,12 @@ missing fields are filled in."""
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from marac import forms
 from marac.models import Action, AgendaItem, MaracCase, Meeting, Network
 from marac.selectors import current_questionnaire
+from tests.formrules import assert_rule_beside_missing_field
 
 TODAY = timezone.localdate()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
@@ -87,14 +88,7 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("form_class", "kwargs", "data", "field", "words"), CASES)
 def test_rule_reported_with_missing_fields(network, form_class, kwargs, data, field, words):
-    with translation.override("en"):
-        form = form_class(data=data, **kwargs(network))
-        assert not form.is_valid()
-        missing = [name for name in form.errors if form.has_error(name, code="required")]
-        assert missing, "the data should leave a required field empty"
-        assert field in form.errors
-        assert words in " ".join(form.errors[field])
-        assert len(form.errors[field]) == 1  # the problem is reported once
+    assert_rule_beside_missing_field(form_class(data=data, **kwargs(network)), field, words)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from mediation import forms
 from mediation.models import Mediation
 from tests.factories import make_user, region
+from tests.formrules import assert_rule_beside_missing_field
 from tests.mediation import test_mediations as flows
 
 pytestmark = pytest.mark.django_db
@@ -79,13 +80,7 @@ CASES = [
 @pytest.mark.parametrize(("form_class", "kwarg", "data", "field", "words"), CASES)
 def test_rule_reported_with_missing_fields(specialist, form_class, kwarg, data, field, words):
     data = {name: str(value) for name, value in data.items()}
-    with translation.override("en"):
-        form = form_class(data=data, **arguments(kwarg, specialist))
-        assert not form.is_valid()
-        missing = [name for name in form.errors if form.has_error(name, code="required")]
-        assert missing, "the data should leave a required field empty"
-        assert field in form.errors
-        assert words in " ".join(form.errors[field])
+    assert_rule_beside_missing_field(form_class(data=data, **arguments(kwarg, specialist)), field, words)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from prevention import forms
 from prevention.models import Material, PreventionPlan, Project
 from tests.factories import make_user
+from tests.formrules import assert_rule_beside_missing_field
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
@@ -83,14 +84,7 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("form_class", "kwargs", "data", "field", "words"), CASES)
 def test_rule_reported_with_missing_fields(planner, plan, form_class, kwargs, data, field, words):
-    with translation.override("en"):
-        form = form_class(data=data, **kwargs(planner, plan))
-        assert not form.is_valid()
-        missing = [name for name in form.errors if form.has_error(name, code="required")]
-        assert missing, "the data should leave a required field empty"
-        assert field in form.errors
-        assert words in " ".join(form.errors[field])
-        assert len(form.errors[field]) == 1  # the problem is reported once
+    assert_rule_beside_missing_field(form_class(data=data, **kwargs(planner, plan)), field, words)
 
 
 @pytest.mark.django_db
