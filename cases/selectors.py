@@ -152,8 +152,8 @@ TIMELINE_PAGE = 50
 
 
 def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = None) -> tuple[list, bool]:
-    """One page of everything that happened in the case, newest first: (entries, has_more). A fixed
-    number of queries: one UNION for the page, then one per kind present."""
+    """One page of everything that happened in the case, newest first: (entries, has_more). At most seven
+    queries whatever the case holds: one UNION for the page, then one per kind on the page."""
     at = DateTimeField()
     offset = (max(page, 1) - 1) * TIMELINE_PAGE
     enough = offset + TIMELINE_PAGE + 1
@@ -189,8 +189,8 @@ def case_timeline(user, case: Case, *, page: int = 1, privileged: bool | None = 
     wanted: dict[str, list[int]] = {kind: [] for kind in models}
     for row in rows:
         wanted[row["entry_kind"]].append(row["entry_ref"])
-    # Every kind is loaded, even with no ids, so the page always runs the same queries.
-    loaded = {kind: {obj.pk: obj for obj in models[kind].filter(pk__in=ids or [0])} for kind, ids in wanted.items()}
+    # One query per kind on the page (a page of recent entries is mostly notes and contacts), at most six.
+    loaded = {kind: {obj.pk: obj for obj in models[kind].filter(pk__in=ids)} for kind, ids in wanted.items() if ids}
     entries = [
         TimelineEntry(row["entry_kind"], row["entry_at"], loaded[row["entry_kind"]][row["entry_ref"]])
         for row in rows

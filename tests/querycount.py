@@ -9,8 +9,13 @@ from victimsupport.usercache import load_user
 
 
 def page_queries(client, url, *, method="get", data=None) -> int:
+    return counted_page(client, url, method=method, data=data)[0]
+
+
+def counted_page(client, url, *, method="get", data=None):
+    """(queries, response) of a page requested as above."""
     load_user(client.session[SESSION_KEY])
     with CaptureQueriesContext(connection) as context:
         response = getattr(client, method)(url, data or {})
     assert response.status_code == 200, (url, response.status_code)
-    return len(context)
+    return len(context), response

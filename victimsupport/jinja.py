@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.template import engines
 from django.template.defaultfilters import capfirst, filesizeformat, linebreaksbr, truncatechars
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -32,6 +32,39 @@ GLOBALS: dict = {}
 
 def url(name: str, *args) -> str:
     return reverse(name, args=args)
+
+
+_ID = 918273645546372819  # stands for the id in a reversed address; no row has it
+_id_urls: dict[tuple, tuple[str, str]] = {}
+
+
+def url_with_id(name: str, *args):
+    """`{% set case_url = url_with_id("cases:case") %}...{{ case_url(case.pk) }}`: the address of one row
+    per row of a list, reversed once per page instead of once per row (reverse is about 5 µs). The
+    last argument is the row's id; `args` are the ones before it."""
+    key = (name, args, get_script_prefix(), get_urlconf())
+    parts = _id_urls.get(key)
+    if parts is None:
+        before, _, after = reverse(name, args=[*args, _ID]).partition(str(_ID))
+        parts = _id_urls[key] = (before, after)
+    before, after = parts
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+_translated: dict[tuple[str | None, str], str] = {}
+
+
+def gettext(message: str, /, **variables) -> str:
+    """`_("...")` and `_("... %(name)s", name=...)` in a body: Jinja2's newstyle gettext (escaped as
+    Django's {% translate %}, then always %-formatted), with each text looked up once per process and
+    language instead of on every call (a list's cell labels called it 200 times a page)."""
+    key = (translation.get_language(), message)
+    escaped = _translated.get(key)
+    if escaped is None:
+        escaped = escape(translation.gettext(message))
+        if len(_translated) < 20000:  # the texts of the templates; a text built at run time is not kept
+            _translated[key] = escaped
+    return escaped % variables if variables or "%" in escaped else escaped
 
 
 def date(value, format_string: str = "d.m.Y") -> str:
@@ -73,7 +106,7 @@ def environment(**options) -> Environment:
         npgettext=lambda context, singular, plural, n: escape(translation.npgettext(context, singular, plural, n)),
         newstyle=True,
     )
-    env.globals.update(url=url, static=static, **GLOBALS)
+    env.globals.update(_=gettext, gettext=gettext, url=url, url_with_id=url_with_id, static=static, **GLOBALS)
     env.filters.update(date=date, display=display, eur=format_eur)
     # Django's own, where Jinja2's differ (capitalize lowercases the rest; filesizeformat is not localised).
     env.filters.update(

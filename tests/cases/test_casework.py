@@ -270,3 +270,23 @@ def test_case_services_refuse_a_second_close(specialist, case):
     case_services.case_close(actor=specialist, case=case, reason="other")
     with pytest.raises(ValidationError):
         case_services.case_close(actor=specialist, case=case, reason="other")
+
+
+def test_the_timeline_loads_only_the_kinds_on_its_page(specialist, case, django_assert_num_queries):
+    # The newest page holds only notes: the UNION and the notes' query, not one query for each of six kinds.
+    for index in range(TIMELINE_PAGE + 1):
+        work_services.note_add(actor=specialist, case=case, text=f"Märge {index}")
+    work_services.contact_add(
+        actor=specialist,
+        case=case,
+        happened_at=timezone.now() - timedelta(days=30),
+        duration_minutes=30,
+        channel="phone",
+        kind="counselling",
+    )
+    with django_assert_num_queries(2):
+        entries, more = case_timeline(specialist, case, privileged=True)
+    assert more and {entry.kind for entry in entries} == {"note"} and len(entries) == TIMELINE_PAGE
+    with django_assert_num_queries(4):  # the older page: the last note, the contact, the case's opening
+        older, _ = case_timeline(specialist, case, page=2, privileged=True)
+    assert {entry.kind for entry in older} == {"note", "contact", "event"}

@@ -9,33 +9,38 @@ from cases.choices import PartyRole
 from cases.services import cases as case_services
 from cases.services import work as work_services
 from tests.factories import make_case, make_person
-from tests.querycount import page_queries
+from tests.querycount import counted_page
 
 pytestmark = pytest.mark.django_db
 
 # The pinned budgets: raise one only with a reason in the commit message.
 BUDGET = {
     "case-list": 6,
-    "case-detail": 18,
+    "case-detail": 12,  # and one query per kind of timeline entry shown
     "person-detail": 9,
     "person-search": 4,
     "start-specialist": 10,
     "start-manager": 10,
-    "timeline-page": 12,
+    "timeline-page": 6,  # and one query per kind of timeline entry shown
 }
 
 
 def queries(client, method, url, data=None) -> int:
-    return page_queries(client, url, method=method, data=data)
+    """The page's queries; on a page with a timeline, without its one query per kind of entry shown (a
+    page of notes alone loads only notes): the rest must not grow with the data."""
+    count, response = counted_page(client, url, method=method, data=data)
+    entries = (response.context or {}).get("entries") if response.context else None
+    return count - len({entry.kind for entry in entries or ()})
 
 
 def grow_case(specialist, case, size: int) -> None:
-    now = timezone.now()
+    # Each round's contact, note, task and plan item follow each other in time, so every page of the
+    # timeline shows all four kinds (it loads one kind per query) with little data and with much.
     for index in range(size):
         work_services.contact_add(
             actor=specialist,
             case=case,
-            happened_at=now - timedelta(hours=index + 1),
+            happened_at=timezone.now(),
             duration_minutes=30,
             channel="phone",
             kind="counselling",
@@ -66,7 +71,7 @@ def test_queries_do_not_grow_with_the_data(client, specialist, page):
         "timeline-page": ("get", f"/cases/{case.pk}/timeline/?page=2", None),
     }
     method, url, data = requests[page]
-    grow_case(specialist, case, 2)
+    grow_case(specialist, case, 15 if page == "timeline-page" else 2)  # a page 2 of the timeline
     small = queries(client, method, url, data)
     grow_case(specialist, case, 40)
     for _ in range(30):

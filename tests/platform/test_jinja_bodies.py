@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.template import engines
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -37,3 +38,25 @@ def test_a_translation_is_escaped_as_django_escapes_it():
     with translation.override("et"):
         html = body.render({"text": 'Tom & "Jerry" <b>'})
     assert html == '<p title="Tom &amp; &#34;Jerry&#34; &lt;b&gt;">Tom &amp; &#34;Jerry&#34; &lt;b&gt;</p>'
+
+
+def test_a_translation_follows_the_language_of_each_request():
+    # Each text is looked up once per process and language (victimsupport.jinja.gettext), never once for all.
+    body = engines["jinja2"].from_string('{{ _("Cases") }}|{{ _("Page %(number)s", number=n) }}')
+    rendered = []
+    for language in ("et", "en", "et"):
+        with translation.override(language):
+            rendered.append(body.render({"n": "<2>"}))
+    assert rendered == ["Juhtumid|Lehekülg &lt;2&gt;", "Cases|Page &lt;2&gt;", "Juhtumid|Lehekülg &lt;2&gt;"]
+
+
+def test_a_row_address_reversed_once_is_the_address_reverse_gives():
+    body = engines["jinja2"].from_string(
+        '{% set case_url = url_with_id("cases:case") %}{% set file_url = url_with_id("cases:attachment", 7) %}'
+        "{% for pk in ids %}{{ case_url(pk) }} {{ file_url(pk) }} {% endfor %}"
+    )
+    ids = [1, 42, 918273645]
+    expected = "".join(f"{reverse('cases:case', args=[pk])} {reverse('cases:attachment', args=[7, pk])} " for pk in ids)
+    assert body.render({"ids": ids}) == expected
+    with pytest.raises(ValueError):
+        body.render({"ids": ["1/../../admin"]})  # only an id goes into the address
