@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists
+from django.core.exceptions import EmptyResultSet
+from django.db.models import BooleanField, Exists, Expression, F
 from django.db.models.expressions import Col
 from django.utils.functional import cached_property
 
@@ -16,6 +17,50 @@ class ProbeExists(Exists):
         sql, params = super().as_sql(compiler, connection, template, **extra_context)
         if sql.endswith(" LIMIT 1)"):
             sql = sql[:-1] + " OFFSET 0)"
+        return sql, params
+
+
+class RowExists(Expression):
+    """`EXISTS(SELECT 1 FROM <model's table> WHERE <link> = (<outer>) AND <field> = %s AND <field> IN (...)
+    LIMIT 1)`, written out: the SQL `Exists(model.objects.filter(link=OuterRef(outer), **equal))` compiles
+    to, without building, resolving and compiling a queryset for it (restrict() built two per query, a
+    tenth of a start page's CPU). `equal` maps a field to a value or a list of values; `probe` adds
+    ProbeExists' `OFFSET 0`."""
+
+    conditional = True
+    output_field = BooleanField()
+    ALIAS = "row_probe"  # never one of Django's (a table's name, or a letter and a number)
+
+    def __init__(self, model, link: str, outer: str, equal: dict, probe: bool = False):
+        super().__init__()
+        self.model, self.link, self.equal, self.probe = model, link, equal, probe
+        self.outer = F(outer)
+
+    def get_source_expressions(self):
+        return [self.outer]
+
+    def set_source_expressions(self, exprs):
+        (self.outer,) = exprs
+
+    def as_sql(self, compiler, connection):
+        quote, meta = connection.ops.quote_name, self.model._meta
+        alias = quote(self.ALIAS)
+        outer_sql, params = compiler.compile(self.outer)
+        where = [f"{alias}.{quote(meta.get_field(self.link).column)} = ({outer_sql})"]
+        params = list(params)
+        for name, value in self.equal.items():
+            column = f"{alias}.{quote(meta.get_field(name).column)}"
+            if isinstance(value, list | tuple | set | frozenset):
+                values = sorted(value)
+                if not values:
+                    raise EmptyResultSet
+                where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+                params += values
+            else:
+                where.append(f"{column} = %s")
+                params.append(value)
+        limit = "LIMIT 1 OFFSET 0" if self.probe else "LIMIT 1"
+        sql = f'EXISTS(SELECT 1 AS "a" FROM {quote(meta.db_table)} {alias} WHERE ({" AND ".join(where)}) {limit})'  # noqa: S608 (quoted names, values as parameters)
         return sql, params
 
 

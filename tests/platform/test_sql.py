@@ -1,12 +1,18 @@
 """victimsupport.sql.col_identity: a column's identity as Django computes it, without inspect.signature."""
 
+from datetime import date
+
 import pytest
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Col, Expression
 
-from cases.models import Case, Person
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person, Task
 from cases.selectors import CaseFilters, case_list
+from cases.services import work as work_services
 from tests.factories import make_case
+from victimsupport.permissions.policies import permission_id
+from victimsupport.sql import RowExists
 
 
 def django_identity(col: Col) -> tuple:
@@ -42,3 +48,35 @@ def test_every_column_of_a_compiled_list_query(specialist):
     for col in columns:
         assert col.identity == django_identity(col), col
     assert list(case_list(specialist, CaseFilters()))  # and the query still runs
+
+
+@pytest.mark.django_db
+def test_a_written_out_exists_finds_the_rows_the_orm_exists_finds(specialist, colleague, manager):
+    # victimsupport.sql.RowExists is the grant probe restrict() uses: the same rows as the queryset it spells.
+    make_case(specialist), make_case(colleague)
+    for actor in (specialist, colleague):
+        work_services.task_add(
+            actor=actor, case=make_case(actor), title="Helistada", due_on=date.today(), assigned_to=actor
+        )
+    view = permission_id(Case, "view")
+    for user in (specialist, colleague, manager):
+        groups = sorted(user.groups.values_list("pk", flat=True))
+        for table, equal in (
+            (CaseUserObjectPermission, {"permission": view, "user": user.pk}),
+            (CaseGroupObjectPermission, {"group": groups, "permission": view}),
+        ):
+            lookups = {f"{name}__in" if isinstance(value, list) else name: value for name, value in equal.items()}
+            spelled = Case.objects.filter(Exists(table.objects.filter(content_object=OuterRef("pk"), **lookups)))
+            assert spelled.exists() or user == manager
+            for probe in (False, True):
+                written = Case.objects.filter(Q(RowExists(table, "content_object", "pk", equal, probe=probe)))
+                assert set(written) == set(spelled), (user, table, probe)
+        # Through a path and negated.
+        mine = {"user": user.pk, "permission": view}
+        written = Task.objects.filter(~Q(RowExists(CaseUserObjectPermission, "content_object", "case", mine)))
+        spelled = Task.objects.exclude(
+            Exists(CaseUserObjectPermission.objects.filter(content_object=OuterRef("case"), **mine))
+        )
+        assert set(written) == set(spelled) and Task.objects.exists()
+    # Nothing to match is no row, not an SQL error.
+    assert not Case.objects.filter(RowExists(CaseGroupObjectPermission, "content_object", "pk", {"group": []}))

@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from victimsupport.permissions.ids import permission_pk
-from victimsupport.sql import ProbeExists
+from victimsupport.sql import RowExists
 
 
 def permission_id(model: type[models.Model], action: str) -> int | None:
@@ -32,15 +32,20 @@ def permission_id(model: type[models.Model], action: str) -> int | None:
     return permission_pk(meta.app_label, meta.model_name, f"{action}_{meta.model_name}")
 
 
+def _grant_tables(model: type[models.Model]) -> tuple[type[models.Model], type[models.Model]]:
+    user_perms = get_user_obj_perms_model(model)
+    group_perms = get_group_obj_perms_model(model)
+    if user_perms.objects.is_generic() or group_perms.objects.is_generic():
+        raise TypeError(f"{model.__name__} needs direct-FK object permission tables")
+    return user_perms, group_perms
+
+
 def grant_rows(model: type[models.Model], user, content_object, **permission) -> tuple[QuerySet, QuerySet | None]:
     """The grant rows of `user` on `content_object` (a pk, or an OuterRef to one) for the permission(s)
     in `permission`: (the user's own, the user's groups' or None without groups). The one rule: a grant
     to the user or to one of the user's groups; global (model-level) permissions never count, and neither
     does being a superuser (accept_global_perms=False)."""
-    user_perms = get_user_obj_perms_model(model)
-    group_perms = get_group_obj_perms_model(model)
-    if user_perms.objects.is_generic() or group_perms.objects.is_generic():
-        raise TypeError(f"{model.__name__} needs direct-FK object permission tables")
+    user_perms, group_perms = _grant_tables(model)
     by_user = user_perms.objects.filter(content_object=content_object, user_id=user.pk, **permission)
     group_ids = sorted(user.group_ids)
     if not group_ids:
@@ -54,11 +59,16 @@ def grant_condition(model: type[models.Model], user, action: str, outer: str = "
     permission = permission_id(model, action)
     if permission is None:
         return Q(pk__in=[])  # no such permission: nobody holds it
-    by_user, by_group = grant_rows(model, user, OuterRef(outer), permission_id=permission)
-    if by_group is None:
+    user_perms, group_perms = _grant_tables(model)
+    # The rows grant_rows() reads, as written-out EXISTS (victimsupport.sql.RowExists: the same SQL).
+    by_user = {"permission": permission, "user": user.pk}
+    if not user.group_ids:
         # Personal grants only (usually few): a plain EXISTS, which the planner makes a semi-join.
-        return Q(Exists(by_user))
-    return Q(ProbeExists(by_user)) | Q(ProbeExists(by_group))
+        return Q(RowExists(user_perms, "content_object", outer, by_user))
+    by_group = {"group": sorted(user.group_ids), "permission": permission}
+    return Q(RowExists(user_perms, "content_object", outer, by_user, probe=True)) | Q(
+        RowExists(group_perms, "content_object", outer, by_group, probe=True)
+    )
 
 
 def granted_actions(model: type[models.Model], user, pk, actions) -> frozenset[str]:
