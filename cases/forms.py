@@ -4,6 +4,7 @@ shape input and carry the version for concurrent edits."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ from cases.services.persons import PERSON_FIELDS
 from cases.services.work import CONTACT_RULES, TASK_RULES
 from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, check_date_range, localize_money
 from victimsupport.models import County, Region, User
+from victimsupport.rowcache import CachedRows
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -224,9 +226,28 @@ class CaseEditForm(CaseFieldsMixin, VersionedForm):
         self.fields["county"].queryset = County.objects.filter(region=self.instance.region_id).order_by("name")
 
 
+def _case_staff(region_ids: tuple[int, ...]) -> list[tuple[int, str]]:
+    staff = (
+        User.objects.filter(is_active=True, regions__in=region_ids, groups__name__in=["specialist", "regional_manager"])
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in staff]
+
+
+# The case list's choices, kept in the cache until a user, their groups or regions, or a county change.
+CASE_STAFF = CachedRows(
+    "case-staff", _case_staff, depends_on=(User, User.groups.through, User.regions.through, Group, Region)
+)
+COUNTIES = CachedRows(
+    "counties", lambda: County.objects.order_by("name").values_list("pk", "name"), depends_on=(County,)
+)
+
+
 class CaseFilterForm(forms.Form):
-    """The case list's filters. The specialist and county lists are plain (id, name) choices: built
-    from two small queries on every list page, without a model instance per option."""
+    """The case list's filters. The specialist and county lists are plain (id, name) choices, read from
+    the cache (victimsupport.rowcache): no query and no model instance per option on a list page."""
 
     search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     scope = forms.ChoiceField(
@@ -246,18 +267,8 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = (
-            User.objects.filter(
-                is_active=True, regions__in=user.region_ids, groups__name__in=["specialist", "regional_manager"]
-            )
-            .distinct()
-            .order_by("last_name", "first_name", "pk")
-            .values_list("pk", "first_name", "last_name", "username")
-        )
-        self.fields["responsible"].choices = [("", _("anyone"))] + [
-            (pk, f"{first} {last}".strip() or username) for pk, first, last, username in staff
-        ]
-        self.fields["county"].choices = [("", _("any")), *County.objects.order_by("name").values_list("pk", "name")]
+        self.fields["responsible"].choices = [("", _("anyone")), *CASE_STAFF.get(tuple(sorted(user.region_ids)))]
+        self.fields["county"].choices = [("", _("any")), *COUNTIES.get()]
 
     def clean(self):
         data = super().clean()

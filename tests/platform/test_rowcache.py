@@ -1,0 +1,89 @@
+"""Small lists read from the cache (victimsupport.rowcache): the case list's specialists and counties. A
+page asks no query for them, and every change that alters them reaches the next page."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cases.forms import CASE_STAFF, COUNTIES, CaseFilterForm
+from tests.factories import make_user, region
+from victimsupport.models import County, Role
+from victimsupport.rowcache import CachedRows, changed
+from victimsupport.services import user_set_roles_and_regions
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_names(user) -> list[str]:
+    return [label for value, label in CaseFilterForm(user=user).fields["responsible"].choices if value]
+
+
+def county_names(user) -> list[str]:
+    return [label for value, label in CaseFilterForm(user=user).fields["county"].choices if value]
+
+
+def test_the_second_page_reads_the_lists_from_the_cache(manager, specialist, django_assert_num_queries):
+    first = CaseFilterForm(user=manager)
+    with django_assert_num_queries(0):
+        again = CaseFilterForm(user=manager)
+    assert again.fields["responsible"].choices == first.fields["responsible"].choices
+    assert "Siiri Spetsialist" in staff_names(manager) and "Harju maakond" in county_names(manager)
+
+
+def test_each_set_of_regions_has_its_own_list(manager, specialist, outsider):
+    south_manager = make_user(Role.REGIONAL_MANAGER, "louna")
+    assert "Siiri Spetsialist" in staff_names(manager) and "Olev Teisest" not in staff_names(manager)
+    assert "Olev Teisest" in staff_names(south_manager) and "Siiri Spetsialist" not in staff_names(south_manager)
+
+
+def test_a_colleague_added_renamed_moved_or_closed_reaches_the_next_page(manager, specialist):
+    assert "Uus Kolleeg" not in staff_names(manager)
+    newcomer = make_user(Role.SPECIALIST, "pohja", first_name="Uus", last_name="Kolleeg")
+    assert "Uus Kolleeg" in staff_names(manager)
+    newcomer.last_name = "Abikaasa"
+    newcomer.save()
+    assert "Uus Abikaasa" in staff_names(manager) and "Uus Kolleeg" not in staff_names(manager)
+    user_set_roles_and_regions(newcomer, roles=[Role.SPECIALIST], regions=[region("louna")])
+    assert "Uus Abikaasa" not in staff_names(manager)
+    region("pohja").users.add(newcomer)
+    assert "Uus Abikaasa" in staff_names(manager)
+    Group.objects.get(name=Role.SPECIALIST).user_set.remove(newcomer)  # from the group's side
+    assert "Uus Abikaasa" not in staff_names(manager)
+    specialist.is_active = False
+    specialist.save()
+    assert "Siiri Spetsialist" not in staff_names(manager)
+
+
+def test_a_county_added_or_renamed_reaches_the_next_page(manager):
+    assert "Uus maakond" not in county_names(manager)
+    county = County.objects.create(region=region("pohja"), code="uus", name="Uus maakond")
+    assert "Uus maakond" in county_names(manager)
+    county.name = "Uuem maakond"
+    county.save()
+    assert "Uuem maakond" in county_names(manager) and "Uus maakond" not in county_names(manager)
+    county.delete()
+    assert "Uuem maakond" not in county_names(manager)
+
+
+def test_rows_read_before_a_change_are_not_kept_after_it(manager):
+    # A page read the rows, another request's commit changed them, then the page stored what it read:
+    # the copy names the generation it was read under, and the next page reads the rows again.
+    built = []
+
+    def build():
+        built.append(list(County.objects.values_list("name", flat=True)))
+        if len(built) == 1:
+            changed(County)  # the commit, between the read and the store
+        return built[-1]
+
+    rows = CachedRows("test-race", build, depends_on=(County,))
+    rows.get()
+    rows.get()
+    assert len(built) == 2
+    rows.get()
+    assert len(built) == 2  # and the copy stored under the current generation is used
+
+
+def test_the_lists_stay_small_and_impersonal():
+    # Only reference data and staff names belong here: no list of persons, cases or anything guarded.
+    for rows in (CASE_STAFF, COUNTIES):
+        assert not any(hasattr(model._default_manager, "restrict") for model in rows.depends_on), rows.name

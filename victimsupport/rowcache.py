@@ -1,0 +1,72 @@
+"""Small lists that many pages show and few writes change (a filter's counties, a region's staff), read
+from the cache instead of a query per page: `COUNTIES = CachedRows("counties", build, depends_on=(County,))`,
+then `COUNTIES.get()` (or `.get(*args)`, each set of arguments kept apart).
+
+Every save or delete of a model in `depends_on` (and every change to an m2m table named there) gives the
+list a new generation, at once and again when the transaction commits, as victimsupport.usercache does
+for the user: a copy is used only while every generation it was built under is still current, so a page
+that read the rows before a commit and stored them after it cannot keep the old rows. A copy expires after
+`seconds` in any case. A bulk update()/delete() or bulk_create sends no signal: call `changed(model)`.
+
+Only for rows that are not personal data and need no permission check: reference data and staff names.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+def _generation_key(model: type[models.Model]) -> str:
+    return f"rows-generation:{settings.DATABASES['default']['NAME']}:{model._meta.label_lower}"
+
+
+MAX_SECONDS = 24 * 3600  # a copy's longest life; a generation outlives every copy built under the one before it
+
+
+def changed(*changed_models: type[models.Model]) -> None:
+    """Every list built from these models is read again (the signals below call it)."""
+    keys = [_generation_key(model) for model in changed_models]
+
+    def forget():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, MAX_SECONDS + 60)
+
+    forget()
+    transaction.on_commit(forget, robust=True)  # a cache error must not cancel the other callbacks
+
+
+class CachedRows:
+    def __init__(
+        self, name: str, build: Callable[..., list], *, depends_on: tuple[type[models.Model], ...], seconds: int = 600
+    ):
+        assert seconds <= MAX_SECONDS
+        self.name, self.build, self.depends_on, self.seconds = name, build, depends_on, seconds
+        for model in depends_on:
+            uid = f"rowcache-{name}-{model._meta.label_lower}"
+            if model._meta.auto_created:  # an m2m table: its changes come as m2m_changed
+                m2m_changed.connect(self._changed, sender=model, dispatch_uid=uid)
+            else:
+                post_save.connect(self._changed, sender=model, dispatch_uid=f"{uid}-save")
+                post_delete.connect(self._changed, sender=model, dispatch_uid=f"{uid}-delete")
+
+    @staticmethod
+    def _changed(sender, action: str | None = None, **kwargs):
+        if action is None or action.startswith("post_"):  # a save or delete, or an m2m change made
+            changed(sender)
+
+    def get(self, *args) -> list:
+        key = f"rows:{settings.DATABASES['default']['NAME']}:{self.name}:{args!r}"
+        generation_keys = [_generation_key(model) for model in self.depends_on]
+        found = cache.get_many([key, *generation_keys])
+        generations = tuple(found.get(generation_key) for generation_key in generation_keys)
+        copy = found.get(key)
+        if copy is not None and copy[0] == generations:
+            return copy[1]
+        rows = list(self.build(*args))
+        cache.set(key, (generations, rows), self.seconds)
+        return rows
