@@ -10,7 +10,8 @@ from cases.models import Attachment, Contact, Note
 from cases.selectors import TIMELINE_PAGE, case_timeline
 from cases.services import cases as case_services
 from cases.services import work as work_services
-from victimsupport.models import AccessLogEntry
+from tests.factories import make_user
+from victimsupport.models import AccessLogEntry, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,13 @@ def test_restricted_notes_are_read_only_by_author_responsible_and_managers(
         html = client.get(f"/cases/{case.pk}/").content.decode()
         assert "Avatud märge" in html
         assert ("Tundlik märge" in html) is sees, user
+    # A colleague's own restricted note: theirs to read, not another colleague's (the timeline's query is
+    # compiled once per process and run with each user's id).
+    second = make_user(Role.SPECIALIST, "pohja", first_name="Teine", last_name="Kolleeg")
+    Note.objects.create(case=case, written_by=colleague, text="Kolleegi oma", restricted=True)  # when they helped
+    for user, own in ((colleague, True), (second, False), (specialist, True)):
+        client.force_login(user)
+        assert ("Kolleegi oma" in client.get(f"/cases/{case.pk}/").content.decode()) is own, user
 
 
 def test_overdue_tasks_show_on_the_start_pages(client, specialist, manager, case):

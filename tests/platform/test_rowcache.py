@@ -87,3 +87,23 @@ def test_the_lists_stay_small_and_impersonal():
     # Only reference data and staff names belong here: no list of persons, cases or anything guarded.
     for rows in (CASE_STAFF, COUNTIES):
         assert not any(hasattr(model._default_manager, "restrict") for model in rows.depends_on), rows.name
+
+
+def test_the_start_pages_due_soon_days_follow_the_settings_row(specialist, case):
+    from django.utils import timezone
+
+    from cases.models import AidApplication, AidPolicy
+    from cases.selectors import aid_due_soon
+    from tests.factories import make_application
+    from victimsupport.dates import add_working_days
+
+    application = make_application(specialist, case)
+    due = add_working_days(timezone.localdate(), 5)
+    AidApplication.objects.filter(pk=application.pk).update(decision_due_on=due)
+    policy = AidPolicy.objects.order_by("pk").first() or AidPolicy.objects.create()
+    policy.due_soon_working_days = 3
+    policy.save()
+    assert application.pk not in [found.pk for found in aid_due_soon(specialist, scope="mine")]
+    policy.due_soon_working_days = 6
+    policy.save()
+    assert application.pk in [found.pk for found in aid_due_soon(specialist, scope="mine")]
