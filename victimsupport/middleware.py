@@ -8,6 +8,7 @@ import django_otp.middleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
+from django.contrib.auth.middleware import get_user
 from django.core.cache import cache
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -113,7 +114,14 @@ class SecondFactorMiddleware:
 class OTPMiddleware(django_otp.middleware.OTPMiddleware):
     """django-otp's, finding the session's second factor among the signed-in user's cached devices
     (victimsupport.usercache) instead of reading it on every request; as before, a device no longer
-    confirmed or no longer the user's leaves the session unverified."""
+    confirmed or no longer the user's leaves the session unverified. The user is set at once, not behind
+    two lazy proxies (Django's and django-otp's): every request reads it (SessionGuardMiddleware), and a
+    list page then went through both some 350 times."""
+
+    def _install_lazy_accessors(self, request):
+        super()._install_lazy_accessors(request)  # request.auser, as django-otp sets it
+        if getattr(request, "user", None) is not None:
+            request.user = self._verify_user_sync(request, get_user(request))
 
     def _verify_user_sync(self, request, user):
         devices = getattr(user, "otp_devices", None) if user.is_authenticated else None

@@ -123,3 +123,18 @@ def test_a_verified_session_finds_its_second_factor_in_the_cached_user(client):
     TOTPDevice.objects.filter(user=user).get().delete()
     client.get("/")
     assert "otp_device_id" not in client.session  # the second factor given is gone: no longer verified
+
+
+def test_a_request_carries_the_user_itself_not_a_lazy_proxy(client):
+    # victimsupport.middleware.OTPMiddleware sets it at once: a page reads it hundreds of times.
+    from django.contrib.auth.models import AnonymousUser
+
+    from victimsupport.models import User
+
+    anonymous = client.get("/login/").wsgi_request.user
+    assert type(anonymous) is AnonymousUser and not anonymous.is_verified()
+    user = make_user(Role.SPECIALIST, "pohja")
+    client.force_login(user)
+    signed_in = client.get("/").wsgi_request.user
+    assert type(signed_in) is User and signed_in.pk == user.pk and signed_in.roles == {Role.SPECIALIST}
+    assert signed_in.otp_device is None and not signed_in.is_verified()
