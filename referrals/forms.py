@@ -26,6 +26,7 @@ from victimsupport.forms import (
     localize_money,
 )
 from victimsupport.models import County
+from victimsupport.rowcache import CachedRows
 
 
 class ProviderForm(StyledModelForm):
@@ -222,10 +223,23 @@ class PaidForm(StyledForm):
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
 
 
+# The invoice list's providers, as (id, name), kept in the cache until a provider changes: no query
+# and no model instance per option on a list page.
+PROVIDER_CHOICES = CachedRows(
+    "provider-choices",
+    lambda: Provider.objects.order_by("name", "pk").values_list("pk", "name"),
+    depends_on=(Provider,),
+)
+
+
 class InvoiceFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *InvoiceStatus.choices])
-    provider = forms.ModelChoiceField(
-        label=_("Provider"), queryset=Provider.objects.order_by("name"), required=False, empty_label=_("any")
+    provider = forms.TypedChoiceField(
+        label=_("Provider"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=lambda: [("", _("any")), *PROVIDER_CHOICES.get()],
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 

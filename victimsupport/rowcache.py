@@ -8,7 +8,8 @@ for the user: a copy is used only while every generation it was built under is s
 that read the rows before a commit and stored them after it cannot keep the old rows. A copy expires after
 `seconds` in any case. A bulk update()/delete() or bulk_create sends no signal: call `changed(model)`.
 
-Only for rows that are not personal data and need no permission check: reference data and staff names.
+Only for rows that every user of the page may see and that are not about a client: reference data,
+staff names, providers (tests/platform/test_rowcache.py holds that no list reads a person's data).
 """
 
 from __future__ import annotations
@@ -41,11 +42,14 @@ def changed(*changed_models: type[models.Model]) -> None:
 
 
 class CachedRows:
+    declared: list[CachedRows] = []
+
     def __init__(
         self, name: str, build: Callable[..., list], *, depends_on: tuple[type[models.Model], ...], seconds: int = 600
     ):
         assert seconds <= MAX_SECONDS
         self.name, self.build, self.depends_on, self.seconds = name, build, depends_on, seconds
+        CachedRows.declared.append(self)
         for model in depends_on:
             uid = f"rowcache-{name}-{model._meta.label_lower}"
             if model._meta.auto_created:  # an m2m table: its changes come as m2m_changed

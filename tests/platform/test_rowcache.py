@@ -2,9 +2,10 @@
 page asks no query for them, and every change that alters them reaches the next page."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
-from cases.forms import CASE_STAFF, COUNTIES, CaseFilterForm
+from cases.forms import CaseFilterForm
 from tests.factories import make_user, region
 from victimsupport.models import County, Role
 from victimsupport.rowcache import CachedRows, changed
@@ -83,10 +84,19 @@ def test_rows_read_before_a_change_are_not_kept_after_it(manager):
     assert len(built) == 2  # and the copy stored under the current generation is used
 
 
-def test_the_lists_stay_small_and_impersonal():
-    # Only reference data and staff names belong here: no list of persons, cases or anything guarded.
-    for rows in (CASE_STAFF, COUNTIES):
-        assert not any(hasattr(model._default_manager, "restrict") for model in rows.depends_on), rows.name
+def test_no_list_reads_a_persons_data():
+    # Only reference data, staff names and providers belong here: never a person or what is about one.
+    import cases.selectors  # noqa: F401 (each module declares its lists)
+    import referrals.forms  # noqa: F401
+    from cases.models import Person
+
+    about_a_person = {Person} | {
+        model for model in apps.get_models() if any(field.related_model is Person for field in model._meta.fields)
+    }
+    names = {rows.name for rows in CachedRows.declared}
+    assert {"case-staff", "counties", "provider-choices", "aid-due-soon-days"} <= names
+    for rows in CachedRows.declared:
+        assert not about_a_person & set(rows.depends_on), rows.name
 
 
 def test_the_start_pages_due_soon_days_follow_the_settings_row(specialist, case):
@@ -107,3 +117,22 @@ def test_the_start_pages_due_soon_days_follow_the_settings_row(specialist, case)
     policy.due_soon_working_days = 6
     policy.save()
     assert application.pk in [found.pk for found in aid_due_soon(specialist, scope="mine")]
+
+
+def test_the_invoice_lists_providers_follow_the_register(client, manager):
+    from referrals.forms import InvoiceFilterForm
+    from tests.factories import make_provider
+
+    def providers():
+        return [label for value, label in InvoiceFilterForm().fields["provider"].choices if value]
+
+    assert "Hingerahu OÜ" not in providers()
+    provider = make_provider()
+    assert "Hingerahu OÜ" in providers()
+    provider.name = "Hingerahu Teraapia OÜ"
+    provider.save()
+    assert providers().count("Hingerahu Teraapia OÜ") == 1 and "Hingerahu OÜ" not in providers()
+    client.force_login(manager)
+    response = client.get("/referrals/invoices/", {"provider": provider.pk})
+    assert response.status_code == 200 and response.context["form"].cleaned_data["provider"] == provider.pk
+    assert client.get("/referrals/invoices/", {"provider": "x"}).status_code == 200  # refused, not a 500
