@@ -447,7 +447,10 @@ def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, st
             int(suppress),
         )
     )
-    dashboard = cache.get(key)
+    try:
+        dashboard = cache.get(key)
+    except KeyError:  # it names a table no longer there (reporting.specs.spec_named): built again
+        dashboard = None
     if dashboard is None:
         sums = figure_sums(period, scope, monthly=MONTHLY_MEASURES)
         areas = comparison_areas(scope, sums, [population for population, _label in COMPARED])

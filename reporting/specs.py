@@ -49,6 +49,11 @@ class Spec:
     def total_key(self) -> str:
         return self.population or self.measure
 
+    def __reduce__(self):
+        # Pickled by its key (a cached statistics page holds its tables' specs): unpickling the lazy title
+        # and labels built a class per lazy text, a third of a cached page's CPU.
+        return (spec_named, (self.key,))
+
     def label(self, category: str) -> str:
         labels = self.labels
         if isinstance(labels, dict):
@@ -214,6 +219,12 @@ SECTIONS: list[tuple[Promise, list[Spec]]] = [
     ),
 ]
 SPECS = {spec.key: spec for _title, specs in SECTIONS for spec in specs}
+
+
+def spec_named(key: str) -> Spec:
+    return SPECS[key]  # a KeyError: a page cached before a table was removed (reporting.dashboard.page)
+
+
 MONTHLY_MEASURES = tuple(sorted({spec.measure for spec in SPECS.values() if spec.by_month}))
 
 # (population, table, category): the table's row of that category counts the population's people again.

@@ -307,3 +307,31 @@ def test_the_teams_table_counts_high_risk_and_old_cases_with_a_bar_each(client, 
     # Each bar is drawn against the largest caseload: 100 % for the specialist, a third for the colleague.
     assert page.count('class="load__all" width="100.0"') == 1 and 'class="load__all" width="33.3"' in page
     assert 'class="load__high" width="33.3"' in page  # the specialist's one high-risk case of three
+
+
+def test_a_cached_page_names_its_tables_and_is_built_again_if_one_is_gone(client, manager, north_year):
+    import dataclasses
+    import pickle
+
+    from django.core.cache import cache
+
+    from reporting import specs
+
+    english(client, manager)
+    first = client.get("/reporting/statistics/")
+    dashboard = first.context["dashboard"]
+    # Kept by key: the cached copy holds no lazy text of a table's title or labels, only the spec's key.
+    copy = pickle.loads(pickle.dumps(dashboard))  # noqa: S301 (our own object)
+    assert [t.spec for t in copy.tables] == [t.spec for t in dashboard.tables]
+    assert all(t.spec is specs.SPECS[t.key] for t in copy.tables)
+    assert b"_lazy_proxy_unpickle" not in pickle.dumps(dashboard)
+    again = client.get("/reporting/statistics/")  # from the cache, in the language asked
+    assert shown(table(again, "clients_by_crime")) == shown(table(first, "clients_by_crime"))
+    # A page cached before a table was removed (its key no longer among the specs): built again.
+    gone = copy.tables[0]
+    gone.spec = dataclasses.replace(gone.spec, key="a_table_removed_since")
+    cache.set(again.context["view"].cache_key, copy, 60)
+    rebuilt = client.get("/reporting/statistics/")
+    assert rebuilt.status_code == 200 and "a_table_removed_since" not in [
+        t.key for t in rebuilt.context["dashboard"].tables
+    ]
