@@ -153,7 +153,7 @@ _timeline_unions: dict[tuple[bool, int, int], tuple[str, tuple]] = {}
 
 def _timeline_union(privileged: bool, offset: int, enough: int) -> tuple[str, tuple]:
     key = (privileged, offset, enough)
-    if key not in _timeline_unions:
+    if key not in _timeline_unions or offset > 10 * TIMELINE_PAGE:  # past page 11: compiled each time
         at = DateTimeField()
         case, user = Case(pk=_CASE), User(pk=_USER)
 
@@ -177,6 +177,8 @@ def _timeline_union(privileged: bool, offset: int, enough: int) -> tuple[str, tu
         sql, params = union.order_by("-entry_at", "-entry_ref")[offset:enough].query.sql_with_params()
         if str(_CASE) in sql or str(_USER) in sql or _CASE not in params:  # the ids must be parameters
             raise RuntimeError("the timeline's ids are not parameters of its query")
+        if offset > 10 * TIMELINE_PAGE:
+            return sql, tuple(params)
         _timeline_unions[key] = (sql, tuple(params))
     return _timeline_unions[key]
 

@@ -118,10 +118,13 @@ class OTPMiddleware(django_otp.middleware.OTPMiddleware):
     two lazy proxies (Django's and django-otp's): every request reads it (SessionGuardMiddleware), and a
     list page then went through both some 350 times."""
 
-    def _install_lazy_accessors(self, request):
-        super()._install_lazy_accessors(request)  # request.auser, as django-otp sets it
+    def __call__(self, request):
+        if self._is_async:
+            return self.__acall__(request)  # django-otp's, lazy (the app runs under WSGI)
+        self._install_lazy_accessors(request)  # request.auser, as django-otp sets it
         if getattr(request, "user", None) is not None:
             request.user = self._verify_user_sync(request, get_user(request))
+        return self.get_response(request)
 
     def _verify_user_sync(self, request, user):
         devices = getattr(user, "otp_devices", None) if user.is_authenticated else None

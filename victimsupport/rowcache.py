@@ -7,6 +7,8 @@ list a new generation, at once and again when the transaction commits, as victim
 for the user: a copy is used only while every generation it was built under is still current, so a page
 that read the rows before a commit and stored them after it cannot keep the old rows. A copy expires after
 `seconds` in any case. A bulk update()/delete() or bulk_create sends no signal: call `changed(model)`.
+A list read inside a transaction after a change it then rolls back can be kept until it expires (as the
+user cache can): the lists hold nothing about a client, and a filter's extra choice finds nothing.
 
 Only for rows that every user of the page may see and that are not about a client: reference data,
 staff names, providers (tests/platform/test_rowcache.py holds that no list reads a person's data).
@@ -27,6 +29,8 @@ def _generation_key(model: type[models.Model]) -> str:
     return f"rows-generation:{settings.DATABASES['default']['NAME']}:{model._meta.label_lower}"
 
 
+# Saves of only these fields change no list (Django saves last_login at every login).
+UNREAD_FIELDS = frozenset({"last_login"})
 MAX_SECONDS = 24 * 3600  # a copy's longest life; a generation outlives every copy built under the one before it
 
 
@@ -59,7 +63,9 @@ class CachedRows:
                 post_delete.connect(self._changed, sender=model, dispatch_uid=f"{uid}-delete")
 
     @staticmethod
-    def _changed(sender, action: str | None = None, **kwargs):
+    def _changed(sender, action: str | None = None, update_fields=None, **kwargs):
+        if update_fields is not None and set(update_fields) <= UNREAD_FIELDS:
+            return  # a login, say: no list shows when someone last logged in
         if action is None or action.startswith("post_"):  # a save or delete, or an m2m change made
             changed(sender)
 
@@ -69,8 +75,14 @@ class CachedRows:
         found = cache.get_many([key, *generation_keys])
         generations = tuple(found.get(generation_key) for generation_key in generation_keys)
         copy = found.get(key)
-        if copy is not None and copy[0] == generations:
+        if copy is not None and None not in generations and copy[0] == generations:
             return copy[1]
+        if None in generations:
+            # A generation never set or evicted: set one, so that no copy stored without it is used again.
+            named = list(zip(generation_keys, generations, strict=True))
+            fresh = {name: uuid.uuid4().hex for name, generation in named if generation is None}
+            cache.set_many(fresh, MAX_SECONDS + 60)
+            generations = tuple(fresh.get(name, generation) for name, generation in named)
         rows = list(self.build(*args))
         cache.set(key, (generations, rows), self.seconds)
         return rows

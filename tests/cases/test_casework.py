@@ -298,3 +298,13 @@ def test_the_timeline_loads_only_the_kinds_on_its_page(specialist, case, django_
     with django_assert_num_queries(4):  # the older page: the last note, the contact, the case's opening
         older, _ = case_timeline(specialist, case, page=2, privileged=True)
     assert {entry.kind for entry in older} == {"note", "contact", "event"}
+
+
+def test_only_the_first_pages_of_the_timeline_keep_their_compiled_query(specialist, case):
+    from cases import selectors
+
+    case_timeline(specialist, case, page=1, privileged=True)
+    kept = len(selectors._timeline_unions)
+    for page in (12, 500, 100000):  # a page number typed into the address must not grow every worker
+        assert case_timeline(specialist, case, page=page, privileged=True) == ([], False)
+    assert len(selectors._timeline_unions) == kept

@@ -136,3 +136,28 @@ def test_the_invoice_lists_providers_follow_the_register(client, manager):
     response = client.get("/referrals/invoices/", {"provider": provider.pk})
     assert response.status_code == 200 and response.context["form"].cleaned_data["provider"] == provider.pk
     assert client.get("/referrals/invoices/", {"provider": "x"}).status_code == 200  # refused, not a 500
+
+
+def test_a_login_keeps_the_lists_and_a_lost_generation_reads_them_again(manager, specialist, django_assert_num_queries):
+    from django.contrib.auth.models import update_last_login
+    from django.core.cache import cache
+
+    from victimsupport.rowcache import _generation_key
+
+    staff_names(manager)
+    update_last_login(None, specialist)  # what every login saves
+    with django_assert_num_queries(0):
+        assert "Siiri Spetsialist" in staff_names(manager)
+    # A generation evicted from the cache, then a change, then its generation evicted again: the copy read
+    # while there was none is not taken for the current one.
+    from victimsupport.models import User
+
+    cache.delete(_generation_key(User))
+    staff_names(manager)
+    specialist.last_name = "Uuesti"
+    specialist.save()
+    cache.delete(_generation_key(User))
+    with django_assert_num_queries(1):
+        assert "Siiri Uuesti" in staff_names(manager)
+    with django_assert_num_queries(0):
+        staff_names(manager)
