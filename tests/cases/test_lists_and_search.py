@@ -1,6 +1,6 @@
 """Case lists with filters, sorting and paging; person search by name and code; the person's cases."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -202,3 +202,18 @@ def test_a_too_short_search_says_so(client, specialist, case):
     assert "Type at least two letters or digits." in response.content.decode() or "vähemalt kaks" in (
         response.content.decode()
     )
+
+
+def test_a_person_search_shows_the_client_of_a_sealed_case_without_name_or_birth_date(client, specialist, colleague):
+    hidden = make_person(colleague, first_name="Salme", last_name="Peidus", birth=date(1980, 5, 17))
+    sealed = make_case(colleague, client=hidden)
+    sealed.sealed = True
+    sealed.save(update_fields=["sealed"])
+    shown = make_person(specialist, first_name="Мария", last_name="Peidus-Иванова", birth=date(1975, 1, 2))
+    make_case(specialist, client=shown)
+    client.force_login(specialist)
+    html = client.post("/persons/search/", {"query": hidden.personal_code}).content.decode()
+    assert "Piiratud juurdepääsuga juhtumi klient" in html and f"/persons/{hidden.pk}/" in html
+    assert "Salme" not in html and "17.05.1980" not in html
+    html = client.post("/persons/search/", {"query": "Peidus-Иванова"}).content.decode()
+    assert "Мария Peidus-Иванова" in html and "02.01.1975" in html and f'href="/persons/{shown.pk}/"' in html
