@@ -21,7 +21,8 @@ EXPOSE 8000
 # Synchronous workers, 2 × cores + 1 (WEB_CONCURRENCY; 5 for 2 cores): under load they share the CPU
 # fairly, where threaded workers left some requests waiting behind others' kept-alive connections
 # (make bench: p95 at 16 users 320 ms against 700-900 ms with 4 workers × 2 threads). The TLS proxy in
-# front buffers slow clients.
+# front buffers slow clients. --preload: the master loads the app once (victimsupport/wsgi.py warms it),
+# so a worker, also one recycled after --max-requests, starts forked and ready instead of importing it.
 ENV WEB_CONCURRENCY=5
-CMD ["gunicorn", "victimsupport.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "sync", \
+CMD ["gunicorn", "victimsupport.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "sync", "--preload", \
      "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-"]

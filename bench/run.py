@@ -939,6 +939,7 @@ def main() -> int:
             str(args.max_requests // 10),
             "--timeout",
             "120",
+            "--preload",  # as the Dockerfile
         ],
         env,
         "gunicorn.log",

@@ -138,6 +138,7 @@ def start_web_server(
             str(workers),
             "--timeout",
             "60",
+            "--preload",  # as the Dockerfile
         ],
         cwd=ROOT,
         env=env,
