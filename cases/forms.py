@@ -38,7 +38,15 @@ from cases.services.anonymous import ANONYMOUS_FIELDS
 from cases.services.cases import CLOSE_RULES, INTAKE_FIELDS
 from cases.services.persons import PERSON_FIELDS
 from cases.services.work import CONTACT_RULES, TASK_RULES
-from victimsupport.forms import DateInput, StyledForm, StyledModelForm, VersionedForm, check_date_range, localize_money
+from victimsupport.forms import (
+    DateInput,
+    ListSelect,
+    StyledForm,
+    StyledModelForm,
+    VersionedForm,
+    check_date_range,
+    localize_money,
+)
 from victimsupport.models import County, Region, User
 from victimsupport.rowcache import CachedRows
 
@@ -254,11 +262,13 @@ class CaseFilterForm(forms.Form):
         choices=[("mine", _("my cases")), ("all", _("all I may see")), ("region", _("my region's cases"))],
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
-    responsible = forms.TypedChoiceField(label=_("Specialist"), required=False, coerce=int, empty_value=None)
+    responsible = forms.TypedChoiceField(
+        label=_("Specialist"), required=False, coerce=int, empty_value=None, widget=ListSelect
+    )
     incident_type = forms.ChoiceField(
         label=_("Crime type"), required=False, choices=[("", _("any")), *IncidentType.choices]
     )
-    county = forms.TypedChoiceField(label=_("County"), required=False, coerce=int, empty_value=None)
+    county = forms.TypedChoiceField(label=_("County"), required=False, coerce=int, empty_value=None, widget=ListSelect)
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
     opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
     overdue = forms.BooleanField(label=_("Only with overdue tasks"), required=False)

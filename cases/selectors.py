@@ -104,8 +104,20 @@ def overdue_tasks_exist(outer: str = "pk") -> Exists:
     )
 
 
+# What a row of the case list shows and its sealing check reads (cases/jinja2/cases/case_list.html): a page
+# reads 17 columns instead of about 70, and builds its 100 model instances from them.
+CASE_LIST_COLUMNS = (
+    *("opened_on", "status", "risk_level", "incident_type", "sealed", "client", "responsible", "county"),
+    *("client__first_name", "client__last_name"),
+    *("responsible__first_name", "responsible__last_name", "responsible__username"),
+    "county__name",
+)
+
+
 def case_list(user, filters: CaseFilters) -> QuerySet[Case]:
-    cases = Case.objects.restrict(user, "view").select_related("client", "responsible", "county", "region")
+    cases = (
+        Case.objects.restrict(user, "view").select_related("client", "responsible", "county").only(*CASE_LIST_COLUMNS)
+    )
     if filters.scope == "mine":
         cases = cases.filter(responsible=user)
     elif filters.scope == "region":

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -56,6 +57,8 @@ def _input(widget: dict) -> str:
 
 def _select(widget: dict) -> str:
     parts = [f'<select name="{_e(widget["name"])}"{_attrs(widget["attrs"])}>']
+    if "options_html" in widget:  # ListSelect: the options written already
+        return f"{parts[0]}{widget['options_html']}\n</select>"
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_text(group_name)}">')
@@ -83,6 +86,41 @@ WIDGET_RENDERERS = {
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/textarea.html": _textarea,
 }
+
+
+_written_options: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+class ListSelect(forms.Select):
+    """A select over a list of plain (value, label) choices that many pages show (a region's staff, the
+    counties): each list's options are written once per process and language, and a page only marks its
+    chosen one. Django builds a dict per option and the renderer escapes each label on every page; the
+    HTML is the same as Select's (tests/platform/test_forms.py holds it)."""
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)  # all but ChoiceWidget's optgroups
+        choices = self.choices if isinstance(self.choices, (list, tuple)) else list(self.choices)
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):  # groups: Select's own way
+            context["widget"]["optgroups"] = self.optgroups(name, context["widget"]["value"], attrs)
+            return context
+        key = (translation.get_language(), *choices)
+        options = _written_options.get(key)
+        if options is None:
+            options = tuple(
+                (str(value), f'\n  <option value="{_e(value)}"', f">{_text(label)}</option>\n")
+                for value, label in ((("" if value is None else value), label) for value, label in choices)
+            )
+            if len(_written_options) > 256:  # a list that keeps changing does not grow the store
+                _written_options.clear()
+            _written_options[key] = options
+        values = context["widget"]["value"]
+        # As ChoiceWidget: only the first option with a chosen value is marked.
+        chosen = next((index for index, (value, _start, _end) in enumerate(options) if value in values), None)
+        context["widget"]["options_html"] = "".join(
+            f"{start} selected{end}" if index == chosen else f"{start}{end}"
+            for index, (_value, start, end) in enumerate(options)
+        )
+        return context
 
 
 class FormRenderer(TemplatesSetting):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from victimsupport.forms import WIDGET_RENDERERS, DateInput, FormRenderer, MoneyInput
+from victimsupport.forms import WIDGET_RENDERERS, DateInput, FormRenderer, ListSelect, MoneyInput
 
 HOSTILE = '"><script>alert(1)</script>&amp; Õie Шмидт'
 
@@ -108,3 +109,40 @@ def test_other_widgets_still_render_through_their_templates():
         assert form[name].field.widget.template_name not in WIDGET_RENDERERS
         assert by_renderer(form)[name] == by_templates(form)[name]
     assert "&lt;script&gt;" in str(form["pick"])
+
+
+LIST_CHOICES = [
+    ("", gettext_lazy("any")),
+    (None, "none"),
+    (7, HOSTILE),
+    ("7", "seven again"),
+    (12, mark_safe("<b>x</b>")),
+]
+
+
+class Lists(forms.Form):
+    """The same choices as a ListSelect and as Django's Select."""
+
+    fast = forms.TypedChoiceField(choices=LIST_CHOICES, coerce=int, required=False, widget=ListSelect)
+    plain = forms.TypedChoiceField(choices=LIST_CHOICES, coerce=int, required=False)
+    fast_groups = forms.ChoiceField(choices=[(HOSTILE, [("x", "X")]), ("z", "Z")], widget=ListSelect)
+    plain_groups = forms.ChoiceField(choices=[(HOSTILE, [("x", "X")]), ("z", "Z")])
+    numbers = forms.ChoiceField(choices=[(1, 1234.5)], widget=ListSelect)  # no lazy text: the same key
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize("value", [None, "", "7", "12", "x", "nothing"])
+def test_a_list_select_writes_what_select_writes(language, value):
+    """Its options are written once per list and language; the page marks its chosen one (only the first
+    of two options with the same value, as Select), in the user's language, escaped."""
+    data = None if value is None else {"fast": value, "plain": value, "fast_groups": value, "plain_groups": value}
+    with translation.override(language):
+        for _ in range(2):  # written, then taken from the store
+            form = Lists(data)
+            expected, got = by_templates(form), by_renderer(form)
+            assert got["fast"] == expected["plain"].replace("plain", "fast")
+            assert got["fast_groups"] == expected["plain_groups"].replace("plain_groups", "fast_groups")
+    assert "<script>" not in got["fast"] and "<b>x</b>" in got["fast"]
+    assert got["fast"].count(" selected") == (0 if value in ("x", "nothing") else 1)
+    assert ("kõik" in got["fast"]) == (language == "et")
+    assert ("1234,5" in got["numbers"]) == (language == "et")  # a number as the language writes it
