@@ -3,9 +3,12 @@ several times faster than in the Django template language. See docs/architecture
 
 from __future__ import annotations
 
+import functools
+
+from django.core.signals import setting_changed
 from django.template import engines
 from django.template.defaultfilters import capfirst, filesizeformat, linebreaksbr, truncatechars
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +31,20 @@ JINJA_STRINGS = [
 
 # Apps add what their bodies call (cases: names_shown), in AppConfig.ready(), before the first render.
 GLOBALS: dict = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def static(path: str) -> str:
+    """`static('css/app.css')`: a static file's address, looked up in the manifest once per process."""
+    return static_url(path)
+
+
+def _static_settings_changed(setting: str, **kwargs) -> None:
+    if setting in ("STATIC_URL", "STORAGES"):
+        static.cache_clear()
+
+
+setting_changed.connect(_static_settings_changed)
 
 
 def url(name: str, *args) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from victimsupport.models import Role
@@ -106,20 +106,36 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+# Each set of roles' entries (label, address, under "More"), worked out once per process: the entries and
+# their addresses change only with a deploy. Keyed also by the script prefix and URL conf, as reverse() is.
+_entries: dict[tuple, list[tuple]] = {}
+
+
+def _entries_for(roles: frozenset[str]) -> list[tuple]:
+    key = (roles, get_script_prefix(), get_urlconf())
+    entries = _entries.get(key)
+    if entries is None:
+        entries = []
+        for item in NAV_ITEMS:
+            granted_by = item.roles & roles
+            if not granted_by:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            entries.append((item.label, url, granted_by <= item.more))
+        _entries[key] = entries
+    return entries
+
+
 def navigation_for(request) -> list[dict]:
     """The user's entries in order; `more` marks those shown under "More" (every role of the user that
     gives the entry opens it rarely)."""
-    user = request.user
-    items = []
-    for item in NAV_ITEMS:
-        if not (item.roles & user.roles):
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        granted_by = item.roles & user.roles
-        items.append({"label": item.label, "url": url, "current": False, "more": granted_by <= item.more})
+    items = [
+        {"label": label, "url": url, "current": False, "more": more}
+        for label, url, more in _entries_for(frozenset(request.user.roles))
+    ]
     # The current entry is the one whose address is the longest start of this page's address.
     matches = [
         entry
