@@ -173,6 +173,7 @@ SCALE_COUNTS = {
     "notes": 2_000_000,
     "tasks": 1_500_000,
     "decisions": 150_000,
+    "open_applications": 300,  # waiting for a decision on any day: about two weeks of 7,500 a year
     "referrals": 120_000,
     "invoice_lines": 400_000,
     "access_log": 20_000_000,
@@ -715,6 +716,7 @@ class Generator:
                    a.created_by_id, 'Bench Spetsialist', 'ohvriabitöötaja', 'et', 'email', '', 2
             FROM (SELECT a.*, random() AS r FROM cases_aidapplication a) a
         """)
+        rows += self.open_applications()
         rows += run("""
             INSERT INTO cases_aidentitlement (person_id, decision_id, cap, valid_from, valid_until, service_type)
             SELECT a.applicant_id, d.id, d.amount_cap, d.valid_from, d.valid_until, d.service_type
@@ -725,6 +727,24 @@ class Generator:
         rows += copy_history(AidDecision, date_expr="t.issued_at", user_expr="t.signer_id")
         rows += copy_history(AidEntitlement, date_expr="now()", user_expr="NULL")
         return rows
+
+    def open_applications(self) -> int:
+        """Applications waiting for a decision (the aid list): one for each of the latest open violence cases,
+        received in the last three weeks (not before its case opened)."""
+        return run(f"""
+            INSERT INTO cases_aidapplication (case_id, applicant_id, applicant_role, basis, received_on, what_happened,
+                symptoms, urgency, language_wish, service_wished, status, decision_due_on, created_by_id, created_at,
+                version)
+            SELECT c.id, c.client_id, 'victim', c.incident_type, c.received_on, 'Vägivald kodus.', 'Unehäired.',
+                   'soon', 'et', 'counselling', 'open', c.received_on + 14, c.responsible_id,
+                   c.received_on::timestamptz, 1
+            FROM (SELECT c.*, GREATEST(c.opened_on, CURRENT_DATE - floor(random() * 20)::int) AS received_on
+                  FROM cases_case c
+                  WHERE c.status = 'open' AND c.incident_type IN ('domestic_violence', 'sexual_violence')
+                    AND c.responsible_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM cases_aidapplication a WHERE a.case_id = c.id)
+                  ORDER BY c.opened_on DESC, c.id DESC LIMIT {self.n["open_applications"]}) c
+        """)
 
     def billing(self) -> int:
         """Providers with contracts, referrals from the entitlements, invoices with session lines, the ledger."""

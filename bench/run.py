@@ -638,6 +638,7 @@ PAGE_LABELS = {
     "person_search_name": "Person search by name",
     "person_search_code": "Person search by personal code",
     "start_page": "Start page",
+    "aid_list": "Aid applications waiting, the region's",
     "invoice_list": "Invoice list",
     "statistics_dashboard": "Statistics, own region and team",
     "statistics_national": "Statistics, national (small cells hidden)",
@@ -864,6 +865,8 @@ def main() -> int:
             "roles": ["specialist", "manager"],
         },
         {"key": "start_page", "method": "GET", "path": "/", "roles": ["specialist", "manager"]},
+        # The applications waiting for a decision, the region's (a specialist's own are a few).
+        {"key": "aid_list", "method": "GET", "path": "/aid/?scope=region", "roles": ["specialist", "manager"]},
         # Specialists have no invoice list: the regional manager and the service organiser do.
         {"key": "invoice_list", "method": "GET", "path": "/referrals/invoices/", "roles": ["manager", "organiser"]},
         # The statistics read the precomputed monthly figures (computed below, as the nightly run does):

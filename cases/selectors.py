@@ -453,6 +453,19 @@ def aid_applications_due(user, *, scope: str = "mine"):
     return applications.select_related("case", "applicant").order_by("decision_due_on", "id")
 
 
+# What a row of the aid list shows and its sealing check reads (cases/jinja2/cases/aid/applications.html).
+APPLICATION_LIST_COLUMNS = (
+    *("received_on", "decision_due_on", "case", "applicant"),
+    *("case__sealed", "case__responsible"),
+    *("applicant__first_name", "applicant__last_name"),
+)
+
+
+def aid_application_list(user, *, scope: str = "mine"):
+    """The aid list's rows: the open applications by due date, with the columns the list shows."""
+    return aid_applications_due(user, scope=scope).only(*APPLICATION_LIST_COLUMNS)
+
+
 # The settings row's "due soon" days, kept in the cache until the row changes (a start page asked every time).
 _DUE_SOON_DAYS = CachedRows(
     "aid-due-soon-days",

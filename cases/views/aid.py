@@ -18,7 +18,8 @@ from cases.aid_rules import check_eligibility
 from cases.aidletters import current_letter, letter_is_stale, letter_preview
 from cases.models import AidApplication, AidDecision, AidEntitlement
 from cases.models.aid import GRANTING_KINDS, DecisionKind, DecisionStatus
-from cases.selectors import aid_applications_due
+from cases.sealing import mark_hidden
+from cases.selectors import aid_application_list
 from cases.services import aid as aid_services
 from cases.views.base import CASEWORK, CaseMixin, sealed_gate
 from victimsupport.audit import AccessAction, log_access
@@ -433,7 +434,8 @@ class ApplicationListView(RoleRequiredMixin, TemplateView):
 
         user = self.request.user
         scope = self.request.GET.get("scope", "mine")
-        page = paginate(aid_applications_due(user, scope=scope), self.request.GET)
+        page = paginate(aid_application_list(user, scope=scope), self.request.GET)
+        mark_hidden(self.request, [application.applicant for application in page.items])  # one query for the page
         if page.items:
             log_access(
                 user,

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F
 
 from bench.generate import BENCH_PASSWORD, SCALE_COUNTS, existing_scale
-from cases.models import AidDecision, Case, Contact, Note, Person, Task
+from cases.models import AidApplication, AidDecision, Case, Contact, Note, Person, Task
 from referrals.models import InvoiceLine, Referral
 from victimsupport.models import AccessLogEntry, Region, User
 
@@ -40,6 +40,11 @@ def test_generator_fills_every_kind_at_the_asked_scale(generated):
     assert AccessLogEntry.objects.count() == int(SCALE_COUNTS["access_log"] * SCALE)
     assert AidDecision.objects.filter(status="issued").count() == int(SCALE_COUNTS["decisions"] * SCALE)
     assert Referral.objects.exists() and InvoiceLine.objects.exists()
+    # Applications waiting for a decision (the aid list), each for an open case, not received before it opened.
+    waiting = AidApplication.objects.filter(status="open")
+    assert waiting.count() == max(1, int(SCALE_COUNTS["open_applications"] * SCALE))
+    assert not waiting.exclude(case__status="open").exists()
+    assert not waiting.filter(received_on__lt=F("case__opened_on")).exists()
     # History as the application would have written it, one creation row per case.
     assert Case.history.filter(history_type="+").count() == persons
     assert existing_scale() == SCALE

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.choices import PartyRole
 from cases.services import cases as case_services
 from cases.services import work as work_services
-from tests.factories import make_case, make_person
+from tests.factories import make_application, make_case, make_person
 from tests.querycount import counted_page
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ BUDGET = {
     "start-specialist": 10,
     "start-manager": 10,
     "timeline-page": 6,  # and one query per kind of timeline entry shown
+    "aid-list": 5,
 }
 
 
@@ -96,3 +97,19 @@ def test_start_pages_run_a_fixed_number_of_queries(client, specialist, colleague
     large = queries(client, "get", "/")
     assert small == large
     assert large <= BUDGET[f"start-{who}"], large
+
+
+def test_the_aid_list_reads_the_page_in_a_fixed_number_of_queries(client, specialist, colleague, manager):
+    """One query for the page's applicants' sealing, not one per row; a sealed case's applicant stays hidden."""
+    client.force_login(manager)
+    make_application(specialist, make_case(specialist))
+    small = queries(client, "get", "/aid/?scope=region")
+    for actor in (specialist, colleague) * 8:
+        make_application(actor, make_case(actor, client=make_person(actor, first_name="Ülle", last_name="Шмидт")))
+    sealed = make_case(colleague, client=make_person(colleague, first_name="Salajane", last_name="Klient"))
+    case_services.case_set_sealed(actor=manager, case=sealed, sealed=True, reason="Klient on politseinik")
+    make_application(colleague, sealed)
+    large, response = counted_page(client, "/aid/?scope=region")
+    assert small == large <= BUDGET["aid-list"], (small, large)
+    html = response.content.decode()
+    assert html.count("Ülle Шмидт") == 16 and "Salajane" not in html and "piiratud juurdepääsuga juhtumi klient" in html
