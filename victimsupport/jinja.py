@@ -3,6 +3,7 @@ several times faster than in the Django template language. See docs/architecture
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 from django.core.signals import setting_changed
@@ -85,7 +86,10 @@ def gettext(message: str, /, **variables) -> str:
 
 
 def date(value, format_string: str = "d.m.Y") -> str:
-    """Django's |date: a date and time in the current time zone (expects_localtime), then formatted."""
+    """Django's |date: a date and time in the current time zone (expects_localtime), then formatted. A
+    plain date in the list's own format is written directly (a list has a date or two on each row)."""
+    if format_string == "d.m.Y" and type(value) is datetime.date:
+        return f"{value.day:02}.{value.month:02}.{value.year:04}"
     return formats.date_format(template_localtime(value), format_string) if value else ""
 
 

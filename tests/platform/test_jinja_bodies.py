@@ -1,6 +1,7 @@
 """The Jinja2 bodies of hot pages (docs/architecture.md, "A hot page") speak Estonian: every text they
 translate is in the Estonian catalogue (makemessages reads them as Django templates, which can miss one)."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
+
+from victimsupport import jinja
 
 ROOT = Path(__file__).resolve().parents[2]
 BODIES = sorted(path for path in ROOT.glob("*/jinja2/**/*.html") if ".venv" not in path.parts)
@@ -60,3 +63,24 @@ def test_a_row_address_reversed_once_is_the_address_reverse_gives():
     assert body.render({"ids": ids}) == expected
     with pytest.raises(ValueError):
         body.render({"ids": ["1/../../admin"]})  # only an id goes into the address
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.date(2026, 1, 5),
+        datetime.date(999, 12, 31),
+        datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC),  # 02:30 in Tallinn, the same day
+        datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC),  # already the next year in Tallinn
+        None,
+    ],
+)
+@pytest.mark.parametrize("format_string", ["d.m.Y", "d.m.Y H:i", "j. F Y"])
+def test_a_date_is_written_as_djangos_date_filter_writes_it(value, format_string):
+    if type(value) is datetime.date and "H" in format_string:
+        pytest.skip("a time of a date: no body asks it")
+    with translation.override("et"):
+        expected = (
+            engines["django"].from_string("{{ value|date:format }}").render({"value": value, "format": format_string})
+        )
+        assert jinja.date(value, format_string) == expected
