@@ -39,6 +39,7 @@ from cases.services.cases import CLOSE_RULES, INTAKE_FIELDS
 from cases.services.persons import PERSON_FIELDS
 from cases.services.work import CONTACT_RULES, TASK_RULES
 from victimsupport.forms import (
+    COUNTIES,
     DateInput,
     ListSelect,
     StyledForm,
@@ -246,9 +247,6 @@ def _case_staff(region_ids: tuple[int, ...]) -> list[tuple[int, str]]:
 
 # The case list's choices, kept in the cache until a user, their groups or regions, or a county change.
 CASE_STAFF = CachedRows("case-staff", _case_staff, depends_on=(User, User.groups.through, User.regions.through, Group))
-COUNTIES = CachedRows(
-    "counties", lambda: County.objects.order_by("name").values_list("pk", "name"), depends_on=(County,)
-)
 
 
 class CaseFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from referrals.services.providers import CONTRACT_FIELDS, SPECIALIST_FIELDS, TAR
 from victimsupport.forms import (
     CheckboxesField,
     DateInput,
+    ListSelect,
     StyledForm,
     StyledModelForm,
     check_date_range,
@@ -240,6 +241,7 @@ class InvoiceFilterForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=lambda: [("", _("any")), *PROVIDER_CHOICES.get()],
+        widget=ListSelect,
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 

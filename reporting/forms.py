@@ -6,14 +6,16 @@ import re
 from datetime import date
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.choices import Channel
 from reporting.models import SURVEY_LANGUAGES, FeedbackService, QuestionKind, Survey
 from reporting.periods import Period, add_months
-from victimsupport.forms import StyledForm
+from victimsupport.forms import COUNTIES, REGIONS, CachedModelChoiceField, ListSelect, StyledForm
 from victimsupport.models import County, Region
 
 MAX_RANGE_MONTHS = 60
@@ -47,8 +49,8 @@ class MonthField(forms.CharField):
         return f"{value:%Y-%m}" if isinstance(value, date) else value
 
 
-def _month_choices():
-    return [(number, formats.date_format(date(2000, number, 1), "F").capitalize()) for number in range(1, 13)]
+# The months by name in the user's language (Django's own, as a date's "F" writes them), capitalised.
+MONTH_CHOICES = [(number, capfirst(MONTHS[number])) for number in range(1, 13)]
 
 
 class StatisticsFilterForm(StyledForm):
@@ -64,8 +66,8 @@ class StatisticsFilterForm(StyledForm):
         label=_("Month"),
         coerce=int,
         required=False,
-        choices=_month_choices,
-        widget=forms.Select(attrs={"data-periods": "month"}),
+        choices=MONTH_CHOICES,
+        widget=ListSelect(attrs={"data-periods": "month"}),
     )
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
@@ -76,11 +78,15 @@ class StatisticsFilterForm(StyledForm):
     )
     first = MonthField(label=_("From month"), required=False, widget=MonthField.widget_for("range"))
     last = MonthField(label=_("To month"), required=False, widget=MonthField.widget_for("range"))
-    region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("All of Estonia")
+    region = CachedModelChoiceField(
+        Region.objects.order_by("name"),
+        rows=REGIONS,
+        label=_("Region"),
+        required=False,
+        empty_label=_("All of Estonia"),
     )
-    county = forms.ModelChoiceField(
-        label=_("County"), queryset=County.objects.order_by("name"), required=False, empty_label=_("All counties")
+    county = CachedModelChoiceField(
+        County.objects.order_by("name"), rows=COUNTIES, label=_("County"), required=False, empty_label=_("All counties")
     )
 
     def clean(self):

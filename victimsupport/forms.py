@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from victimsupport import jinja
+from victimsupport.models import County, Region
+from victimsupport.rowcache import CachedRows
 from victimsupport.rules import field_errors
 
 # Django's own strings that its Estonian catalogue lacks; listed here so that ours translates them.
@@ -121,6 +123,41 @@ class ListSelect(forms.Select):
             for index, (_value, start, end) in enumerate(options)
         )
         return context
+
+
+class CachedChoices:
+    """A cached list's (pk, label) rows after the field's empty choice, read when the field is rendered."""
+
+    def __init__(self, rows: CachedRows, empty_label):
+        self.rows, self.empty_label = rows, empty_label
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield ("", self.empty_label)
+        yield from self.rows.get()
+
+
+class CachedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over reference data (regions, counties) whose options come from the cache
+    (`rows`, a CachedRows of (pk, label)) and are written by ListSelect: no query and no model instance
+    per option. The chosen row is still read from `queryset` when the form is cleaned."""
+
+    widget = ListSelect
+
+    def __init__(self, queryset, *, rows: CachedRows, **kwargs):
+        self.rows = rows
+        super().__init__(queryset, **kwargs)
+
+    @property
+    def choices(self):
+        return CachedChoices(self.rows, self.empty_label)
+
+
+# Reference lists that filters show (victimsupport.rowcache): a region's or county's name is its label.
+REGIONS = CachedRows("regions", lambda: Region.objects.order_by("name").values_list("pk", "name"), depends_on=(Region,))
+COUNTIES = CachedRows(
+    "counties", lambda: County.objects.order_by("name").values_list("pk", "name"), depends_on=(County,)
+)
 
 
 class FormRenderer(TemplatesSetting):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from cases.forms import CaseFilterForm
 from tests.factories import make_user, region
-from victimsupport.models import County, Role
+from victimsupport.models import County, Region, Role
 from victimsupport.rowcache import CachedRows, changed
 from victimsupport.services import user_set_roles_and_regions
 
@@ -94,7 +94,7 @@ def test_no_list_reads_a_persons_data():
         model for model in apps.get_models() if any(field.related_model is Person for field in model._meta.fields)
     }
     names = {rows.name for rows in CachedRows.declared}
-    assert {"case-staff", "counties", "provider-choices", "aid-due-soon-days"} <= names
+    assert {"case-staff", "counties", "regions", "provider-choices", "aid-due-soon-days"} <= names
     for rows in CachedRows.declared:
         assert not about_a_person & set(rows.depends_on), rows.name
 
@@ -161,3 +161,33 @@ def test_a_login_keeps_the_lists_and_a_lost_generation_reads_them_again(manager,
         assert "Siiri Uuesti" in staff_names(manager)
     with django_assert_num_queries(0):
         staff_names(manager)
+
+
+def test_the_statistics_area_filter_reads_its_options_from_the_cache(manager, django_assert_num_queries):
+    """A CachedModelChoiceField: its options are the cached rows, written as ModelChoiceField writes them;
+    the chosen row is still read from the table, and one gone or unknown is refused."""
+    from django import forms
+
+    from reporting.forms import StatisticsFilterForm
+
+    class AsBefore(forms.Form):
+        region = forms.ModelChoiceField(Region.objects.order_by("name"), required=False, empty_label="Kogu Eesti")
+        county = forms.ModelChoiceField(County.objects.order_by("name"), required=False, empty_label="Kõik")
+
+    harju = County.objects.get(code="harju")
+    data = {"period": "year", "year": "2025", "county": str(harju.pk)}
+    str(StatisticsFilterForm(data)["county"])  # the lists are cached
+    with django_assert_num_queries(1):  # the chosen county, read when the bound form is cleaned; no options
+        form = StatisticsFilterForm(data)
+        county_html, region_html = str(form["county"]), str(form["region"])
+        assert form.is_valid() and form.cleaned_data["county"] == harju
+    expected = AsBefore({"county": data["county"]})
+    assert region_html == str(expected["region"])
+    assert county_html == str(expected["county"]).replace(">Kõik<", ">Kõik maakonnad<")
+    assert county_html.count("<option") == County.objects.count() + 1 and " selected>Harju maakond<" in county_html
+    assert not StatisticsFilterForm({**data, "county": "999999"}).is_valid()
+    added = County.objects.create(region=region("pohja"), code="uus", name="Uus maakond")
+    assert ">Uus maakond<" in str(StatisticsFilterForm(data)["county"])
+    added.delete()
+    assert ">Uus maakond<" not in str(StatisticsFilterForm(data)["county"])
+    assert not StatisticsFilterForm({**data, "county": str(added.pk)}).is_valid()
