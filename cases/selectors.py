@@ -165,34 +165,39 @@ _timeline_unions: dict[tuple[bool, int, int], tuple[str, tuple]] = {}
 
 def _timeline_union(privileged: bool, offset: int, enough: int) -> tuple[str, tuple]:
     key = (privileged, offset, enough)
-    if key not in _timeline_unions or offset > 10 * TIMELINE_PAGE:  # past page 11: compiled each time
-        at = DateTimeField()
-        case, user = Case(pk=_CASE), User(pk=_USER)
+    found = _timeline_unions.get(key)
+    if found is None:
+        found = _compile_timeline_union(privileged, offset, enough)
+        if offset <= 10 * TIMELINE_PAGE:  # the first eleven pages are kept; a page past them is compiled each time
+            _timeline_unions[key] = found
+    return found
 
-        def part(queryset, kind: str, field: str):
-            # Each kind cut to what the page can need, along its (case, time) index: a case with
-            # thousands of entries is not sorted whole for every page.
-            return (
-                queryset.annotate(entry_kind=Value(kind), entry_at=Cast(F(field), at), entry_ref=F("id"))
-                .values("entry_kind", "entry_at", "entry_ref")
-                .order_by(f"-{field}", "-id")[:enough]
-            )
 
-        union = part(Contact.objects.filter(case=case), "contact", "happened_at").union(
-            part(visible_notes(user, case, privileged=privileged), "note", "written_at"),
-            part(PlanItem.objects.filter(case=case), "plan", "created_at"),
-            part(Task.objects.filter(case=case), "task", "created_at"),
-            part(Attachment.objects.filter(case=case), "document", "uploaded_at"),
-            part(CaseEvent.objects.filter(case=case), "event", "at"),
-            all=True,
+def _compile_timeline_union(privileged: bool, offset: int, enough: int) -> tuple[str, tuple]:
+    at = DateTimeField()
+    case, user = Case(pk=_CASE), User(pk=_USER)
+
+    def part(queryset, kind: str, field: str):
+        # Each kind cut to what the page can need, along its (case, time) index: a case with
+        # thousands of entries is not sorted whole for every page.
+        return (
+            queryset.annotate(entry_kind=Value(kind), entry_at=Cast(F(field), at), entry_ref=F("id"))
+            .values("entry_kind", "entry_at", "entry_ref")
+            .order_by(f"-{field}", "-id")[:enough]
         )
-        sql, params = union.order_by("-entry_at", "-entry_ref")[offset:enough].query.sql_with_params()
-        if str(_CASE) in sql or str(_USER) in sql or _CASE not in params:  # the ids must be parameters
-            raise RuntimeError("the timeline's ids are not parameters of its query")
-        if offset > 10 * TIMELINE_PAGE:
-            return sql, tuple(params)
-        _timeline_unions[key] = (sql, tuple(params))
-    return _timeline_unions[key]
+
+    union = part(Contact.objects.filter(case=case), "contact", "happened_at").union(
+        part(visible_notes(user, case, privileged=privileged), "note", "written_at"),
+        part(PlanItem.objects.filter(case=case), "plan", "created_at"),
+        part(Task.objects.filter(case=case), "task", "created_at"),
+        part(Attachment.objects.filter(case=case), "document", "uploaded_at"),
+        part(CaseEvent.objects.filter(case=case), "event", "at"),
+        all=True,
+    )
+    sql, params = union.order_by("-entry_at", "-entry_ref")[offset:enough].query.sql_with_params()
+    if str(_CASE) in sql or str(_USER) in sql or _CASE not in params:  # the ids must be parameters
+        raise RuntimeError("the timeline's ids are not parameters of its query")
+    return sql, tuple(params)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import translation
+from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -125,8 +126,9 @@ class ListSelect(forms.Select):
         return context
 
 
-class CachedChoices:
-    """A cached list's (pk, label) rows after the field's empty choice, read when the field is rendered."""
+class CachedChoices(BaseChoiceIterator):
+    """A cached list's (pk, label) rows after the field's empty choice, read when the field is rendered
+    (a BaseChoiceIterator: Django keeps it lazy, so a form class defined at import asks nothing)."""
 
     def __init__(self, rows: CachedRows, empty_label):
         self.rows, self.empty_label = rows, empty_label
