@@ -245,7 +245,7 @@ def _case_staff(region_ids: tuple[int, ...]) -> list[tuple[int, str]]:
     return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in staff]
 
 
-# The case list's choices, kept in the cache until a user, their groups or regions, or a county change.
+# The case list's specialists, kept in the cache until a user, their groups or regions change.
 CASE_STAFF = CachedRows("case-staff", _case_staff, depends_on=(User, User.groups.through, User.regions.through, Group))
 
 

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -91,14 +91,14 @@ WIDGET_RENDERERS = {
 }
 
 
-_written_options: dict[tuple, tuple[tuple[str, str], ...]] = {}
+_written_options: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
 
 
 class ListSelect(forms.Select):
     """A select over a list of plain (value, label) choices that many pages show (a region's staff, the
     counties): each list's options are written once per process and language, and a page only marks its
     chosen one. Django builds a dict per option and the renderer escapes each label on every page; the
-    HTML is the same as Select's (tests/platform/test_forms.py holds it)."""
+    HTML is the same as Select's (tests/platform/test_form_rendering.py holds it)."""
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)  # all but ChoiceWidget's optgroups
@@ -106,7 +106,8 @@ class ListSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):  # groups: Select's own way
             context["widget"]["optgroups"] = self.optgroups(name, context["widget"]["value"], attrs)
             return context
-        key = (translation.get_language(), *choices)
+        # A label marked safe is written as it is, any other escaped: the same text of each kind is kept apart.
+        key = (translation.get_language(), *((value, label, isinstance(label, SafeData)) for value, label in choices))
         options = _written_options.get(key)
         if options is None:
             options = tuple(

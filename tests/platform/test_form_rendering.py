@@ -146,3 +146,15 @@ def test_a_list_select_writes_what_select_writes(language, value):
     assert got["fast"].count(" selected") == (0 if value in ("x", "nothing") else 1)
     assert ("kõik" in got["fast"]) == (language == "et")
     assert ("1234,5" in got["numbers"]) == (language == "et")  # a number as the language writes it
+
+
+def test_a_list_select_keeps_a_safe_label_apart_from_the_same_text_unmarked():
+    class Safe(forms.Form):
+        pick = forms.ChoiceField(choices=[(1, mark_safe("<b>x</b>"))], widget=ListSelect)
+
+    class Plain(forms.Form):
+        pick = forms.ChoiceField(choices=[(1, "<b>x</b>")], widget=ListSelect)
+
+    for _ in range(2):  # whichever is written first
+        assert "<b>x</b>" in str(Safe()["pick"]) and "<b>" not in str(Plain()["pick"])
+        assert "&lt;b&gt;x&lt;/b&gt;" in str(Plain()["pick"])
