@@ -1,13 +1,13 @@
 """Form rendering shared by every app: labels, help and errors next to each field."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -98,7 +98,9 @@ class ListSelect(forms.Select):
     """A select over a list of plain (value, label) choices that many pages show (a region's staff, the
     counties): each list's options are written once per process and language, and a page only marks its
     chosen one. Django builds a dict per option and the renderer escapes each label on every page; the
-    HTML is the same as Select's (tests/platform/test_form_rendering.py holds it)."""
+    HTML is the same as Select's (tests/platform/test_form_rendering.py holds it). It is written by the
+    project's FormRenderer (FORM_RENDERER), which every form uses; Django's own select.html would find
+    no options in its context."""
 
     def get_context(self, name, value, attrs):
         context = forms.Widget.get_context(self, name, value, attrs)  # all but ChoiceWidget's optgroups
@@ -106,8 +108,12 @@ class ListSelect(forms.Select):
         if any(isinstance(label, (list, tuple)) for _value, label in choices):  # groups: Select's own way
             context["widget"]["optgroups"] = self.optgroups(name, context["widget"]["value"], attrs)
             return context
-        # A label marked safe is written as it is, any other escaped: the same text of each kind is kept apart.
-        key = (translation.get_language(), *((value, label, isinstance(label, SafeData)) for value, label in choices))
+        # Equal is not enough: 1 and True, a label marked safe (written as it is) and the same text unmarked
+        # (escaped) are written differently, so each value and label is kept apart by its type and kind.
+        key = (
+            translation.get_language(),
+            *((type(value), value, type(label), hasattr(label, "__html__"), label) for value, label in choices),
+        )
         options = _written_options.get(key)
         if options is None:
             options = tuple(
@@ -143,11 +149,15 @@ class CachedChoices(BaseChoiceIterator):
 class CachedModelChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField over reference data (regions, counties) whose options come from the cache
     (`rows`, a CachedRows of (pk, label)) and are written by ListSelect: no query and no model instance
-    per option. The chosen row is still read from `queryset` when the form is cleaned."""
+    per option. The chosen row is still read from `queryset` when the form is cleaned. Only for rows every
+    user may see: a guarded model's choices are narrowed per user (restrict_form_fields), which cached
+    options would ignore, so one is refused here."""
 
     widget = ListSelect
 
     def __init__(self, queryset, *, rows: CachedRows, **kwargs):
+        if hasattr(queryset, "restrict") or kwargs.get("to_field_name"):
+            raise ImproperlyConfigured("CachedModelChoiceField is for unguarded reference rows chosen by pk")
         self.rows = rows
         super().__init__(queryset, **kwargs)
 

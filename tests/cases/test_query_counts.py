@@ -109,7 +109,10 @@ def test_the_aid_list_reads_the_page_in_a_fixed_number_of_queries(client, specia
     sealed = make_case(colleague, client=make_person(colleague, first_name="Salajane", last_name="Klient"))
     case_services.case_set_sealed(actor=manager, case=sealed, sealed=True, reason="Klient on politseinik")
     make_application(colleague, sealed)
+    # Her application in an open case of her own: still not named, she is the client of a sealed case.
+    make_application(colleague, make_case(colleague, client=sealed.client))
     large, response = counted_page(client, "/aid/?scope=region")
     assert small == large <= BUDGET["aid-list"], (small, large)
     html = response.content.decode()
-    assert html.count("Ülle Шмидт") == 16 and "Salajane" not in html and "piiratud juurdepääsuga juhtumi klient" in html
+    assert html.count("Ülle Шмидт") == 16 and "Salajane" not in html
+    assert html.count("piiratud juurdepääsuga juhtumi klient") == 2

@@ -127,7 +127,7 @@ class Lists(forms.Form):
     plain = forms.TypedChoiceField(choices=LIST_CHOICES, coerce=int, required=False)
     fast_groups = forms.ChoiceField(choices=[(HOSTILE, [("x", "X")]), ("z", "Z")], widget=ListSelect)
     plain_groups = forms.ChoiceField(choices=[(HOSTILE, [("x", "X")]), ("z", "Z")])
-    numbers = forms.ChoiceField(choices=[(1, 1234.5)], widget=ListSelect)  # no lazy text: the same key
+    numbers = forms.ChoiceField(choices=[(1, 1234.5)], widget=ListSelect)  # no lazy text: only the language differs
 
 
 @pytest.mark.parametrize("language", ["et", "en"])
@@ -155,6 +155,23 @@ def test_a_list_select_keeps_a_safe_label_apart_from_the_same_text_unmarked():
     class Plain(forms.Form):
         pick = forms.ChoiceField(choices=[(1, "<b>x</b>")], widget=ListSelect)
 
+    class LazySafe(forms.Form):
+        pick = forms.ChoiceField(choices=[(1, mark_safe(gettext_lazy("<b>x</b>")))], widget=ListSelect)  # noqa: S308
+
+    class OtherValues(forms.Form):
+        pick = forms.ChoiceField(choices=[(True, "<b>x</b>")], widget=ListSelect)
+
     for _ in range(2):  # whichever is written first
-        assert "<b>x</b>" in str(Safe()["pick"]) and "<b>" not in str(Plain()["pick"])
-        assert "&lt;b&gt;x&lt;/b&gt;" in str(Plain()["pick"])
+        assert "<b>x</b>" in str(Safe()["pick"]) and "<b>x</b>" in str(LazySafe()["pick"])
+        assert "<b>" not in str(Plain()["pick"]) and "&lt;b&gt;x&lt;/b&gt;" in str(Plain()["pick"])
+        assert 'value="True"' in str(OtherValues()["pick"]) and 'value="1"' in str(Plain()["pick"])
+
+
+def test_cached_options_are_refused_for_a_guarded_model():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cases.models import Case
+    from victimsupport.forms import COUNTIES, CachedModelChoiceField
+
+    with pytest.raises(ImproperlyConfigured):
+        CachedModelChoiceField(Case.objects.all(), rows=COUNTIES)

@@ -65,6 +65,13 @@ def test_messages_are_escaped_and_shown_once(specialist):
     )
     assert '<p class="message message--success">&lt;script&gt;alert(1)&lt;/script&gt; Шмидт</p>' in html
     assert '<p class="message message--info"><b>Kinnitatud</b></p>' in html  # marked safe by the code: kept
+    assert html.count('class="message ') == 2
+
+
+def test_rendered_without_a_request_the_layout_still_has_its_language(specialist):
+    with translation.override("en"):
+        html = engines["django"].from_string(PAGE).render({"name": "x"})
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">') and 'lang="et">Eesti keeles</button>' in html
 
 
 def test_signed_out_the_layout_has_no_navigation(db):

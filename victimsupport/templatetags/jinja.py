@@ -1,7 +1,10 @@
 """`{% jinja "app/page.html" %}`: a hot page's body rendered by the Jinja2 engine inside its Django
-template shell (title, base layout): one layout for every page, the faster engine where it pays."""
+template shell; `{% layout %}` (templates/base.html): the layout of every page, also rendered by Jinja2
+(victimsupport/jinja2/layout.html) around the page's title and content blocks."""
 
 from django import template
+from django.conf import settings
+from django.utils import translation
 
 from victimsupport import jinja as jinja2_bodies
 
@@ -30,6 +33,8 @@ class LayoutNode(template.Node):
 
     def render(self, context):
         names = {name: context.get(name) for name in LAYOUT_NAMES}
+        if names["LANGUAGE_CODE"] is None:  # rendered without the context processors (no request)
+            names["LANGUAGE_CODE"], names["LANGUAGES"] = translation.get_language(), settings.LANGUAGES
         names["title"], names["content"] = self.title.render(context), self.content.render(context)
         return jinja2_bodies.render("layout.html", names, context.get("request"))
 
