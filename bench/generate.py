@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
@@ -34,9 +35,11 @@ from cases.models import (
     Person,
     Task,
 )
+from marac.models import Action, MaracCase
 from referrals.models import Invoice, InvoiceLine, Referral
 from victimsupport.models import Region, Role, User
 from victimsupport.services import user_set_roles_and_regions
+from volunteers.models import Volunteer
 
 # Population by county (approximate, rounded), as the weight of the county's cases.
 COUNTY_POPULATION = {
@@ -177,6 +180,12 @@ SCALE_COUNTS = {
     "referrals": 120_000,
     "invoice_lines": 400_000,
     "access_log": 20_000_000,
+    # About 300 volunteers at work at a time (64 MARAC support persons, 108 mediators, 20 counsellors and crisis
+    # helpers at the end of 2022) and twice as many who applied and left over the years.
+    "volunteers": 900,
+    # The latest high-risk domestic-violence cases went to MARAC: about 2,200 a year (the UK's expected 40 a year
+    # per 10,000 adult women; Estonia heard 144 new cases in 2020), an upper bound, over four to five years.
+    "marac_cases": 10_000,
 }
 LONG_TIMELINE_ENTRIES = 2000
 YEARS = 20
@@ -316,6 +325,8 @@ class Generator:
             self.step("access log", self.access_log)
         self.step("mental-health aid", self.aid)
         self.step("providers, referrals and invoices", self.billing)
+        self.step("volunteers", self.volunteers)
+        self.step("MARAC networks, risk assessments, cases and actions", self.marac)
         self.step("sequences", self.sequences)
         self.step("visibility map and planner statistics (VACUUM ANALYZE)", self.vacuum)
         seconds = time.monotonic() - self.started
@@ -384,6 +395,16 @@ class Generator:
             "victimsupport_job",
             "reporting_statisticsrun",
         ]
+        # The volunteers and MARAC cases with everything that hangs on them (their reference data stays: the
+        # questionnaire, the networks and their agencies).
+        kept = {"questionnaire", "question", "answeroption", "network", "agency", "membership", "countypopulation"}
+        tables += [
+            model._meta.db_table
+            for label in ("volunteers", "marac")
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            if model._meta.model_name.removeprefix("historical") not in kept
+            and not model._meta.db_table.startswith(("marac_network_", "marac_agency_"))
+        ]
         run("TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " RESTART IDENTITY CASCADE")
         return -1
 
@@ -402,6 +423,9 @@ class Generator:
                     )
                 created += self.ensure_user(
                     f"bench.juht.{region.code}", [Role.REGIONAL_MANAGER], region, password, "Juht"
+                )
+                created += self.ensure_user(
+                    f"bench.koord.{region.code}", [Role.COORDINATOR], region, password, "Koordinaator"
                 )
             admin, _ = User.objects.get_or_create(
                 username="bench.admin",
@@ -849,6 +873,141 @@ class Generator:
         rows += copy_history(Referral, date_expr="t.created_at", user_expr="t.created_by_id")
         rows += copy_history(Invoice, date_expr="t.entered_at", user_expr="t.entered_by_id")
         rows += copy_history(InvoiceLine, date_expr="now()", user_expr="NULL")
+        return rows
+
+    def volunteers(self) -> int:
+        """Volunteers in every county by its people, over twenty years: a third at work (active or paused, with a
+        specialist of their region as supervisor), a few candidates in the pipeline, the rest left, not accepted
+        or withdrawn."""
+        self.county_table()
+        run("DROP TABLE IF EXISTS bench_volunteer")
+        run(f"""
+            CREATE UNLOGGED TABLE bench_volunteer AS
+            SELECT g, r, r2, bc.county_id, bc.region_id, s.user_id AS supervisor_id, {pick(FEMALE)} AS fn,
+                   {pick(LAST)} AS ln,
+                   CURRENT_DATE - CASE WHEN r < 0.05 THEN floor(r2 * 30)::int
+                                       ELSE 60 + floor(r2 * {YEARS * 365 - 60})::int END AS applied,
+                   CASE WHEN r < 0.02 THEN 'applied' WHEN r < 0.05 THEN 'interviewed'
+                        WHEN r < 0.30 THEN 'active' WHEN r < 0.34 THEN 'paused' WHEN r < 0.80 THEN 'left'
+                        WHEN r < 0.90 THEN 'rejected' ELSE 'withdrawn' END AS status
+            FROM (SELECT g, random() AS r, random() AS r2, random() AS rc, random() AS rs
+                  FROM generate_series(1, {self.n["volunteers"]}) g) base
+            JOIN bench_county bc ON base.rc >= bc.lo AND base.rc < bc.hi
+            JOIN bench_staff_count sc ON sc.region_id = bc.region_id
+            JOIN bench_staff s ON s.region_id = bc.region_id AND s.idx = floor(base.rs * sc.n)
+        """)
+        rows = run("""
+            INSERT INTO volunteers_volunteer (first_name, last_name, email, phone, address, region_id, languages,
+                kinds, motivation, status, applied_at, interviewed_on, background_checked_on, background_check,
+                base_training_on, agreement_signed_on, pledge_signed_on, closed_on, supervisor_id, user_id, iban,
+                conflicts, version)
+            SELECT fn, ln, 'vabatahtlik' || g || '@bench.invalid', '+372 5' || lpad(g::text, 7, '0'), '', region_id,
+                   CASE WHEN r2 < 0.3 THEN ARRAY['et', 'ru'] ELSE ARRAY['et'] END,
+                   CASE WHEN r2 < 0.35 THEN ARRAY['marac'] WHEN r2 < 0.85 THEN ARRAY['mediator']
+                        WHEN r2 < 0.95 THEN ARRAY['counsellor'] ELSE ARRAY['marac', 'crisis'] END,
+                   'Soovin aidata.', status, applied::timestamptz,
+                   CASE WHEN status <> 'applied' THEN applied + 10 END,
+                   CASE WHEN status NOT IN ('applied', 'interviewed', 'rejected') THEN applied + 20 END,
+                   CASE WHEN status NOT IN ('applied', 'interviewed', 'rejected') THEN 'clear' ELSE '' END,
+                   CASE WHEN status IN ('active', 'paused', 'left') THEN applied + 40 END,
+                   CASE WHEN status IN ('active', 'paused', 'left') THEN applied + 45 END,
+                   CASE WHEN status IN ('active', 'paused', 'left') THEN applied + 45 END,
+                   CASE WHEN status IN ('left', 'rejected', 'withdrawn') THEN LEAST(applied + 300, CURRENT_DATE) END,
+                   CASE WHEN status IN ('active', 'paused') THEN supervisor_id END, NULL, '', '', 1
+            FROM bench_volunteer ORDER BY g
+        """)
+        run("""
+            INSERT INTO volunteers_volunteer_counties (volunteer_id, county_id)
+            SELECT v.id, b.county_id FROM volunteers_volunteer v
+            JOIN bench_volunteer b ON v.email = 'vabatahtlik' || b.g || '@bench.invalid'
+        """)
+        run("""
+            INSERT INTO volunteers_volunteerstep (volunteer_id, status, happened_on, note, recorded_by_id, recorded_at)
+            SELECT v.id, 'applied', v.applied_at::date, '', NULL, v.applied_at FROM volunteers_volunteer v
+        """)
+        run("DROP TABLE bench_volunteer")
+        rows += copy_history(Volunteer, date_expr="t.applied_at", user_expr="NULL")
+        return rows
+
+    def marac(self) -> int:
+        """A network in every county (as the demo's), five member agencies each; MARAC cases from the latest
+        high-risk domestic-violence cases, each with its DASH assessment (24 answers); heard cases have three
+        actions, the older ones done; cases referred in the last month wait for their meeting."""
+        from marac.models import Agency, Network, RiskAssessment
+        from marac.selectors import current_questionnaire
+        from victimsupport.models import County
+
+        for county in County.objects.order_by("name"):
+            if not Network.objects.filter(county=county).exists():
+                Network.objects.create(
+                    name=f"{county.name} MARAC-i võrgustik", county=county, meeting_place=county.name
+                )
+        for network in Network.objects.all():
+            for kind, name in [
+                ("police", "Prefektuur"),
+                ("local_government", "Omavalitsus"),
+                ("womens_support", "Naiste tugikeskus"),
+                ("prosecutor", "Prokuratuur"),
+                ("victim_support", "Ohvriabi"),
+            ]:
+                Agency.objects.get_or_create(network=network, name=f"{name} ({network.pk})", defaults={"kind": kind})
+        questionnaire = current_questionnaire()
+        high = questionnaire.high_from
+        run("DROP TABLE IF EXISTS bench_marac")
+        rows = run(f"""
+            CREATE UNLOGGED TABLE bench_marac AS
+            SELECT row_number() OVER (ORDER BY c.id) AS n, c.id AS case_id, c.client_id AS person_id,
+                   c.responsible_id AS user_id, c.opened_on + 2 AS assessed_on,
+                   (SELECT min(nw.id) FROM marac_network nw WHERE nw.county_id = c.county_id) AS network_id,
+                   {high} + floor(random() * 8)::int AS score
+            FROM cases_case c
+            WHERE c.incident_type = 'domestic_violence' AND c.risk_level = 'high' AND c.responsible_id IS NOT NULL
+              AND c.opened_on < CURRENT_DATE - 2
+            ORDER BY c.opened_on DESC, c.id DESC LIMIT {self.n["marac_cases"]}
+        """)
+        run(f"""
+            INSERT INTO marac_riskassessment (case_id, person_id, questionnaire_id, assessed_on, assessed_by_id, score,
+                score_level, police_callouts, escalation, judgement_level, judgement_reason, level, raised_by,
+                incident_note, repeat_of_id, supersedes_id, created_at)
+            SELECT case_id, person_id, {questionnaire.pk}, assessed_on, user_id, score, 'high', 1, FALSE, '', '',
+                   'high', 'score', '', NULL, NULL, assessed_on::timestamptz
+            FROM bench_marac ORDER BY n
+        """)
+        options = {o.code: o.pk for o in questionnaire.options.all()}
+        run(f"""
+            INSERT INTO marac_answer (assessment_id, question_id, option_id, comment)
+            SELECT a.id, q.id, CASE WHEN q.number <= a.score THEN {options["yes"]} ELSE {options["no"]} END, ''
+            FROM marac_riskassessment a JOIN marac_question q ON q.questionnaire_id = a.questionnaire_id
+        """)
+        run("""
+            INSERT INTO marac_maraccase (network_id, case_id, person_id, assessment_id, level, referred_on,
+                referred_by, referred_by_user_id, legal_basis, legal_basis_note, is_repeat, previous_id, status,
+                first_heard_on, closed_on, closure_note, referral_letter_id, notification_sheet_id, version)
+            SELECT b.network_id, b.case_id, b.person_id, a.id, 'high', b.assessed_on + 1, 'victim_support', b.user_id,
+                   'oas_10', '', FALSE, NULL,
+                   CASE WHEN b.assessed_on > CURRENT_DATE - 30 THEN 'referred'
+                        WHEN b.assessed_on > CURRENT_DATE - 365 THEN 'heard' ELSE 'closed' END,
+                   CASE WHEN b.assessed_on <= CURRENT_DATE - 30 THEN b.assessed_on + 20 END,
+                   CASE WHEN b.assessed_on <= CURRENT_DATE - 365 THEN b.assessed_on + 200 END, '', NULL, NULL, 1
+            FROM bench_marac b JOIN marac_riskassessment a ON a.case_id = b.case_id
+        """)
+        rows += run("""
+            INSERT INTO marac_action (referral_id, agenda_item_id, agency_id, owner_id, description, due_on, status,
+                outcome, completed_on, reminded_at, created_by_id, created_at, version)
+            SELECT m.id, NULL,
+                   (SELECT ag.id FROM marac_agency ag WHERE ag.network_id = m.network_id ORDER BY ag.id OFFSET k LIMIT 1),
+                   NULL, 'Turvaplaan ja kontakt ohvriga.', m.first_heard_on + 30,
+                   CASE WHEN m.status = 'closed' OR m.first_heard_on + 30 < CURRENT_DATE - 60 THEN 'done'
+                        ELSE 'open' END,
+                   '', CASE WHEN m.status = 'closed' OR m.first_heard_on + 30 < CURRENT_DATE - 60
+                            THEN m.first_heard_on + 25 END,
+                   NULL, m.referred_by_user_id, m.first_heard_on::timestamptz, 1
+            FROM marac_maraccase m CROSS JOIN generate_series(0, 2) k WHERE m.first_heard_on IS NOT NULL
+        """)
+        rows += copy_history(RiskAssessment, date_expr="t.created_at", user_expr="t.assessed_by_id")
+        rows += copy_history(MaracCase, date_expr="t.referred_on::timestamptz", user_expr="t.referred_by_user_id")
+        rows += copy_history(Action, date_expr="t.created_at", user_expr="t.created_by_id")
+        run("DROP TABLE bench_marac")
         return rows
 
     def vacuum(self) -> int:

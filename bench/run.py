@@ -640,6 +640,8 @@ PAGE_LABELS = {
     "start_page": "Start page",
     "aid_list": "Aid applications waiting, the region's",
     "invoice_list": "Invoice list",
+    "volunteer_list": "Volunteer list",
+    "marac_case_list": "MARAC case list",
     "statistics_dashboard": "Statistics, own region and team",
     "statistics_national": "Statistics, national (small cells hidden)",
     "admin_case_list_first": "Admin changelist (peer), first page",
@@ -826,6 +828,7 @@ def main() -> int:
         "specialist": specialists[0],
         "manager": f"bench.juht.{region}",
         "organiser": "bench.teenused",
+        "coordinator": f"bench.koord.{region}",
         "admin": "bench.admin",
     }
     deep_page = max(2, min(400, facts["region"]["cases"] // 25 // 2))
@@ -869,6 +872,9 @@ def main() -> int:
         {"key": "aid_list", "method": "GET", "path": "/aid/?scope=region", "roles": ["specialist", "manager"]},
         # Specialists have no invoice list: the regional manager and the service organiser do.
         {"key": "invoice_list", "method": "GET", "path": "/referrals/invoices/", "roles": ["manager", "organiser"]},
+        # The new apps' main lists: the volunteers (a coordinator's are national) and the MARAC cases.
+        {"key": "volunteer_list", "method": "GET", "path": "/volunteers/", "roles": ["coordinator", "manager"]},
+        {"key": "marac_case_list", "method": "GET", "path": "/marac/m/", "roles": ["coordinator", "manager"]},
         # The statistics read the precomputed monthly figures (computed below, as the nightly run does):
         # the manager's region with its team, and the national view with the small-cell rule.
         {"key": "statistics_dashboard", "method": "GET", "path": "/reporting/statistics/", "roles": ["manager"]},
@@ -973,6 +979,7 @@ def main() -> int:
             "specialist": [Session(port, name) for name in specialists],
             "manager": [Session(port, usernames["manager"])],
             "organiser": [Session(port, usernames["organiser"])],
+            "coordinator": [Session(port, usernames["coordinator"])],
             "admin": [Session(port, usernames["admin"])],
         }
         for page in pages:

@@ -76,6 +76,31 @@ def test_generated_grants_follow_the_permission_design(generated):
     assert Contact.objects.filter(case=long_case).count() >= 100
 
 
+def test_generated_volunteers_and_marac_cases_are_valid_and_guarded(generated):
+    """The volunteer list's and the MARAC case list's rows: each MARAC case from a high-risk assessment of a
+    domestic-violence case, in its county's network, seen by the coordinator and manager of its region only."""
+    from marac.models import Action, Answer, MaracCase
+    from volunteers.models import Volunteer
+
+    assert Volunteer.objects.count() == max(1, int(SCALE_COUNTS["volunteers"] * SCALE))
+    assert not Volunteer.objects.exclude(counties__region=F("region")).exists()
+    marac_cases = MaracCase.objects.all()
+    assert marac_cases.count() == max(1, int(SCALE_COUNTS["marac_cases"] * SCALE))
+    assert not marac_cases.exclude(case__incident_type="domestic_violence").exists()
+    assert not marac_cases.exclude(network__county=F("case__county")).exists()
+    assert not marac_cases.exclude(assessment__case=F("case"), assessment__level="high").exists()
+    assert Answer.objects.count() == 24 * marac_cases.count()
+    assert not Action.objects.exclude(referral__first_heard_on__isnull=False).exists()
+    for username in ("bench.koord.pohja", "bench.juht.pohja"):
+        user = User.objects.get(username=username)
+        visible = MaracCase.objects.restrict(user)
+        assert visible.count() == marac_cases.filter(network__county__region__code="pohja").count()
+    coordinator = User.objects.get(username="bench.koord.pohja")
+    assert Volunteer.objects.restrict(coordinator).count() == Volunteer.objects.count()  # coordinators: national
+    manager = User.objects.get(username="bench.juht.pohja")
+    assert Volunteer.objects.restrict(manager).count() == Volunteer.objects.filter(region__code="pohja").count()
+
+
 def test_reuse_keeps_data_of_the_same_scale(generated):
     before = Case.objects.order_by("pk").values_list("pk", "opened_on")[:5]
     out = StringIO()
