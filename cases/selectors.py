@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -42,7 +42,7 @@ from victimsupport.models import Region, User
 from victimsupport.models.users import CASEWORK_ROLES
 from victimsupport.permissions import is_permitted, visible_through
 from victimsupport.rowcache import CachedRows
-from victimsupport.sql import ProbeExists
+from victimsupport.sql import ProbeExists, count_of
 
 CASE_SORTS = {
     "opened": ("opened_on", "id"),
@@ -380,13 +380,6 @@ def my_recent_contacts(user, limit: int = 10) -> list[Contact]:
     )
 
 
-def _count_per_user(queryset: QuerySet, user_field: str) -> Coalesce:
-    counted = (
-        queryset.filter(**{user_field: OuterRef("pk")}).order_by().values(user_field).annotate(n=Count("*")).values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
 TEAM_WORKLOAD_SECONDS = 60
 
 
@@ -404,8 +397,8 @@ def team_workload(manager) -> list[dict]:
         User.objects.filter(is_active=True, regions__in=manager.region_ids, groups__name="specialist")
         .distinct()
         .annotate(
-            open_cases=_count_per_user(Case.objects.filter(status=CaseStatus.OPEN), "responsible"),
-            overdue_tasks=_count_per_user(
+            open_cases=count_of(Case.objects.filter(status=CaseStatus.OPEN), "responsible"),
+            overdue_tasks=count_of(
                 Task.objects.filter(done_at__isnull=True, due_on__lt=today, case__status=CaseStatus.OPEN), "assigned_to"
             ),
         )
@@ -515,7 +508,6 @@ def case_entitlements(user, case: Case) -> list:
     from decimal import Decimal
 
     from django.db.models import DecimalField, Sum
-    from django.db.models.functions import Coalesce
 
     money = DecimalField(max_digits=12, decimal_places=2)
     zero = Value(Decimal("0.00"), output_field=money)
@@ -582,8 +574,8 @@ def with_caseloads(users: QuerySet[User]) -> QuerySet[User]:
     """Each user's open cases and, of them, the high-risk ones (`open_cases`, `high_risk_cases`)."""
     open_cases = Case.objects.filter(status=CaseStatus.OPEN)
     return users.annotate(
-        open_cases=_count_per_user(open_cases, "responsible"),
-        high_risk_cases=_count_per_user(open_cases.filter(risk_level="high"), "responsible"),
+        open_cases=count_of(open_cases, "responsible"),
+        high_risk_cases=count_of(open_cases.filter(risk_level="high"), "responsible"),
     )
 
 

@@ -25,7 +25,7 @@ from marac.services.assessments import ASSESSMENT_RULES
 from marac.services.meetings import MEETING_RULES, MINUTES_FIELDS, SCHEDULE_RULES
 from marac.services.networks import MEMBERSHIP_RULES
 from marac.services.referrals import REFERRAL_RULES
-from victimsupport.forms import DateInput, StyledForm, VersionedForm
+from victimsupport.forms import DateInput, ListSelect, StyledForm, VersionedForm
 from victimsupport.models import Role, User
 
 QUESTION_PREFIX = "q"
@@ -274,7 +274,9 @@ class CloseForm(StyledForm):
 
 class MaracCaseFilterForm(StyledForm):
     network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none(), required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *MaracStatus.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("all")), *MaracStatus.choices], required=False, widget=ListSelect
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.models import Case, Person
 from marac.models import (
     Action,
+    ActionStatus,
     AgendaItem,
     MaracCase,
     Meeting,
@@ -21,6 +22,7 @@ from marac.models import (
 )
 from victimsupport.dates import add_months
 from victimsupport.models import User
+from victimsupport.sql import count_of
 
 REPEAT_MONTHS = 12
 
@@ -103,11 +105,21 @@ def network_coordinators(network_id: int) -> list[User]:
     return [membership.user for membership in memberships.select_related("user")]
 
 
+# What the case list shows of each row (and the case's sealing, for the victim's name).
+MARACCASE_LIST_COLUMNS = (
+    *("referred_on", "status", "is_repeat", "network", "case", "person"),
+    *("network__name", "case__sealed", "case__responsible", "case__client"),
+    *("person__first_name", "person__last_name"),
+)
+
+
 def maraccase_list(user: User) -> QuerySet[MaracCase]:
+    """The MARAC case list's rows, with their open actions counted (for the page's rows only)."""
     return (
         MaracCase.objects.restrict(user)
         .select_related("network", "person", "case")
-        .annotate(open_actions=Count("actions", filter=Q(actions__status="open")))
+        .only(*MARACCASE_LIST_COLUMNS)
+        .annotate(open_actions=count_of(Action.objects.filter(status=ActionStatus.OPEN), "referral"))
     )
 
 

@@ -52,7 +52,7 @@ CASE_SORTS = {
     "referred": ("referred_on", "pk"),
     "-referred": ("-referred_on", "-pk"),
     "status": ("status", "-referred_on", "-pk"),
-    "-status": ("-status", "-referred_on", "-pk"),
+    "-status": ("-status", "referred_on", "pk"),  # the list by status, backwards (one index serves both)
 }
 
 

@@ -90,6 +90,10 @@ class MaracCase(models.Model):
         indexes = [
             models.Index(fields=["person", "-referred_on"], name="marac_case_person_idx"),
             models.Index(fields=["network", "status"], name="marac_case_network_idx"),
+            # The list's orders (by referral, newest or oldest first; by status, then newest or the whole list
+            # backwards): a page reads its 25 rows, not every case.
+            models.Index(fields=["referred_on", "id"], name="marac_case_referred_idx"),
+            models.Index(fields=["status", "-referred_on", "-id"], name="marac_case_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(

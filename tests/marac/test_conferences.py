@@ -440,3 +440,48 @@ def test_the_trend_chart_prints_coordinates_with_a_point(client, specialist, har
     page = client.get(reverse("marac:case-risk", args=[harju_case.pk])).content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert not re.search(r'="[0-9]+,[0-9]', svg)
+
+
+def test_the_case_list_shows_filters_and_sorts_and_hides_a_sealed_victim(
+    client, specialist, manager, coordinator, network
+):
+    from cases.services import cases as case_services
+    from tests.factories import make_person
+
+    hostile = make_person(specialist, first_name="Ülle", last_name="<i>Шмидт</i>")
+    older = refer(
+        specialist, assess(specialist, make_case(specialist, county_code="harju", client=hostile), yes=20), network
+    )
+    MaracCase.objects.filter(pk=older.pk).update(referred_on=timezone.localdate() - timedelta(days=40))
+    sealed_case = make_case(specialist, county_code="harju", client=make_person(specialist, first_name="Salajane"))
+    newer = refer(specialist, assess(specialist, sealed_case, yes=20), network)
+    case_services.case_set_sealed(actor=manager, case=sealed_case, sealed=True, reason="Klient on politseinik")
+    meeting = meeting_services.meetings_schedule(
+        actor=coordinator, network=network, first_on=timezone.localdate() + timedelta(days=1), at=time(9), count=1
+    )[0]
+    item = meeting_services.agenda_add(actor=coordinator, meeting=meeting, referral=older)
+    police = network.agencies.get(kind="police")
+    for number in range(2):
+        action_services.action_add(
+            actor=coordinator,
+            item=item,
+            agency=police,
+            owner=None,
+            description=f"Tegevus {number}",
+            due_on=meeting.held_on,
+        )
+    login_verified(client, coordinator)
+    html = client.get(reverse("marac:case-list")).content.decode()
+    rows = re.findall(r"<tr>.*?</tr>", html, re.S)[1:]
+    # Newest first; the sealed case's victim is not named; a name is escaped; open actions counted.
+    assert [newer.reference in rows[0], older.reference in rows[1]] == [True, True]
+    assert "Salajane" not in html and "&lt;i&gt;Шмидт&lt;/i&gt;" in rows[1] and "<i>Шмидт" not in html
+    assert re.search(r'data-label="Avatud tegevused">2<', rows[1]) and re.search(
+        r'data-label="Avatud tegevused">0<', rows[0]
+    )
+    assert network.name in rows[0]
+    ascending = client.get(reverse("marac:case-list") + "?sort=referred").content.decode()
+    assert ascending.index(older.reference) < ascending.index(newer.reference)
+    assert 'aria-sort="ascending"' in ascending
+    only = client.get(reverse("marac:case-list") + f"?network={network.pk}&status=closed").content.decode()
+    assert older.reference not in only and "Sobivaid MARAC-i juhtumeid pole." in only
