@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.choices import Language
 from victimsupport.forms import (
+    COUNTIES,
+    CachedModelChoiceField,
     CheckboxesField,
     DateInput,
+    ListSelect,
     StyledForm,
     StyledModelForm,
     VersionedForm,
@@ -122,10 +125,14 @@ class StepForm(StyledForm):
 
 class VolunteerFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *VolunteerStatus.choices], required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("all")), *VolunteerKind.choices], required=False)
-    county = forms.ModelChoiceField(
-        label=_("County"), queryset=County.objects.order_by("name"), required=False, empty_label=_("all")
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("all")), *VolunteerStatus.choices], required=False, widget=ListSelect
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("all")), *VolunteerKind.choices], required=False, widget=ListSelect
+    )
+    county = CachedModelChoiceField(
+        County.objects.order_by("name"), rows=COUNTIES, label=_("County"), required=False, empty_label=_("all")
     )
 
 

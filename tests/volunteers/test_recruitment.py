@@ -135,6 +135,32 @@ def test_a_hostile_name_does_not_break_the_registry_pages(client, coordinator):
     assert page.status_code == 200 and "Владимир" in page.content.decode()
 
 
+def test_the_volunteer_list_filters_sorts_and_reads_a_fixed_number_of_queries(client, coordinator, specialist):
+    from tests.querycount import page_queries
+
+    client.force_login(coordinator)
+    first = apply(first_name="Ülle", last_name="<b>Шмидт</b>", email="u@example.invalid", kinds=["marac", "crisis"])
+    recruitment.volunteer_update(
+        actor=coordinator, volunteer=first, expected_version=first.version, supervisor=specialist
+    )
+    small = page_queries(client, "/volunteers/")
+    tartu = County.objects.get(code="tartu")
+    for number in range(12):
+        apply(first_name="Mari", last_name=f"Tamm{number:02}", email=f"m{number}@example.invalid", county=tartu.pk)
+    assert page_queries(client, "/volunteers/") == small <= 6, small
+    html = client.get("/volunteers/").content.decode()
+    # Names are escaped, kinds and the supervisor shown; the county filter's options are the counties.
+    assert "&lt;b&gt;Шмидт&lt;/b&gt;" in html and "<b>Шмидт" not in html
+    assert "MARAC-i tugiisik, kriisiabi vabatahtlik" in html
+    assert specialist.get_full_name() in html
+    assert f'<option value="{tartu.pk}">{tartu.name}</option>' in html
+    only_tartu = client.get(f"/volunteers/?county={tartu.pk}&sort=-name").content.decode()
+    assert "Шмидт" not in only_tartu and only_tartu.index("Tamm11") < only_tartu.index("Tamm00")
+    assert f'<option value="{tartu.pk}" selected>' in only_tartu
+    # A county that does not exist is a form error, not a 500: the list shows every volunteer.
+    assert client.get("/volunteers/?county=999999").status_code == 200
+
+
 # --- the pipeline ---
 
 
