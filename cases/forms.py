@@ -251,20 +251,24 @@ CASE_STAFF = CachedRows("case-staff", _case_staff, depends_on=(User, User.groups
 
 class CaseFilterForm(forms.Form):
     """The case list's filters. The specialist and county lists are plain (id, name) choices, read from
-    the cache (victimsupport.rowcache): no query and no model instance per option on a list page."""
+    the cache (victimsupport.rowcache): no query and no model instance per option on a list page; every
+    list's options are written once per language (ListSelect)."""
 
     search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     scope = forms.ChoiceField(
         label=_("Cases"),
         required=False,
         choices=[("mine", _("my cases")), ("all", _("all I may see")), ("region", _("my region's cases"))],
+        widget=ListSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices], widget=ListSelect
+    )
     responsible = forms.TypedChoiceField(
         label=_("Specialist"), required=False, coerce=int, empty_value=None, widget=ListSelect
     )
     incident_type = forms.ChoiceField(
-        label=_("Crime type"), required=False, choices=[("", _("any")), *IncidentType.choices]
+        label=_("Crime type"), required=False, choices=[("", _("any")), *IncidentType.choices], widget=ListSelect
     )
     county = forms.TypedChoiceField(label=_("County"), required=False, coerce=int, empty_value=None, widget=ListSelect)
     opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())

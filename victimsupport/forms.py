@@ -1,5 +1,6 @@
 """Form rendering shared by every app: labels, help and errors next to each field."""
 
+import markupsafe
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -91,6 +92,40 @@ WIDGET_RENDERERS = {
 }
 
 
+def field_group(field) -> str:
+    """victimsupport/jinja2/forms/field.html written out in Python, byte for byte (the template stays the
+    reference: tests/platform/test_form_rendering.py compares the two): a field group is rendered once per
+    field of every form, and the template's render was most of a filter field's time."""
+    esc = markupsafe.escape  # what {{ value }} does in a Jinja2 body
+    kind = field.widget_type
+    errors = field.errors
+    classes = ' class="field' + (" field--error" if errors else "") + (" field--check" if kind == "checkbox" else "")
+    parts = [classes + (' span-all">' if kind == "textarea" else '">')]
+    label = esc(field.label)
+    required = field.field.required
+    if kind == "checkbox":
+        parts.append(f'{esc(field)}<label for="{esc(field.id_for_label)}">{label}</label>')
+    elif field.use_fieldset:
+        star = ' <span class="required" aria-hidden="true">*</span>' if required else ""
+        parts.append(f'<fieldset class="plain"><legend class="label">{label}{star}</legend>{esc(field)}</fieldset>')
+    else:
+        star = (
+            f' <span class="required" aria-hidden="true">*</span><span class="visually-hidden">'
+            f" ({jinja.gettext('required')})</span>"
+            if required
+            else ""
+        )
+        parts.append(f'<label for="{esc(field.id_for_label)}">{label}{star}</label>{esc(field)}')
+    help_text = field.help_text
+    parts.append(f'\n<p class="help" id="{esc(field.auto_id)}_helptext">{esc(help_text)}</p>' if help_text else "\n")
+    if errors:
+        items = "".join(f"<li>{esc(error)}</li>" for error in errors)
+        parts.append(f'\n<ul class="errorlist" id="{esc(field.auto_id)}_error">{items}</ul>')
+    else:
+        parts.append("\n")
+    return "<div" + parts[0] + "\n" + "".join(parts[1:]) + "\n</div>"
+
+
 _written_options: dict[tuple, tuple[tuple[str, str, str], ...]] = {}
 
 
@@ -139,11 +174,22 @@ class CachedChoices(BaseChoiceIterator):
 
     def __init__(self, rows: CachedRows, empty_label):
         self.rows, self.empty_label = rows, empty_label
+        self._read = None
 
     def __iter__(self):
+        # Read once per form (the widget asks twice: whether the first choice is empty, then every option);
+        # each form has its own copy, so a page never shows rows another request read.
+        if self._read is None:
+            self._read = self.rows.get()
         if self.empty_label is not None:
             yield ("", self.empty_label)
-        yield from self.rows.get()
+        yield from self._read
+
+    def __copy__(self):
+        return type(self)(self.rows, self.empty_label)
+
+    def __deepcopy__(self, memo):
+        return self.__copy__()
 
 
 class CachedModelChoiceField(forms.ModelChoiceField):
@@ -184,6 +230,8 @@ class FormRenderer(TemplatesSetting):
         fast = WIDGET_RENDERERS.get(template_name)
         if fast is not None and request is None and "widget" in context:
             return mark_safe(fast(context["widget"]))  # noqa: S308 (every value passed through conditional_escape)
+        if template_name == self.field_template_name and request is None and context.keys() == {"field"}:
+            return mark_safe(field_group(context["field"]))  # noqa: S308 (every value passed through escape)
         if template_name in self.jinja_templates:
             return jinja.render(template_name, context, request)
         return super().render(template_name, context, request=request)

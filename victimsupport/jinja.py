@@ -87,9 +87,13 @@ def gettext(message: str, /, **variables) -> str:
 
 def date(value, format_string: str = "d.m.Y") -> str:
     """Django's |date: a date and time in the current time zone (expects_localtime), then formatted. A
-    plain date in the list's own format is written directly (a list has a date or two on each row)."""
-    if format_string == "d.m.Y" and type(value) is datetime.date:
-        return f"{value.day:02}.{value.month:02}.{value.year:04}"
+    date or a time's date in the list's own format is written directly (a list has a date or two on each
+    row; Django's formatter takes a tenth of a millisecond)."""
+    if format_string == "d.m.Y" and value:
+        if type(value) is datetime.datetime:  # a time of day: its date where the user is
+            value = template_localtime(value)
+        if type(value) in (datetime.date, datetime.datetime):
+            return f"{value.day:02}.{value.month:02}.{value.year:04}"
     return formats.date_format(template_localtime(value), format_string) if value else ""
 
 

@@ -175,3 +175,47 @@ def test_cached_options_are_refused_for_a_guarded_model():
 
     with pytest.raises(ImproperlyConfigured):
         CachedModelChoiceField(Case.objects.all(), rows=COUNTIES)
+
+
+class EveryGroup(forms.Form):
+    """A field group of every shape field.html writes: required or not, help, errors, a checkbox, a text
+    area, a fieldset (radio buttons, tick boxes), a label marked safe, a hostile label and help."""
+
+    text = forms.CharField(label=HOSTILE, help_text=HOSTILE, max_length=3)
+    optional = forms.CharField(label=gettext_lazy("Name"), required=False)
+    flag = forms.BooleanField(label=gettext_lazy("Only with overdue tasks"), required=False, help_text="<b>h</b>")
+    must_tick = forms.BooleanField(label="Tick")
+    notes = forms.CharField(widget=forms.Textarea, label=mark_safe("<i>safe</i>"))
+    pick = forms.ChoiceField(choices=[("a", HOSTILE)], widget=forms.RadioSelect)
+    ticks = forms.MultipleChoiceField(choices=[("a", "A")], widget=forms.CheckboxSelectMultiple, required=False)
+    county = forms.ChoiceField(choices=[("", "—"), ("1", "Harju")], widget=ListSelect, required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    unlabelled_name = forms.IntegerField(label=None, min_value=5)
+
+    def clean(self):
+        raise forms.ValidationError(HOSTILE)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {"text": HOSTILE, "flag": "on", "pick": "b", "unlabelled_name": "1", "hidden": "x"}],
+    ids=["unbound", "with errors"],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_a_field_group_is_written_as_the_template_writes_it(language, data, auto_id):
+    from django.template import engines
+
+    from victimsupport.forms import field_group
+
+    template = engines["jinja2"].get_template(FormRenderer.field_template_name)
+    with translation.override(language):
+        form = EveryGroup(data, auto_id=auto_id)
+        for name in form.fields:
+            expected = template.render({"field": form[name]})
+            assert field_group(form[name]) == expected, name
+            assert form[name].as_field_group() == expected, name  # the renderer takes the fast path
+    if data:
+        assert form.errors["text"] and form["unlabelled_name"].errors
+        html = "".join(form[name].as_field_group() for name in form.fields)
+        assert "<script>" not in html and 'class="errorlist"' in html and "<i>safe</i>" in html
