@@ -273,14 +273,18 @@ class CloseForm(StyledForm):
 
 
 class MaracCaseFilterForm(StyledForm):
-    network = forms.ModelChoiceField(label=_("Network"), queryset=Network.objects.none(), required=False)
+    # The networks the user may see, as (id, name) rows: no model instance per option on the list page.
+    network = forms.TypedChoiceField(
+        label=_("Network"), required=False, coerce=int, empty_value=None, widget=ListSelect
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("all")), *MaracStatus.choices], required=False, widget=ListSelect
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = Network.objects.restrict(user).select_related("county")
+        networks = Network.objects.restrict(user).order_by("county__name", "name").values_list("pk", "name")
+        self.fields["network"].choices = [("", _("- Select an option -")), *networks]
 
 
 class FiguresForm(StyledForm):
