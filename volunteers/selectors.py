@@ -53,10 +53,17 @@ VOLUNTEER_SORTS = {
 }
 
 
+# What the volunteer list shows of each row.
+VOLUNTEER_LIST_COLUMNS = (
+    *("first_name", "last_name", "status", "applied_at", "kinds", "region", "supervisor"),
+    *("region__name", "supervisor__first_name", "supervisor__last_name"),
+)
+
+
 def volunteer_list(
     user: User, *, q: str = "", status: str = "", kind: str = "", county=None, sort: str = "name"
 ) -> QuerySet[Volunteer]:
-    volunteers = Volunteer.objects.restrict(user).select_related("region", "supervisor")
+    volunteers = Volunteer.objects.restrict(user).select_related("region", "supervisor").only(*VOLUNTEER_LIST_COLUMNS)
     if q:
         volunteers = volunteers.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q))
     if status:
