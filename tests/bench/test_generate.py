@@ -16,8 +16,10 @@ from django.db.models import F
 
 from bench.generate import BENCH_PASSWORD, SCALE_COUNTS, existing_scale
 from cases.models import AidApplication, AidDecision, Case, Contact, Note, Person, Task
+from marac.models import Action, Answer, MaracCase
 from referrals.models import InvoiceLine, Referral
 from victimsupport.models import AccessLogEntry, Region, User
+from volunteers.models import Volunteer
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALE = 0.0005
@@ -63,7 +65,8 @@ def test_generated_cases_are_spread_by_population_and_valid(generated):
 
 
 def test_generated_grants_follow_the_permission_design(generated):
-    """A bench specialist sees the cases of their region and no other; the long timeline is theirs."""
+    """A bench specialist sees the cases of their region and no other; the long timeline is theirs; the
+    volunteers and MARAC cases are valid and guarded."""
     specialist = User.objects.get(username="bench.spets1.pohja")
     assert specialist.check_password(BENCH_PASSWORD)
     visible = Case.objects.restrict(specialist, "view")
@@ -74,14 +77,9 @@ def test_generated_grants_follow_the_permission_design(generated):
     long_case = Case.objects.get(pk=1)
     assert long_case.responsible == specialist and long_case.region.code == "pohja"
     assert Contact.objects.filter(case=long_case).count() >= 100
-
-
-def test_generated_volunteers_and_marac_cases_are_valid_and_guarded(generated):
-    """The volunteer list's and the MARAC case list's rows: each MARAC case from a high-risk assessment of a
-    domestic-violence case, in its county's network, seen by the coordinator and manager of its region only."""
-    from marac.models import Action, Answer, MaracCase
-    from volunteers.models import Volunteer
-
+    # The volunteer list's and the MARAC case list's rows (one generation for both checks: each takes seconds):
+    # each MARAC case from a high-risk assessment of a domestic-violence case, in its county's network, seen by
+    # the coordinator and manager of its region only.
     assert Volunteer.objects.count() == max(1, int(SCALE_COUNTS["volunteers"] * SCALE))
     assert not Volunteer.objects.exclude(counties__region=F("region")).exists()
     marac_cases = MaracCase.objects.all()
