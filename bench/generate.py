@@ -187,6 +187,8 @@ SCALE_COUNTS = {
     # per 10,000 adult women; Estonia heard 144 new cases in 2020), an upper bound, over four to five years.
     "marac_cases": 10_000,
 }
+# Raised when the generator makes new kinds of rows: data of an older version is generated again, not reused.
+GENERATOR_VERSION = 2  # 2: volunteers, MARAC cases and the coordinators
 LONG_TIMELINE_ENTRIES = 2000
 YEARS = 20
 
@@ -398,6 +400,7 @@ class Generator:
         # The volunteers and MARAC cases with everything that hangs on them (their reference data stays: the
         # questionnaire, the networks and their agencies).
         kept = {"questionnaire", "question", "answeroption", "network", "agency", "membership", "countypopulation"}
+        kept.add("expenserule")  # reference data the migrations seed
         tables += [
             model._meta.db_table
             for label in ("volunteers", "marac")
@@ -906,8 +909,8 @@ class Generator:
                    CASE WHEN r2 < 0.35 THEN ARRAY['marac'] WHEN r2 < 0.85 THEN ARRAY['mediator']
                         WHEN r2 < 0.95 THEN ARRAY['counsellor'] ELSE ARRAY['marac', 'crisis'] END,
                    'Soovin aidata.', status, applied::timestamptz,
-                   CASE WHEN status <> 'applied' THEN applied + 10 END,
-                   CASE WHEN status NOT IN ('applied', 'interviewed', 'rejected') THEN applied + 20 END,
+                   CASE WHEN status <> 'applied' THEN LEAST(applied + 10, CURRENT_DATE) END,
+                   CASE WHEN status NOT IN ('applied', 'interviewed', 'rejected') THEN LEAST(applied + 20, CURRENT_DATE) END,
                    CASE WHEN status NOT IN ('applied', 'interviewed', 'rejected') THEN 'clear' ELSE '' END,
                    CASE WHEN status IN ('active', 'paused', 'left') THEN applied + 40 END,
                    CASE WHEN status IN ('active', 'paused', 'left') THEN applied + 45 END,
@@ -1021,18 +1024,24 @@ class Generator:
         for table in tables:
             run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))")
         run("DROP TABLE IF EXISTS bench_county, bench_staff, bench_staff_count")
-        run("CREATE TABLE IF NOT EXISTS bench_dataset (scale float, created_at timestamptz, seconds float)")
-        run("TRUNCATE bench_dataset")
-        run("INSERT INTO bench_dataset VALUES (%s, now(), %s)", [self.scale, time.monotonic() - self.started])
+        run("DROP TABLE IF EXISTS bench_dataset")
+        run("CREATE TABLE bench_dataset (scale float, created_at timestamptz, seconds float, version int)")
+        run(
+            "INSERT INTO bench_dataset VALUES (%s, now(), %s, %s)",
+            [self.scale, time.monotonic() - self.started, GENERATOR_VERSION],
+        )
         return -1
 
 
 def existing_scale() -> float | None:
-    """The scale of the data a previous run left, if any."""
+    """The scale of the data a previous run of this generator version left, if any."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('bench_dataset') IS NOT NULL")
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns"
+            " WHERE table_name = 'bench_dataset' AND column_name = 'version')"
+        )
         if not cursor.fetchone()[0]:
-            return None
-        cursor.execute("SELECT scale FROM bench_dataset LIMIT 1")
+            return None  # none, or made by a generator before versions
+        cursor.execute("SELECT scale FROM bench_dataset WHERE version = %s LIMIT 1", [GENERATOR_VERSION])
         row = cursor.fetchone()
         return row[0] if row else None

@@ -447,6 +447,8 @@ def dataset_facts() -> dict:
             "referrals_referral",
             "referrals_invoiceline",
             "victimsupport_accesslogentry",
+            "volunteers_volunteer",
+            "marac_maraccase",
         ]:
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             rows[table] = int(cursor.fetchone()[0])
