@@ -284,7 +284,7 @@ class MaracCaseFilterForm(StyledForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         networks = Network.objects.restrict(user).order_by("county__name", "name").values_list("pk", "name")
-        self.fields["network"].choices = [("", _("- Select an option -")), *networks]
+        self.fields["network"].choices = [("", _("all")), *networks]
 
 
 class FiguresForm(StyledForm):

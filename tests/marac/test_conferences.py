@@ -485,3 +485,29 @@ def test_the_case_list_shows_filters_and_sorts_and_hides_a_sealed_victim(
     assert 'aria-sort="ascending"' in ascending
     only = client.get(reverse("marac:case-list") + f"?network={network.pk}&status=closed").content.decode()
     assert older.reference not in only and "Sobivaid MARAC-i juhtumeid pole." in only
+    # The network filter offers the networks the user may see, and filters by the one chosen.
+    from marac.models import Agency, Network
+    from victimsupport.models import County
+
+    city = Network.objects.create(name="Tallinna MARAC", county=network.county)
+    support = Agency.objects.create(network=city, kind="victim_support", name="Ohvriabi")
+    Membership.objects.create(
+        network=city, agency=support, user=coordinator, starts_on=timezone.localdate(), is_coordinator=True
+    )
+    in_city = refer(specialist, assess(specialist, make_case(specialist, county_code="harju"), yes=20), city)
+    south = Network.objects.create(name="Tartu MARAC", county=County.objects.get(code="tartu"))
+    listed = client.get(reverse("marac:case-list")).content.decode()
+    assert f'<option value="{city.pk}">Tallinna MARAC</option>' in listed and "Tartu MARAC" not in listed
+    chosen = client.get(reverse("marac:case-list") + f"?network={city.pk}").content.decode()
+    assert in_city.reference in chosen and older.reference not in chosen and newer.reference not in chosen
+    assert f'<option value="{city.pk}" selected>' in chosen
+    # Another region's network is no choice: a form error, and the list stays the user's whole list.
+    foreign = client.get(reverse("marac:case-list") + f"?network={south.pk}").content.decode()
+    assert 'class="errorlist"' in foreign and older.reference in foreign and in_city.reference in foreign
+    # By status, and by status backwards: the whole list reversed.
+    MaracCase.objects.filter(pk=older.pk).update(status="heard", first_heard_on=timezone.localdate())
+    by_status = client.get(reverse("marac:case-list") + "?sort=status").content.decode()
+    backwards = client.get(reverse("marac:case-list") + "?sort=-status").content.decode()
+    order = [older.reference, newer.reference, in_city.reference]  # heard, then referred newest first
+    assert sorted(order, key=by_status.index) == [older.reference, in_city.reference, newer.reference]
+    assert sorted(order, key=backwards.index) == [newer.reference, in_city.reference, older.reference]

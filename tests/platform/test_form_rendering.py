@@ -203,19 +203,45 @@ class EveryGroup(forms.Form):
     ids=["unbound", "with errors"],
 )
 @pytest.mark.parametrize("auto_id", ["id_%s", False])
-def test_a_field_group_is_written_as_the_template_writes_it(language, data, auto_id):
+def test_a_field_group_is_written_as_the_template_writes_it(language, data, auto_id, monkeypatch):
     from django.template import engines
 
+    from victimsupport import forms as project_forms
     from victimsupport.forms import field_group
 
     template = engines["jinja2"].get_template(FormRenderer.field_template_name)
+    written = []
+    monkeypatch.setattr(project_forms, "field_group", lambda field: written.append(field.name) or field_group(field))
     with translation.override(language):
         form = EveryGroup(data, auto_id=auto_id)
         for name in form.fields:
             expected = template.render({"field": form[name]})
             assert field_group(form[name]) == expected, name
-            assert form[name].as_field_group() == expected, name  # the renderer takes the fast path
+            assert form[name].as_field_group() == expected, name
+    assert written == list(form.fields)  # the renderer wrote each group itself, not through the template
     if data:
         assert form.errors["text"] and form["unlabelled_name"].errors
         html = "".join(form[name].as_field_group() for name in form.fields)
         assert "<script>" not in html and 'class="errorlist"' in html and "<i>safe</i>" in html
+
+
+@pytest.mark.django_db
+def test_a_cached_list_is_read_once_per_form_and_anew_for_the_next():
+    """A select over a cached list asks the cache once per form (not once for its empty choice and again
+    for its options); the next form reads again and shows a county added in between."""
+    from unittest import mock
+
+    from victimsupport.forms import COUNTIES, CachedModelChoiceField
+    from victimsupport.models import County, Region
+
+    class Filter(forms.Form):
+        county = CachedModelChoiceField(County.objects.all(), rows=COUNTIES, required=False)
+
+    str(Filter()["county"])  # fills the cache
+    with mock.patch.object(COUNTIES, "get", wraps=COUNTIES.get) as reads:
+        first = Filter()
+        html = str(first["county"])
+        assert reads.call_count == 1 and "Uus maakond" not in html
+        County.objects.create(code="uus", name="Uus maakond", region=Region.objects.first())
+        assert "Uus maakond" not in str(first["county"])  # the same form: the rows it read
+        assert "Uus maakond" in str(Filter()["county"]) and reads.call_count == 2
