@@ -26,7 +26,7 @@ def test_there_are_bodies_to_check():
 @pytest.mark.parametrize("path", BODIES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_text_of_a_body_has_its_estonian(path):
     texts = [double or single for double, single in TEXT.findall(path.read_text())]
-    assert texts or path.name == "field.html", path
+    assert texts or path.name in ("field.html", "sort_headers.html"), path
     catalogue = trans_real.translation("et")._catalog
     missing = [text for text in texts if text not in catalogue]
     assert not missing, f"{path}: no Estonian for {missing}"
