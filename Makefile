@@ -11,13 +11,17 @@ run: setup
 	$(MANAGE) seed_demo
 	$(PY) scripts/run.py
 
+# The suite runs in a process per core (at most 6; `TEST_PROCESSES=0` runs it in this one), each with its
+# own test database, Redis databases and test-artifacts/gwN; a test module stays in one process.
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 6 ] && n=6; echo $$n)
+
 test: export PYTHONDONTWRITEBYTECODE=1
 test: setup
 	@scripts/system-deps.sh --test
 	$(VENV)/bin/ruff check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # The fault drills alone (they run in `make test` too): real processes and signals, a worker killed
 # mid-batch, the broker emptied, the database restarted, mail and storage away, two web and two workers.

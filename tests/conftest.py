@@ -14,8 +14,10 @@ import pytest
 from tests.factories import make_case, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
-# TEST_ARTIFACTS lets two suites run side by side on one checkout without removing each other's files.
+# TEST_ARTIFACTS lets two suites run side by side on one checkout without removing each other's files;
+# the parallel processes of one suite (pytest-xdist's gw0, gw1…) have a directory each inside it.
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "test-artifacts")
+ARTIFACTS /= os.environ.get("PYTEST_XDIST_WORKER", "")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used there on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -104,3 +104,16 @@ def redis_url_with_db(url: str, db: int) -> str:
     if parts.scheme not in {"redis", "rediss"}:
         raise ImproperlyConfigured(f"REDIS_URL must be redis://...; got scheme {parts.scheme!r}.")
     return parts._replace(path=f"/{db}").geturl()
+
+
+# Test processes' (broker, cache) Redis databases: the first (or only) one 14 and 15, each further
+# pytest-xdist worker a pair below, skipping the bench's 12 and 13 and the development server's 0 and 1.
+TEST_REDIS_DBS = ((14, 15), (10, 11), (8, 9), (6, 7), (4, 5), (2, 3))
+
+
+def redis_dbs_of_test_process(xdist_worker: str) -> tuple[int, int]:
+    """The pair of the test process named `xdist_worker` ("gw3"; "" when the tests run in one process)."""
+    index = int(xdist_worker.removeprefix("gw") or 0)
+    if index >= len(TEST_REDIS_DBS):
+        raise ImproperlyConfigured(f"at most {len(TEST_REDIS_DBS)} parallel test processes (-n); got {xdist_worker}.")
+    return TEST_REDIS_DBS[index]

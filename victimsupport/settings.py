@@ -3,6 +3,7 @@
 Production behaviour is switched by environment variables, not by another settings file.
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from victimsupport.env import (
     env_list,
     env_str,
     load_dev_env,
+    redis_dbs_of_test_process,
     redis_url_with_db,
 )
 from victimsupport.storage import document_storage
@@ -134,9 +136,10 @@ DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker (db 0) and cache (db 1); tests use db 14 and 15 so a running dev worker never
-# takes a test's task.
+# takes a test's task, and each further parallel test process (pytest-xdist's gw1, gw2…) a pair of its
+# own below them (12 and 13 are the bench's).
 REDIS_URL = env_str("REDIS_URL")
-_broker_db, _cache_db = (14, 15) if TESTING else (0, 1)
+_broker_db, _cache_db = redis_dbs_of_test_process(os.environ.get("PYTEST_XDIST_WORKER", "")) if TESTING else (0, 1)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", redis_url_with_db(REDIS_URL, _broker_db))
 CACHES = {
     "default": {

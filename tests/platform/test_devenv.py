@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -41,3 +42,23 @@ def test_embedded_postgresql_and_redis_start_when_none_answers(tmp_path):
         assert read_env(dev / "env")["REDIS_URL"] == redis_url
     finally:
         subprocess.run([*run, "--stop"], env=env, capture_output=True, timeout=120)
+
+
+def test_parallel_test_processes_have_redis_databases_of_their_own():
+    """`make test` runs a process per core: none may flush another's cache or take its tasks, nor touch
+    the development server's (0, 1) or the bench's (12, 13)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from victimsupport.env import TEST_REDIS_DBS, redis_dbs_of_test_process
+
+    pairs = [redis_dbs_of_test_process(f"gw{index}") for index in range(len(TEST_REDIS_DBS))]
+    used = [db for pair in pairs for db in pair]
+    assert len(set(used)) == len(used) and not set(used) & {0, 1, 12, 13}
+    assert redis_dbs_of_test_process("") == redis_dbs_of_test_process("gw0") == (14, 15)
+    with pytest.raises(ImproperlyConfigured):
+        redis_dbs_of_test_process(f"gw{len(TEST_REDIS_DBS)}")
+    # This process uses its own pair.
+    broker, cache = redis_dbs_of_test_process(os.environ.get("PYTEST_XDIST_WORKER", ""))
+    assert urlsplit(settings.CELERY_BROKER_URL).path == f"/{broker}"
+    assert urlsplit(settings.CACHES["default"]["LOCATION"]).path == f"/{cache}"
