@@ -20,6 +20,7 @@ from marac.models import (
     Network,
     Questionnaire,
 )
+from marac.selectors import networks_seen
 from marac.services.actions import PLAN_RULES, UPDATE_RULES, action_agreed_on, plan_earliest
 from marac.services.assessments import ASSESSMENT_RULES
 from marac.services.meetings import MEETING_RULES, MINUTES_FIELDS, SCHEDULE_RULES
@@ -273,7 +274,8 @@ class CloseForm(StyledForm):
 
 
 class MaracCaseFilterForm(StyledForm):
-    # The networks the user may see, as (id, name) rows: no model instance per option on the list page.
+    # The networks the user may see, as (id, name) rows from the cache (marac.selectors.networks_seen):
+    # no query and no model instance per option on the list page.
     network = forms.TypedChoiceField(
         label=_("Network"), required=False, coerce=int, empty_value=None, widget=ListSelect
     )
@@ -283,8 +285,7 @@ class MaracCaseFilterForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        networks = Network.objects.restrict(user).order_by("county__name", "name").values_list("pk", "name")
-        self.fields["network"].choices = [("", _("all")), *networks]
+        self.fields["network"].choices = [("", _("all")), *networks_seen(user)]
 
 
 class FiguresForm(StyledForm):

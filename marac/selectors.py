@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Group
 from django.db.models import Case as DbCase
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -21,8 +22,10 @@ from marac.models import (
     RiskAssessment,
 )
 from victimsupport.dates import add_months
-from victimsupport.models import User
+from victimsupport.models import County, User
+from victimsupport.rowcache import CachedRows
 from victimsupport.sql import count_of
+from victimsupport.usercache import load_user
 
 REPEAT_MONTHS = 12
 
@@ -89,6 +92,27 @@ def networks_for_referral(user: User, case: Case) -> QuerySet[Network]:
         .annotate(has_coordinator=Exists(network_memberships_today(OuterRef("pk")).filter(is_coordinator=True)))
         .order_by("elsewhere", "county__name", "name")
     )
+
+
+def _networks_seen(user_pk: int, day: date) -> list[tuple[int, str]]:
+    user = load_user(user_pk)
+    if user is None:
+        return []
+    return list(Network.objects.restrict(user).order_by("county__name", "name").values_list("pk", "name"))
+
+
+# The (id, name) of the networks a user may see, for the MARAC case list's filter: kept per user and day
+# (a membership starts and ends on a date) until a network, county, membership or the user's roles or
+# regions change. The list only narrows the user's restricted MARAC cases; it never widens them.
+NETWORKS_SEEN = CachedRows(
+    "marac-networks-seen",
+    _networks_seen,
+    depends_on=(Network, County, Membership, User, User.groups.through, User.regions.through, Group),
+)
+
+
+def networks_seen(user: User) -> list[tuple[int, str]]:
+    return NETWORKS_SEEN.get(user.pk, timezone.localdate())
 
 
 def network_memberships_today(network_ref):

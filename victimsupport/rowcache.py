@@ -10,14 +10,17 @@ that read the rows before a commit and stored them after it cannot keep the old 
 A list read inside a transaction after a change it then rolls back can be kept until it expires (as the
 user cache can): the lists hold nothing about a client, and a filter's extra choice finds nothing.
 
-Only for rows that every user of the page may see and that are not about a client: reference data,
-staff names, providers (tests/platform/test_rowcache.py holds that no list reads a person's data).
+Only for rows that are not about a client (tests/platform/test_rowcache.py holds that no list reads a
+person's data), and either every user of the page may see them (reference data, staff names, providers)
+or they are one user's restrict()ed rows, kept under that user's pk and the day, with every model their
+scope depends on in `depends_on` (the networks a user may see: marac.selectors.NETWORKS_SEEN).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,7 +73,7 @@ class CachedRows:
             changed(sender)
 
     def get(self, *args) -> list:
-        key = f"rows:{settings.DATABASES['default']['NAME']}:{self.name}:{args!r}"
+        key = f"rows:{settings.DATABASES['default']['NAME']}:{self.name}:{quote(repr(args))}"  # no spaces in a key
         generation_keys = [_generation_key(model) for model in self.depends_on]
         found = cache.get_many([key, *generation_keys])
         generations = tuple(found.get(generation_key) for generation_key in generation_keys)
