@@ -24,7 +24,7 @@ from marac.models import (
 from victimsupport.dates import add_months
 from victimsupport.models import County, User
 from victimsupport.rowcache import CachedRows
-from victimsupport.sql import count_of
+from victimsupport.sql import RowCount
 from victimsupport.usercache import load_user
 
 REPEAT_MONTHS = 12
@@ -143,7 +143,7 @@ def maraccase_list(user: User) -> QuerySet[MaracCase]:
         MaracCase.objects.restrict(user)
         .select_related("network", "person", "case")
         .only(*MARACCASE_LIST_COLUMNS)
-        .annotate(open_actions=count_of(Action.objects.filter(status=ActionStatus.OPEN), "referral"))
+        .annotate(open_actions=RowCount(Action, "referral", "pk", {"status": ActionStatus.OPEN}))
     )
 
 

@@ -1,4 +1,5 @@
-"""victimsupport.sql.col_identity: a column's identity as Django computes it, without inspect.signature."""
+"""victimsupport.sql: a column's identity as Django computes it (without inspect.signature), and the written-out
+EXISTS and COUNT subqueries against the querysets they spell."""
 
 from datetime import date
 
@@ -11,8 +12,9 @@ from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermissi
 from cases.selectors import CaseFilters, case_list
 from cases.services import work as work_services
 from tests.factories import make_case
+from victimsupport.models import User
 from victimsupport.permissions.policies import permission_id
-from victimsupport.sql import RowExists
+from victimsupport.sql import RowCount, RowExists, count_of
 
 
 def django_identity(col: Col) -> tuple:
@@ -80,3 +82,25 @@ def test_a_written_out_exists_finds_the_rows_the_orm_exists_finds(specialist, co
         assert set(written) == set(spelled) and Task.objects.exists()
     # Nothing to match is no row, not an SQL error.
     assert not Case.objects.filter(RowExists(CaseGroupObjectPermission, "content_object", "pk", {"group": []}))
+
+
+def test_a_written_out_count_counts_what_count_of_counts(specialist, colleague):
+    # victimsupport.sql.RowCount: per outer row, the rows count_of() counts, with a value, a list of
+    # values, a path to the outer value and a list of none.
+    for actor in (specialist, colleague):
+        for title in ("Helistada", "Kirjutada", "Kohtuda"):
+            work_services.task_add(
+                actor=actor, case=make_case(actor), title=title, due_on=date.today(), assigned_to=actor
+            )
+    Task.objects.filter(title="Kohtuda", assigned_to=specialist).update(title="Kohtuda uuesti")
+    for equal in ({"title": "Kohtuda"}, {"title": ["Helistada", "Kohtuda"]}, {}):
+        lookups = {f"{name}__in" if isinstance(value, list) else name: value for name, value in equal.items()}
+        for model, link, outer in ((User, "assigned_to", "pk"), (Case, "case", "pk"), (Task, "case", "case")):
+            spelled = model.objects.annotate(n=count_of(Task.objects.filter(**lookups), link, outer)).order_by("pk")
+            written = model.objects.annotate(n=RowCount(Task, link, outer, equal)).order_by("pk")
+            assert list(written.values_list("pk", "n")) == list(spelled.values_list("pk", "n")), (model, equal)
+            assert any(n for _, n in written.values_list("pk", "n"))
+    none = User.objects.annotate(n=RowCount(Task, "assigned_to", "pk", {"title": []}))
+    assert set(none.values_list("n", flat=True)) == {0}
+    with pytest.raises(ValueError):
+        list(User.objects.annotate(n=RowCount(Task, "assigned_to", "pk", {"done_at": None})))
