@@ -123,7 +123,7 @@ def budget(user, year: int) -> dict:
         key = (
             referral.decision.application.case.region.name,
             referral.provider.name,
-            referral.created_at.date().replace(day=1),
+            timezone.localtime(referral.created_at).date().replace(day=1),
         )
         rows[key]["committed"] += held[referral.pk]
     approved = invoices.filter(status__in=[InvoiceStatus.APPROVED, InvoiceStatus.SENT_FOR_PAYMENT, InvoiceStatus.PAID])

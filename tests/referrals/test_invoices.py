@@ -1,7 +1,7 @@
 """Invoices: every check with a line that passes and one that fails, the checker's decisions, approval by a
 second person, concurrent approval against the cap, payment export, CSV import, the budget."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -197,8 +197,8 @@ class TestWorkflow:
             actor=organiser,
             referral=referral,
             number="V-1",
-            invoice_date=date.today() - timedelta(days=60),
-            received_on=date.today() - timedelta(days=40),
+            invoice_date=timezone.localdate() - timedelta(days=60),
+            received_on=timezone.localdate() - timedelta(days=40),
         )
         assert invoice.due_on == invoice.received_on + timedelta(days=30) and invoice.is_overdue
         client.force_login(organiser)
@@ -289,6 +289,16 @@ class TestPayments:
         page = client.get("/referrals/budget/").content.decode()
         assert "<dd>sisestamata</dd>" in page and "Selle aasta eelarvet ei ole sisestatud" in page
         assert "362,50" not in page and "<dt>Jääk</dt>" not in page  # no remainder of a budget never entered
+
+    def test_a_referral_counts_in_the_local_month_it_was_made(self, organiser, referral):
+        from referrals.models import Referral
+        from referrals.selectors import budget
+
+        # 00:30 on 1 December in Tallinn is still 30 November in UTC.
+        Referral.objects.filter(pk=referral.pk).update(created_at=datetime(2026, 11, 30, 22, 30, tzinfo=UTC))
+        assert [(line["month"], line["committed"]) for line in budget(organiser, 2026)["lines"]] == [
+            (date(2026, 12, 1), Decimal("362.50"))
+        ]
 
 
 class TestImport:
