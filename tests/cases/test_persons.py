@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import override
 
 from cases import selectors
@@ -45,7 +46,7 @@ def test_a_client_without_a_code_needs_a_birth_date_but_another_party_need_not(s
 def test_a_birth_date_in_the_future_is_refused(specialist):
     with pytest.raises(ValidationError) as error:
         person_services.person_create(
-            actor=specialist, first_name="A", last_name="B", birth_date=date.today() + timedelta(days=1)
+            actor=specialist, first_name="A", last_name="B", birth_date=timezone.localdate() + timedelta(days=1)
         )
     assert "birth_date" in error.value.message_dict
 

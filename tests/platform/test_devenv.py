@@ -1,14 +1,23 @@
-"""Where no PostgreSQL or Redis answers, the two commands start embedded, project-local servers."""
+"""Where no PostgreSQL or Redis answers, the two commands start embedded, project-local servers; the suite's
+parallel processes and its clock."""
 
 import os
 import socket
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from tests.conftest import RUN_DAY, one_local_day
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -62,3 +71,21 @@ def test_parallel_test_processes_have_redis_databases_of_their_own():
     broker, cache = redis_dbs_of_test_process(os.environ.get("PYTEST_XDIST_WORKER", ""))
     assert urlsplit(settings.CELERY_BROKER_URL).path == f"/{broker}"
     assert urlsplit(settings.CACHES["default"]["LOCATION"]).path == f"/{cache}"
+
+
+@pytest.mark.parametrize(
+    ("days_after", "clock"), [(0, dt_time(23, 30)), (1, dt_time(0, 10)), (1, dt_time(21, 0)), (2, dt_time(9, 0))]
+)
+def test_a_run_that_crosses_local_midnight_keeps_its_day(days_after, clock):
+    """A test that starts late in the run's local day or after it still sees that day, so the TODAY and
+    TOMORROW its module computed at collection agree with the forms and services it calls."""
+    moment = datetime.combine(RUN_DAY + timedelta(days=days_after), clock, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=False), one_local_day():
+        assert timezone.localdate() == RUN_DAY
+        assert timezone.localtime().hour == 22
+
+
+def test_the_clock_is_left_alone_earlier_in_the_day():
+    noon = datetime.combine(RUN_DAY, dt_time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(noon, tick=False), one_local_day():
+        assert timezone.localtime() == noon

@@ -1,12 +1,11 @@
 """victimsupport.sql: a column's identity as Django computes it (without inspect.signature), and the written-out
 EXISTS and COUNT subqueries against the querysets they spell."""
 
-from datetime import date
-
 import pytest
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import Col, Expression
+from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Person, Task
 from cases.selectors import CaseFilters, case_list
@@ -58,7 +57,7 @@ def test_a_written_out_exists_finds_the_rows_the_orm_exists_finds(specialist, co
     make_case(specialist), make_case(colleague)
     for actor in (specialist, colleague):
         work_services.task_add(
-            actor=actor, case=make_case(actor), title="Helistada", due_on=date.today(), assigned_to=actor
+            actor=actor, case=make_case(actor), title="Helistada", due_on=timezone.localdate(), assigned_to=actor
         )
     view = permission_id(Case, "view")
     for user in (specialist, colleague, manager):
@@ -90,7 +89,7 @@ def test_a_written_out_count_counts_what_count_of_counts(specialist, colleague):
     for actor in (specialist, colleague):
         for title in ("Helistada", "Kirjutada", "Kohtuda"):
             work_services.task_add(
-                actor=actor, case=make_case(actor), title=title, due_on=date.today(), assigned_to=actor
+                actor=actor, case=make_case(actor), title=title, due_on=timezone.localdate(), assigned_to=actor
             )
     Task.objects.filter(title="Kohtuda", assigned_to=specialist).update(title="Kohtuda uuesti")
     for equal in ({"title": "Kohtuda"}, {"title": ["Helistada", "Kohtuda"]}, {}):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.services import aid as aid_services
@@ -181,8 +182,8 @@ def test_a_refusal_cannot_be_referred(client, specialist, manager, case):
             decision=refusal,
             provider=make_provider(),
             amount=Decimal("10"),
-            valid_from=date.today(),
-            valid_until=date.today(),
+            valid_from=timezone.localdate(),
+            valid_until=timezone.localdate(),
         )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cases.choices import ContactKind
 from reporting.dashboard import COMPARED, SPECS, build, page
@@ -263,7 +263,7 @@ def test_a_run_keeps_its_hidden_cells_and_a_new_run_replaces_them(specialist):
     for _ in range(6):
         make_case(specialist, county_code="harju")
     make_case(specialist, county_code="harju", incident_type="property")
-    year = date.today().year
+    year = timezone.localdate().year
     run = statistics_compute(year=year)
     assert run.protected and run.data["hidden"] == len(run.protected)
     assert hidden_cells(year) == frozenset(tuple(cell) for cell in run.protected)
