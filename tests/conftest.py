@@ -68,8 +68,16 @@ def one_local_day():
 
 
 @pytest.fixture(autouse=True)
-def _one_local_day():
-    """Real subprocesses (the Celery worker, the drills) keep the real clock."""
+def _one_local_day(request):
+    """Tests with real subprocesses (a Celery worker, the drills) keep the real clock, which those share."""
+    node = request.node
+    if (
+        node.get_closest_marker("worker")
+        or node.get_closest_marker("drill")
+        or "celery_worker_process" in request.fixturenames
+    ):
+        yield
+        return
     with one_local_day():
         yield
 
