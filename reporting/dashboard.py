@@ -12,7 +12,7 @@ behind the figures (a regional manager in their own region) see them all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
@@ -161,6 +161,10 @@ class Dashboard:
     @property
     def tables(self) -> list[Table]:
         return [table for _title, tables in self.sections for table in tables]
+
+    def head(self) -> Dashboard:
+        """The page without its tables and charts: what shows above them (page_head)."""
+        return replace(self, sections=[], comparison=None, charts={})
 
 
 def _categories(spec: Spec, sums: Sums, period: Period) -> list[tuple[str, object, object]]:
@@ -433,7 +437,37 @@ def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, st
     """The figures of a period and an area with their charts, built once per period, area, language and
     computation (the small-cell audit of a national page takes tens of milliseconds; the figures change
     only when computed), and the cache key they are kept under."""
-    key = ":".join(
+    key = page_key(period, scope, suppress=suppress)
+    try:
+        dashboard = cache.get(key)
+    except KeyError:  # it names a table no longer there (reporting.specs.spec_named): built again
+        dashboard = None
+    if dashboard is None:
+        sums = figure_sums(period, scope, monthly=MONTHLY_MEASURES)
+        areas = comparison_areas(scope, sums, [population for population, _label in COMPARED])
+        is_hidden = page_hidden(period, scope, areas) if suppress else None
+        dashboard = build(period, scope, sums, suppress=suppress, areas=areas, is_hidden=is_hidden)
+        dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
+        cache.set_many({key: dashboard, f"{key}:head": dashboard.head()}, PAGE_CACHE_SECONDS)
+    return dashboard, key
+
+
+def page_head(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, str]:
+    """page() without the tables (Dashboard.head), kept beside it under the same key: the page's tables are
+    kept rendered in the template cache under that key, and reading the whole page back (some 40 kB
+    pickled) cost a warm request about 3 ms of its 11."""
+    key = page_key(period, scope, suppress=suppress)
+    head = cache.get(f"{key}:head")
+    if head is None:
+        head = page(period, scope, suppress=suppress)[0].head()
+        cache.set(f"{key}:head", head, PAGE_CACHE_SECONDS)
+    return head, key
+
+
+def page_key(period: Period, scope: Scope, *, suppress: bool) -> str:
+    """The key of a page's figures: its period, area, language, whether small cells are hidden, and the
+    computation (figures_version), so that a new computation is a new key."""
+    return ":".join(
         str(part)
         for part in (
             "statistics-page",
@@ -447,18 +481,6 @@ def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, st
             int(suppress),
         )
     )
-    try:
-        dashboard = cache.get(key)
-    except KeyError:  # it names a table no longer there (reporting.specs.spec_named): built again
-        dashboard = None
-    if dashboard is None:
-        sums = figure_sums(period, scope, monthly=MONTHLY_MEASURES)
-        areas = comparison_areas(scope, sums, [population for population, _label in COMPARED])
-        is_hidden = page_hidden(period, scope, areas) if suppress else None
-        dashboard = build(period, scope, sums, suppress=suppress, areas=areas, is_hidden=is_hidden)
-        dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
-        cache.set(key, dashboard, PAGE_CACHE_SECONDS)
-    return dashboard, key
 
 
 def export_rows(dashboard: Dashboard, key: str = "") -> list[list]:

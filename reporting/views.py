@@ -13,8 +13,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -23,7 +24,7 @@ from cases.choices import Channel
 from cases.views.work import CaseFormView
 from reporting import feedback, selectors
 from reporting.charts import bar_chart
-from reporting.dashboard import LEGEND, Dashboard, Figure, Row, export_rows, page
+from reporting.dashboard import LEGEND, Dashboard, Figure, Row, export_rows, page, page_head
 from reporting.forms import (
     LANGUAGE_NAMES,
     PAGE_TEXTS,
@@ -105,11 +106,14 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         if not form.is_valid():
             context = self.get_context_data(form=form, dashboard=None)
             return self.render_to_response(context, status=400)
-        dashboard = self.dashboard(form.cleaned_data)
         export = request.GET.get("format")
         if export in ("csv", "xlsx"):
-            return self.export(dashboard, export, request.GET.get("table", ""))
-        return self.render_to_response(self.get_context_data(form=form, dashboard=dashboard))
+            return self.export(self.dashboard(form.cleaned_data), export, request.GET.get("table", ""))
+        # What shows above the tables; the tables themselves come from the template cache, read from the
+        # whole page (self.body) only where that has no copy.
+        head, self.cache_key = page_head(**self.page_of(form.cleaned_data))
+        self.body = SimpleLazyObject(lambda: self.dashboard(form.cleaned_data))
+        return self.render_to_response(self.get_context_data(form=form, dashboard=head))
 
     @staticmethod
     def scope(data: dict) -> Scope:
@@ -121,23 +125,31 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         regions = self.scope(data).region_ids
         return not (regions and regions <= open_regions(self.request.user))
 
+    def page_of(self, data: dict) -> dict:
+        return {"period": data["period_value"], "scope": self.scope(data), "suppress": self.protected(data)}
+
     def dashboard(self, data: dict) -> Dashboard:
-        dashboard, self.cache_key = page(data["period_value"], self.scope(data), suppress=self.protected(data))
-        return dashboard
+        return page(**self.page_of(data))[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         dashboard = context.get("dashboard")
         user = self.request.user
         if dashboard is not None:
-            context["sections"] = [
-                (title, [(table, dashboard.charts[table.key]) for table in tables])
-                for title, tables in dashboard.sections
-            ]
+            body = self.body
+            context["comparison"] = SimpleLazyObject(lambda: body.comparison)
+            context["sections"] = SimpleLazyObject(
+                lambda: [
+                    (title, [(table, body.charts[table.key]) for table in tables]) for title, tables in body.sections
+                ]
+            )
             context["computed_at"] = selectors.figures_computed_at(dashboard.period)
             regions = dashboard.scope.region_ids
             if regions and regions <= open_regions(user):
                 context["team"], context["team_at"] = selectors.team_workload(regions)
+                # The table is the same for every manager of these regions until the team is counted again.
+                context["team_key"] = f"{sorted(regions)}:{context['team_at'].timestamp()}:{get_language()}"
+                context["team_seconds"] = selectors.TEAM_CACHE_SECONDS
             context["query"] = canonical_query(dashboard.period, dashboard.scope)
             context["cache_key"] = self.cache_key
         context["legend"] = LEGEND
