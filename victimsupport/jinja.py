@@ -87,13 +87,16 @@ def gettext(message: str, /, **variables) -> str:
 
 def date(value, format_string: str = "d.m.Y") -> str:
     """Django's |date: a date and time in the current time zone (expects_localtime), then formatted. A
-    date or a time's date in the list's own format is written directly (a list has a date or two on each
-    row; Django's formatter takes a tenth of a millisecond)."""
+    date or a time's date in the lists' format, and a time in the timeline's, is written directly (a list
+    has a date or two on each row, a timeline fifty; Django's formatter takes a tenth of a millisecond)."""
     if format_string == "d.m.Y" and value:
         if type(value) is datetime.datetime:  # a time of day: its date where the user is
             value = template_localtime(value)
         if type(value) in (datetime.date, datetime.datetime):
             return f"{value.day:02}.{value.month:02}.{value.year:04}"
+    if format_string == "d.m.Y H:i" and type(value) is datetime.datetime:  # a timeline's 50 entries
+        value = template_localtime(value)
+        return f"{value.day:02}.{value.month:02}.{value.year:04} {value.hour:02}:{value.minute:02}"
     return formats.date_format(template_localtime(value), format_string) if value else ""
 
 

@@ -72,6 +72,8 @@ def test_a_row_address_reversed_once_is_the_address_reverse_gives():
         datetime.date(999, 12, 31),
         datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC),  # 02:30 in Tallinn, the same day
         datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC),  # already the next year in Tallinn
+        datetime.datetime(2026, 10, 25, 0, 59, tzinfo=datetime.UTC),  # the last minute of summer time
+        datetime.datetime(2026, 10, 25, 1, 0, tzinfo=datetime.UTC),  # 03:00 again, in winter time
         datetime.datetime(2026, 5, 1, 23, 30),  # naive: as it is
         None,
     ],
