@@ -49,7 +49,8 @@ def _media(settings):
 
 
 # The local day the run began on: test modules compute TODAY, TOMORROW… when they are collected, the code under
-# test asks the clock when the test runs; see one_local_day.
+# test asks the clock when the test runs; see one_local_day. (Read before the modules are collected: a collection
+# that itself crosses midnight, a window of seconds, is not covered.)
 RUN_DAY = timezone.localdate()
 
 
@@ -67,19 +68,24 @@ def one_local_day():
         yield
 
 
+REAL_CLOCK_MARKERS = ("real_clock", "worker", "drill")
+
+
 @pytest.fixture(autouse=True)
 def _one_local_day(request):
-    """Tests with real subprocesses (a Celery worker, the drills) keep the real clock, which those share."""
-    node = request.node
-    if (
-        node.get_closest_marker("worker")
-        or node.get_closest_marker("drill")
-        or "celery_worker_process" in request.fixturenames
-    ):
+    """Tests beside real processes of their own (a Celery worker, the drills, an OpenID provider: marked
+    `real_clock`, `worker` or `drill`) keep the real clock, which those processes read too."""
+    if keeps_real_clock(request):
         yield
         return
     with one_local_day():
         yield
+
+
+def keeps_real_clock(request) -> bool:
+    return "celery_worker_process" in request.fixturenames or any(
+        request.node.get_closest_marker(name) for name in REAL_CLOCK_MARKERS
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import RUN_DAY, one_local_day
+from tests.conftest import RUN_DAY, keeps_real_clock, one_local_day
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -89,3 +89,12 @@ def test_the_clock_is_left_alone_earlier_in_the_day():
     noon = datetime.combine(RUN_DAY, dt_time(12, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
     with time_machine.travel(noon, tick=False), one_local_day():
         assert timezone.localtime() == noon
+
+
+@pytest.mark.real_clock
+def test_a_test_beside_a_real_process_keeps_the_real_clock(request):
+    assert keeps_real_clock(request)
+
+
+def test_other_tests_keep_their_day(request):
+    assert not keeps_real_clock(request)

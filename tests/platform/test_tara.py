@@ -22,7 +22,8 @@ from django.urls import reverse
 from tests.factories import PASSWORD, make_user
 from victimsupport.models import User
 
-pytestmark = pytest.mark.django_db
+# The provider is a process of its own: its tokens' times are the real clock's (tests/conftest.py, one_local_day).
+pytestmark = [pytest.mark.django_db, pytest.mark.real_clock]
 
 KNOWN, UNKNOWN, LOW = "EE38001085718", "EE49002124277", "EE37605030299"
 CALLBACK = "http://testserver/login/tara/callback/"
