@@ -163,7 +163,7 @@ class Dashboard:
         return [table for _title, tables in self.sections for table in tables]
 
     def head(self) -> Dashboard:
-        """The page without its tables and charts: what shows above them (page_head)."""
+        """The page without its tables, charts and comparison of areas: what shows above them (page_head)."""
         return replace(self, sections=[], comparison=None, charts={})
 
 
@@ -433,11 +433,12 @@ def _compensation_figures(tables: dict, sums: Sums) -> list[tuple[str, Figure, F
 PAGE_CACHE_SECONDS = 24 * 3600
 
 
-def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, str]:
+def page(period: Period, scope: Scope, *, suppress: bool, key: str = "") -> tuple[Dashboard, str]:
     """The figures of a period and an area with their charts, built once per period, area, language and
     computation (the small-cell audit of a national page takes tens of milliseconds; the figures change
-    only when computed), and the cache key they are kept under."""
-    key = page_key(period, scope, suppress=suppress)
+    only when computed), and the cache key they are kept under (`key`: the one page_head gave a request,
+    so that its tables are of the same computation as its head)."""
+    key = key or page_key(period, scope, suppress=suppress)
     try:
         dashboard = cache.get(key)
     except KeyError:  # it names a table no longer there (reporting.specs.spec_named): built again
@@ -448,20 +449,22 @@ def page(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, st
         is_hidden = page_hidden(period, scope, areas) if suppress else None
         dashboard = build(period, scope, sums, suppress=suppress, areas=areas, is_hidden=is_hidden)
         dashboard.charts = {table.key: bar_chart(table.body) for table in dashboard.tables}
-        cache.set_many({key: dashboard, f"{key}:head": dashboard.head()}, PAGE_CACHE_SECONDS)
+        cache.set(key, dashboard, PAGE_CACHE_SECONDS)
     return dashboard, key
 
 
-def page_head(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, str]:
-    """page() without the tables (Dashboard.head), kept beside it under the same key: the page's tables are
-    kept rendered in the template cache under that key, and reading the whole page back (some 40 kB
-    pickled) cost a warm request about 3 ms of its 11."""
+def page_head(period: Period, scope: Scope, *, suppress: bool) -> tuple[Dashboard, str, Dashboard | None]:
+    """(the page without its tables (Dashboard.head), its key, the whole page if it had to be read): the head
+    is kept under "<key>:head", beside the whole page, whose tables are kept rendered in the template cache
+    under the key; reading the whole page back (some 40 kB pickled) cost a warm request about 3 ms of 11."""
     key = page_key(period, scope, suppress=suppress)
     head = cache.get(f"{key}:head")
-    if head is None:
-        head = page(period, scope, suppress=suppress)[0].head()
-        cache.set(f"{key}:head", head, PAGE_CACHE_SECONDS)
-    return head, key
+    if head is not None:
+        return head, key, None
+    whole = page(period, scope, suppress=suppress, key=key)[0]
+    head = whole.head()
+    cache.set(f"{key}:head", head, PAGE_CACHE_SECONDS)
+    return head, key, whole
 
 
 def page_key(period: Period, scope: Scope, *, suppress: bool) -> str:

@@ -111,8 +111,9 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
             return self.export(self.dashboard(form.cleaned_data), export, request.GET.get("table", ""))
         # What shows above the tables; the tables themselves come from the template cache, read from the
         # whole page (self.body) only where that has no copy.
-        head, self.cache_key = page_head(**self.page_of(form.cleaned_data))
-        self.body = SimpleLazyObject(lambda: self.dashboard(form.cleaned_data))
+        page_of = self.page_of(form.cleaned_data)
+        head, self.cache_key, whole = page_head(**page_of)
+        self.body = whole if whole is not None else SimpleLazyObject(lambda: page(**page_of, key=self.cache_key)[0])
         return self.render_to_response(self.get_context_data(form=form, dashboard=head))
 
     @staticmethod

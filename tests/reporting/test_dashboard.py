@@ -340,7 +340,7 @@ def test_a_cached_page_names_its_tables_and_is_built_again_if_one_is_gone(client
 def test_a_warm_page_takes_its_tables_and_team_from_the_cache_whole(client, manager, north_year, monkeypatch):
     """The tables come rendered from the template cache and the team table likewise until the team is
     counted again, in the language asked; the whole page's figures are read only to render them."""
-    from reporting import selectors, views
+    from reporting import dashboard, selectors, views
 
     english(client, manager)
     first = client.get("/reporting/statistics/")
@@ -351,6 +351,7 @@ def test_a_warm_page_takes_its_tables_and_team_from_the_cache_whole(client, mana
         raise AssertionError("the whole page was read for a page whose tables were in the cache")
 
     monkeypatch.setattr(views, "page", not_again)
+    monkeypatch.setattr(dashboard, "page", not_again)
     renamed = [{**row, "name": "Renamed Since"} for row in team]
     monkeypatch.setattr(selectors, "team_workload", lambda regions: (renamed, counted_at))
     again = client.get("/reporting/statistics/")
@@ -361,6 +362,7 @@ def test_a_warm_page_takes_its_tables_and_team_from_the_cache_whole(client, mana
     assert "Renamed Since" in client.get("/reporting/statistics/").content.decode()
     # Another language: its own copies (the whole page read for its tables).
     monkeypatch.setattr(views, "page", whole)
+    monkeypatch.setattr(dashboard, "page", whole)
     client.cookies["django_language"] = "et"
     estonian = client.get("/reporting/statistics/").content.decode()
     assert "Meeskond täna" in estonian and "Avatud juhtumid" in estonian and "Renamed Since" in estonian
@@ -368,3 +370,15 @@ def test_a_warm_page_takes_its_tables_and_team_from_the_cache_whole(client, mana
 
 def without_tokens(response) -> str:
     return re.sub(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]*"', "", response.content.decode())
+
+
+def test_a_page_kept_rendered_for_a_manager_is_not_what_an_analyst_gets(client, manager, north_year):
+    """The same period and area with small cells hidden is another page, in the HTML served too."""
+    place = {"period": "year", "year": north_year, "region": region("pohja").pk}
+    english(client, manager)
+    whole = client.get("/reporting/statistics/", place).content.decode()
+    english(client, make_user("analyst"))
+    hidden = client.get("/reporting/statistics/", place).content.decode()
+    small_cell = re.compile(r">&lt;5</td>")
+    assert not small_cell.search(whole) and small_cell.search(hidden)
+    assert "&lt;5: a count under five." in hidden and "&lt;5: a count under five." not in whole
