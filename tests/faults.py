@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -86,9 +87,28 @@ class DatabaseProxy:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A port no one listens on, for a server a test starts (or expects to be away). Taken below the kernel's
+    ephemeral range, from which outgoing connections and bind(0) draw theirs: a port from bind(0) could be
+    taken by one of the parallel suite's connections before the test's server bound it."""
+    low = _ephemeral_ports()[0]
+    for port in random.sample(range(10000, max(low, 10100)), 50):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    with socket.socket() as sock:  # a machine whose low ports are all taken: the kernel's choice
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _ephemeral_ports() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
 
 
 def start_web_server(

@@ -98,3 +98,12 @@ def test_a_test_beside_a_real_process_keeps_the_real_clock(request):
 
 def test_other_tests_keep_their_day(request):
     assert not keeps_real_clock(request)
+
+
+def test_a_free_port_is_below_the_range_outgoing_connections_draw_from():
+    from tests.faults import _ephemeral_ports, free_port
+
+    port = free_port()
+    assert 10000 <= port < _ephemeral_ports()[0]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # free indeed

@@ -20,6 +20,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_user
+from tests.faults import free_port
 from victimsupport.models import User
 
 # The provider is a process of its own: its tokens' times are the real clock's (tests/conftest.py, one_local_day).
@@ -29,15 +30,9 @@ KNOWN, UNKNOWN, LOW = "EE38001085718", "EE49002124277", "EE37605030299"
 CALLBACK = "http://testserver/login/tara/callback/"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def provider():
-    port = _free_port()
+    port = free_port()
     command = Path(sys.executable).with_name("oidc-provider-mock")
     process = subprocess.Popen(
         [
@@ -200,7 +195,7 @@ def test_tara_down_is_a_message_not_an_error(client, tara, settings):
     make_user("specialist", "pohja", personal_code=KNOWN[2:])
     start = client.get("/login/tara/")
     state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
-    settings.OIDC_OP_TOKEN_ENDPOINT = f"http://127.0.0.1:{_free_port()}/token"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"http://127.0.0.1:{free_port()}/token"
     response = client.get(f"/login/tara/callback/?code=abc&state={state}")
     assert response["Location"] == "/login/tara/failed/" and SESSION_KEY not in client.session
 
