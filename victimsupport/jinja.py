@@ -93,11 +93,15 @@ def date(value, format_string: str = "d.m.Y") -> str:
         if type(value) is datetime.datetime:  # a time of day: its date where the user is
             value = template_localtime(value)
         if type(value) in (datetime.date, datetime.datetime):
-            return f"{value.day:02}.{value.month:02}.{value.year:04}"
+            return _day(value)
     if format_string == "d.m.Y H:i" and type(value) is datetime.datetime:  # a timeline's 50 entries
         value = template_localtime(value)
-        return f"{value.day:02}.{value.month:02}.{value.year:04} {value.hour:02}:{value.minute:02}"
+        return f"{_day(value)} {value.hour:02}:{value.minute:02}"
     return formats.date_format(template_localtime(value), format_string) if value else ""
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day:02}.{value.month:02}.{value.year:04}"
 
 
 _labels: dict[tuple, dict] = {}
