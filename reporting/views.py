@@ -137,8 +137,7 @@ class StatisticsDashboardView(RoleRequiredMixin, TemplateView):
         dashboard = context.get("dashboard")
         user = self.request.user
         if dashboard is not None:
-            body = self.body
-            context["comparison"] = SimpleLazyObject(lambda: body.comparison)
+            body = context["body"] = self.body  # the whole page: its tables and comparison of areas
             context["sections"] = SimpleLazyObject(
                 lambda: [
                     (title, [(table, body.charts[table.key]) for table in tables]) for title, tables in body.sections
